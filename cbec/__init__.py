@@ -1,0 +1,1 @@
+"""Cross-cutting pieces of cbec-command: configuration, clock, command line."""

@@ -1,0 +1,137 @@
+"""The `cbec` command: work on a database file when the server is not running."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date, datetime, time
+from pathlib import Path
+
+from cbec.config import ConfigError, load_config
+from queries.store import StoreError
+
+
+class UsageError(Exception):
+    """A bad argument; printed as one line."""
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _hhmm(text: str | None) -> time | None:
+    if text is None:
+        return None
+    if text == "24:00":
+        return None
+    try:
+        return datetime.strptime(text, "%H:%M").time()
+    except ValueError:
+        raise UsageError(f"not a time of day (HH:MM): {text!r}") from None
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from collectors.runtime import Runtime
+    from collectors.simulator.source import simulate_batch
+
+    day = _date(args.date)
+    until = _hhmm(args.until)
+    end = datetime.combine(day, until) if until else datetime.combine(day, time.max)
+    config = load_config(args.config)
+    runtime = Runtime(config, db_path=args.db, with_collectors=False)
+    try:
+        with tqdm(total=100, unit="%", desc=f"simulating {day}", disable=args.quiet,
+                  bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}") as bar:
+            def progress(done: int, total: int) -> None:
+                bar.n = round(100 * done / total)
+                bar.refresh()
+            totals = simulate_batch(config, runtime.sink, day, end, seed=args.seed, progress=progress)
+    finally:
+        runtime.stop()
+    if not args.quiet:
+        print(f"wrote {totals['declarations']:,} lists, {totals['receipts']:,} receipts, "
+              f"{totals['samples']:,} samples to {args.db}")
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from queries import read
+    from queries.store import Store
+
+    day = _date(args.date)
+    until = _hhmm(args.until)
+    if not Path(args.db).exists():
+        raise UsageError(f"database file not found: {args.db}")
+    store = Store(args.db, read_only=True)
+    try:
+        con = store.cursor()
+        start, end = read.day_window(day, until)
+        totals = read.release_totals(con, start, end)
+        by_site = read.release_by_site(con, start, end)
+        unmapped = read.release_unmapped(con, start, end)
+    finally:
+        store.close()
+    result = {
+        "date": day.isoformat(),
+        "until": until.strftime("%H:%M") if until else "24:00",
+        "released_lists": totals.released_lists,
+        "goods_value_cny": round(totals.goods_value_cny, 2),
+        "releases_without_declaration": totals.released_lists - totals.valued_lists,
+        "by_site": {s.site_code: {"released_lists": s.released_lists,
+                                  "goods_value_cny": round(s.goods_value_fen / 100, 2)} for s in by_site},
+    }
+    if unmapped[0]:
+        result["by_site"]["unknown"] = {"released_lists": unmapped[0], "goods_value_cny": round(unmapped[1] / 100, 2)}
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        from dashboard.numbers import count_zh, yuan_zh
+        print(f"{day} 00:00-{result['until']}  released {totals.released_lists:,} lists "
+              f"({count_zh(totals.released_lists)}单), goods value {totals.goods_value_cny:,.2f} CNY "
+              f"({yuan_zh(totals.goods_value_fen)})")
+        for code, v in result["by_site"].items():
+            print(f"  {code:<10} {v['released_lists']:>12,}  {v['goods_value_cny']:>18,.2f}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cbec", description="cbec-command: cross-border e-commerce command center")
+    p.add_argument("--config", help="configuration file (default: assets/config/cbec.toml)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("simulate", help="batch-generate a simulated window into a database file")
+    s.add_argument("--date", required=True, help="day to simulate, YYYY-MM-DD")
+    s.add_argument("--until", help="end of the window, HH:MM Beijing time (default: end of day)")
+    s.add_argument("--db", required=True, help="database file")
+    s.add_argument("--seed", type=int, help="random seed (default: from config)")
+    s.add_argument("--quiet", action="store_true", help="no progress bar")
+    s.set_defaults(func=cmd_simulate)
+
+    m = sub.add_parser("summary", help="released lists and goods value of a day")
+    m.add_argument("--db", required=True, help="database file")
+    m.add_argument("--date", required=True, help="day, YYYY-MM-DD (Beijing time)")
+    m.add_argument("--until", help="count releases before HH:MM (default: the whole day)")
+    m.add_argument("--json", action="store_true", help="print one JSON object")
+    m.set_defaults(func=cmd_summary)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (UsageError, ConfigError, StoreError) as e:
+        print(f"cbec {args.command}: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"cbec {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,192 @@
+"""Loads assets/config/cbec.toml (or a file named by CBEC_CONFIG) into typed objects."""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = ROOT / "assets" / "config" / "cbec.toml"
+
+
+class ConfigError(ValueError):
+    """The configuration is missing or does not make sense."""
+
+
+@dataclass(frozen=True)
+class Site:
+    code: str
+    name_zh: str
+    name_en: str
+    customs_codes: tuple[str, ...]
+    confirmed: bool
+    volume_share: float
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    code: str
+    site: str
+    name_zh: str
+    name_en: str
+    area_m2: int
+    area_code: str
+    automated: bool
+
+
+@dataclass(frozen=True)
+class Platform:
+    code: str
+    name_zh: str
+    name_en: str
+    ebp_code: str
+    confirmed: bool
+    volume_share: float
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    name_zh: str
+    name_en: str
+    hs_prefixes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CollectorConfig:
+    name: str
+    kind: str
+    interval_seconds: float
+    timeout_seconds: float
+    stale_after_seconds: float
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SimulatorConfig:
+    seed: int
+    live_day_kind: str
+    promotion_released_by_14h: int
+    ordinary_day_lists: int
+    yoy_growth_factor: float
+    history_days: int
+    promotion_days: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Config:
+    district_zh: str
+    district_en: str
+    store_path: Path
+    refresh_seconds: float
+    stale_after_seconds: float
+    sites: tuple[Site, ...]
+    warehouses: tuple[Warehouse, ...]
+    platforms: tuple[Platform, ...]
+    categories: tuple[Category, ...]
+    simulator: SimulatorConfig
+    collectors: tuple[CollectorConfig, ...]
+
+    def site(self, code: str) -> Site:
+        for s in self.sites:
+            if s.code == code:
+                return s
+        raise KeyError(code)
+
+    def site_for_customs_code(self) -> dict[str, str]:
+        return {cc: s.code for s in self.sites for cc in s.customs_codes}
+
+    def category_for_hs(self, hs_code: str) -> str:
+        """Longest configured prefix wins; unmatched codes are 'other'."""
+        best, best_len = "other", -1
+        for c in self.categories:
+            for p in c.hs_prefixes:
+                if hs_code.startswith(p) and len(p) > best_len:
+                    best, best_len = c.code, len(p)
+        return best
+
+
+def _need(table: dict[str, Any], key: str, where: str) -> Any:
+    if key not in table:
+        raise ConfigError(f"{where}: missing key '{key}'")
+    return table[key]
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    path = Path(path or os.environ.get("CBEC_CONFIG") or DEFAULT_CONFIG)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"configuration file not found: {path}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: {e}") from None
+
+    sites = tuple(
+        Site(s["code"], s["name_zh"], s["name_en"], tuple(s["customs_codes"]),
+             bool(s.get("confirmed", False)), float(s.get("volume_share", 0)))
+        for s in _need(raw, "site", str(path)))
+    site_codes = {s.code for s in sites}
+    warehouses = tuple(
+        Warehouse(w["code"], w["site"], w["name_zh"], w["name_en"], int(w["area_m2"]),
+                  w.get("area_code", ""), bool(w.get("automated", False)))
+        for w in raw.get("warehouse", []))
+    for w in warehouses:
+        if w.site not in site_codes:
+            raise ConfigError(f"{path}: warehouse {w.code} names unknown site '{w.site}'")
+    platforms = tuple(
+        Platform(p["code"], p["name_zh"], p["name_en"], p["ebp_code"],
+                 bool(p.get("confirmed", False)), float(p.get("volume_share", 0)))
+        for p in _need(raw, "platform", str(path)))
+    categories = tuple(
+        Category(c["code"], c["name_zh"], c["name_en"], tuple(c.get("hs_prefixes", [])))
+        for c in _need(raw, "category", str(path)))
+    if "other" not in {c.code for c in categories}:
+        raise ConfigError(f"{path}: a category with code 'other' is required")
+    for label, items in (("site", sites), ("platform", platforms)):
+        total = sum(i.volume_share for i in items)
+        if abs(total - 1.0) > 1e-6:
+            raise ConfigError(f"{path}: {label} volume_share values add up to {total}, not 1")
+
+    sim = raw.get("simulator", {})
+    simulator = SimulatorConfig(
+        seed=int(sim.get("seed", 1)),
+        live_day_kind=str(sim.get("live_day_kind", "promotion")),
+        promotion_released_by_14h=int(sim.get("promotion_released_by_14h", 6_311_000)),
+        ordinary_day_lists=int(sim.get("ordinary_day_lists", 260_000)),
+        yoy_growth_factor=float(sim.get("yoy_growth_factor", 1.35)),
+        history_days=int(sim.get("history_days", 30)),
+        promotion_days=tuple(sim.get("promotion_days", ["11-11"])),
+    )
+    if simulator.live_day_kind not in ("promotion", "ordinary"):
+        raise ConfigError(f"{path}: simulator.live_day_kind must be 'promotion' or 'ordinary'")
+
+    live = raw.get("live", {})
+    collectors = tuple(
+        CollectorConfig(
+            name=c["name"], kind=c["kind"],
+            interval_seconds=float(c.get("interval_seconds", 5)),
+            timeout_seconds=float(c.get("timeout_seconds", 10)),
+            stale_after_seconds=float(c.get("stale_after_seconds", live.get("stale_after_seconds", 15))),
+            options={k: v for k, v in c.items() if k not in
+                     ("name", "kind", "interval_seconds", "timeout_seconds", "stale_after_seconds")},
+        )
+        for c in raw.get("collector", []))
+    names = [c.name for c in collectors]
+    if len(names) != len(set(names)):
+        raise ConfigError(f"{path}: collector names must be unique: {names}")
+
+    store_path = Path(os.environ.get("CBEC_DB") or raw.get("store", {}).get("path", "var/cbec.duckdb"))
+    if not store_path.is_absolute():
+        store_path = ROOT / store_path
+    district = raw.get("district", {})
+    return Config(
+        district_zh=district.get("name_zh", "宁波海关"),
+        district_en=district.get("name_en", "Ningbo Customs"),
+        store_path=store_path,
+        refresh_seconds=float(live.get("refresh_seconds", 3)),
+        stale_after_seconds=float(live.get("stale_after_seconds", 15)),
+        sites=sites, warehouses=warehouses, platforms=platforms, categories=categories,
+        simulator=simulator, collectors=collectors,
+    )

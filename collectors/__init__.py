@@ -1,0 +1,1 @@
+"""Sources, the runner that schedules them, and the sinks they write to."""

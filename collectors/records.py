@@ -1,0 +1,120 @@
+"""Typed record batches: the only thing a source hands to a sink.
+
+Each kind has an Arrow schema. `make_batch` validates a table against it at the
+edge, so a sink never sees a missing key, a wrong type or a null where a value
+is required; the error names the field.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+Kind = Literal["declaration", "receipt", "occupancy", "health", "release_minute", "receipt_minute"]
+
+TS = pa.timestamp("us")
+
+SCHEMAS: dict[str, pa.Schema] = {
+    # an inventory list (CEB621 Inventory): head fields the command center needs,
+    # goods value summed over its lines, category of its most valuable line
+    "declaration": pa.schema([
+        pa.field("ebc_code", pa.string(), nullable=False),
+        pa.field("cop_no", pa.string(), nullable=False),
+        pa.field("invt_no", pa.string()),
+        pa.field("customs_code", pa.string(), nullable=False),
+        pa.field("ebp_code", pa.string(), nullable=False),
+        pa.field("area_code", pa.string()),
+        pa.field("app_time", TS, nullable=False),
+        pa.field("app_type", pa.int16(), nullable=False),
+        pa.field("goods_value_fen", pa.int64(), nullable=False),
+        pa.field("line_count", pa.int32(), nullable=False),
+        pa.field("category_code", pa.string(), nullable=False),
+    ]),
+    # a status change (CEB622 InventoryReturn)
+    "receipt": pa.schema([
+        pa.field("ebc_code", pa.string(), nullable=False),
+        pa.field("cop_no", pa.string(), nullable=False),
+        pa.field("invt_no", pa.string()),
+        pa.field("customs_code", pa.string(), nullable=False),
+        pa.field("ebp_code", pa.string()),
+        pa.field("return_status", pa.int16(), nullable=False),
+        pa.field("return_time", TS, nullable=False),
+        pa.field("return_info", pa.string()),
+    ]),
+    # minute aggregates, written only for simulated history (see backfill_range)
+    "release_minute": pa.schema([
+        pa.field("minute", TS, nullable=False),
+        pa.field("site_code", pa.string(), nullable=False),
+        pa.field("platform_code", pa.string(), nullable=False),
+        pa.field("released_lists", pa.int64(), nullable=False),
+        pa.field("valued_lists", pa.int64(), nullable=False),
+        pa.field("goods_value_fen", pa.int64(), nullable=False),
+    ]),
+    "receipt_minute": pa.schema([
+        pa.field("minute", TS, nullable=False),
+        pa.field("site_code", pa.string(), nullable=False),
+        pa.field("return_status", pa.int16(), nullable=False),
+        pa.field("receipts", pa.int64(), nullable=False),
+    ]),
+    "occupancy": pa.schema([
+        pa.field("sampled_at", TS, nullable=False),
+        pa.field("warehouse_code", pa.string(), nullable=False),
+        pa.field("used_m2", pa.float64(), nullable=False),
+        pa.field("occupancy_ratio", pa.float64(), nullable=False),
+    ]),
+    "health": pa.schema([
+        pa.field("sampled_at", TS, nullable=False),
+        pa.field("site_code", pa.string(), nullable=False),
+        pa.field("component", pa.string(), nullable=False),
+        pa.field("kind", pa.string(), nullable=False),
+        pa.field("metric", pa.string(), nullable=False),
+        pa.field("value", pa.float64(), nullable=False),
+    ]),
+}
+
+
+class RecordError(ValueError):
+    """A batch does not match its record schema; the message names the field."""
+
+
+@dataclass(frozen=True)
+class Batch:
+    kind: Kind
+    table: pa.Table
+    source: str
+    # for aggregate kinds: the time range [from, until) the aggregates cover
+    span: tuple[datetime, datetime] | None = None
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+
+def make_batch(kind: Kind, data: pa.Table | dict, source: str,
+               span: tuple[datetime, datetime] | None = None) -> Batch:
+    """Validates and casts `data` to the schema of `kind`."""
+    schema = SCHEMAS.get(kind)
+    if schema is None:
+        raise RecordError(f"unknown record kind {kind!r}")
+    table = data if isinstance(data, pa.Table) else pa.table(data)
+    missing = [f.name for f in schema if f.name not in table.column_names]
+    if missing:
+        raise RecordError(f"{kind}: missing field(s) {', '.join(missing)}")
+    columns = []
+    for f in schema:
+        col = table.column(f.name)
+        try:
+            col = col.cast(f.type)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
+            raise RecordError(f"{kind}.{f.name}: cannot be read as {f.type}: {e}") from None
+        if not f.nullable and col.null_count:
+            raise RecordError(f"{kind}.{f.name}: {col.null_count} record(s) have no value")
+        columns.append(col)
+    table = pa.Table.from_arrays(columns, schema=schema)
+    if kind == "occupancy" and table.num_rows:
+        bad = pc.sum(pc.or_(pc.less(table["occupancy_ratio"], 0), pc.greater(table["occupancy_ratio"], 1.5))).as_py()
+        if bad:
+            raise RecordError(f"occupancy.occupancy_ratio: {bad} value(s) outside 0..1.5")
+    return Batch(kind, table, source, span)

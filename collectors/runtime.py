@@ -1,0 +1,111 @@
+"""The collector runtime: the store, the sinks, the sources and their runner,
+started and stopped as one. The web app's lifespan owns one; commands that
+work on a file build their own."""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from prometheus_client import CollectorRegistry, generate_latest
+
+from cbec.clock import now_beijing, to_epoch_seconds
+from cbec.config import Config
+from collectors import registry
+from collectors.runner import Runner, Schedule
+from collectors.sinks.duckdb_sink import DuckDBSink
+from collectors.sinks.prometheus_sink import MeteredSink, Metrics
+from queries.loader import sql
+from queries.reference import load_reference
+from queries.store import Store
+
+log = logging.getLogger("cbec.runtime")
+
+_current: "Runtime | None" = None
+_current_lock = threading.Lock()
+
+
+def current() -> "Runtime":
+    """The runtime of this process (started by the app's lifespan)."""
+    if _current is None:
+        raise RuntimeError("the collector runtime is not running in this process")
+    return _current
+
+
+class Runtime:
+    def __init__(self, config: Config, *, db_path: str | Path | None = None,
+                 registry_: CollectorRegistry | None = None,
+                 clock: Callable[[], datetime] = now_beijing, with_collectors: bool = True):
+        self.config = config
+        self.clock = clock
+        self.store = Store(db_path or config.store_path)
+        load_reference(self.store, config)
+        self.metrics = Metrics(registry_)
+        self.sink = MeteredSink(DuckDBSink(self.store), self.metrics,
+                                {w.code: w.site for w in config.warehouses})
+        self.runner = Runner(self.sink, clock=clock, on_run=self._record_run)
+        self.started_at = clock()
+        if with_collectors:
+            for c in config.collectors:
+                self.runner.add(registry.build(config, c),
+                                Schedule(c.interval_seconds, c.timeout_seconds, c.stale_after_seconds))
+
+    def _record_run(self, name: str, started: datetime, finished: datetime, outcome: str,
+                    records: int, error: str | None) -> None:
+        m = self.metrics
+        m.collector_runs.labels(name, outcome).inc()
+        m.collector_records.labels(name).inc(records)
+        if outcome in ("ok", "empty"):
+            m.collector_last_success.labels(name).set(to_epoch_seconds(finished))
+        if records:
+            m.collector_last_data.labels(name).set(to_epoch_seconds(finished))
+        with self.store.write_lock:
+            self.store.writer.execute(sql("write_collector_run"), {
+                "collector": name, "started_at": started, "finished_at": finished, "outcome": outcome,
+                "records": records, "error": error})
+
+    def source(self, name: str):
+        return self.runner.sources()[name]
+
+    def health(self) -> dict:
+        collectors = self.runner.snapshot()
+        m = self.metrics
+        for name, h in collectors.items():
+            m.collector_up.labels(name).set(1 if h["state"] not in ("error", "starting") else 0)
+            m.collector_stale.labels(name).set(1 if h["state"] == "stale" else 0)
+        worst = "ok"
+        if any(h["state"] in ("error", "stale") for h in collectors.values()):
+            worst = "degraded"
+        return {"status": worst, "now": self.clock().isoformat(timespec="seconds"),
+                "timezone": "Asia/Shanghai", "database": str(self.store.path), "collectors": collectors}
+
+    def metrics_text(self) -> bytes:
+        self.health()  # refresh collector gauges at scrape time
+        return generate_latest(self.metrics.registry)
+
+    def start(self) -> "Runtime":
+        global _current
+        with _current_lock:
+            self.runner.start()
+            _current = self
+        log.info("collector runtime started on %s", self.store.path)
+        return self
+
+    def stop(self) -> None:
+        global _current
+        self.runner.stop()
+        self.store.checkpoint()
+        self.store.close()
+        with _current_lock:
+            if _current is self:
+                _current = None
+        log.info("collector runtime stopped")
+
+    def adopt(self) -> "Runtime":
+        """Makes this runtime the process's current one without starting its threads (tests)."""
+        global _current
+        with _current_lock:
+            _current = self
+        return self

@@ -1,0 +1,263 @@
+"""Vectorised generation of a simulated day, minute by minute.
+
+Every minute of every day draws from its own random stream, seeded by
+(seed, day, minute), so batch, replay and live modes produce the same lists
+whatever the chunking. Lists are numeric arrays until `render_*` turns them
+into typed record tables.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from cbec.config import Config
+from collectors.simulator import model
+from collectors.simulator.model import PATHS, DayPlan
+
+US = 1_000_000
+EBC_PER_PLATFORM = 12
+EPOCH = datetime(1970, 1, 1)
+
+STATUS_INFO = {
+    2: "[Code:2100;Desc:电子口岸已暂存]", 4: "[Code:4100;Desc:发送海关失败]",
+    100: "[Code:1000;Desc:海关退单]", 120: "[Code:1200;Desc:海关入库]",
+    300: "[Code:3000;Desc:人工审核]", 500: "[Code:5000;Desc:查验]",
+    501: "[Code:5010;Desc:扣留移送通关]", 502: "[Code:5020;Desc:扣留移送缉私]",
+    599: "[Code:5990;Desc:其他扣留]", 700: "[Code:7000;Desc:退运]",
+    800: "[Code:2600;Desc:放行]", 899: "[Code:8990;Desc:结关]", -1: "[Code:-1;Desc:处理失败]",
+}
+
+
+def to_us(t: datetime) -> int:
+    return (t - EPOCH) // timedelta(microseconds=1)
+
+
+def day_start_us(d: date) -> int:
+    return to_us(datetime(d.year, d.month, d.day))
+
+
+@dataclass(frozen=True)
+class Knobs:
+    """Fault switches that change what the generator draws."""
+    review_backlog: bool = False   # more manual reviews, decided far later
+
+
+@dataclass
+class Lists:
+    """Numeric arrays for a set of lists, one entry a list."""
+    day: np.ndarray          # date ordinal
+    seq: np.ndarray          # index within the day
+    declared_us: np.ndarray
+    site: np.ndarray
+    platform: np.ndarray
+    ebc: np.ndarray
+    warehouse: np.ndarray
+    category: np.ndarray
+    lines: np.ndarray
+    value_fen: np.ndarray
+
+
+@dataclass
+class Receipts:
+    """Numeric receipts: which list (index into a Lists), status and time."""
+    idx: np.ndarray
+    status: np.ndarray
+    time_us: np.ndarray
+
+
+@dataclass
+class Generator:
+    config: Config
+    seed: int
+    knobs: Knobs = field(default_factory=Knobs)
+
+    def __post_init__(self) -> None:
+        c = self.config
+        self.site_share = np.array([s.volume_share for s in c.sites])
+        self.platform_share = np.array([p.volume_share for p in c.platforms])
+        self.category_codes = [code for code in model.CATEGORY_SHARE]
+        self.category_share = np.array(list(model.CATEGORY_SHARE.values()))
+        self.site_warehouses = [
+            np.array([i for i, w in enumerate(c.warehouses) if w.site == s.code]) for s in c.sites]
+        rng = np.random.default_rng([self.seed, 7])
+        # fixed, uneven weights of the warehouses within each site
+        self.warehouse_weights = [rng.dirichlet(np.full(len(ws), 3.0)) if len(ws) else ws
+                                  for ws in self.site_warehouses]
+        self._counts: dict[tuple[int, str, float], np.ndarray] = {}
+
+    # -- how many lists each minute ------------------------------------------
+    def plan(self, d: date, kind: str, scale: float = 1.0) -> DayPlan:
+        sim = self.config.simulator
+        if kind == "promotion":
+            total = model.promotion_day_lists(sim.promotion_released_by_14h)
+        else:
+            total = float(sim.ordinary_day_lists)
+        return DayPlan(d, kind, total * scale)
+
+    def minute_counts(self, plan: DayPlan) -> np.ndarray:
+        key = (plan.day.toordinal(), plan.kind, plan.declared_lists)
+        if key not in self._counts:
+            rng = np.random.default_rng([self.seed, plan.day.toordinal(), 99_999])
+            self._counts[key] = rng.poisson(plan.minute_weights() * plan.declared_lists)
+        return self._counts[key]
+
+    # -- lists and their receipts --------------------------------------------
+    def minutes(self, plan: DayPlan, first: int, last: int) -> tuple[Lists, Receipts]:
+        """Lists declared in minutes [first, last) of the plan's day, with all their receipts."""
+        counts = self.minute_counts(plan)
+        offsets = np.concatenate([[0], np.cumsum(counts)])
+        parts = [self._minute(plan, m, counts[m], offsets[m]) for m in range(first, last) if counts[m]]
+        if not parts:
+            return _empty_lists(), Receipts(np.array([], np.int64), np.array([], np.int16), np.array([], np.int64))
+        lists = Lists(*[np.concatenate([getattr(p[0], f) for p in parts]) for f in Lists.__dataclass_fields__])
+        shift = np.cumsum([0] + [len(p[0].seq) for p in parts[:-1]])
+        receipts = Receipts(
+            np.concatenate([p[1].idx + s for p, s in zip(parts, shift)]),
+            np.concatenate([p[1].status for p in parts]),
+            np.concatenate([p[1].time_us for p in parts]))
+        return lists, receipts
+
+    def _minute(self, plan: DayPlan, minute: int, n: int, first_seq: int) -> tuple[Lists, Receipts]:
+        rng = np.random.default_rng([self.seed, plan.day.toordinal(), minute])
+        start = day_start_us(plan.day) + minute * 60 * US
+        declared = np.sort(start + rng.integers(0, 60 * US, n))
+        site = rng.choice(len(self.site_share), n, p=self.site_share)
+        platform = rng.choice(len(self.platform_share), n, p=self.platform_share)
+        ebc = platform * EBC_PER_PLATFORM + rng.integers(0, EBC_PER_PLATFORM, n)
+        warehouse = np.empty(n, np.int64)
+        u = rng.random(n)
+        for s, ws in enumerate(self.site_warehouses):
+            mask = site == s
+            if len(ws):
+                cdf = np.cumsum(self.warehouse_weights[s])
+                warehouse[mask] = ws[np.minimum(np.searchsorted(cdf, u[mask]), len(ws) - 1)]
+            else:
+                warehouse[mask] = -1
+        category = rng.choice(len(self.category_share), n, p=self.category_share)
+        lines = 1 + np.minimum(rng.poisson(model.LINES_EXTRA_MEAN, n), 5)
+        # lognormal line values with the calibrated mean per list
+        mean_line = model.MEAN_LIST_VALUE_CNY / (1 + model.LINES_EXTRA_MEAN)
+        mu = np.log(mean_line) - model.LINE_VALUE_SIGMA ** 2 / 2
+        total = np.zeros(n)
+        for k in range(1, 7):
+            total += np.where(lines >= k, rng.lognormal(mu, model.LINE_VALUE_SIGMA, n), 0.0)
+        value_fen = np.maximum(np.round(total * 100), 100).astype(np.int64)
+        lists = Lists(np.full(n, plan.day.toordinal()), first_seq + np.arange(n), declared,
+                      site, platform, ebc, warehouse, category, lines, value_fen)
+        return lists, self._receipts(rng, declared)
+
+    def _receipts(self, rng: np.random.Generator, declared: np.ndarray) -> Receipts:
+        n = len(declared)
+        share = model.PATH_SHARE.copy()
+        manual_delay = model.MANUAL_DELAY
+        if self.knobs.review_backlog:
+            share[PATHS.index("manual")] *= 3
+            share /= share.sum()
+            manual_delay = (manual_delay[0] * 4, manual_delay[1])
+        path = rng.choice(len(PATHS), n, p=share)
+
+        def lag(params: tuple[float, float]) -> np.ndarray:
+            median, sigma = params
+            return (rng.lognormal(np.log(median), sigma, n) * US).astype(np.int64)
+
+        idx, status, times = [], [], []
+
+        def emit(mask: np.ndarray, code: int, t: np.ndarray) -> None:
+            sel = np.nonzero(mask)[0]
+            idx.append(sel)
+            status.append(np.full(len(sel), code, np.int16))
+            times.append(t[sel])
+
+        p = {name: path == i for i, name in enumerate(PATHS)}
+        t2 = declared
+        emit(np.ones(n, bool), 2, t2)
+        # a failed send is retried: 4, then 2 again minutes later, then the normal path
+        emit(p["send_fail"], 4, t2 + lag((3.0, 0.5)))
+        t2b = np.where(p["send_fail"], t2 + lag(model.RESEND_DELAY), t2)
+        emit(p["send_fail"], 2, t2b)
+        emit(p["proc_error"], -1, t2 + lag((2.0, 0.5)))
+        accepted = ~p["proc_error"]
+        t120 = t2b + lag(model.ACCEPT_DELAY)
+        emit(accepted, 120, t120)
+        emit(p["reject"], 100, t120 + lag((5.0, 0.8)))
+        emit(p["manual"], 300, t120 + lag((1.0, 0.5)))
+        emit(p["inspect"], 500, t120 + lag((2.0, 0.5)))
+        hold_code = rng.choice(np.array([501, 502, 599]), n)
+        t_hold = t120 + lag((3.0, 0.5))
+        for code in (501, 502, 599):
+            emit(p["hold"] & (hold_code == code), code, t_hold)
+        returned = p["inspect"] & (rng.random(n) < 0.1)
+        t800 = t120 + lag(model.RELEASE_DELAY)
+        t800 = np.where(p["manual"], t120 + lag(manual_delay), t800)
+        t800 = np.where(p["inspect"], t120 + lag(model.INSPECT_DELAY), t800)
+        emit(p["inspect"] & returned, 700, t800)
+        released = p["release"] | p["send_fail"] | p["manual"] | (p["inspect"] & ~returned)
+        emit(released, 800, t800)
+        emit(released, 899, t800 + lag(model.CLEAR_DELAY))
+        return Receipts(np.concatenate(idx), np.concatenate(status), np.concatenate(times))
+
+    # -- record tables ----------------------------------------------------------
+    def _keys(self, lists: Lists, idx: np.ndarray | None = None) -> dict[str, pa.Array]:
+        sel = (lambda a: a) if idx is None else (lambda a: a[idx])
+        day = sel(lists.day)
+        ymd = pa.array([date.fromordinal(int(o)).strftime("%Y%m%d") for o in np.unique(day)])
+        ymd = pc.take(ymd, pa.array(np.searchsorted(np.unique(day), day)))
+        seq = pc.utf8_lpad(pc.cast(pa.array(sel(lists.seq)), pa.string()), 8, "0")
+        cop_no = pc.binary_join_element_wise("CP", ymd, seq, "")
+        ebc_codes = pa.array([f"SIMEBC{e:04d}" for e in range(len(self.platform_share) * EBC_PER_PLATFORM)])
+        site_cc = pa.array([s.customs_codes[0] for s in self.config.sites])
+        ebp = pa.array([p.ebp_code for p in self.config.platforms])
+        return {"ebc_code": pc.take(ebc_codes, pa.array(sel(lists.ebc))),
+                "cop_no": cop_no,
+                "customs_code": pc.take(site_cc, pa.array(sel(lists.site))),
+                "ebp_code": pc.take(ebp, pa.array(sel(lists.platform)))}
+
+    def render_declarations(self, lists: Lists) -> pa.Table:
+        keys = self._keys(lists)
+        area = pa.array([w.area_code for w in self.config.warehouses] + [None])
+        cats = pa.array(self.category_codes)
+        return pa.table({
+            **{k: keys[k] for k in ("ebc_code", "cop_no")},
+            "invt_no": pa.nulls(len(lists.seq), pa.string()),
+            "customs_code": keys["customs_code"],
+            "ebp_code": keys["ebp_code"],
+            "area_code": pc.take(area, pa.array(lists.warehouse)),
+            "app_time": pa.array(lists.declared_us.astype("datetime64[us]")),
+            "app_type": pa.array(np.ones(len(lists.seq), np.int16)),
+            "goods_value_fen": pa.array(lists.value_fen),
+            "line_count": pa.array(lists.lines.astype(np.int32)),
+            "category_code": pc.take(cats, pa.array(lists.category)),
+        })
+
+    def render_receipts(self, lists: Lists, receipts: Receipts) -> pa.Table:
+        keys = self._keys(lists, receipts.idx)
+        # customs assigns the list number on acceptance (120); before that it is absent
+        days = lists.day[receipts.idx]
+        uniq = np.unique(days)
+        years = pa.array([str(date.fromordinal(int(o)).year) for o in uniq], pa.string())
+        year = pc.take(years, pa.array(np.searchsorted(uniq, days)))
+        invt = pc.binary_join_element_wise(
+            keys["customs_code"], year, "I",
+            pc.utf8_lpad(pc.cast(pa.array((lists.day[receipts.idx] % 1000) * 1_000_000
+                                           + lists.seq[receipts.idx] % 1_000_000), pa.string()), 9, "0"), "")
+        assigned = pa.array(~np.isin(receipts.status, [2, 4, -1]))
+        codes = sorted(STATUS_INFO)
+        info = pc.take(pa.array([STATUS_INFO[c] for c in codes]),
+                       pa.array(np.searchsorted(codes, receipts.status)))
+        return pa.table({
+            **keys,
+            "invt_no": pc.if_else(assigned, invt, pa.scalar(None, pa.string())),
+            "return_status": pa.array(receipts.status),
+            "return_time": pa.array(receipts.time_us.astype("datetime64[us]")),
+            "return_info": info,
+        }).select(["ebc_code", "cop_no", "invt_no", "customs_code", "ebp_code",
+                   "return_status", "return_time", "return_info"])
+
+
+def _empty_lists() -> Lists:
+    e = np.array([], np.int64)
+    return Lists(e, e, e, e, e, e, e, e, e, e)

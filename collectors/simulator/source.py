@@ -1,0 +1,317 @@
+"""The simulator as a source: live (today at wall-clock pace), replay (a chosen
+day at a speed factor) and batch (a window at full speed).
+
+Live and replay back-fill history as minute aggregates when they start (today
+so far, the same day last year, the last N days), then emit records as their
+event times pass. Lists whose receipts were still pending when a run stopped
+are not resumed on restart.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pyarrow as pa
+
+from cbec.clock import now_beijing
+from cbec.config import Config
+from collectors.records import make_batch
+from collectors.simulator import samples
+from collectors.simulator.generator import (US, Generator, Knobs, Lists, Receipts,
+                                            day_start_us, to_us)
+from collectors.sinks import Sink
+from collectors.source import Collected
+
+OCCUPANCY_EVERY_S = 10
+HEALTH_EVERY_S = 5
+
+
+@dataclass
+class Faults:
+    """Switches that later checks and demos use to break the night on purpose."""
+    source_stopped: bool = False
+    link_saturated: bool = False
+    warehouse_full: str | None = None
+    review_backlog: bool = False
+    equipment_down: str | None = None
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def day_kind(config: Config, d: date) -> str:
+    return "promotion" if d.strftime("%m-%d") in config.simulator.promotion_days else "ordinary"
+
+
+def _load_share(plan_weights: np.ndarray, times_us: np.ndarray, day0_us: int) -> np.ndarray:
+    minute = np.clip((times_us - day0_us) // (60 * US), 0, 1439)
+    return np.clip(plan_weights[minute] / plan_weights.max(), 0, 1)
+
+
+def aggregate(config: Config, lists: Lists, receipts: Receipts, lo_us: int, hi_us: int
+              ) -> tuple[pa.Table, pa.Table]:
+    """Minute rollups of the releases and receipts whose times fall in [lo, hi)."""
+    inside = (receipts.time_us >= lo_us) & (receipts.time_us < hi_us)
+    minute = (receipts.time_us[inside] - lo_us) // (60 * US)
+    status = receipts.status[inside]
+    idx = receipts.idx[inside]
+    site = lists.site[idx]
+    sites = np.array([s.code for s in config.sites], object)
+    platforms = np.array([p.code for p in config.platforms], object)
+    n_site, n_plat = len(sites), len(platforms)
+
+    rel = status == 800
+    key = (minute[rel] * n_site + site[rel]) * n_plat + lists.platform[idx[rel]]
+    counts = np.bincount(key)
+    values = np.bincount(key, weights=lists.value_fen[idx[rel]])
+    used = np.nonzero(counts)[0]
+    release = pa.table({
+        "minute": pa.array((lo_us + (used // (n_site * n_plat)) * 60 * US).astype("datetime64[us]")),
+        "site_code": pa.array(sites[(used // n_plat) % n_site], pa.string()),
+        "platform_code": pa.array(platforms[used % n_plat], pa.string()),
+        "released_lists": counts[used].astype(np.int64),
+        "valued_lists": counts[used].astype(np.int64),
+        "goods_value_fen": np.round(values[used]).astype(np.int64),
+    })
+    codes, code_idx = np.unique(status, return_inverse=True)
+    skey = (minute * n_site + site) * len(codes) + code_idx.ravel()
+    scount = np.bincount(skey)
+    sused = np.nonzero(scount)[0]
+    receipt = pa.table({
+        "minute": pa.array((lo_us + (sused // (n_site * len(codes))) * 60 * US).astype("datetime64[us]")),
+        "site_code": pa.array(sites[(sused // len(codes)) % n_site], pa.string()),
+        "return_status": codes[sused % len(codes)].astype(np.int16),
+        "receipts": scount[sused].astype(np.int64),
+    })
+    return release, receipt
+
+
+@dataclass
+class _Pending:
+    """Records of one generated chunk not yet emitted, with cursors into them."""
+    lists: Lists
+    receipts: Receipts       # sorted by time
+    decl_next: int = 0
+    rcpt_next: int = 0
+
+
+@dataclass
+class SimulatorSource:
+    name: str
+    config: Config
+    mode: str = "live"                   # live | replay
+    clock: Callable[[], datetime] = now_beijing
+    replay_day: date | None = None
+    speed: float = 1.0
+    seed: int | None = None
+    backfill: bool = True
+    faults: Faults = field(default_factory=Faults)
+
+    def __post_init__(self) -> None:
+        self.seed = self.config.simulator.seed if self.seed is None else self.seed
+        self._gen = Generator(self.config, self.seed)
+        self._lock = threading.Lock()
+        self._started_wall: datetime | None = None
+        self._start_sim: datetime | None = None
+        self._cursor: datetime | None = None       # next minute to generate
+        self._pending: list[_Pending] = []
+        self._emitted_until: datetime | None = None
+        self._history: Iterator[tuple[str, pa.Table, tuple[datetime, datetime]]] | None = None
+        self._history_done = 0
+        self._history_total = 0
+
+    # -- time -------------------------------------------------------------------
+    def sim_now(self) -> datetime:
+        wall = self.clock()
+        if self.mode == "live":
+            return wall
+        if self._started_wall is None:
+            self._started_wall = wall
+        start = datetime.combine(self.replay_day or wall.date(), datetime.min.time())
+        return start + (wall - self._started_wall) * self.speed
+
+    def live_kind(self, d: date) -> str:
+        if self.mode == "live" and d == self.clock().date():
+            return self.config.simulator.live_day_kind
+        return day_kind(self.config, d)
+
+    def _plan(self, d: date):
+        today = (self._start_sim or self.sim_now()).date()
+        scale = 1.0
+        if d.month == today.month and d.day == today.day and d.year < today.year:
+            scale = self.config.simulator.yoy_growth_factor ** -(today.year - d.year)
+        return self._gen.plan(d, self.live_kind(d) if d == today else day_kind(self.config, d), scale)
+
+    # -- the runner calls this ------------------------------------------------------
+    def collect(self, sink: Sink) -> Collected:
+        with self._lock:
+            now = self.sim_now()
+            if self._start_sim is None:
+                self._begin(sink, now)
+            if self.faults.source_stopped:
+                return Collected(0, "stopped by the source_stopped fault switch")
+            records = self._emit(sink, now)
+            self._history_step(sink)
+            note = "" if records else "nothing new"
+            if self._history is not None:
+                note = f"back-filling simulated history ({self._history_done}/{self._history_total} pieces)"
+            return Collected(records, note)
+
+    def _begin(self, sink: Sink, now: datetime) -> None:
+        self._start_sim = now
+        start_minute = now.replace(second=0, microsecond=0)
+        self._cursor = start_minute
+        self._emitted_until = start_minute
+        if self.backfill:
+            self._history = self._history_days(now.date(), start_minute)
+            minutes_today = start_minute.hour * 60 + start_minute.minute
+            days = 2 + self.config.simulator.history_days
+            self._history_total = 2 * (-(-minutes_today // 30)) + 2 + days * (2 * 48 + 2)
+
+    def _history_days(self, today: date, start_minute: datetime
+                      ) -> Iterator[tuple[str, pa.Table, tuple[datetime, datetime]]]:
+        # today so far first, so the headline figures are whole within seconds
+        yield from self._backfill_day(today, start_minute)
+        last_year = today.replace(year=today.year - 1) if not (today.month == 2 and today.day == 29) else today - timedelta(days=365)
+        days = [last_year, last_year + timedelta(days=1)]
+        days += [today - timedelta(days=k) for k in range(1, self.config.simulator.history_days + 1)]
+        for d in days:
+            end = datetime.combine(d + timedelta(days=1), datetime.min.time())
+            yield from self._backfill_day(d, end)
+
+    def _backfill_day(self, d: date, until: datetime):
+        plan = self._plan(d)
+        day0 = datetime.combine(d, datetime.min.time())
+        last = int((until - day0).total_seconds() // 60)
+        for first in range(0, last, 30):
+            stop = min(first + 30, last)
+            lists, receipts = self._gen.minutes(plan, first, stop)
+            lo, hi = day0 + timedelta(minutes=first), day0 + timedelta(minutes=stop)
+            # releases of these lists that fall inside the back-filled part of the day
+            release, receipt = aggregate(self.config, lists, receipts, to_us(lo), to_us(until))
+            span = (lo, until)
+            yield "release_minute", release, span
+            yield "receipt_minute", receipt, span
+        times = np.arange(to_us(day0), to_us(until), 60 * US, dtype=np.int64)
+        if len(times):
+            sf = samples.SampleFaults()
+            yield "occupancy", samples.occupancy(self.config, self.seed, times, sf), (day0, until)
+            load = _load_share(plan.minute_weights(), times, to_us(day0))
+            yield "health", samples.health(self.config, self.seed, times, load, sf), (day0, until)
+
+    @property
+    def history_loading(self) -> bool:
+        return self._history is not None
+
+    def _history_step(self, sink: Sink, budget_s: float = 3.0) -> None:
+        """Writes history for about `budget_s` per call, so live ticks stay short."""
+        deadline = time.monotonic() + budget_s
+        while self._history is not None and time.monotonic() < deadline:
+            piece = next(self._history, None)
+            if piece is None:
+                self._history = None
+                return
+            kind, table, span = piece
+            sink.write(make_batch(kind, table, f"{self.name}-history", span))
+            self._history_done += 1
+
+    # -- live records --------------------------------------------------------------
+    def _emit(self, sink: Sink, now: datetime) -> int:
+        self._gen.knobs = Knobs(review_backlog=self.faults.review_backlog)
+        while self._cursor <= now:
+            d = self._cursor.date()
+            m = self._cursor.hour * 60 + self._cursor.minute
+            lists, receipts = self._gen.minutes(self._plan(d), m, m + 1)
+            order = np.argsort(receipts.time_us, kind="stable")
+            self._pending.append(_Pending(lists, Receipts(receipts.idx[order], receipts.status[order],
+                                                          receipts.time_us[order])))
+            self._cursor += timedelta(minutes=1)
+        now_us = to_us(now)
+        decls, rcpts = [], []
+        for p in self._pending:
+            d_end = int(np.searchsorted(p.lists.declared_us, now_us, side="right"))
+            if d_end > p.decl_next:
+                sel = slice(p.decl_next, d_end)
+                decls.append(self._gen.render_declarations(Lists(*[getattr(p.lists, f)[sel] for f in Lists.__dataclass_fields__])))
+                p.decl_next = d_end
+            r_end = int(np.searchsorted(p.receipts.time_us, now_us, side="right"))
+            if r_end > p.rcpt_next:
+                sel = slice(p.rcpt_next, r_end)
+                rcpts.append(self._gen.render_receipts(
+                    p.lists, Receipts(p.receipts.idx[sel], p.receipts.status[sel], p.receipts.time_us[sel])))
+                p.rcpt_next = r_end
+        self._pending = [p for p in self._pending
+                         if p.rcpt_next < len(p.receipts.idx) or p.decl_next < len(p.lists.seq)]
+        n = 0
+        if decls:
+            sink.write(make_batch("declaration", pa.concat_tables(decls), self.name))
+            n += sum(len(t) for t in decls)
+        if rcpts:
+            sink.write(make_batch("receipt", pa.concat_tables(rcpts), self.name))
+            n += sum(len(t) for t in rcpts)
+        n += self._emit_samples(sink, now)
+        self._emitted_until = now
+        return n
+
+    def _emit_samples(self, sink: Sink, now: datetime) -> int:
+        lo, hi = to_us(self._emitted_until), to_us(now)
+        sf = samples.SampleFaults(self.faults.link_saturated, self.faults.warehouse_full, self.faults.equipment_down)
+        n = 0
+        for every, kind in ((OCCUPANCY_EVERY_S, "occupancy"), (HEALTH_EVERY_S, "health")):
+            step = every * US
+            times = np.arange((lo // step + 1) * step, hi + 1, step, dtype=np.int64)
+            if not len(times):
+                continue
+            if kind == "occupancy":
+                table = samples.occupancy(self.config, self.seed, times, sf)
+            else:
+                d = now.date()
+                load = _load_share(self._plan(d).minute_weights(), times, day_start_us(d))
+                table = samples.health(self.config, self.seed, times, load, sf)
+            sink.write(make_batch(kind, table, self.name))
+            n += len(table)
+        return n
+
+
+def simulate_batch(config: Config, sink: Sink, day: date, until: datetime, *, seed: int | None = None,
+                   chunk_minutes: int = 10, progress: Callable[[int, int], None] | None = None,
+                   kind: str | None = None) -> dict[str, int]:
+    """Generates lists declared on `day` before `until`, with their receipts up to
+    `until`, and occupancy and health per minute, at full speed."""
+    seed = config.simulator.seed if seed is None else seed
+    gen = Generator(config, seed)
+    plan = gen.plan(day, kind or day_kind(config, day))
+    day0 = datetime.combine(day, datetime.min.time())
+    last = min(1440, int(np.ceil((until - day0).total_seconds() / 60)))
+    until_us = to_us(until)
+    totals = {"declarations": 0, "receipts": 0, "samples": 0}
+    for first in range(0, last, chunk_minutes):
+        lists, receipts = gen.minutes(plan, first, min(first + chunk_minutes, last))
+        keep = lists.declared_us < until_us
+        if not keep.all():
+            lists = replace(lists, **{f: getattr(lists, f)[keep] for f in Lists.__dataclass_fields__})
+            ok = keep[receipts.idx]
+            remap = np.cumsum(keep) - 1
+            receipts = Receipts(remap[receipts.idx[ok]], receipts.status[ok], receipts.time_us[ok])
+        due = receipts.time_us < until_us
+        receipts = Receipts(receipts.idx[due], receipts.status[due], receipts.time_us[due])
+        if len(lists.seq):
+            sink.write(make_batch("declaration", gen.render_declarations(lists), "simulator-batch"))
+            sink.write(make_batch("receipt", gen.render_receipts(lists, receipts), "simulator-batch"))
+        totals["declarations"] += len(lists.seq)
+        totals["receipts"] += len(receipts.idx)
+        if progress:
+            progress(min(first + chunk_minutes, last), last)
+    times = np.arange(to_us(day0), until_us, 60 * US, dtype=np.int64)
+    if len(times):
+        sf = samples.SampleFaults()
+        occ = samples.occupancy(config, seed, times, sf)
+        hl = samples.health(config, seed, times, _load_share(plan.minute_weights(), times, to_us(day0)), sf)
+        sink.write(make_batch("occupancy", occ, "simulator-batch"))
+        sink.write(make_batch("health", hl, "simulator-batch"))
+        totals["samples"] = len(occ) + len(hl)
+    return totals

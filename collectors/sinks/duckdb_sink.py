@@ -1,0 +1,115 @@
+"""Writes record batches to the store, one transaction per batch.
+
+Every write is idempotent on the record's natural key, and keeps the rollups
+(release_minute, receipt_minute) in step with the facts in the same transaction.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from cbec.clock import now_beijing
+from collectors.records import Batch, RecordError
+from collectors.sinks import WriteResult
+from queries.loader import sql
+from queries.store import Store
+
+_TIME_COLUMN = {"receipt": "return_time", "occupancy": "sampled_at", "health": "sampled_at",
+                "declaration": "app_time"}
+
+
+def _bounds(table: pa.Table, column: str) -> tuple[datetime, datetime]:
+    mm = pc.min_max(table[column]).as_py()
+    return mm["min"], mm["max"]
+
+
+class DuckDBSink:
+    def __init__(self, store: Store):
+        self.store = store
+        con = store.writer
+        with store.write_lock:
+            # placeholders so the view below binds; replaced by each batch
+            con.execute("CREATE OR REPLACE TEMP TABLE touched (ebc_code VARCHAR, cop_no VARCHAR)")
+            con.execute(sql("write_released_now_view"))
+
+    def write(self, batch: Batch) -> WriteResult:
+        if batch.table.num_rows == 0:
+            return WriteResult(batch.kind, 0, 0, 0)
+        writer = {"receipt": self._receipts, "declaration": self._declarations,
+                  "occupancy": self._occupancy, "health": self._health,
+                  "release_minute": self._aggregates, "receipt_minute": self._aggregates,
+                  }.get(batch.kind)
+        if writer is None:
+            raise RecordError(f"no writer for record kind {batch.kind!r}")
+        con = self.store.writer
+        with self.store.write_lock:
+            con.register(f"batch_{batch.kind}", batch.table)
+            con.execute("BEGIN")
+            try:
+                result = writer(con, batch)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            finally:
+                con.unregister(f"batch_{batch.kind}")
+        return result
+
+    # -- inventory lists and receipts ------------------------------------------
+    def _released_change(self, con, *merge_sql: str) -> dict[tuple[str, str], tuple[int, int]]:
+        con.execute(sql("write_released_snapshot_before"))
+        for name in merge_sql:
+            con.execute(sql(name))
+        con.execute(sql("write_released_snapshot_after"))
+        con.execute(sql("write_release_delta"))
+        con.execute(sql("write_release_minute_delta"))
+        rows = con.execute(sql("write_release_delta_by_site")).fetchall()
+        return {(site, platform): (int(n), int(v)) for site, platform, n, v in rows}
+
+    def _receipts(self, con, batch: Batch) -> WriteResult:
+        lo, hi = _bounds(batch.table, "return_time")
+        con.execute(sql("write_receipt_fresh"), {"lo": lo, "hi": hi})
+        new = con.execute("SELECT count(*) FROM fresh_receipt").fetchall()[0][0]
+        con.execute(sql("write_receipt_insert"), {"source": batch.source, "ingested_at": now_beijing()})
+        con.execute(sql("write_receipt_minute"))
+        statuses = [(site, int(st), int(n)) for site, st, n in
+                    con.execute(sql("write_receipt_fresh_by_status")).fetchall()]
+        con.execute(sql("write_touched_from_receipts"))
+        released = self._released_change(con, "write_list_merge_receipts", "write_list_insert_receipts")
+        return WriteResult("receipt", len(batch), new, len(batch) - new, released, statuses)
+
+    def _declarations(self, con, batch: Batch) -> WriteResult:
+        con.execute(sql("write_touched_from_declarations"))
+        touched = con.execute("SELECT count(*) FROM touched").fetchall()[0][0]
+        known = con.execute(sql("write_declaration_known")).fetchall()[0][0]
+        released = self._released_change(con, "write_list_merge_declarations")
+        new = touched - known
+        return WriteResult("declaration", len(batch), new, len(batch) - new, released)
+
+    # -- simulated history ----------------------------------------------------------
+    def _aggregates(self, con, batch: Batch) -> WriteResult:
+        if batch.span is None:
+            raise RecordError(f"{batch.kind}: an aggregate batch needs the span it covers")
+        lo, hi = _bounds(batch.table, "minute")
+        new = con.execute(sql(f"write_backfill_{batch.kind}"), {"lo": lo, "hi": hi}).fetchall()[0][0]
+        con.execute(sql("write_backfill_range"), {
+            "from_minute": batch.span[0], "until_minute": batch.span[1],
+            "source": batch.source, "written_at": now_beijing()})
+        return WriteResult(batch.kind, len(batch), int(new), len(batch) - int(new))
+
+    # -- samples ----------------------------------------------------------------
+    def _occupancy(self, con, batch: Batch) -> WriteResult:
+        unknown = [r[0] for r in con.execute(sql("write_occupancy_unknown")).fetchall()]
+        if unknown:
+            raise RecordError(f"occupancy.warehouse_code: unknown warehouse(s) {', '.join(unknown[:5])}")
+        return self._samples(con, batch, "write_occupancy")
+
+    def _health(self, con, batch: Batch) -> WriteResult:
+        return self._samples(con, batch, "write_health")
+
+    def _samples(self, con, batch: Batch, name: str) -> WriteResult:
+        lo, hi = _bounds(batch.table, "sampled_at")
+        new = con.execute(sql(name), {"lo": lo, "hi": hi, "source": batch.source}).fetchall()[0][0]
+        return WriteResult(batch.kind, len(batch), int(new), len(batch) - int(new))

@@ -1,0 +1,131 @@
+"""Updates Prometheus metrics from what the store accepted.
+
+Metrics follow the Prometheus conventions: a cbec_ prefix, base units, _total
+counters, ratios 0..1, and only small label sets (site, platform, warehouse,
+component, collector). Never a list number or a person.
+"""
+from __future__ import annotations
+
+import time
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+from collectors.records import Batch
+from collectors.sinks import WriteResult
+
+RECEIPT_CLASSES = {800: "released", 899: "cleared", 120: "accepted", 2: "declared", 3: "declared",
+                   300: "manual_review", 500: "inspection", 501: "held", 502: "held", 503: "held",
+                   599: "held", 700: "returned", 100: "rejected", 4: "send_failed"}
+
+
+def receipt_class(status: int) -> str:
+    if status < 0:
+        return "processing_error"
+    return RECEIPT_CLASSES.get(status, "other")
+
+
+class Metrics:
+    """All metrics of the process, on one registry (injected, default a fresh one)."""
+
+    def __init__(self, registry: CollectorRegistry | None = None):
+        self.registry = registry or CollectorRegistry()
+        r = self.registry
+        self.released = Counter("cbec_released_lists", "Inventory lists released (first 800 receipt) as ingested",
+                                ["site", "platform"], registry=r)
+        self.goods_value = Counter("cbec_released_goods_value_cny", "Goods value of released lists, CNY",
+                                   ["site"], registry=r)
+        self.goods_value_corrections = Counter(
+            "cbec_released_goods_value_corrections", "Changes that lowered a released list's goods value",
+            ["site"], registry=r)
+        self.records = Counter("cbec_records_ingested", "Records new to the store", ["kind"], registry=r)
+        self.duplicates = Counter("cbec_records_duplicate", "Records already in the store, ignored",
+                                  ["kind"], registry=r)
+        self.receipts = Counter("cbec_receipts", "Receipts by status class", ["site", "status_class"], registry=r)
+        self.write_seconds = Histogram("cbec_store_write_seconds", "Time to commit one batch", ["kind"],
+                                       buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+                                       registry=r)
+        self.occupancy = Gauge("cbec_warehouse_occupancy_ratio", "Share of warehouse area in use",
+                               ["site", "warehouse"], registry=r)
+        self.link_utilization = Gauge("cbec_link_utilization_ratio", "Link throughput over capacity",
+                                      ["site", "component"], registry=r)
+        self.link_throughput = Gauge("cbec_link_throughput_bits_per_second", "Link throughput",
+                                     ["site", "component"], registry=r)
+        self.queue_depth = Gauge("cbec_exchange_queue_depth", "Messages waiting at the data exchange",
+                                 ["site"], registry=r)
+        self.latency = Gauge("cbec_exchange_latency_seconds", "Message latency at the data exchange",
+                             ["site"], registry=r)
+        self.equipment_up = Gauge("cbec_equipment_up", "1 if the equipment answers, else 0",
+                                  ["site", "component"], registry=r)
+        self.collector_up = Gauge("cbec_collector_up", "1 if the collector's last run succeeded",
+                                  ["collector"], registry=r)
+        self.collector_stale = Gauge("cbec_collector_stale", "1 if no new data within the staleness limit",
+                                     ["collector"], registry=r)
+        self.collector_last_success = Gauge("cbec_collector_last_success_timestamp_seconds",
+                                            "Unix time of the last successful run", ["collector"], registry=r)
+        self.collector_last_data = Gauge("cbec_collector_last_data_timestamp_seconds",
+                                         "Unix time the collector last brought new data", ["collector"],
+                                         registry=r)
+        self.collector_runs = Counter("cbec_collector_runs", "Collector runs by outcome",
+                                      ["collector", "outcome"], registry=r)
+        self.collector_records = Counter("cbec_collector_records", "Records brought by a collector",
+                                         ["collector"], registry=r)
+
+    def observe(self, batch: Batch, result: WriteResult, seconds: float, site_of_warehouse: dict[str, str]) -> None:
+        kind = batch.kind
+        self.write_seconds.labels(kind).observe(seconds)
+        if kind in ("release_minute", "receipt_minute"):
+            return  # simulated history is not ingest
+        self.records.labels(kind).inc(result.new)
+        self.duplicates.labels(kind).inc(result.duplicates)
+        for (site, platform), (lists, value_fen) in result.released.items():
+            if lists > 0:
+                self.released.labels(site, platform).inc(lists)
+            if value_fen > 0:
+                self.goods_value.labels(site).inc(value_fen / 100)
+            elif value_fen < 0:
+                self.goods_value_corrections.labels(site).inc()
+        t = batch.table
+        for site, status, n in result.statuses:
+            self.receipts.labels(site, receipt_class(status)).inc(n)
+        if kind == "occupancy" and t.num_rows:
+            newest: dict[str, tuple] = {}
+            for w, at, ratio in zip(t["warehouse_code"].to_pylist(), t["sampled_at"].to_pylist(),
+                                    t["occupancy_ratio"].to_pylist()):
+                if w not in newest or at >= newest[w][0]:
+                    newest[w] = (at, ratio)
+            for w, (_, ratio) in newest.items():
+                self.occupancy.labels(site_of_warehouse.get(w, "unknown"), w).set(ratio)
+        elif kind == "health" and t.num_rows:
+            latest: dict[tuple[str, str, str], tuple] = {}
+            for at, site, comp, metric, value in zip(t["sampled_at"].to_pylist(), t["site_code"].to_pylist(),
+                                                     t["component"].to_pylist(), t["metric"].to_pylist(),
+                                                     t["value"].to_pylist()):
+                key = (site, comp, metric)
+                if key not in latest or at >= latest[key][0]:
+                    latest[key] = (at, value)
+            for (site, comp, metric), (_, value) in latest.items():
+                if metric == "utilization_ratio":
+                    self.link_utilization.labels(site, comp).set(value)
+                elif metric == "throughput_bps":
+                    self.link_throughput.labels(site, comp).set(value)
+                elif metric == "queue_depth":
+                    self.queue_depth.labels(site).set(value)
+                elif metric == "latency_seconds":
+                    self.latency.labels(site).set(value)
+                elif metric == "up":
+                    self.equipment_up.labels(site, comp).set(value)
+
+
+class MeteredSink:
+    """Writes to the store, then records what was committed in the metrics."""
+
+    def __init__(self, store_sink, metrics: Metrics, site_of_warehouse: dict[str, str]):
+        self.store_sink = store_sink
+        self.metrics = metrics
+        self.site_of_warehouse = site_of_warehouse
+
+    def write(self, batch: Batch) -> WriteResult:
+        t0 = time.perf_counter()
+        result = self.store_sink.write(batch)
+        self.metrics.observe(batch, result, time.perf_counter() - t0, self.site_of_warehouse)
+        return result

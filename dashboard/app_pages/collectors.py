@@ -1,0 +1,54 @@
+"""Collectors and sources for ops: each collector's state, lag and last error,
+the latest runs, and the simulator's fault switches for drills."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from collectors import runtime as rt
+from collectors.simulator.source import SimulatorSource
+from dashboard import data
+from dashboard.components import tiles
+from dashboard.i18n import t
+from queries import read
+
+tiles.inject_css()
+try:
+    runtime = rt.current()
+except RuntimeError:
+    st.error(t("no_runtime"))
+    st.stop()
+
+STATE_ICON = {"ok": "🟢", "quiet": "🟡", "starting": "⚪", "stale": "🟠", "error": "🔴"}
+
+
+@st.fragment(run_every=data.refresh_seconds())
+def health() -> None:
+    snap = runtime.health()
+    st.subheader(t("collectors"))
+    rows = [{t("collector"): name, t("state"): f"{STATE_ICON.get(h['state'], '')} {h['state']}",
+             t("last_success"): h["last_success"], t("lag"): h["lag_seconds"], t("records"): h["records"],
+             t("last_error"): h["last_error"] or ""} for name, h in snap["collectors"].items()]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.markdown(f"**{t('recent_runs')}**")
+    con = runtime.store.cursor()
+    try:
+        runs = read.collector_runs(con, 30)
+    finally:
+        con.close()
+    st.dataframe(runs, hide_index=True, width="stretch")
+
+
+health()
+
+sims = {n: s for n, s in runtime.runner.sources().items() if isinstance(s, SimulatorSource)}
+if sims:
+    st.subheader(t("fault_switches"))
+    st.caption(t("fault_help"))
+    for name, sim in sims.items():
+        c1, c2, c3, c4 = st.columns(4)
+        sim.faults.source_stopped = c1.toggle(t("source_stopped"), sim.faults.source_stopped, key=f"{name}-stop")
+        sim.faults.link_saturated = c2.toggle(t("link_saturated"), sim.faults.link_saturated, key=f"{name}-link")
+        sim.faults.review_backlog = c3.toggle(t("review_backlog"), sim.faults.review_backlog, key=f"{name}-rev")
+        full = c4.text_input(t("warehouse_full"), sim.faults.warehouse_full or "", key=f"{name}-full")
+        sim.faults.warehouse_full = full.strip() or None

@@ -1,0 +1,25 @@
+"""The frame: page setup, the language switch, and navigation by role."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard.i18n import lang, t
+
+PAGES = Path(__file__).resolve().parent / "app_pages"
+
+st.set_page_config(page_title="cbec-command", page_icon=":material/travel_explore:", layout="wide")
+
+with st.sidebar:
+    choice = st.radio(t("language"), ["中文", "English"], index=1 if lang() == "en" else 0, horizontal=True)
+    wanted = "en" if choice == "English" else "zh"
+    if wanted != st.session_state.lang:
+        st.session_state.lang = wanted
+        st.rerun()
+
+navigation = st.navigation({
+    t("live"): [st.Page(PAGES / "overview.py", title=t("overview"), icon=":material/monitoring:", url_path="overview", default=True)],
+    t("ops"): [st.Page(PAGES / "collectors.py", title=t("collectors"), icon=":material/lan:", url_path="collectors")],
+})
+navigation.run()

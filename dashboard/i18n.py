@@ -1,0 +1,64 @@
+"""Chinese by default, English on request (sidebar switch or ?lang=en)."""
+from __future__ import annotations
+
+import streamlit as st
+
+TEXT: dict[str, tuple[str, str]] = {
+    "app_title": ("跨境电商网购保税进口指挥中心", "Cross-border e-commerce bonded import command center"),
+    "live": ("实时", "Live"),
+    "ops": ("运维", "Operations"),
+    "overview": ("全市总览", "City overview"),
+    "collectors": ("采集与数据源", "Collectors & sources"),
+    "language": ("语言", "Language"),
+    "released_today": ("今日放行清单", "Lists released today"),
+    "goods_value_today": ("今日放行货值", "Goods value released today"),
+    "per_minute": ("每分钟放行", "Releases per minute"),
+    "last_full_minute": ("最近一分钟", "last full minute"),
+    "yoy_same_time": ("同比（同一时刻）", "Year on year (same time)"),
+    "lists_unit": ("单", "lists"),
+    "cumulative_today_vs_ly": ("今日累计放行 vs 去年同日", "Cumulative releases today vs same day last year"),
+    "today": ("今日", "Today"),
+    "last_year": ("去年同日", "Same day last year"),
+    "time_of_day": ("时刻", "Time of day"),
+    "cumulative_lists": ("累计放行（单）", "Cumulative releases"),
+    "by_site": ("各业务现场", "By site"),
+    "share": ("占比", "share"),
+    "updated": ("更新于", "updated"),
+    "stale": ("数据停滞", "STALE"),
+    "stale_detail": ("以下数据源超过阈值未到新数据：", "No new data beyond the threshold from: "),
+    "source_error": ("数据源异常", "Source error"),
+    "no_runtime": ("采集运行时未启动：请用 README 中的命令启动本程序。",
+                   "The collector runtime is not running: start the app with the README's command."),
+    "history_note": ("历史对比数据为模拟器生成的分钟汇总。", "History for comparison is simulated minute aggregates."),
+    "without_declaration": ("放行但清单未到", "released, declaration not yet received"),
+    "state": ("状态", "State"),
+    "last_success": ("最近成功", "Last success"),
+    "lag": ("数据延迟(秒)", "Lag (s)"),
+    "records": ("记录数", "Records"),
+    "last_error": ("最近错误", "Last error"),
+    "recent_runs": ("最近运行记录", "Recent runs"),
+    "fault_switches": ("模拟器故障开关", "Simulator fault switches"),
+    "fault_help": ("用于演练：打开后模拟相应故障。", "For drills: each switch makes the simulator misbehave."),
+    "source_stopped": ("数据源停止", "Source stopped"),
+    "link_saturated": ("链路拥塞", "Link saturated"),
+    "review_backlog": ("人工审核积压", "Manual review backlog"),
+    "warehouse_full": ("仓库爆仓（站点或仓库代码）", "Warehouse full (site or warehouse code)"),
+    "collector": ("采集器", "Collector"),
+    "history_loading": ("正在载入历史对比数据，同比暂不显示：", "Loading history for comparison; year on year shown when done:"),
+    "per_minute_chart": ("近60分钟每分钟放行", "Releases per minute, last 60 minutes"),
+}
+
+
+def lang() -> str:
+    if "lang" not in st.session_state:
+        st.session_state.lang = "en" if st.query_params.get("lang") == "en" else "zh"
+    return st.session_state.lang
+
+
+def t(key: str) -> str:
+    zh, en = TEXT[key]
+    return en if lang() == "en" else zh
+
+
+def site_name(code: str, name_zh: str, name_en: str) -> str:
+    return name_en if lang() == "en" else name_zh

@@ -1,0 +1,62 @@
+"""Figures the way readers expect them: 631.1万, 13.34亿 in Chinese; 6.31 M in English."""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def _round(value: float | int | Decimal, places: int) -> Decimal:
+    q = Decimal(1).scaleb(-places)
+    return Decimal(str(value)).quantize(q, rounding=ROUND_HALF_UP)
+
+
+def count_zh(n: int | float) -> str:
+    """631.1万, 1.02亿; below ten thousand the plain number."""
+    n = Decimal(str(n))
+    if abs(n) >= Decimal(10) ** 8:
+        r = _round(n / Decimal(10) ** 8, 2)
+        if abs(r) < Decimal(10) ** 4:
+            return f"{r}亿"
+    if abs(n) >= Decimal(10) ** 4:
+        r = _round(n / Decimal(10) ** 4, 1)
+        if abs(r) >= Decimal(10) ** 4:  # 9999.95万 rounds up to 1.00亿
+            return f"{_round(n / Decimal(10) ** 8, 2)}亿"
+        return f"{r}万"
+    return f"{int(_round(n, 0))}"
+
+
+def yuan_zh(fen: int) -> str:
+    """Goods value from fen: 13.34亿元, 5821.3万元, 8,600元."""
+    yuan = Decimal(fen) / 100
+    if abs(yuan) >= Decimal(10) ** 8:
+        return f"{_round(yuan / Decimal(10) ** 8, 2)}亿元"
+    if abs(yuan) >= Decimal(10) ** 4:
+        r = _round(yuan / Decimal(10) ** 4, 1)
+        if abs(r) >= Decimal(10) ** 4:
+            return f"{_round(yuan / Decimal(10) ** 8, 2)}亿元"
+        return f"{r}万元"
+    return f"{int(_round(yuan, 0)):,}元"
+
+
+def count_en(n: int | float) -> str:
+    n = float(n)
+    for div, suffix in ((1e9, " bn"), (1e6, " M"), (1e3, " k")):
+        if abs(n) >= div:
+            return f"{n / div:.2f}{suffix}"
+    return f"{n:,.0f}"
+
+
+def yuan_en(fen: int) -> str:
+    return "CNY " + count_en(fen / 100)
+
+
+def percent_change(now: float, before: float) -> float | None:
+    """Change from `before` to `now` as a fraction; None when there is nothing to compare."""
+    if not before:
+        return None
+    return now / before - 1
+
+
+def signed_percent(change: float | None) -> str:
+    if change is None:
+        return "—"
+    return f"{'+' if change >= 0 else ''}{change * 100:.1f}%"

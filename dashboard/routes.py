@@ -1,0 +1,70 @@
+"""HTTP routes served beside the UI: /metrics, /healthz, and the simulator's
+fault switches (loopback only)."""
+from __future__ import annotations
+
+from dataclasses import fields
+
+from prometheus_client import CONTENT_TYPE_LATEST
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from collectors import runtime as rt
+from collectors.simulator.source import Faults, SimulatorSource
+
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+def _runtime_or_503():
+    try:
+        return rt.current(), None
+    except RuntimeError as e:
+        return None, JSONResponse({"status": "down", "error": str(e)}, status_code=503)
+
+
+async def metrics(request: Request) -> Response:
+    runtime, err = _runtime_or_503()
+    if err:
+        return err
+    return Response(runtime.metrics_text(), media_type=CONTENT_TYPE_LATEST)
+
+
+async def healthz(request: Request) -> Response:
+    runtime, err = _runtime_or_503()
+    if err:
+        return err
+    body = runtime.health()
+    return JSONResponse(body, status_code=200)
+
+
+async def simulator_faults(request: Request) -> Response:
+    """GET shows the switches; POST {"collector": "simulator", "source_stopped": true, ...} sets them."""
+    if request.client is None or request.client.host not in LOOPBACK:
+        return JSONResponse({"error": "fault switches are open to loopback only"}, status_code=403)
+    runtime, err = _runtime_or_503()
+    if err:
+        return err
+    sims = {n: s for n, s in runtime.runner.sources().items() if isinstance(s, SimulatorSource)}
+    if request.method == "POST":
+        try:
+            body = await request.json()
+        except ValueError:
+            return JSONResponse({"error": "body must be JSON"}, status_code=400)
+        if not isinstance(body, dict):
+            return JSONResponse({"error": "body must be a JSON object"}, status_code=400)
+        name = body.pop("collector", next(iter(sims), None))
+        if name not in sims:
+            return JSONResponse({"error": f"no simulator collector named {name!r}"}, status_code=404)
+        known = {f.name for f in fields(Faults)}
+        unknown = set(body) - known
+        if unknown:
+            return JSONResponse({"error": f"unknown switch(es): {', '.join(sorted(unknown))}",
+                                 "known": sorted(known)}, status_code=400)
+        for k, v in body.items():
+            setattr(sims[name].faults, k, v)
+    return JSONResponse({n: s.faults.as_dict() for n, s in sims.items()})
+
+
+def routes() -> list[Route]:
+    return [Route("/metrics", metrics), Route("/healthz", healthz),
+            Route("/api/simulator/faults", simulator_faults, methods=["GET", "POST"])]

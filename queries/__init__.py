@@ -1,0 +1,1 @@
+"""The store: schema and migrations, SQL files loaded by name, typed reads."""

@@ -1,0 +1,76 @@
+"""Typed reads used by pages and commands. Each runs one SQL file from queries/sql."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import duckdb
+import pandas as pd
+
+from queries.loader import sql
+
+
+@dataclass(frozen=True)
+class Totals:
+    released_lists: int
+    goods_value_fen: int
+    valued_lists: int
+
+    @property
+    def goods_value_cny(self) -> float:
+        return self.goods_value_fen / 100
+
+
+@dataclass(frozen=True)
+class SiteTotals:
+    site_code: str
+    released_lists: int
+    goods_value_fen: int
+
+
+def day_window(day: date, until: time | None = None) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time.min)
+    end = datetime.combine(day, until) if until else start + timedelta(days=1)
+    return start, end
+
+
+def release_totals(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> Totals:
+    row = con.execute(sql("read_release_totals"), {"from_ts": start, "until_ts": end}).fetchall()[0]
+    return Totals(*row)
+
+
+def release_by_site(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> list[SiteTotals]:
+    rows = con.execute(sql("read_release_by_site"), {"from_ts": start, "until_ts": end}).fetchall()
+    return [SiteTotals(*r) for r in rows]
+
+
+def release_unmapped(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> tuple[int, int]:
+    n, v = con.execute(sql("read_release_unmapped"), {"from_ts": start, "until_ts": end}).fetchall()[0]
+    return int(n), int(v)
+
+
+def release_per_minute(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime,
+                       site_code: str | None = None) -> pd.DataFrame:
+    """Every minute of [start, end), zero where nothing was released."""
+    df = con.execute(sql("read_release_per_minute"),
+                     {"from_ts": start, "until_ts": end, "site_code": site_code}).df()
+    index = pd.date_range(start, end - timedelta(minutes=1), freq="min", name="minute")
+    if len(index) == 0:
+        return pd.DataFrame({"released_lists": [], "goods_value_fen": []}, index=index)
+    return df.set_index("minute").reindex(index, fill_value=0).astype("int64")
+
+
+def collector_runs(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFrame:
+    return con.execute(sql("read_collector_runs"), {"limit": limit}).df()
+
+
+def backfill_ranges(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> list[tuple]:
+    return con.execute(sql("read_backfill_ranges"), {"from_ts": start, "until_ts": end}).fetchall()
+
+
+def sites(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, bool]]:
+    return con.execute(sql("read_sites")).fetchall()
+
+
+def newest_release_minute(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    return con.execute(sql("read_data_extent")).fetchall()[0][0]

@@ -1,0 +1,1 @@
+CREATE OR REPLACE TEMP TABLE released_before AS FROM released_now

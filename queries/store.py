@@ -1,0 +1,140 @@
+"""Opens the DuckDB file, applies migrations, and hands out connections.
+
+The process that runs the collectors owns the file: it holds one writer
+connection and gives each reader its own cursor (DuckDB's MVCC keeps readers
+consistent beside the writer). Another process cannot open the file while the
+owner holds it; StoreLocked says so in one line.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+import duckdb
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_DUCKDB_CONFIG = {"autoinstall_known_extensions": "false"}
+
+
+class StoreError(RuntimeError):
+    """The database file cannot be used; the message says why in one line."""
+
+
+class StoreLocked(StoreError):
+    pass
+
+
+def migrations() -> list[tuple[int, Path]]:
+    found = []
+    for p in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        m = re.match(r"(\d+)_", p.name)
+        if m:
+            found.append((int(m.group(1)), p))
+    versions = [v for v, _ in found]
+    if versions != list(range(1, len(versions) + 1)):
+        raise StoreError(f"migrations must be numbered 1..n without gaps, found {versions}")
+    return found
+
+
+LATEST_VERSION = len(migrations())
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    has = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchall()[0][0]
+    if not has:
+        return 0
+    row = con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0]
+    return int(row or 0)
+
+
+def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[int]:
+    """Applies the migrations above the file's version, each in its own transaction."""
+    target = LATEST_VERSION if target is None else target
+    current = schema_version(con)
+    if current > LATEST_VERSION:
+        raise StoreError(
+            f"the database is at schema version {current}, newer than this program ({LATEST_VERSION})")
+    applied = []
+    for version, path in migrations():
+        if current < version <= target:
+            con.execute("BEGIN")
+            try:
+                if version == 1:
+                    con.execute("CREATE TABLE IF NOT EXISTS schema_version "
+                                "(version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)")
+                con.execute(path.read_text(encoding="utf-8"))
+                con.execute("INSERT INTO schema_version VALUES (?, current_localtimestamp())", [version])
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+            applied.append(version)
+    return applied
+
+
+def _looks_foreign(con: duckdb.DuckDBPyConnection) -> bool:
+    tables = {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables").fetchall()}
+    return bool(tables) and "schema_version" not in tables
+
+
+def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    path = Path(path)
+    if read_only and not path.exists():
+        raise StoreError(f"database file not found: {path}")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(str(path), read_only=read_only, config=_DUCKDB_CONFIG)
+    except duckdb.IOException as e:
+        text = str(e)
+        if "lock" in text.lower():
+            raise StoreLocked(
+                f"{path} is held by a running cbec server; stop it first, or drop files "
+                f"into its inbox / use its HTTP API instead") from None
+        raise StoreError(f"cannot open {path}: {text.splitlines()[0]}") from None
+    except duckdb.Error as e:
+        raise StoreError(f"{path} is not a usable cbec database: {str(e).splitlines()[0]}") from None
+
+
+class Store:
+    """The owner of one database file: a writer connection and reader cursors."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False):
+        self.path = Path(path)
+        self.read_only = read_only
+        self._con = connect(self.path, read_only=read_only)
+        self.write_lock = threading.Lock()
+        try:
+            if _looks_foreign(self._con):
+                raise StoreError(
+                    f"{self.path} holds tables that are not a cbec database; refusing to touch it")
+            if read_only:
+                if schema_version(self._con) != LATEST_VERSION:
+                    raise StoreError(
+                        f"{self.path} is at schema version {schema_version(self._con)}; "
+                        f"open it once without read-only to upgrade it")
+            else:
+                migrate(self._con)
+        except Exception:
+            self._con.close()
+            raise
+
+    @property
+    def writer(self) -> duckdb.DuckDBPyConnection:
+        return self._con
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A connection for one reader thread."""
+        return self._con.cursor()
+
+    def checkpoint(self) -> None:
+        with self.write_lock:
+            self._con.execute("CHECKPOINT")
+
+    def close(self) -> None:
+        with self.write_lock:
+            self._con.close()

@@ -1,0 +1,32 @@
+"""cbec-command: one process serving the UI, /metrics and /healthz, and running
+the collectors. Start it with `streamlit run streamlit_app.py`."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import streamlit as st
+from starlette.routing import Route
+
+from cbec.config import load_config
+from collectors.runtime import Runtime
+from dashboard.routes import routes
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+FRAME = Path(__file__).resolve().parent / "dashboard" / "frame.py"
+
+
+@asynccontextmanager
+async def lifespan(app: st.App):
+    runtime = await asyncio.to_thread(lambda: Runtime(load_config()).start())
+    try:
+        yield {"runtime": runtime}
+    finally:
+        # the runner lets a batch in progress commit before the store closes
+        await asyncio.to_thread(runtime.stop)
+
+
+app = st.App(str(FRAME), lifespan=lifespan, routes=routes())
