@@ -9,6 +9,7 @@ are not resumed on restart.
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -278,19 +279,21 @@ class SimulatorSource:
 
 
 def simulate_batch(config: Config, sink: Sink, day: date, until: datetime, *, seed: int | None = None,
-                   chunk_minutes: int = 10, progress: Callable[[int, int], None] | None = None,
+                   chunk_minutes: int = 30, progress: Callable[[int, int], None] | None = None,
                    kind: str | None = None) -> dict[str, int]:
     """Generates lists declared on `day` before `until`, with their receipts up to
-    `until`, and occupancy and health per minute, at full speed."""
+    `until`, and occupancy and health per minute, at full speed. The next chunk
+    is generated in a second thread while the store writes the current one."""
     seed = config.simulator.seed if seed is None else seed
     gen = Generator(config, seed)
     plan = gen.plan(day, kind or day_kind(config, day))
     day0 = datetime.combine(day, datetime.min.time())
     last = min(1440, int(np.ceil((until - day0).total_seconds() / 60)))
     until_us = to_us(until)
-    totals = {"declarations": 0, "receipts": 0, "samples": 0}
-    for first in range(0, last, chunk_minutes):
-        lists, receipts = gen.minutes(plan, first, min(first + chunk_minutes, last))
+
+    def chunk(first: int) -> tuple[int, pa.Table, pa.Table, int, int]:
+        stop = min(first + chunk_minutes, last)
+        lists, receipts = gen.minutes(plan, first, stop)
         keep = lists.declared_us < until_us
         if not keep.all():
             lists = replace(lists, **{f: getattr(lists, f)[keep] for f in Lists.__dataclass_fields__})
@@ -299,13 +302,24 @@ def simulate_batch(config: Config, sink: Sink, day: date, until: datetime, *, se
             receipts = Receipts(remap[receipts.idx[ok]], receipts.status[ok], receipts.time_us[ok])
         due = receipts.time_us < until_us
         receipts = Receipts(receipts.idx[due], receipts.status[due], receipts.time_us[due])
-        if len(lists.seq):
-            sink.write(make_batch("declaration", gen.render_declarations(lists), "simulator-batch"))
-            sink.write(make_batch("receipt", gen.render_receipts(lists, receipts), "simulator-batch"))
-        totals["declarations"] += len(lists.seq)
-        totals["receipts"] += len(receipts.idx)
-        if progress:
-            progress(min(first + chunk_minutes, last), last)
+        return (stop, gen.render_declarations(lists), gen.render_receipts(lists, receipts),
+                len(lists.seq), len(receipts.idx))
+
+    totals = {"declarations": 0, "receipts": 0, "samples": 0}
+    with ThreadPoolExecutor(1, thread_name_prefix="simulate") as pool:
+        starts = list(range(0, last, chunk_minutes))
+        ahead = pool.submit(chunk, starts[0]) if starts else None
+        for i in range(len(starts)):
+            stop, decl, rcpt, n_lists, n_rcpt = ahead.result()
+            ahead = pool.submit(chunk, starts[i + 1]) if i + 1 < len(starts) else None
+            if n_lists:
+                sink.write(make_batch("declaration", decl, "simulator-batch"))
+            if n_rcpt:
+                sink.write(make_batch("receipt", rcpt, "simulator-batch"))
+            totals["declarations"] += n_lists
+            totals["receipts"] += n_rcpt
+            if progress:
+                progress(stop, last)
     times = np.arange(to_us(day0), until_us, 60 * US, dtype=np.int64)
     if len(times):
         sf = samples.SampleFaults()

@@ -1,0 +1,86 @@
+"""Benchmark of the foundation: the batch simulation of 2019-11-11 00:00-14:00,
+its calibration, and the latency of every overview query with that day loaded.
+
+    make bench-foundation          (or: .venv/bin/python bench/foundation.py [--db FILE] [--keep])
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from cbec.config import load_config
+from collectors.runtime import Runtime
+from collectors.simulator.source import simulate_batch
+from queries import read
+
+DAY = date(2019, 11, 11)
+UNTIL = datetime(2019, 11, 11, 14, 0)
+
+
+def timed(fn, runs: int) -> tuple[float, float]:
+    samples = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t0) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[max(0, int(round(0.95 * len(samples))) - 1)]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--db", help="database file to create (default: a temporary file)")
+    ap.add_argument("--runs", type=int, default=50)
+    args = ap.parse_args()
+    config = load_config()
+    tmp = tempfile.TemporaryDirectory()
+    db = Path(args.db) if args.db else Path(tmp.name) / "bench.duckdb"
+    if db.exists():
+        raise SystemExit(f"{db} exists; give a new file")
+
+    rt = Runtime(config, db_path=db, with_collectors=False)
+    t0 = time.perf_counter()
+    totals = simulate_batch(config, rt.sink, DAY, UNTIL)
+    elapsed = time.perf_counter() - t0
+    print(f"batch simulation 2019-11-11 00:00-14:00: {elapsed:.1f} s "
+          f"({totals['declarations']:,} lists, {totals['receipts']:,} receipts, "
+          f"{(totals['declarations'] + totals['receipts']) / elapsed:,.0f} records/s)")
+
+    con = rt.store.cursor()
+    t = read.release_totals(con, datetime(2019, 11, 11), UNTIL)
+    print(f"released by 14:00: {t.released_lists:,} lists (target 6,311,000: {t.released_lists / 6_311_000 - 1:+.2%}), "
+          f"{t.goods_value_cny:,.2f} CNY (target 1,334,000,000: {t.goods_value_cny / 1_334_000_000 - 1:+.2%})")
+    shares = {s.site_code: s.released_lists / t.released_lists for s in read.release_by_site(con, datetime(2019, 11, 11), UNTIL)}
+    print("site shares: " + ", ".join(f"{k} {v:.1%}" for k, v in sorted(shares.items(), key=lambda x: -x[1])))
+
+    # the queries of the overview snapshot, with "now" at 14:00 on the night
+    now = UNTIL
+    day0 = datetime(2019, 11, 11)
+    ly0 = datetime(2018, 11, 11)
+    minute = now.replace(second=0, microsecond=0)
+    queries = {
+        "release_totals (today)": lambda: read.release_totals(con, day0, now),
+        "release_totals (last year, same time)": lambda: read.release_totals(con, ly0, ly0 + (now - day0)),
+        "release_per_minute (last 60 min)": lambda: read.release_per_minute(con, minute - timedelta(minutes=60), minute),
+        "release_per_minute (today, curve)": lambda: read.release_per_minute(con, day0, minute + timedelta(minutes=1)),
+        "release_per_minute (last year, curve)": lambda: read.release_per_minute(con, ly0, ly0 + timedelta(days=1)),
+        "release_by_site": lambda: read.release_by_site(con, day0, now),
+        "release_per_minute (one site, 60 min)": lambda: read.release_per_minute(con, minute - timedelta(minutes=60), minute, "bsq"),
+        "sites": lambda: read.sites(con),
+        "backfill_ranges": lambda: read.backfill_ranges(con, ly0, now),
+    }
+    print(f"\noverview queries, {args.runs} runs each (target: each at most 50 ms)")
+    print(f"{'query':<42} {'median ms':>10} {'p95 ms':>8}")
+    for name, fn in queries.items():
+        med, p95 = timed(fn, args.runs)
+        print(f"{name:<42} {med:>10.2f} {p95:>8.2f}")
+    con.close()
+    rt.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""Every page runs without an exception, in Chinese and in English, and shows
+the figures the store holds."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.numbers import count_zh
+from queries import read
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["overview", "collectors"]
+
+
+def frame(lang: str = "zh") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard" / "frame.py"), default_timeout=60)
+    if lang == "en":
+        at.query_params["lang"] = "en"
+    return at
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs(promo_runtime, page, lang):
+    at = frame(lang)
+    at.run()
+    if page != "overview":
+        at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, at.exception
+
+
+def test_overview_shows_the_stored_release_count(promo_runtime):
+    at = frame().run()
+    assert not at.exception
+    con = promo_runtime.store.cursor()
+    day0 = promo_runtime.clock().replace(hour=0, minute=0)
+    totals = read.release_totals(con, day0, promo_runtime.clock())
+    html = " ".join(h.proto.body for h in at.get("html"))
+    assert f"{totals.released_lists:,}" in html
+    assert count_zh(totals.released_lists) in html
+
+
+def test_pages_say_clearly_when_the_runtime_is_not_running():
+    at = frame().run()
+    assert not at.exception
+    assert any("运行时未启动" in e.value for e in at.error)

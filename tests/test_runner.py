@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+
+from collectors.runner import Runner, Schedule, backoff_delay
+from collectors.source import Collected
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = datetime(2019, 11, 11, 0, 0, 0)
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += timedelta(seconds=seconds)
+
+
+class ScriptedSource:
+    """Plays a script of outcomes: an int is that many records, an exception is raised."""
+    def __init__(self, name, script):
+        self.name = name
+        self.script = list(script)
+
+    def collect(self, sink):
+        step = self.script.pop(0)
+        if isinstance(step, Exception):
+            raise step
+        return Collected(step, "" if step else "nothing new")
+
+
+class SlowSource:
+    name = "slow"
+
+    def __init__(self):
+        self.release = threading.Event()
+
+    def collect(self, sink):
+        self.release.wait(5)
+        return Collected(1)
+
+
+def test_backoff_grows_exponentially_is_capped_and_jittered():
+    s = Schedule(interval_s=1, timeout_s=5, stale_after_s=10, backoff_base_s=2, backoff_max_s=30)
+    highs = [backoff_delay(n, s, rand=lambda: 1.0) for n in range(1, 7)]
+    assert highs == [2, 4, 8, 16, 30, 30]
+    lows = [backoff_delay(n, s, rand=lambda: 0.0) for n in range(1, 7)]
+    assert lows == [1, 2, 4, 8, 15, 15]
+    assert backoff_delay(1, Schedule(interval_s=5, timeout_s=5, stale_after_s=10), rand=lambda: 0) == 5
+
+
+def test_health_tells_ok_quiet_stale_and_error_apart():
+    clock = FakeClock()
+    runs = []
+    r = Runner(sink=None, clock=clock, on_run=lambda *a: runs.append(a))
+    r.add(ScriptedSource("s", [5, 0, 0, RuntimeError("link down"), 3]), Schedule(1, 5, stale_after_s=10))
+    assert r.health["s"].state == "starting"
+    r.run_once("s")
+    assert r.health["s"].state == "ok" and r.health["s"].records_total == 5
+    clock.advance(4)
+    r.run_once("s")
+    assert r.health["s"].state == "quiet"
+    clock.advance(8)
+    r.run_once("s")
+    assert r.health["s"].state == "stale"
+    clock.advance(1)
+    r.run_once("s")
+    h = r.health["s"]
+    assert h.state == "error" and h.last_error == "RuntimeError: link down" and h.consecutive_failures == 1
+    clock.advance(1)
+    r.run_once("s")
+    assert r.health["s"].state == "ok" and r.health["s"].consecutive_failures == 0
+    assert [run[3] for run in runs] == ["ok", "empty", "empty", "error", "ok"]
+    snap = r.snapshot()["s"]
+    assert snap["records"] == 8 and snap["lag_seconds"] == 0.0
+
+
+def test_a_source_that_hangs_is_timed_out_and_reported():
+    src = SlowSource()
+    r = Runner(sink=None)
+    r.add(src, Schedule(1, timeout_s=0.2, stale_after_s=10))
+    assert r.run_once("slow") is None
+    assert r.health["slow"].state == "error"
+    assert "no answer within 0.2s" in r.health["slow"].last_error
+    src.release.set()
+
+
+def test_duplicate_source_names_fail_loudly():
+    r = Runner(sink=None)
+    r.add(ScriptedSource("a", []), Schedule(1, 1, 1))
+    try:
+        r.add(ScriptedSource("a", []), Schedule(1, 1, 1))
+    except ValueError as e:
+        assert "already registered" in str(e)
+    else:
+        raise AssertionError("a duplicate name was accepted")
+
+
+def test_threads_run_on_their_interval_and_stop_cleanly():
+    calls = []
+
+    class Counting:
+        name = "c"
+
+        def collect(self, sink):
+            calls.append(1)
+            return Collected(1)
+
+    r = Runner(sink=None)
+    r.add(Counting(), Schedule(interval_s=0.05, timeout_s=1, stale_after_s=10))
+    r.start()
+    deadline = datetime.now() + timedelta(seconds=5)
+    while len(calls) < 3 and datetime.now() < deadline:
+        threading.Event().wait(0.02)
+    r.stop()
+    n = len(calls)
+    threading.Event().wait(0.2)
+    assert n >= 3 and len(calls) == n
