@@ -43,6 +43,16 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     until = _hhmm(args.until)
     end = datetime.combine(day, until) if until else datetime.combine(day, time.max)
     config = load_config(args.config)
+    if args.xml_out:
+        from collectors.ceb.write import XmlFileSink
+        sink = XmlFileSink(Path(args.xml_out))
+        totals = simulate_batch(config, sink, day, end, seed=args.seed)
+        if not args.quiet:
+            print(f"wrote {totals['declarations']:,} lists and {totals['receipts']:,} receipts "
+                  f"as {sink.files:,} CEB621/CEB622 files to {args.xml_out}")
+        return 0
+    if not args.db:
+        raise UsageError("give --db FILE (or --xml-out DIR)")
     runtime = Runtime(config, db_path=args.db, with_collectors=False)
     try:
         with tqdm(total=100, unit="%", desc=f"simulating {day}", disable=args.quiet,
@@ -99,6 +109,39 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from collectors.ceb.inbox import Ingester, list_files
+    from collectors.runtime import Runtime
+
+    try:
+        files = list_files([Path(p) for p in args.paths])
+    except FileNotFoundError as e:
+        raise UsageError(str(e)) from None
+    config = load_config(args.config)
+    runtime = Runtime(config, db_path=args.db, with_collectors=False)
+    processed = quarantine = None
+    if args.move:
+        base = Path(args.move)
+        processed, quarantine = base / "processed", base / "quarantine"
+    ingester = Ingester("cbec-ingest", config.category_for_hs, processed_dir=processed, quarantine_dir=quarantine)
+    try:
+        with tqdm(total=len(files), unit="file", desc="ingesting", disable=args.json or args.quiet) as bar:
+            report = ingester.run(files, runtime.sink, progress=bar.update)
+    finally:
+        runtime.stop()
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        print(f"{report.files:,} file(s): {report.declarations:,} declarations, {report.receipts:,} receipts, "
+              f"{report.taxes:,} tax receipts, {report.duplicates:,} already known, "
+              f"{len(report.quarantined):,} quarantined")
+        for q in report.quarantined:
+            print(f"  quarantined {q['file']}: {q['reason']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cbec", description="cbec-command: cross-border e-commerce command center")
     p.add_argument("--config", help="configuration file (default: assets/config/cbec.toml)")
@@ -107,7 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("simulate", help="batch-generate a simulated window into a database file")
     s.add_argument("--date", required=True, help="day to simulate, YYYY-MM-DD")
     s.add_argument("--until", help="end of the window, HH:MM Beijing time (default: end of day)")
-    s.add_argument("--db", required=True, help="database file")
+    s.add_argument("--db", help="database file")
+    s.add_argument("--xml-out", metavar="DIR", help="write CEB621/CEB622 files to DIR instead of a database")
     s.add_argument("--seed", type=int, help="random seed (default: from config)")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.set_defaults(func=cmd_simulate)
@@ -118,6 +162,13 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--until", help="count releases before HH:MM (default: the whole day)")
     m.add_argument("--json", action="store_true", help="print one JSON object")
     m.set_defaults(func=cmd_summary)
+    i = sub.add_parser("ingest", help="import CEB621/CEB622/CEB816 files or folders into a database file")
+    i.add_argument("paths", nargs="+", help="message files, or folders of them")
+    i.add_argument("--db", required=True, help="database file")
+    i.add_argument("--move", metavar="DIR", help="move files to DIR/processed/DATE or DIR/quarantine (default: leave them)")
+    i.add_argument("--json", action="store_true", help="print one JSON object")
+    i.add_argument("--quiet", action="store_true", help="no progress bar")
+    i.set_defaults(func=cmd_ingest)
     return p
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,7 @@ class CollectorConfig:
     interval_seconds: float
     timeout_seconds: float
     stale_after_seconds: float
+    enabled: bool = True
     options: dict[str, Any] = field(default_factory=dict)
 
 
@@ -169,10 +170,13 @@ def load_config(path: str | Path | None = None) -> Config:
             interval_seconds=float(c.get("interval_seconds", 5)),
             timeout_seconds=float(c.get("timeout_seconds", 10)),
             stale_after_seconds=float(c.get("stale_after_seconds", live.get("stale_after_seconds", 15))),
+            enabled=bool(c.get("enabled", True)),
             options={k: v for k, v in c.items() if k not in
-                     ("name", "kind", "interval_seconds", "timeout_seconds", "stale_after_seconds")},
+                     ("name", "kind", "interval_seconds", "timeout_seconds", "stale_after_seconds", "enabled")},
         )
         for c in raw.get("collector", []))
+    if os.environ.get("CBEC_XML_DEMO") == "1":
+        collectors = _xml_demo(collectors)
     names = [c.name for c in collectors]
     if len(names) != len(set(names)):
         raise ConfigError(f"{path}: collector names must be unique: {names}")
@@ -190,3 +194,17 @@ def load_config(path: str | Path | None = None) -> Config:
         sites=sites, warehouses=warehouses, platforms=platforms, categories=categories,
         simulator=simulator, collectors=collectors,
     )
+
+
+def _xml_demo(collectors: tuple[CollectorConfig, ...]) -> tuple[CollectorConfig, ...]:
+    """CBEC_XML_DEMO=1: the simulator writes CEB XML files into the inbox and the
+    inbox collector ingests them, so the demo runs through the real path."""
+    inbox = next((c.options.get("inbox", "var/inbox") for c in collectors if c.kind == "ceb_inbox"), "var/inbox")
+    out = []
+    for c in collectors:
+        if c.kind == "ceb_inbox":
+            c = replace(c, enabled=True)
+        elif c.kind == "simulator":
+            c = replace(c, options={**c.options, "xml_inbox": inbox})
+        out.append(c)
+    return tuple(out)

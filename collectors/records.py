@@ -13,7 +13,8 @@ from typing import Literal
 import pyarrow as pa
 import pyarrow.compute as pc
 
-Kind = Literal["declaration", "receipt", "occupancy", "health", "release_minute", "receipt_minute"]
+Kind = Literal["declaration", "receipt", "tax", "quarantine", "occupancy", "health",
+               "release_minute", "receipt_minute"]
 
 TS = pa.timestamp("us")
 
@@ -40,9 +41,31 @@ SCHEMAS: dict[str, pa.Schema] = {
         pa.field("invt_no", pa.string()),
         pa.field("customs_code", pa.string(), nullable=False),
         pa.field("ebp_code", pa.string()),
-        pa.field("return_status", pa.int16(), nullable=False),
+        pa.field("return_status", pa.int32(), nullable=False),
         pa.field("return_time", TS, nullable=False),
         pa.field("return_info", pa.string()),
+    ]),
+    # an electronic tax receipt (CEB816 TaxHeadRv)
+    "tax": pa.schema([
+        pa.field("invt_no", pa.string(), nullable=False),
+        pa.field("tax_no", pa.string(), nullable=False),
+        pa.field("return_time", TS, nullable=False),
+        pa.field("customs_tax_fen", pa.int64(), nullable=False),
+        pa.field("value_added_tax_fen", pa.int64(), nullable=False),
+        pa.field("consumption_tax_fen", pa.int64(), nullable=False),
+        pa.field("status", pa.string()),
+        pa.field("ebc_code", pa.string()),
+        pa.field("customs_code", pa.string()),
+    ]),
+    # a file set aside by an ingesting source, with the reason
+    "quarantine": pa.schema([
+        pa.field("quarantined_at", TS, nullable=False),
+        pa.field("file_name", pa.string(), nullable=False),
+        pa.field("moved_to", pa.string(), nullable=False),
+        pa.field("reason", pa.string(), nullable=False),
+        pa.field("line", pa.int32()),
+        pa.field("records_kept", pa.int32(), nullable=False),
+        pa.field("records_refused", pa.int32(), nullable=False),
     ]),
     # minute aggregates, written only for simulated history (see backfill_range)
     "release_minute": pa.schema([
@@ -56,7 +79,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "receipt_minute": pa.schema([
         pa.field("minute", TS, nullable=False),
         pa.field("site_code", pa.string(), nullable=False),
-        pa.field("return_status", pa.int16(), nullable=False),
+        pa.field("return_status", pa.int32(), nullable=False),
         pa.field("receipts", pa.int64(), nullable=False),
     ]),
     "occupancy": pa.schema([

@@ -49,6 +49,8 @@ class Runtime:
         self.started_at = clock()
         if with_collectors:
             for c in config.collectors:
+                if not c.enabled:
+                    continue
                 self.runner.add(registry.build(config, c),
                                 Schedule(c.interval_seconds, c.timeout_seconds, c.stale_after_seconds))
 

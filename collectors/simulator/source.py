@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -111,6 +112,7 @@ class SimulatorSource:
     seed: int | None = None
     backfill: bool = True
     faults: Faults = field(default_factory=Faults)
+    xml_inbox: Path | None = None      # write lists and receipts as CEB XML files here instead
 
     def __post_init__(self) -> None:
         self.seed = self.config.simulator.seed if self.seed is None else self.seed
@@ -248,14 +250,32 @@ class SimulatorSource:
         self._pending = [p for p in self._pending
                          if p.rcpt_next < len(p.receipts.idx) or p.decl_next < len(p.lists.seq)]
         n = 0
-        if decls:
-            sink.write(make_batch("declaration", pa.concat_tables(decls), self.name))
-            n += sum(len(t) for t in decls)
-        if rcpts:
-            sink.write(make_batch("receipt", pa.concat_tables(rcpts), self.name))
-            n += sum(len(t) for t in rcpts)
+        if self.xml_inbox is not None:
+            n += self._write_xml(decls, rcpts, now)
+        else:
+            if decls:
+                sink.write(make_batch("declaration", pa.concat_tables(decls), self.name))
+                n += sum(len(t) for t in decls)
+            if rcpts:
+                sink.write(make_batch("receipt", pa.concat_tables(rcpts), self.name))
+                n += sum(len(t) for t in rcpts)
         n += self._emit_samples(sink, now)
         self._emitted_until = now
+        return n
+
+    def _write_xml(self, decls: list[pa.Table], rcpts: list[pa.Table], now: datetime) -> int:
+        from collectors.ceb.write import ceb621, ceb622, write_message
+        stamp = now.strftime("%Y%m%d%H%M%S%f")
+        n = 0
+        if decls:
+            rows = pa.concat_tables(decls).to_pylist()
+            write_message(self.xml_inbox, f"CEB621_{stamp}.xml", ceb621(rows))
+            n += len(rows)
+        if rcpts:
+            rows = pa.concat_tables(rcpts).to_pylist()
+            # some senders encode receipts in GB2312
+            write_message(self.xml_inbox, f"CEB622_{stamp}.xml", ceb622(rows, encoding="GB2312"))
+            n += len(rows)
         return n
 
     def _emit_samples(self, sink: Sink, now: datetime) -> int:

@@ -40,6 +40,7 @@ class DuckDBSink:
         writer = {"receipt": self._receipts, "declaration": self._declarations,
                   "occupancy": self._occupancy, "health": self._health,
                   "release_minute": self._aggregates, "receipt_minute": self._aggregates,
+                  "tax": self._tax, "quarantine": self._quarantine,
                   }.get(batch.kind)
         if writer is None:
             raise RecordError(f"no writer for record kind {batch.kind!r}")
@@ -87,6 +88,16 @@ class DuckDBSink:
         released = self._released_change(con, "write_list_merge_declarations")
         new = touched - known
         return WriteResult("declaration", len(batch), new, len(batch) - new, released)
+
+    def _tax(self, con, batch: Batch) -> WriteResult:
+        lo, hi = _bounds(batch.table, "return_time")
+        new = con.execute(sql("write_tax"), {"lo": lo, "hi": hi, "source": batch.source,
+                                             "ingested_at": now_beijing()}).fetchall()[0][0]
+        return WriteResult("tax", len(batch), int(new), len(batch) - int(new))
+
+    def _quarantine(self, con, batch: Batch) -> WriteResult:
+        con.execute(sql("write_quarantine"), {"source": batch.source})
+        return WriteResult("quarantine", len(batch), len(batch), 0)
 
     # -- simulated history ----------------------------------------------------------
     def _aggregates(self, con, batch: Batch) -> WriteResult:

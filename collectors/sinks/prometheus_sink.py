@@ -18,6 +18,11 @@ RECEIPT_CLASSES = {800: "released", 899: "cleared", 120: "accepted", 2: "declare
                    599: "held", 700: "returned", 100: "rejected", 4: "send_failed"}
 
 
+def t_reasons(batch: Batch) -> list[str]:
+    """A small, fixed label set: the reason's code before the first colon."""
+    return [r.split(":", 1)[0][:32] for r in batch.table["reason"].to_pylist()]
+
+
 def receipt_class(status: int) -> str:
     if status < 0:
         return "processing_error"
@@ -41,6 +46,10 @@ class Metrics:
         self.duplicates = Counter("cbec_records_duplicate", "Records already in the store, ignored",
                                   ["kind"], registry=r)
         self.receipts = Counter("cbec_receipts", "Receipts by status class", ["site", "status_class"], registry=r)
+        self.quarantined = Counter("cbec_quarantined_files", "Files set aside with a reason",
+                                   ["collector", "reason"], registry=r)
+        self.records_refused = Counter("cbec_records_refused", "Invalid records left out of ingest",
+                                       ["collector"], registry=r)
         self.write_seconds = Histogram("cbec_store_write_seconds", "Time to commit one batch", ["kind"],
                                        buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
                                        registry=r)
@@ -75,6 +84,11 @@ class Metrics:
         self.write_seconds.labels(kind).observe(seconds)
         if kind in ("release_minute", "receipt_minute"):
             return  # simulated history is not ingest
+        if kind == "quarantine":
+            for reason, refused in zip(t_reasons(batch), batch.table["records_refused"].to_pylist()):
+                self.quarantined.labels(batch.source, reason).inc()
+                self.records_refused.labels(batch.source).inc(refused)
+            return
         self.records.labels(kind).inc(result.new)
         self.duplicates.labels(kind).inc(result.duplicates)
         for (site, platform), (lists, value_fen) in result.released.items():

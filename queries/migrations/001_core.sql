@@ -56,7 +56,7 @@ CREATE TABLE inventory_list (
     declared_at       TIMESTAMP,           -- first receipt 2, or the declaration
     accepted_at       TIMESTAMP,           -- first receipt 120
     released_at       TIMESTAMP,           -- first receipt 800
-    last_status       SMALLINT,
+    last_status       INTEGER,
     last_status_at    TIMESTAMP,
     PRIMARY KEY (ebc_code, cop_no)
 );
@@ -70,7 +70,7 @@ CREATE TABLE receipt (
     invt_no        VARCHAR,
     site_code      VARCHAR,
     platform_code  VARCHAR,
-    return_status  SMALLINT NOT NULL,
+    return_status  INTEGER NOT NULL,
     return_time    TIMESTAMP NOT NULL,
     return_info    VARCHAR,
     source         VARCHAR NOT NULL,
@@ -90,7 +90,7 @@ CREATE TABLE release_minute (
 CREATE TABLE receipt_minute (
     minute          TIMESTAMP NOT NULL,
     site_code       VARCHAR NOT NULL,
-    return_status   SMALLINT NOT NULL,
+    return_status   INTEGER NOT NULL,
     receipts        BIGINT NOT NULL,
     PRIMARY KEY (minute, site_code, return_status)
 );

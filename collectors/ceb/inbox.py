@@ -1,0 +1,228 @@
+"""The exchange inbox: customs message files dropped into a folder.
+
+Each run picks up the files in the inbox, parses them, writes their records
+through the sink, and only then moves each file: to processed/YYYY-MM-DD/, or
+to quarantine/ with a sidecar <name>.reason.json naming the reason and line.
+A crash at any instant loses nothing (files move only after their records are
+committed) and counts nothing twice (the sink is idempotent, so a file seen
+again changes nothing).
+
+The rule for a partly bad file: its valid records are ingested, its invalid
+ones are left out, and the file goes to quarantine/ with every invalid record
+listed in the sidecar (element, line, field, reason).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from cbec.clock import now_beijing
+from collectors.ceb.parse import DEFAULT_MAX_BYTES, MessageError, Parsed, parse_message
+from collectors.records import RecordError, make_batch
+from collectors.sinks import Sink
+from collectors.source import Collected
+
+log = logging.getLogger("cbec.ceb")
+SKIP_SUFFIXES = (".tmp", ".part", ".partial", ".reason.json")
+
+
+@dataclass
+class IngestReport:
+    files: int = 0
+    declarations: int = 0
+    receipts: int = 0
+    taxes: int = 0
+    duplicates: int = 0
+    quarantined: list[dict] = field(default_factory=list)
+
+    @property
+    def records(self) -> int:
+        return self.declarations + self.receipts + self.taxes
+
+    def as_dict(self) -> dict:
+        return {"files": self.files, "declarations": self.declarations, "receipts": self.receipts,
+                "taxes": self.taxes, "duplicates": self.duplicates, "quarantined": self.quarantined}
+
+
+@dataclass
+class _Outcome:
+    path: Path
+    parsed: Parsed | None = None
+    error: MessageError | None = None
+
+
+def list_files(paths: Iterable[Path]) -> list[Path]:
+    """Files named directly, and the files in named folders (not their subfolders)."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(c for c in p.iterdir() if c.is_file() and _wanted(c)))
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise FileNotFoundError(f"no such file or folder: {p}")
+    return out
+
+
+def _wanted(p: Path) -> bool:
+    return not p.name.startswith(".") and not p.name.endswith(SKIP_SUFFIXES)
+
+
+def _unique(target: Path) -> Path:
+    if not target.exists():
+        return target
+    for n in range(1, 100_000):
+        candidate = target.with_name(f"{target.stem}.{n}{target.suffix}")
+        if not candidate.exists():
+            return candidate
+    raise FileExistsError(target)
+
+
+@dataclass
+class Ingester:
+    """Parses files and writes their records; moves them when asked."""
+    source_name: str
+    category_for_hs: Callable[[str], str]
+    processed_dir: Path | None = None     # None: leave files where they are
+    quarantine_dir: Path | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    batch_records: int = 50_000
+    clock: Callable[[], datetime] = now_beijing
+
+    def run(self, files: list[Path], sink: Sink, progress: Callable[[int], None] | None = None) -> IngestReport:
+        report = IngestReport()
+        group: list[_Outcome] = []
+        pending = 0
+        for path in files:
+            group.append(self._read(path))
+            pending += group[-1].parsed.records if group[-1].parsed else 0
+            if pending >= self.batch_records:
+                self._flush(group, sink, report)
+                if progress:
+                    progress(len(group))
+                group, pending = [], 0
+        if group:
+            self._flush(group, sink, report)
+            if progress:
+                progress(len(group))
+        return report
+
+    def _read(self, path: Path) -> _Outcome:
+        try:
+            size = path.stat().st_size
+            if size > self.max_bytes:
+                raise MessageError("too_large", f"file is {size:,} bytes, over the limit of {self.max_bytes:,}")
+            data = path.read_bytes()
+            return _Outcome(path, parsed=parse_message(data, self.category_for_hs, max_bytes=self.max_bytes))
+        except MessageError as e:
+            return _Outcome(path, error=e)
+        except OSError as e:
+            return _Outcome(path, error=MessageError("unreadable", f"cannot read the file: {e.strerror}"))
+
+    def _write(self, parsed: list[Parsed], sink: Sink, report: IngestReport) -> None:
+        for kind, attr in (("declaration", "declarations"), ("receipt", "receipts"), ("tax", "taxes")):
+            rows = [r for p in parsed for r in getattr(p, attr)]
+            if rows:
+                result = sink.write(make_batch(kind, {k: [r[k] for r in rows] for k in rows[0]}, self.source_name))
+                report.duplicates += result.duplicates
+                setattr(report, attr, getattr(report, attr) + len(rows))
+
+    def _flush(self, group: list[_Outcome], sink: Sink, report: IngestReport) -> None:
+        try:
+            self._write([o.parsed for o in group if o.parsed], sink, report)
+        except RecordError:
+            # find the file the store refuses; the others still go in
+            for o in group:
+                if o.parsed is None:
+                    continue
+                try:
+                    self._write([o.parsed], sink, report)
+                except RecordError as e:
+                    o.error, o.parsed = MessageError("store_refused", str(e)), None
+        # a store failure (disk full, ...) propagates: nothing moves, the runner retries
+        # records are committed: now the files may move
+        events = []
+        for o in group:
+            report.files += 1
+            if o.error is None and not o.parsed.issues:
+                self._move(o.path, self._processed_target(o.path))
+                continue
+            events.append(self._quarantine(o))
+            report.quarantined.append({"file": str(o.path), "reason": events[-1]["reason"]})
+        if events:
+            sink.write(make_batch("quarantine", {k: [e[k] for e in events] for k in events[0]}, self.source_name))
+
+    def _processed_target(self, path: Path) -> Path | None:
+        if self.processed_dir is None:
+            return None
+        return _unique(self.processed_dir / self.clock().strftime("%Y-%m-%d") / path.name)
+
+    def _quarantine(self, o: _Outcome) -> dict:
+        issues = o.parsed.issues if o.parsed else []
+        kept = o.parsed.records if o.parsed else 0
+        if o.error is not None:
+            code, detail, line = o.error.code, o.error.reason, o.error.line
+        else:
+            first = issues[0]
+            code, line = "invalid_records", first.line
+            detail = (f"{len(issues)} invalid record(s), {kept} valid kept; first: {first.element} "
+                      f"line {first.line} {first.field} {first.reason}")
+        reason = f"{code}: {detail}"
+        target = _unique(self.quarantine_dir / o.path.name) if self.quarantine_dir else None
+        sidecar = {"file": o.path.name, "reason": reason, "code": code, "line": line,
+                   "records_kept": kept, "records_refused": len(issues),
+                   "issues": [i.as_dict() for i in issues],
+                   "quarantined_at": self.clock().isoformat(timespec="seconds")}
+        if target is not None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(target.name + ".reason.json.tmp")
+            tmp.write_text(json.dumps(sidecar, ensure_ascii=False, indent=2), encoding="utf-8")
+            os.replace(tmp, target.with_name(target.name + ".reason.json"))
+            self._move(o.path, target)
+        log.warning("quarantined %s: %s", o.path.name, reason)
+        return {"quarantined_at": self.clock(), "file_name": o.path.name,
+                "moved_to": str(target) if target else "", "reason": reason, "line": line,
+                "records_kept": kept, "records_refused": len(issues) or (0 if kept else 1)}
+
+    def _move(self, path: Path, target: Path | None) -> None:
+        if target is None:
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.replace(path, target)
+        except OSError as e:
+            log.error("could not move %s to %s: %s", path, target, e.strerror)
+
+
+@dataclass
+class InboxSource:
+    """A collector over an inbox folder (see the module's docstring)."""
+    name: str
+    inbox: Path
+    category_for_hs: Callable[[str], str]
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_files_per_run: int = 20_000
+    processed: Path | None = None
+    quarantine: Path | None = None
+
+    def __post_init__(self) -> None:
+        self.inbox.mkdir(parents=True, exist_ok=True)
+        self.ingester = Ingester(self.name, self.category_for_hs,
+                                 processed_dir=self.processed or self.inbox / "processed",
+                                 quarantine_dir=self.quarantine or self.inbox / "quarantine",
+                                 max_bytes=self.max_bytes)
+
+    def collect(self, sink: Sink) -> Collected:
+        files = list_files([self.inbox])[: self.max_files_per_run]
+        if not files:
+            return Collected(0, "nothing new")
+        report = self.ingester.run(files, sink)
+        note = f"{report.files} file(s)"
+        if report.quarantined:
+            note += f", {len(report.quarantined)} quarantined"
+        return Collected(report.records, note)
