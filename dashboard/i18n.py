@@ -45,6 +45,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "warehouse_full": ("仓库爆仓（站点或仓库代码）", "Warehouse full (site or warehouse code)"),
     "collector": ("采集器", "Collector"),
     "history_loading": ("正在载入历史对比数据，同比暂不显示：", "Loading history for comparison; year on year shown when done:"),
+    "quarantine": ("隔离的报文文件", "Quarantined message files"),
+    "quarantine_none": ("没有被隔离的文件。", "No file has been set aside."),
+    "quarantine_24h": ("近24小时按原因", "Last 24 hours by reason"),
+    "quarantine_recent": ("最近隔离的文件（原因与行号）", "Latest files set aside (reason and line)"),
     "per_minute_chart": ("近60分钟每分钟放行", "Releases per minute, last 60 minutes"),
 }
 

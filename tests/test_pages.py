@@ -46,3 +46,25 @@ def test_pages_say_clearly_when_the_runtime_is_not_running():
     at = frame().run()
     assert not at.exception
     assert any("运行时未启动" in e.value for e in at.error)
+
+
+def test_ops_page_lists_quarantined_files_with_reasons_and_no_personal_data(promo_runtime, tmp_path):
+    import shutil
+
+    from collectors.ceb.inbox import InboxSource
+    golden = ROOT / "tests" / "golden" / "ceb"
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for case in ("partly_bad", "hostile", "basic"):
+        for f in (golden / case).glob("*.xml"):
+            shutil.copy(f, inbox / f"{case}-{f.name}")
+    InboxSource("ceb_inbox", inbox, promo_runtime.config.category_for_hs).collect(promo_runtime.sink)
+    at = frame().run()
+    at.switch_page("app_pages/collectors.py").run()
+    assert not at.exception
+    frames = [df.value for df in at.dataframe]
+    text = " ".join(f.to_string() for f in frames)
+    assert "unsafe_xml" in text and "invalid_records" in text and "partly_bad-CEB622_mixed.xml" in text
+    assert "PII-" not in text
+    overview = frame().run()
+    assert "PII-" not in " ".join(h.proto.body for h in overview.get("html"))

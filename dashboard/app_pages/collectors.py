@@ -2,6 +2,8 @@
 the latest runs, and the simulator's fault switches for drills."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pandas as pd
 import streamlit as st
 
@@ -39,7 +41,27 @@ def health() -> None:
     st.dataframe(runs, hide_index=True, width="stretch")
 
 
+@st.fragment(run_every=data.refresh_seconds() * 5)
+def quarantine() -> None:
+    st.subheader(t("quarantine"))
+    con = runtime.store.cursor()
+    try:
+        since = runtime.clock() - timedelta(days=1)
+        by_reason = read.quarantine_by_reason(con, since)
+        recent = read.quarantine_recent(con, 50)
+    finally:
+        con.close()
+    if recent.empty:
+        st.caption(t("quarantine_none"))
+        return
+    st.markdown(f"**{t('quarantine_24h')}**")
+    st.dataframe(by_reason, hide_index=True, width="stretch")
+    st.markdown(f"**{t('quarantine_recent')}**")
+    st.dataframe(recent, hide_index=True, width="stretch")
+
+
 health()
+quarantine()
 
 sims = {n: s for n, s in runtime.runner.sources().items() if isinstance(s, SimulatorSource)}
 if sims:
