@@ -21,14 +21,14 @@ except RuntimeError:
     st.error(t("no_runtime"))
     st.stop()
 
-STATE_ICON = {"ok": "🟢", "quiet": "🟡", "starting": "⚪", "stale": "🟠", "error": "🔴"}
+STATE_MARK = {"ok": "●", "quiet": "◐", "starting": "○", "stale": "▲", "error": "✖"}
 
 
 @st.fragment(run_every=data.refresh_seconds())
 def health() -> None:
     snap = runtime.health()
     st.subheader(t("collectors"))
-    rows = [{t("collector"): name, t("state"): f"{STATE_ICON.get(h['state'], '')} {h['state']}",
+    rows = [{t("collector"): name, t("state"): f"{STATE_MARK.get(h['state'], '')} {h['state']}",
              t("last_success"): h["last_success"], t("lag"): h["lag_seconds"], t("records"): h["records"],
              t("last_error"): h["last_error"] or ""} for name, h in snap["collectors"].items()]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
@@ -38,7 +38,9 @@ def health() -> None:
         runs = read.collector_runs(con, 30)
     finally:
         con.close()
-    st.dataframe(runs, hide_index=True, width="stretch")
+    runs["error"] = runs["error"].fillna("")
+    st.dataframe(runs.rename(columns={"collector": t("collector"), "records": t("records"),
+                                      "error": t("last_error")}), hide_index=True, width="stretch")
 
 
 @st.fragment(run_every=data.refresh_seconds() * 5)
