@@ -30,6 +30,8 @@ from collectors.source import Collected
 
 OCCUPANCY_EVERY_S = 10
 HEALTH_EVERY_S = 5
+# history is written in pieces this long, so one piece of a peak hour stays short
+HISTORY_PIECE_MINUTES = 15
 
 
 @dataclass
@@ -173,7 +175,8 @@ class SimulatorSource:
             self._history = self._history_days(now.date(), start_minute)
             minutes_today = start_minute.hour * 60 + start_minute.minute
             days = 2 + self.config.simulator.history_days
-            self._history_total = 2 * (-(-minutes_today // 30)) + 2 + days * (2 * 48 + 2)
+            per_day = 2 * (1440 // HISTORY_PIECE_MINUTES) + 2
+            self._history_total = 2 * (-(-minutes_today // HISTORY_PIECE_MINUTES)) + 2 + days * per_day
 
     def _history_days(self, today: date, start_minute: datetime
                       ) -> Iterator[tuple[str, pa.Table, tuple[datetime, datetime]]]:
@@ -190,8 +193,8 @@ class SimulatorSource:
         plan = self._plan(d)
         day0 = datetime.combine(d, datetime.min.time())
         last = int((until - day0).total_seconds() // 60)
-        for first in range(0, last, 30):
-            stop = min(first + 30, last)
+        for first in range(0, last, HISTORY_PIECE_MINUTES):
+            stop = min(first + HISTORY_PIECE_MINUTES, last)
             lists, receipts = self._gen.minutes(plan, first, stop)
             lo, hi = day0 + timedelta(minutes=first), day0 + timedelta(minutes=stop)
             # releases of these lists that fall inside the back-filled part of the day

@@ -58,7 +58,7 @@ CREATE TABLE inventory_list (
     released_at       TIMESTAMP,           -- first receipt 800
     last_status       INTEGER,
     last_status_at    TIMESTAMP,
-    PRIMARY KEY (ebc_code, cop_no)
+    PRIMARY KEY (cop_no, ebc_code)    -- cop_no first: sequential numbers keep index inserts local
 );
 
 -- Every distinct receipt (回执). Idempotence is by an anti-join on

@@ -5,7 +5,7 @@ INSERT INTO inventory_list (ebc_code, cop_no, invt_no, site_code, platform_code,
 SELECT ebc_code, cop_no, invt_no, site_code, platform_code, warehouse_code,
        category_code, app_time, app_type, goods_value_fen, line_count, app_time
 FROM touched
-ON CONFLICT (ebc_code, cop_no) DO UPDATE SET
+ON CONFLICT (cop_no, ebc_code) DO UPDATE SET
     invt_no = coalesce(excluded.invt_no, inventory_list.invt_no),
     site_code = CASE WHEN (inventory_list.app_time IS NULL OR (excluded.app_time, excluded.goods_value_fen, excluded.category_code) >= (inventory_list.app_time, inventory_list.goods_value_fen, inventory_list.category_code))
         THEN coalesce(excluded.site_code, inventory_list.site_code) ELSE inventory_list.site_code END,
