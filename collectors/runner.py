@@ -57,7 +57,7 @@ class Health:
         lag = (now - self.last_data).total_seconds() if self.last_data else None
         return {"state": self.state, "last_run": iso(self.last_run), "last_success": iso(self.last_success),
                 "last_data": iso(self.last_data), "lag_seconds": None if lag is None else round(lag, 1),
-                "records": self.records_total, "runs": self.runs_total,
+                "rows": self.records_total, "runs": self.runs_total,
                 "consecutive_failures": self.consecutive_failures, "last_error": self.last_error,
                 "note": self.note,
                 "last_duration_seconds": round(self.last_duration_s, 3)}

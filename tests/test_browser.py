@@ -38,7 +38,10 @@ def test_overview_comes_alive_and_grows(tmp_path):
 
         health = httpx.get(f"{base}/healthz", timeout=5).json()
         assert set(health["collectors"]) == {"simulator"}
-        assert health["collectors"]["simulator"]["state"] in ("ok", "quiet")
+        sim = health["collectors"]["simulator"]
+        assert sim["state"] in ("ok", "quiet")
+        assert sim["rows"] > 0 and sim["last_success"] and sim["lag_seconds"] is not None
+        assert "last_error" in sim
         fams = {f.name: f for f in text_string_to_metric_families(httpx.get(f"{base}/metrics", timeout=5).text)}
         sites = {s.labels["site"] for s in fams["cbec_released_lists"].samples}
         assert {"bsq", "hzw"} <= sites

@@ -74,7 +74,7 @@ def test_health_tells_ok_quiet_stale_and_error_apart():
     assert r.health["s"].state == "ok" and r.health["s"].consecutive_failures == 0
     assert [run[3] for run in runs] == ["ok", "empty", "empty", "error", "ok"]
     snap = r.snapshot()["s"]
-    assert snap["records"] == 8 and snap["lag_seconds"] == 0.0
+    assert snap["rows"] == 8 and snap["lag_seconds"] == 0.0
 
 
 def test_a_source_that_hangs_is_timed_out_and_reported():

@@ -29,7 +29,7 @@ def health() -> None:
     snap = runtime.health()
     st.subheader(t("collectors"))
     rows = [{t("collector"): name, t("state"): f"{STATE_MARK.get(h['state'], '')} {h['state']}",
-             t("last_success"): h["last_success"], t("lag"): h["lag_seconds"], t("records"): h["records"],
+             t("last_success"): h["last_success"], t("lag"): h["lag_seconds"], t("records"): h["rows"],
              t("last_error"): h["last_error"] or ""} for name, h in snap["collectors"].items()]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.markdown(f"**{t('recent_runs')}**")
