@@ -177,6 +177,11 @@ def load_config(path: str | Path | None = None) -> Config:
         for c in raw.get("collector", []))
     if os.environ.get("CBEC_XML_DEMO") == "1":
         collectors = _xml_demo(collectors)
+    wanted = {n.strip() for n in os.environ.get("CBEC_ENABLE_COLLECTORS", "").split(",") if n.strip()}
+    unknown = wanted - {c.name for c in collectors}
+    if unknown:
+        raise ConfigError(f"CBEC_ENABLE_COLLECTORS names unknown collector(s): {', '.join(sorted(unknown))}")
+    collectors = tuple(replace(c, enabled=True) if c.name in wanted else c for c in collectors)
     names = [c.name for c in collectors]
     if len(names) != len(set(names)):
         raise ConfigError(f"{path}: collector names must be unique: {names}")

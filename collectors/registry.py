@@ -34,7 +34,36 @@ def _ceb_inbox(config: Config, c: CollectorConfig) -> Source:
                        max_bytes=int(c.options.get("max_file_bytes", 50 * 1024 * 1024)))
 
 
-KINDS: dict[str, Factory] = {"simulator": _simulator, "ceb_inbox": _ceb_inbox}
+def _streamlit_secret(name: str) -> str | None:
+    try:
+        import streamlit as st
+        return st.secrets.get(name)
+    except Exception:  # no secrets file, or not inside Streamlit
+        return None
+
+
+def _http_json(config: Config, c: CollectorConfig) -> Source:
+    from collectors.http_json.source import HttpJsonSource
+    o = c.options
+    return HttpJsonSource(name=c.name, url=o["url"], kind=o.get("record", "occupancy"), fields=dict(o["fields"]),
+                          items_path=o.get("items", ""), next_path=o.get("next"),
+                          headers=dict(o.get("headers", {})), timeout_s=c.timeout_seconds,
+                          max_pages=int(o.get("max_pages", 100)), constants=dict(o.get("constants", {})),
+                          secrets=_streamlit_secret)
+
+
+def _prometheus_scrape(config: Config, c: CollectorConfig) -> Source:
+    from collectors.prometheus_scrape.source import PrometheusScrapeSource, Target
+    targets = [Target(url=t["url"], site=t["site"], component=t["component"], kind=t.get("kind", "link"),
+                      device=t.get("device"), capacity_bps=float(t.get("capacity_bps", 100e6)),
+                      series=dict(t.get("series", {}))) for t in c.options.get("targets", [])]
+    if not targets:
+        raise ValueError(f"collector {c.name}: give at least one [[collector.targets]]")
+    return PrometheusScrapeSource(name=c.name, targets=targets, timeout_s=c.timeout_seconds)
+
+
+KINDS: dict[str, Factory] = {"simulator": _simulator, "ceb_inbox": _ceb_inbox, "http_json": _http_json,
+                             "prometheus_scrape": _prometheus_scrape}
 
 
 def build(config: Config, c: CollectorConfig) -> Source:

@@ -51,11 +51,13 @@ class Health:
     last_duration_s: float = 0.0
     next_run_in_s: float = 0.0
 
-    def as_dict(self, now: datetime) -> dict:
+    def as_dict(self, now: datetime, stale_after_s: float = float("inf")) -> dict:
         def iso(t: datetime | None) -> str | None:
             return t.isoformat(timespec="seconds") if t else None
         lag = (now - self.last_data).total_seconds() if self.last_data else None
-        return {"state": self.state, "last_run": iso(self.last_run), "last_success": iso(self.last_success),
+        since = self.last_data or self.first_run
+        stale = since is not None and (now - since).total_seconds() > stale_after_s
+        return {"state": self.state, "stale": stale, "last_run": iso(self.last_run), "last_success": iso(self.last_success),
                 "last_data": iso(self.last_data), "lag_seconds": None if lag is None else round(lag, 1),
                 "rows": self.records_total, "runs": self.runs_total,
                 "consecutive_failures": self.consecutive_failures, "last_error": self.last_error,
@@ -158,7 +160,7 @@ class Runner:
         now = self.clock()
         for name in self._sources:
             self.refresh_state(name)
-        return {name: h.as_dict(now) for name, h in self.health.items()}
+        return {name: h.as_dict(now, self._sources[name][1].stale_after_s) for name, h in self.health.items()}
 
     # -- threads -------------------------------------------------------------------
     def start(self) -> None:

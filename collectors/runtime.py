@@ -3,6 +3,7 @@ started and stopped as one. The web app's lifespan owns one; commands that
 work on a file build their own."""
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from queries.store import Store
 log = logging.getLogger("cbec.runtime")
 
 _current: "Runtime | None" = None
+_instances = itertools.count(1)
 _current_lock = threading.Lock()
 
 
@@ -40,6 +42,7 @@ class Runtime:
                  clock: Callable[[], datetime] = now_beijing, with_collectors: bool = True):
         self.config = config
         self.clock = clock
+        self.instance = next(_instances)  # tells snapshots of different runtimes apart
         self.store = Store(db_path or config.store_path)
         load_reference(self.store, config)
         self.metrics = Metrics(registry_)
@@ -76,7 +79,7 @@ class Runtime:
         m = self.metrics
         for name, h in collectors.items():
             m.collector_up.labels(name).set(1 if h["state"] not in ("error", "starting") else 0)
-            m.collector_stale.labels(name).set(1 if h["state"] == "stale" else 0)
+            m.collector_stale.labels(name).set(1 if h["stale"] else 0)
         worst = "ok"
         if any(h["state"] in ("error", "stale") for h in collectors.values()):
             worst = "degraded"

@@ -52,8 +52,9 @@ def refresh_seconds() -> float:
         return REFRESH_SECONDS
 
 
-def _bucket() -> int:
-    return int(_time.time() // refresh_seconds())
+def _bucket() -> tuple[int, int]:
+    """The refresh interval we are in, and which runtime: the cache key of a snapshot."""
+    return int(_time.time() // refresh_seconds()), rt.current().instance
 
 
 def same_day_last_year(day0: datetime) -> datetime:
@@ -64,7 +65,7 @@ def same_day_last_year(day0: datetime) -> datetime:
 
 
 @st.cache_data(ttl=60, max_entries=4, show_spinner=False)
-def _overview(bucket: int) -> Overview:
+def _overview(bucket: tuple[int, int]) -> Overview:
     runtime = rt.current()
     con = runtime.store.cursor()
     try:
@@ -101,3 +102,51 @@ def _overview(bucket: int) -> Overview:
 
 def overview() -> Overview:
     return _overview(_bucket())
+
+
+@dataclass(frozen=True)
+class Warehouses:
+    latest: pd.DataFrame
+    trend: pd.DataFrame
+
+
+@st.cache_data(ttl=60, max_entries=4, show_spinner=False)
+def _warehouses(bucket: tuple[int, int]) -> Warehouses:
+    runtime = rt.current()
+    con = runtime.store.cursor()
+    try:
+        now = runtime.clock()
+        return Warehouses(read.occupancy_latest(con, now - timedelta(hours=1), now),
+                          read.occupancy_trend(con, now - timedelta(hours=12), now))
+    finally:
+        con.close()
+
+
+def warehouses() -> Warehouses:
+    return _warehouses(_bucket())
+
+
+@dataclass(frozen=True)
+class SystemHealth:
+    latest: pd.DataFrame
+    utilization: pd.DataFrame
+    components: pd.DataFrame
+    collectors: dict
+
+
+@st.cache_data(ttl=60, max_entries=4, show_spinner=False)
+def _system_health(bucket: tuple[int, int]) -> SystemHealth:
+    runtime = rt.current()
+    con = runtime.store.cursor()
+    try:
+        now = runtime.clock()
+        latest = read.health_latest(con, now - timedelta(hours=1), now)
+        util = read.health_trend(con, "utilization_ratio", now - timedelta(hours=1), now)
+    finally:
+        con.close()
+    return SystemHealth(latest, util, read.component_states(latest, now, runtime.config.stale_after_seconds),
+                        runtime.health()["collectors"])
+
+
+def system_health() -> SystemHealth:
+    return _system_health(_bucket())

@@ -19,7 +19,9 @@ with st.sidebar:
         st.rerun()
 
 navigation = st.navigation({
-    t("live"): [st.Page(PAGES / "overview.py", title=t("overview"), icon=":material/monitoring:", url_path="overview", default=True)],
+    t("live"): [st.Page(PAGES / "overview.py", title=t("overview"), icon=":material/monitoring:", url_path="overview", default=True),
+                st.Page(PAGES / "warehouses.py", title=t("warehouses"), icon=":material/warehouse:", url_path="warehouses"),
+                st.Page(PAGES / "system_health.py", title=t("system_health"), icon=":material/router:", url_path="system-health")],
     t("ops"): [st.Page(PAGES / "collectors.py", title=t("collectors"), icon=":material/lan:", url_path="collectors")],
 })
 navigation.run()

@@ -60,3 +60,9 @@ def signed_percent(change: float | None) -> str:
     if change is None:
         return "—"
     return f"{'+' if change >= 0 else ''}{change * 100:.1f}%"
+
+
+def bits_per_second(bps: float) -> str:
+    if bps >= 1e6:
+        return f"{bps / 1e6:,.2f} Mbit/s"
+    return f"{bps / 1e3:,.1f} kbit/s"

@@ -82,3 +82,34 @@ def quarantine_recent(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.Dat
 
 def quarantine_by_reason(con: duckdb.DuckDBPyConnection, since: datetime) -> pd.DataFrame:
     return con.execute(sql("read_quarantine_by_reason"), {"from_ts": since}).df()
+
+
+def occupancy_latest(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pd.DataFrame:
+    return con.execute(sql("read_occupancy_latest"), {"from_ts": start, "until_ts": end}).df()
+
+
+def occupancy_trend(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pd.DataFrame:
+    return con.execute(sql("read_occupancy_trend"), {"from_ts": start, "until_ts": end}).df()
+
+
+def health_latest(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pd.DataFrame:
+    return con.execute(sql("read_health_latest"), {"from_ts": start, "until_ts": end}).df()
+
+
+def health_trend(con: duckdb.DuckDBPyConnection, metric: str, start: datetime, end: datetime) -> pd.DataFrame:
+    return con.execute(sql("read_health_trend"), {"metric": metric, "from_ts": start, "until_ts": end}).df()
+
+
+def component_states(latest: pd.DataFrame, now: datetime, stale_after_s: float) -> pd.DataFrame:
+    """One row per (site, component): last seen, age, and state ok / stale / down."""
+    if latest.empty:
+        return pd.DataFrame(columns=["site_code", "component", "kind", "last_seen", "age_seconds", "state"])
+    g = latest.groupby(["site_code", "component", "kind"], as_index=False)
+    seen = g["sampled_at"].max().rename(columns={"sampled_at": "last_seen"})
+    up = latest[latest["metric"] == "up"][["site_code", "component", "value"]].rename(columns={"value": "up"})
+    out = seen.merge(up, on=["site_code", "component"], how="left")
+    out["age_seconds"] = (pd.Timestamp(now) - out["last_seen"]).dt.total_seconds().round(1)
+    out["state"] = "ok"
+    out.loc[out["up"] == 0, "state"] = "down"
+    out.loc[out["age_seconds"] > stale_after_s, "state"] = "stale"
+    return out.drop(columns=["up"])

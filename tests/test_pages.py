@@ -11,7 +11,7 @@ from dashboard.numbers import count_zh
 from queries import read
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["overview", "collectors"]
+PAGES = ["overview", "warehouses", "system_health", "collectors"]
 
 
 def frame(lang: str = "zh") -> AppTest:

@@ -78,7 +78,7 @@ def health(config: Config, seed: int, times_us: np.ndarray, load: np.ndarray,
         cols["value"].append(np.asarray(values, float))
 
     for s in config.sites:
-        jitter = 0.03 * _wave(secs, 97.0, rng.uniform())
+        jitter = 0.015 * _wave(secs, 1800.0, rng.uniform())
         util = np.clip(0.12 + 0.6 * load * (s.volume_share ** 0.3) + jitter, 0.01, 0.99)
         if faults.link_saturated:
             util = np.clip(0.97 + 0.02 * _wave(secs, 31.0, 0.1), 0, 1)

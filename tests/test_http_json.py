@@ -1,0 +1,148 @@
+"""The HTTP JSON source against a local server: success with pages, timeouts,
+500s, malformed JSON, mapping errors, and recovery."""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from collectors.http_json.source import HttpJsonSource, MappingError
+from collectors.runner import Runner, Schedule
+from collectors.runtime import Runtime
+
+
+class Endpoint:
+    """A warehouse system's occupancy API whose behaviour a test switches."""
+
+    def __init__(self):
+        self.mode = "ok"
+        self.requests: list[dict] = []
+        endpoint = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                endpoint.requests.append({"path": self.path, "auth": self.headers.get("Authorization")})
+                mode = endpoint.mode
+                if mode == "slow":
+                    time.sleep(2)
+                if mode == "500":
+                    return self._send(500, b"internal error")
+                if mode == "garbage":
+                    return self._send(200, b"{not json")
+                page2 = self.path.endswith("page=2")
+                items = ([{"code": "BSQ-W02", "used": 20000.0, "ratio": 0.7667, "at": "2019-11-11T01:00:00+08:00"}]
+                         if page2 else
+                         [{"code": "BSQ-W01", "used": 24000.0, "ratio": 0.92, "at": "2019-11-11T01:00:00+08:00"}])
+                if mode == "bad_field" and page2:
+                    items[0].pop("ratio")
+                if mode == "bad_value":
+                    items[0]["ratio"] = "lots"
+                body = {"data": {"items": items}, "links": {"next": None if page2 else "/occupancy?page=2"}}
+                self._send(200, json.dumps(body).encode())
+
+            def _send(self, code, body):
+                self.send_response(code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/occupancy"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+@pytest.fixture
+def endpoint():
+    e = Endpoint()
+    yield e
+    e.close()
+
+
+@pytest.fixture
+def runtime(tmp_path, config):
+    rt = Runtime(config, db_path=tmp_path / "h.duckdb", with_collectors=False)
+    yield rt
+    rt.stop()
+
+
+def source(url, **kw):
+    return HttpJsonSource(name="wms", url=url, kind="occupancy", items_path="data.items", next_path="links.next",
+                          fields={"warehouse_code": "code", "used_m2": "used", "occupancy_ratio": "ratio",
+                                  "sampled_at": "at"},
+                          headers={"Authorization": "Bearer ${CBEC_TEST_WMS_TOKEN}"}, timeout_s=0.5, **kw)
+
+
+def stored(rt):
+    return rt.store.cursor().execute(
+        "SELECT warehouse_code, occupancy_ratio, sampled_at FROM occupancy_sample ORDER BY 1").fetchall()
+
+
+def test_pages_are_followed_and_secrets_come_from_the_environment(endpoint, runtime, monkeypatch):
+    monkeypatch.setenv("CBEC_TEST_WMS_TOKEN", "s3cret")
+    got = source(endpoint.url).collect(runtime.sink)
+    assert got.records == 2
+    rows = stored(runtime)
+    assert [(w, r) for w, r, _ in rows] == [("BSQ-W01", 0.92), ("BSQ-W02", 0.7667)]
+    assert str(rows[0][2]) == "2019-11-11 01:00:00"  # +08:00 read as Beijing time
+    assert [r["auth"] for r in endpoint.requests] == ["Bearer s3cret"] * 2
+
+
+def test_a_missing_secret_is_named(endpoint, runtime, monkeypatch):
+    monkeypatch.delenv("CBEC_TEST_WMS_TOKEN", raising=False)
+    with pytest.raises(MappingError, match=r"\$\{CBEC_TEST_WMS_TOKEN\}"):
+        source(endpoint.url).collect(runtime.sink)
+
+
+@pytest.mark.parametrize("mode, message", [
+    ("500", "HTTP 500"),
+    ("garbage", "not JSON"),
+    ("bad_field", "page 2 item 1: field 'ratio' (for occupancy_ratio) is missing"),
+    ("bad_value", "field 'ratio' (for occupancy_ratio) = 'lots' is not a double"),
+])
+def test_a_bad_response_is_reported_and_nothing_is_half_written(endpoint, runtime, monkeypatch, mode, message):
+    monkeypatch.setenv("CBEC_TEST_WMS_TOKEN", "x")
+    endpoint.mode = mode
+    runner = Runner(runtime.sink)
+    runner.add(source(endpoint.url), Schedule(1, 5, 10))
+    assert runner.run_once("wms") is None
+    health = runner.snapshot()["wms"]
+    assert health["state"] == "error" and message in health["last_error"]
+    assert stored(runtime) == []  # page 1 was fine, but nothing of the response is written
+    endpoint.mode = "ok"
+    assert runner.run_once("wms").records == 2
+    assert runner.snapshot()["wms"]["state"] == "ok"
+
+
+def test_timeouts_are_errors_and_recover(endpoint, runtime, monkeypatch):
+    monkeypatch.setenv("CBEC_TEST_WMS_TOKEN", "x")
+    endpoint.mode = "slow"
+    runner = Runner(runtime.sink)
+    runner.add(source(endpoint.url), Schedule(1, 5, 10))
+    runner.run_once("wms")
+    assert "Timeout" in runner.snapshot()["wms"]["last_error"]
+    endpoint.mode = "ok"
+    assert runner.run_once("wms").records == 2
+
+
+def test_the_same_samples_twice_are_not_new(endpoint, runtime, monkeypatch):
+    monkeypatch.setenv("CBEC_TEST_WMS_TOKEN", "x")
+    s = source(endpoint.url)
+    s.collect(runtime.sink)
+    assert s.collect(runtime.sink).records == 0
+    assert len(stored(runtime)) == 2
+
+
+def test_a_mapping_that_cannot_fill_a_record_is_refused_at_start():
+    with pytest.raises(ValueError, match="no value for occupancy_ratio"):
+        HttpJsonSource(name="x", url="http://127.0.0.1:1/", kind="occupancy",
+                       fields={"warehouse_code": "code", "used_m2": "used"})
