@@ -62,7 +62,17 @@ def _prometheus_scrape(config: Config, c: CollectorConfig) -> Source:
     return PrometheusScrapeSource(name=c.name, targets=targets, timeout_s=c.timeout_seconds)
 
 
-KINDS: dict[str, Factory] = {"simulator": _simulator, "ceb_inbox": _ceb_inbox, "http_json": _http_json,
+def _prometheus_api(config: Config, c: CollectorConfig) -> Source:
+    from collectors.prometheus_scrape.api import PrometheusApiSource, Query
+    queries = [Query(expr=q["expr"], site=q["site"], kind=q.get("kind", "host"), metric=q.get("metric", "up"),
+                     component_label=q.get("component_label", "instance"), component=q.get("component"))
+               for q in c.options.get("queries", [])]
+    if not queries:
+        raise ValueError(f"collector {c.name}: give at least one [[collector.queries]]")
+    return PrometheusApiSource(name=c.name, base_url=c.options["url"], queries=queries, timeout_s=c.timeout_seconds)
+
+
+KINDS: dict[str, Factory] = {"prometheus_api": _prometheus_api, "simulator": _simulator, "ceb_inbox": _ceb_inbox, "http_json": _http_json,
                              "prometheus_scrape": _prometheus_scrape}
 
 

@@ -7,9 +7,10 @@ import itertools
 import logging
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
 from prometheus_client import CollectorRegistry, generate_latest
 
 from cbec.clock import now_beijing, to_epoch_seconds
@@ -18,6 +19,7 @@ from collectors import registry
 from collectors.runner import Runner, Schedule
 from collectors.sinks.duckdb_sink import DuckDBSink
 from collectors.sinks.prometheus_sink import MeteredSink, Metrics
+from queries import read
 from queries.loader import sql
 from queries.reference import load_reference
 from queries.store import Store
@@ -86,8 +88,21 @@ class Runtime:
         return {"status": worst, "now": self.clock().isoformat(timespec="seconds"),
                 "timezone": "Asia/Shanghai", "database": str(self.store.path), "collectors": collectors}
 
+    def components(self) -> pd.DataFrame:
+        """Each (site, component) that reported in the last hour: last seen, age, state."""
+        now = self.clock()
+        con = self.store.cursor()
+        try:
+            latest = read.health_latest(con, now - timedelta(hours=1), now)
+        finally:
+            con.close()
+        return read.component_states(latest, now, self.config.stale_after_seconds)
+
     def metrics_text(self) -> bytes:
         self.health()  # refresh collector gauges at scrape time
+        for row in self.components().itertuples():
+            self.metrics.component_age.labels(row.site_code, row.component).set(row.age_seconds)
+            self.metrics.component_stale.labels(row.site_code, row.component).set(1 if row.state == "stale" else 0)
         return generate_latest(self.metrics.registry)
 
     def start(self) -> "Runtime":

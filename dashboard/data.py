@@ -144,8 +144,7 @@ def _system_health(bucket: tuple[int, int]) -> SystemHealth:
         util = read.health_trend(con, "utilization_ratio", now - timedelta(hours=1), now)
     finally:
         con.close()
-    return SystemHealth(latest, util, read.component_states(latest, now, runtime.config.stale_after_seconds),
-                        runtime.health()["collectors"])
+    return SystemHealth(latest, util, runtime.components(), runtime.health()["collectors"])
 
 
 def system_health() -> SystemHealth:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 import socket
 import subprocess
 import threading
@@ -139,6 +140,8 @@ def test_real_loopback_throughput_then_stale_then_healthy(exporter, tmp_path, co
     time.sleep(2.2)
     assert runner.snapshot()["gateway"]["stale"] is True
     assert 'cbec_collector_stale{collector="gateway"} 1.0' in rt.metrics_text().decode()
+    rt.config = replace(rt.config, stale_after_seconds=2)
+    assert 'cbec_component_stale{component="gateway_lo",site="bsq"} 1.0' in rt.metrics_text().decode()
     st.cache_data.clear()  # the next refresh interval
     at.run()
     assert any("gateway" in h.proto.body for h in at.get("html") if "stale-banner" in h.proto.body)
@@ -147,5 +150,43 @@ def test_real_loopback_throughput_then_stale_then_healthy(exporter, tmp_path, co
     runner.run_once("gateway")
     h = runner.snapshot()["gateway"]
     assert h["state"] == "ok" and h["stale"] is False
-    assert 'cbec_collector_stale{collector="gateway"} 0.0' in rt.metrics_text().decode()
+    text = rt.metrics_text().decode()
+    assert 'cbec_collector_stale{collector="gateway"} 0.0' in text
+    assert 'cbec_component_stale{component="gateway_lo",site="bsq"} 0.0' in text
     rt.stop()
+
+
+PROMETHEUS = shutil.which("prometheus")
+
+
+def test_series_from_a_real_prometheus_servers_query_api(exporter, tmp_path, config):
+    from collectors.prometheus_scrape.api import PrometheusApiSource, Query
+    assert PROMETHEUS, "prometheus is not installed (make test installs it)"
+    port = free_port()
+    (tmp_path / "prometheus.yml").write_text(
+        "global: {scrape_interval: 1s}\n"
+        f"scrape_configs:\n  - job_name: gates\n    static_configs: [{{targets: ['127.0.0.1:{exporter.port}']}}]\n")
+    proc = subprocess.Popen([PROMETHEUS, f"--config.file={tmp_path / 'prometheus.yml'}",
+                             f"--storage.tsdb.path={tmp_path / 'tsdb'}", f"--web.listen-address=127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rt = Runtime(config, db_path=tmp_path / "q.duckdb", with_collectors=False)
+    try:
+        source = PrometheusApiSource("prom", f"http://127.0.0.1:{port}",
+                                     [Query('up{job="gates"}', site="lishe", kind="gate", metric="up")])
+        deadline = time.monotonic() + 60
+        got = None
+        while time.monotonic() < deadline:
+            try:
+                got = source.collect(rt.sink)
+                if got.records:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        assert got is not None and got.records == 1
+        row = rt.store.cursor().execute("SELECT site_code, component, kind, metric, value FROM health_sample").fetchall()
+        assert row == [("lishe", f"127.0.0.1:{exporter.port}", "gate", "up", 1.0)]
+    finally:
+        proc.terminate()
+        proc.wait(20)
+        rt.stop()

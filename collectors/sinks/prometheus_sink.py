@@ -65,6 +65,10 @@ class Metrics:
                              ["site"], registry=r)
         self.equipment_up = Gauge("cbec_equipment_up", "1 if the equipment answers, else 0",
                                   ["site", "component"], registry=r)
+        self.component_age = Gauge("cbec_component_age_seconds", "Seconds since a component last reported",
+                                   ["site", "component"], registry=r)
+        self.component_stale = Gauge("cbec_component_stale", "1 if a component reported nothing within the limit",
+                                     ["site", "component"], registry=r)
         self.collector_up = Gauge("cbec_collector_up", "1 if the collector's last run succeeded",
                                   ["collector"], registry=r)
         self.collector_stale = Gauge("cbec_collector_stale", "1 if no new data within the staleness limit",
