@@ -51,8 +51,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             print(f"wrote {totals['declarations']:,} lists and {totals['receipts']:,} receipts "
                   f"as {sink.files:,} CEB621/CEB622 files to {args.xml_out}")
         return 0
-    if not args.db:
-        raise UsageError("give --db FILE (or --xml-out DIR)")
+    args.db = args.db or str(config.store_path)
     runtime = Runtime(config, db_path=args.db, with_collectors=False)
     try:
         with tqdm(total=100, unit="%", desc=f"simulating {day}", disable=args.quiet,
@@ -75,6 +74,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
     day = _date(args.date)
     until = _hhmm(args.until)
+    args.db = args.db or str(load_config(args.config).store_path)
     if not Path(args.db).exists():
         raise UsageError(f"database file not found: {args.db}")
     store = Store(args.db, read_only=True)
@@ -120,7 +120,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     except FileNotFoundError as e:
         raise UsageError(str(e)) from None
     config = load_config(args.config)
-    runtime = Runtime(config, db_path=args.db, with_collectors=False)
+    runtime = Runtime(config, db_path=args.db or config.store_path, with_collectors=False)
     processed = quarantine = None
     if args.move:
         base = Path(args.move)
@@ -150,21 +150,21 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("simulate", help="batch-generate a simulated window into a database file")
     s.add_argument("--date", required=True, help="day to simulate, YYYY-MM-DD")
     s.add_argument("--until", help="end of the window, HH:MM Beijing time (default: end of day)")
-    s.add_argument("--db", help="database file")
+    s.add_argument("--db", help="database file (default: the configured store, var/cbec.duckdb)")
     s.add_argument("--xml-out", metavar="DIR", help="write CEB621/CEB622 files to DIR instead of a database")
     s.add_argument("--seed", type=int, help="random seed (default: from config)")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.set_defaults(func=cmd_simulate)
 
     m = sub.add_parser("summary", help="released lists and goods value of a day")
-    m.add_argument("--db", required=True, help="database file")
+    m.add_argument("--db", help="database file (default: the configured store)")
     m.add_argument("--date", required=True, help="day, YYYY-MM-DD (Beijing time)")
     m.add_argument("--until", help="count releases before HH:MM (default: the whole day)")
     m.add_argument("--json", action="store_true", help="print one JSON object")
     m.set_defaults(func=cmd_summary)
     i = sub.add_parser("ingest", help="import CEB621/CEB622/CEB816 files or folders into a database file")
     i.add_argument("paths", nargs="+", help="message files, or folders of them")
-    i.add_argument("--db", required=True, help="database file")
+    i.add_argument("--db", help="database file (default: the configured store)")
     i.add_argument("--move", metavar="DIR", help="move files to DIR/processed/DATE or DIR/quarantine (default: leave them)")
     i.add_argument("--json", action="store_true", help="print one JSON object")
     i.add_argument("--quiet", action="store_true", help="no progress bar")

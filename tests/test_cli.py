@@ -46,6 +46,11 @@ def test_simulate_then_summary_from_the_command_line(tmp_path):
     assert out.returncode == 0, out.stderr
     body = json.loads(out.stdout)
     assert body["released_lists"] > 0 and set(body["by_site"]) == {"bsq", "hzw", "meishan", "lishe"}
+    # the same window again changes nothing
+    assert run("simulate", "--date", "2019-06-18", "--until", "00:02", "--db", str(db), "--seed", "7",
+               "--quiet").returncode == 0
+    again = json.loads(run("summary", "--db", str(db), "--date", "2019-06-18", "--until", "00:02", "--json").stdout)
+    assert again == body
 
 
 @pytest.mark.parametrize("args, message", [
