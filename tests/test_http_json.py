@@ -146,3 +146,20 @@ def test_a_mapping_that_cannot_fill_a_record_is_refused_at_start():
     with pytest.raises(ValueError, match="no value for occupancy_ratio"):
         HttpJsonSource(name="x", url="http://127.0.0.1:1/", kind="occupancy",
                        fields={"warehouse_code": "code", "used_m2": "used"})
+
+
+def test_the_ops_page_names_the_source_the_field_and_why(endpoint, runtime, monkeypatch):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+    monkeypatch.setenv("CBEC_TEST_WMS_TOKEN", "x")
+    endpoint.mode = "bad_field"
+    runtime.runner.add(source(endpoint.url), Schedule(1, 5, 10))
+    runtime.runner.run_once("wms")
+    runtime.adopt()
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "dashboard" / "frame.py"), default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/collectors.py").run()
+    assert not at.exception
+    health = at.dataframe[0].value.to_string()
+    assert "wms" in health and "field 'ratio' (for occupancy_ratio) is missing" in health
