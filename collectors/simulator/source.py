@@ -94,6 +94,15 @@ def aggregate(config: Config, lists: Lists, receipts: Receipts, lo_us: int, hi_u
     return release, receipt
 
 
+def _summed(tables: list[pa.Table], keys: list[str]) -> pa.Table:
+    """Adds up aggregate tables that share their key columns."""
+    table = pa.concat_tables(tables)
+    values = [c for c in table.column_names if c not in keys]
+    out = table.group_by(keys).aggregate([(c, "sum") for c in values])
+    return out.rename_columns([c[:-4] if c.endswith("_sum") else c for c in out.column_names]).select(
+        table.column_names)
+
+
 @dataclass
 class _Pending:
     """Records of one generated chunk not yet emitted, with cursors into them."""
@@ -175,8 +184,8 @@ class SimulatorSource:
             self._history = self._history_days(now.date(), start_minute)
             minutes_today = start_minute.hour * 60 + start_minute.minute
             days = 2 + self.config.simulator.history_days
-            per_day = 2 * (1440 // HISTORY_PIECE_MINUTES) + 2
-            self._history_total = 2 * (-(-minutes_today // HISTORY_PIECE_MINUTES)) + 2 + days * per_day
+            per_day = 1440 // HISTORY_PIECE_MINUTES + 4
+            self._history_total = -(-minutes_today // HISTORY_PIECE_MINUTES) + 4 + days * per_day
 
     def _history_days(self, today: date, start_minute: datetime
                       ) -> Iterator[tuple[str, pa.Table, tuple[datetime, datetime]]]:
@@ -190,18 +199,24 @@ class SimulatorSource:
             yield from self._backfill_day(d, end)
 
     def _backfill_day(self, d: date, until: datetime):
+        """Yields None after each piece drawn (so a caller can keep its calls short),
+        then the day's aggregates, written once: a minute is filled by history
+        only when nothing holds it yet, so it must get all its releases at once."""
         plan = self._plan(d)
         day0 = datetime.combine(d, datetime.min.time())
         last = int((until - day0).total_seconds() // 60)
+        releases, receipts_ = [], []
         for first in range(0, last, HISTORY_PIECE_MINUTES):
-            stop = min(first + HISTORY_PIECE_MINUTES, last)
-            lists, receipts = self._gen.minutes(plan, first, stop)
-            lo, hi = day0 + timedelta(minutes=first), day0 + timedelta(minutes=stop)
+            lists, receipts = self._gen.minutes(plan, first, min(first + HISTORY_PIECE_MINUTES, last))
             # releases of these lists that fall inside the back-filled part of the day
-            release, receipt = aggregate(self.config, lists, receipts, to_us(lo), to_us(until))
-            span = (lo, until)
-            yield "release_minute", release, span
-            yield "receipt_minute", receipt, span
+            release, receipt = aggregate(self.config, lists, receipts, to_us(day0), to_us(until))
+            releases.append(release)
+            receipts_.append(receipt)
+            yield None
+        if releases:
+            span = (day0, until)
+            yield "release_minute", _summed(releases, ["minute", "site_code", "platform_code"]), span
+            yield "receipt_minute", _summed(receipts_, ["minute", "site_code", "return_status"]), span
         times = np.arange(to_us(day0), to_us(until), 60 * US, dtype=np.int64)
         if len(times):
             sf = samples.SampleFaults()
@@ -217,13 +232,15 @@ class SimulatorSource:
         """Writes history for about `budget_s` per call, so live ticks stay short."""
         deadline = time.monotonic() + budget_s
         while self._history is not None and time.monotonic() < deadline:
-            piece = next(self._history, None)
-            if piece is None:
+            piece = next(self._history, False)
+            if piece is False:
                 self._history = None
                 return
+            self._history_done += 1
+            if piece is None:  # a piece drawn, nothing to write yet
+                continue
             kind, table, span = piece
             sink.write(make_batch(kind, table, f"{self.name}-history", span))
-            self._history_done += 1
 
     # -- live records --------------------------------------------------------------
     def _emit(self, sink: Sink, now: datetime) -> int:
