@@ -29,6 +29,9 @@ ORDINARY_CURVE = [
     (24.0, 1.0),
 ]
 
+# half-width of the moving average over the per-minute pace
+SMOOTHING_MINUTES = 10
+
 # What happens to a list after it is declared (receipt 2). Shares of all lists.
 PATHS = ("release", "manual", "inspect", "reject", "send_fail", "proc_error", "hold")
 PATH_SHARE = np.array([0.9485, 0.035, 0.004, 0.006, 0.004, 0.001, 0.0015])
@@ -65,11 +68,15 @@ class DayPlan:
         return PROMOTION_CURVE if self.kind == "promotion" else ORDINARY_CURVE
 
     def minute_weights(self) -> np.ndarray:
-        """Share of the day's lists declared in each of its 1440 minutes."""
+        """Share of the day's lists declared in each of its 1440 minutes: the
+        slope of the cumulative curve, smoothed so the pace has no cliff at a knot."""
         hours = np.arange(1441) / 60.0
         xs, ys = zip(*self.curve)
-        cum = np.interp(hours, xs, ys)
-        return np.diff(cum)
+        rate = np.diff(np.interp(hours, xs, ys))
+        k = SMOOTHING_MINUTES
+        padded = np.concatenate([rate[k - 1::-1], rate, rate[:-k - 1:-1]])  # mirrored edges
+        smooth = np.convolve(padded, np.ones(2 * k + 1) / (2 * k + 1), mode="same")[k:-k]
+        return smooth / smooth.sum() * rate.sum()
 
 
 def _lognormal_cdf(x: float, median: float, sigma: float) -> float:

@@ -155,10 +155,11 @@ class SimulatorSource:
 
     def _plan(self, d: date):
         today = (self._start_sim or self.sim_now()).date()
-        scale = 1.0
         if d.month == today.month and d.day == today.day and d.year < today.year:
+            # the same day last year was the same kind of day, only smaller
             scale = self.config.simulator.yoy_growth_factor ** -(today.year - d.year)
-        return self._gen.plan(d, self.live_kind(d) if d == today else day_kind(self.config, d), scale)
+            return self._gen.plan(d, self.live_kind(today), scale)
+        return self._gen.plan(d, self.live_kind(d) if d == today else day_kind(self.config, d))
 
     # -- the runner calls this ------------------------------------------------------
     def collect(self, sink: Sink) -> Collected:
