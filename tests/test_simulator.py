@@ -146,24 +146,24 @@ def test_batch_window_stops_at_until(config, tmp_path):
     rt.stop()
 
 
-def test_history_of_today_equals_the_records_it_stands_for(config, tmp_path):
-    """Today's back-filled aggregates give the same minutes as the records of the
-    same window would: the history is the simulation, only summed."""
+def test_live_start_with_history_equals_the_batch_night_minute_by_minute(config, tmp_path):
+    """Today's history (aggregates before the start) and the live records after it
+    give the same minutes as the batch simulation of the same window: lists whose
+    release was still to come at the start go on live, with their value."""
     from collectors.runtime import Runtime
-    until = datetime(2019, 11, 12, 2, 40)
-    batch = Runtime(config, db_path=tmp_path / "batch.duckdb", with_collectors=False)
-    simulate_batch(config, batch.sink, until.date(), until)
-    live = Runtime(config, db_path=tmp_path / "live.duckdb", with_collectors=False)
+    start, stop = datetime(2019, 11, 12, 2, 40, 30), datetime(2019, 11, 12, 2, 43)
     cfg = replace(config, simulator=replace(config.simulator, history_days=0, live_day_kind="ordinary"))
-    src = SimulatorSource("sim", cfg, clock=lambda: until)
-    for piece in src._backfill_day(until.date(), until):
-        if piece is not None:
-            kind, table, span = piece
-            live.sink.write(make_batch(kind, table, "history", span))
-    q = ("SELECT minute, site_code, platform_code, released_lists, goods_value_fen FROM release_minute "
-         "WHERE minute < '2019-11-12 02:40' ORDER BY ALL")
-    assert live.store.cursor().execute(q).fetchall() == batch.store.cursor().execute(q).fetchall()
-    q = "SELECT minute, site_code, return_status, receipts FROM receipt_minute ORDER BY ALL"
-    assert live.store.cursor().execute(q).fetchall() == batch.store.cursor().execute(q).fetchall()
-    batch.stop()
+    live = Runtime(cfg, db_path=tmp_path / "live.duckdb", with_collectors=False)
+    clock = {"now": start}
+    src = SimulatorSource("sim", cfg, clock=lambda: clock["now"])
+    while clock["now"] <= stop:
+        src.collect(live.sink)
+        clock["now"] += timedelta(seconds=1)
+    batch = Runtime(cfg, db_path=tmp_path / "batch.duckdb", with_collectors=False)
+    simulate_batch(cfg, batch.sink, stop.date(), stop)
+    q = ("SELECT minute, site_code, platform_code, released_lists, valued_lists, goods_value_fen "
+         "FROM release_minute WHERE minute >= '2019-11-12' AND minute < '2019-11-12 02:42' ORDER BY ALL")
+    got, want = live.store.cursor().execute(q).fetchall(), batch.store.cursor().execute(q).fetchall()
+    assert len(want) > 100 and got == want
     live.stop()
+    batch.stop()

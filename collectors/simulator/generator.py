@@ -69,6 +69,15 @@ class Receipts:
     time_us: np.ndarray
 
 
+def select(lists: Lists, receipts: Receipts, keep_lists: np.ndarray, keep_receipts: np.ndarray
+           ) -> tuple[Lists, Receipts]:
+    """The lists where `keep_lists`, and their receipts where `keep_receipts`."""
+    kept = Lists(*[getattr(lists, f)[keep_lists] for f in Lists.__dataclass_fields__])
+    ok = keep_lists[receipts.idx] & keep_receipts
+    remap = np.cumsum(keep_lists) - 1
+    return kept, Receipts(remap[receipts.idx[ok]], receipts.status[ok], receipts.time_us[ok])
+
+
 @dataclass
 class Generator:
     config: Config

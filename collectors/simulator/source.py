@@ -3,8 +3,8 @@ day at a speed factor) and batch (a window at full speed).
 
 Live and replay back-fill history as minute aggregates when they start (today
 so far, the same day last year, the last N days), then emit records as their
-event times pass. Lists whose receipts were still pending when a run stopped
-are not resumed on restart.
+event times pass; today's lists whose release is still to come go on live.
+Receipts pending when a run stopped are not resumed on restart.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from cbec.config import Config
 from collectors.records import make_batch
 from collectors.simulator import samples
 from collectors.simulator.generator import (US, Generator, Knobs, Lists, Receipts,
-                                            day_start_us, to_us)
+                                            day_start_us, select, to_us)
 from collectors.sinks import Sink
 from collectors.source import Collected
 
@@ -191,7 +191,7 @@ class SimulatorSource:
     def _history_days(self, today: date, start_minute: datetime
                       ) -> Iterator[tuple[str, pa.Table, tuple[datetime, datetime]]]:
         # today so far first, so the headline figures are whole within seconds
-        yield from self._backfill_day(today, start_minute)
+        yield from self._backfill_day(today, start_minute, carry=True)
         last_year = today.replace(year=today.year - 1) if not (today.month == 2 and today.day == 29) else today - timedelta(days=365)
         days = [last_year, last_year + timedelta(days=1)]
         days += [today - timedelta(days=k) for k in range(1, self.config.simulator.history_days + 1)]
@@ -199,10 +199,13 @@ class SimulatorSource:
             end = datetime.combine(d + timedelta(days=1), datetime.min.time())
             yield from self._backfill_day(d, end)
 
-    def _backfill_day(self, d: date, until: datetime):
+    def _backfill_day(self, d: date, until: datetime, carry: bool = False):
         """Yields None after each piece drawn (so a caller can keep its calls short),
         then the day's aggregates, written once: a minute is filled by history
-        only when nothing holds it yet, so it must get all its releases at once."""
+        only when nothing holds it yet, so it must get all its releases at once.
+        With `carry`, lists whose release is still to come at `until` (manual
+        review, inspection) go on live: their declaration and later receipts are
+        emitted as records."""
         plan = self._plan(d)
         day0 = datetime.combine(d, datetime.min.time())
         last = int((until - day0).total_seconds() // 60)
@@ -213,6 +216,8 @@ class SimulatorSource:
             release, receipt = aggregate(self.config, lists, receipts, to_us(day0), to_us(until))
             releases.append(release)
             receipts_.append(receipt)
+            if carry:
+                self._carry(lists, receipts, to_us(until))
             yield None
         if releases:
             span = (day0, until)
@@ -224,6 +229,16 @@ class SimulatorSource:
             yield "occupancy", samples.occupancy(self.config, self.seed, times, sf), (day0, until)
             load = _load_share(plan.minute_weights(), times, to_us(day0))
             yield "health", samples.health(self.config, self.seed, times, load, sf), (day0, until)
+
+    def _carry(self, lists: Lists, receipts: Receipts, until_us: int) -> None:
+        later = receipts.time_us >= until_us
+        deciding = later & np.isin(receipts.status, (800, 700, 100))
+        keep = np.zeros(len(lists.seq), bool)
+        keep[receipts.idx[deciding]] = True
+        if keep.any():
+            kept, rest = select(lists, receipts, keep, later)
+            order = np.argsort(rest.time_us, kind="stable")
+            self._pending.append(_Pending(kept, Receipts(rest.idx[order], rest.status[order], rest.time_us[order])))
 
     @property
     def history_loading(self) -> bool:
@@ -335,14 +350,7 @@ def simulate_batch(config: Config, sink: Sink, day: date, until: datetime, *, se
     def chunk(first: int) -> tuple[int, pa.Table, pa.Table, int, int]:
         stop = min(first + chunk_minutes, last)
         lists, receipts = gen.minutes(plan, first, stop)
-        keep = lists.declared_us < until_us
-        if not keep.all():
-            lists = replace(lists, **{f: getattr(lists, f)[keep] for f in Lists.__dataclass_fields__})
-            ok = keep[receipts.idx]
-            remap = np.cumsum(keep) - 1
-            receipts = Receipts(remap[receipts.idx[ok]], receipts.status[ok], receipts.time_us[ok])
-        due = receipts.time_us < until_us
-        receipts = Receipts(receipts.idx[due], receipts.status[due], receipts.time_us[due])
+        lists, receipts = select(lists, receipts, lists.declared_us < until_us, receipts.time_us < until_us)
         return (stop, gen.render_declarations(lists), gen.render_receipts(lists, receipts),
                 len(lists.seq), len(receipts.idx))
 
