@@ -167,3 +167,33 @@ def test_live_start_with_history_equals_the_batch_night_minute_by_minute(config,
     assert len(want) > 100 and got == want
     live.stop()
     batch.stop()
+
+
+def test_replay_plays_a_chosen_day_at_a_speed_factor(config):
+    wall = {"now": datetime(2026, 11, 26, 20, 0, 0)}
+    src = SimulatorSource("sim", config, mode="replay", replay_day=date(2019, 11, 11), speed=60,
+                          clock=lambda: wall["now"], backfill=False)
+    sink = RecordingSink()
+    src.collect(sink)
+    wall["now"] += timedelta(seconds=10)   # ten wall seconds are ten minutes of the night
+    src.collect(sink)
+    times = [t for b in sink.batches if b.kind == "declaration" for t in b.table["app_time"].to_pylist()]
+    assert min(times) >= datetime(2019, 11, 11) and max(times) <= datetime(2019, 11, 11, 0, 10)
+    assert max(times) > datetime(2019, 11, 11, 0, 9)
+
+
+def test_review_backlog_fault_sends_more_lists_to_manual_review_for_longer(config):
+    from collectors.simulator.generator import Knobs
+    plan_day = PROMO_DAY
+
+    def manual(knobs):
+        g = Generator(config, 5, knobs)
+        lists, r = g.minutes(g.plan(plan_day, "promotion"), 0, 2)
+        reviewed = np.unique(r.idx[r.status == 300])
+        t300 = {i: t for i, s, t in zip(r.idx, r.status, r.time_us) if s == 300}
+        delays = [t - t300[i] for i, s, t in zip(r.idx, r.status, r.time_us) if s == 800 and i in t300]
+        return len(reviewed) / len(lists.seq), np.median(delays)
+
+    share, delay = manual(Knobs())
+    backlog_share, backlog_delay = manual(Knobs(review_backlog=True))
+    assert backlog_share > 2 * share and backlog_delay > 3 * delay
