@@ -1,5 +1,6 @@
 """cbec-command: one process serving the UI, /metrics and /healthz, and running
 the collectors. Start it with `streamlit run streamlit_app.py`."""
+
 from __future__ import annotations
 
 import asyncio
@@ -8,7 +9,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import streamlit as st
-from starlette.routing import Route
 
 from cbec.config import load_config
 from collectors.runtime import Runtime

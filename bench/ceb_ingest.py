@@ -3,6 +3,7 @@ on one core: CEB621 lists and CEB622 receipts measured separately.
 
     .venv/bin/python bench/ceb_ingest.py [--minutes N]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,13 +32,19 @@ def main() -> None:
         start = datetime(2019, 11, 11)
         xml = work / "xml"
         t0 = time.perf_counter()
-        simulate_batch(config, XmlFileSink(xml, records_per_file=500, receipt_encoding="GB2312"),
-                       start.date(), start + timedelta(minutes=args.minutes))
+        simulate_batch(
+            config,
+            XmlFileSink(xml, records_per_file=500, receipt_encoding="GB2312"),
+            start.date(),
+            start + timedelta(minutes=args.minutes),
+        )
         files = list_files([xml])
         lists = [f for f in files if f.name.startswith("CEB621")]
         receipts = [f for f in files if f.name.startswith("CEB622")]
-        print(f"generated {len(lists)} CEB621 and {len(receipts)} CEB622 files "
-              f"({sum(f.stat().st_size for f in files) / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f} s")
+        print(
+            f"generated {len(lists)} CEB621 and {len(receipts)} CEB622 files "
+            f"({sum(f.stat().st_size for f in files) / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f} s"
+        )
         rt = Runtime(config, db_path=work / "bench.duckdb", with_collectors=False)
         rt.store.writer.execute("SET threads = 1")
         ingester = Ingester("bench", config.category_for_hs)

@@ -3,6 +3,7 @@ its calibration, and the latency of every overview query with that day loaded.
 
     make bench-foundation          (or: .venv/bin/python bench/foundation.py [--db FILE] [--keep])
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,15 +47,22 @@ def main() -> None:
     t0 = time.perf_counter()
     totals = simulate_batch(config, rt.sink, DAY, UNTIL)
     elapsed = time.perf_counter() - t0
-    print(f"batch simulation 2019-11-11 00:00-14:00: {elapsed:.1f} s "
-          f"({totals['declarations']:,} lists, {totals['receipts']:,} receipts, "
-          f"{(totals['declarations'] + totals['receipts']) / elapsed:,.0f} records/s)")
+    print(
+        f"batch simulation 2019-11-11 00:00-14:00: {elapsed:.1f} s "
+        f"({totals['declarations']:,} lists, {totals['receipts']:,} receipts, "
+        f"{(totals['declarations'] + totals['receipts']) / elapsed:,.0f} records/s)"
+    )
 
     con = rt.store.cursor()
     t = read.release_totals(con, datetime(2019, 11, 11), UNTIL)
-    print(f"released by 14:00: {t.released_lists:,} lists (target 6,311,000: {t.released_lists / 6_311_000 - 1:+.2%}), "
-          f"{t.goods_value_cny:,.2f} CNY (target 1,334,000,000: {t.goods_value_cny / 1_334_000_000 - 1:+.2%})")
-    shares = {s.site_code: s.released_lists / t.released_lists for s in read.release_by_site(con, datetime(2019, 11, 11), UNTIL)}
+    print(
+        f"released by 14:00: {t.released_lists:,} lists (target 6,311,000: {t.released_lists / 6_311_000 - 1:+.2%}), "
+        f"{t.goods_value_cny:,.2f} CNY (target 1,334,000,000: {t.goods_value_cny / 1_334_000_000 - 1:+.2%})"
+    )
+    shares = {
+        s.site_code: s.released_lists / t.released_lists
+        for s in read.release_by_site(con, datetime(2019, 11, 11), UNTIL)
+    }
     print("site shares: " + ", ".join(f"{k} {v:.1%}" for k, v in sorted(shares.items(), key=lambda x: -x[1])))
 
     # the queries of the overview snapshot, with "now" at 14:00 on the night
@@ -65,11 +73,15 @@ def main() -> None:
     queries = {
         "release_totals (today)": lambda: read.release_totals(con, day0, now),
         "release_totals (last year, same time)": lambda: read.release_totals(con, ly0, ly0 + (now - day0)),
-        "release_per_minute (last 60 min)": lambda: read.release_per_minute(con, minute - timedelta(minutes=60), minute),
+        "release_per_minute (last 60 min)": lambda: read.release_per_minute(
+            con, minute - timedelta(minutes=60), minute
+        ),
         "release_per_minute (today, curve)": lambda: read.release_per_minute(con, day0, minute + timedelta(minutes=1)),
         "release_per_minute (last year, curve)": lambda: read.release_per_minute(con, ly0, ly0 + timedelta(days=1)),
         "release_by_site": lambda: read.release_by_site(con, day0, now),
-        "release_per_minute (one site, 60 min)": lambda: read.release_per_minute(con, minute - timedelta(minutes=60), minute, "bsq"),
+        "release_per_minute (one site, 60 min)": lambda: read.release_per_minute(
+            con, minute - timedelta(minutes=60), minute, "bsq"
+        ),
         "sites": lambda: read.sites(con),
         "backfill_ranges": lambda: read.backfill_ranges(con, ly0, now),
     }

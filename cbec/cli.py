@@ -1,4 +1,5 @@
 """The `cbec` command: work on a database file when the server is not running."""
+
 from __future__ import annotations
 
 import argparse
@@ -45,26 +46,38 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     if args.xml_out:
         from collectors.ceb.write import XmlFileSink
+
         sink = XmlFileSink(Path(args.xml_out))
         totals = simulate_batch(config, sink, day, end, seed=args.seed)
         if not args.quiet:
-            print(f"wrote {totals['declarations']:,} lists and {totals['receipts']:,} receipts "
-                  f"as {sink.files:,} CEB621/CEB622 files to {args.xml_out}")
+            print(
+                f"wrote {totals['declarations']:,} lists and {totals['receipts']:,} receipts "
+                f"as {sink.files:,} CEB621/CEB622 files to {args.xml_out}"
+            )
         return 0
     args.db = args.db or str(config.store_path)
     runtime = Runtime(config, db_path=args.db, with_collectors=False)
     try:
-        with tqdm(total=100, unit="%", desc=f"simulating {day}", disable=args.quiet,
-                  bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}") as bar:
+        with tqdm(
+            total=100,
+            unit="%",
+            desc=f"simulating {day}",
+            disable=args.quiet,
+            bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}",
+        ) as bar:
+
             def progress(done: int, total: int) -> None:
                 bar.n = round(100 * done / total)
                 bar.refresh()
+
             totals = simulate_batch(config, runtime.sink, day, end, seed=args.seed, progress=progress)
     finally:
         runtime.stop()
     if not args.quiet:
-        print(f"wrote {totals['declarations']:,} lists, {totals['receipts']:,} receipts, "
-              f"{totals['samples']:,} samples to {args.db}")
+        print(
+            f"wrote {totals['declarations']:,} lists, {totals['receipts']:,} receipts, "
+            f"{totals['samples']:,} samples to {args.db}"
+        )
     return 0
 
 
@@ -92,8 +105,10 @@ def cmd_summary(args: argparse.Namespace) -> int:
         "released_lists": totals.released_lists,
         "goods_value_cny": round(totals.goods_value_cny, 2),
         "releases_without_declaration": totals.released_lists - totals.valued_lists,
-        "by_site": {s.site_code: {"released_lists": s.released_lists,
-                                  "goods_value_cny": round(s.goods_value_fen / 100, 2)} for s in by_site},
+        "by_site": {
+            s.site_code: {"released_lists": s.released_lists, "goods_value_cny": round(s.goods_value_fen / 100, 2)}
+            for s in by_site
+        },
     }
     if unmapped[0]:
         result["by_site"]["unknown"] = {"released_lists": unmapped[0], "goods_value_cny": round(unmapped[1] / 100, 2)}
@@ -101,9 +116,12 @@ def cmd_summary(args: argparse.Namespace) -> int:
         print(json.dumps(result, ensure_ascii=False))
     else:
         from dashboard.numbers import count_zh, yuan_zh
-        print(f"{day} 00:00-{result['until']}  released {totals.released_lists:,} lists "
-              f"({count_zh(totals.released_lists)}单), goods value {totals.goods_value_cny:,.2f} CNY "
-              f"({yuan_zh(totals.goods_value_fen)})")
+
+        print(
+            f"{day} 00:00-{result['until']}  released {totals.released_lists:,} lists "
+            f"({count_zh(totals.released_lists)}单), goods value {totals.goods_value_cny:,.2f} CNY "
+            f"({yuan_zh(totals.goods_value_fen)})"
+        )
         for code, v in result["by_site"].items():
             print(f"  {code:<10} {v['released_lists']:>12,}  {v['goods_value_cny']:>18,.2f}")
     return 0
@@ -134,9 +152,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
-        print(f"{report.files:,} file(s): {report.declarations:,} declarations, {report.receipts:,} receipts, "
-              f"{report.taxes:,} tax receipts, {report.duplicates:,} already known, "
-              f"{len(report.quarantined):,} quarantined")
+        print(
+            f"{report.files:,} file(s): {report.declarations:,} declarations, {report.receipts:,} receipts, "
+            f"{report.taxes:,} tax receipts, {report.duplicates:,} already known, "
+            f"{len(report.quarantined):,} quarantined"
+        )
         for q in report.quarantined:
             print(f"  quarantined {q['file']}: {q['reason']}")
     return 0
@@ -165,7 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     i = sub.add_parser("ingest", help="import CEB621/CEB622/CEB816 files or folders into a database file")
     i.add_argument("paths", nargs="+", help="message files, or folders of them")
     i.add_argument("--db", help="database file (default: the configured store)")
-    i.add_argument("--move", metavar="DIR", help="move files to DIR/processed/DATE or DIR/quarantine (default: leave them)")
+    i.add_argument(
+        "--move", metavar="DIR", help="move files to DIR/processed/DATE or DIR/quarantine (default: leave them)"
+    )
     i.add_argument("--json", action="store_true", help="print one JSON object")
     i.add_argument("--quiet", action="store_true", help="no progress bar")
     i.set_defaults(func=cmd_ingest)

@@ -1,5 +1,6 @@
 """Beijing wall-clock time. Customs times carry no zone and China has no DST,
 so the store keeps naive timestamps in Asia/Shanghai time."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone

@@ -1,4 +1,5 @@
 """Loads assets/config/cbec.toml (or a file named by CBEC_CONFIG) into typed objects."""
+
 from __future__ import annotations
 
 import os
@@ -125,24 +126,47 @@ def load_config(path: str | Path | None = None) -> Config:
         raise ConfigError(f"{path}: {e}") from None
 
     sites = tuple(
-        Site(s["code"], s["name_zh"], s["name_en"], tuple(s["customs_codes"]),
-             bool(s.get("confirmed", False)), float(s.get("volume_share", 0)))
-        for s in _need(raw, "site", str(path)))
+        Site(
+            s["code"],
+            s["name_zh"],
+            s["name_en"],
+            tuple(s["customs_codes"]),
+            bool(s.get("confirmed", False)),
+            float(s.get("volume_share", 0)),
+        )
+        for s in _need(raw, "site", str(path))
+    )
     site_codes = {s.code for s in sites}
     warehouses = tuple(
-        Warehouse(w["code"], w["site"], w["name_zh"], w["name_en"], int(w["area_m2"]),
-                  w.get("area_code", ""), bool(w.get("automated", False)))
-        for w in raw.get("warehouse", []))
+        Warehouse(
+            w["code"],
+            w["site"],
+            w["name_zh"],
+            w["name_en"],
+            int(w["area_m2"]),
+            w.get("area_code", ""),
+            bool(w.get("automated", False)),
+        )
+        for w in raw.get("warehouse", [])
+    )
     for w in warehouses:
         if w.site not in site_codes:
             raise ConfigError(f"{path}: warehouse {w.code} names unknown site '{w.site}'")
     platforms = tuple(
-        Platform(p["code"], p["name_zh"], p["name_en"], p["ebp_code"],
-                 bool(p.get("confirmed", False)), float(p.get("volume_share", 0)))
-        for p in _need(raw, "platform", str(path)))
+        Platform(
+            p["code"],
+            p["name_zh"],
+            p["name_en"],
+            p["ebp_code"],
+            bool(p.get("confirmed", False)),
+            float(p.get("volume_share", 0)),
+        )
+        for p in _need(raw, "platform", str(path))
+    )
     categories = tuple(
         Category(c["code"], c["name_zh"], c["name_en"], tuple(c.get("hs_prefixes", [])))
-        for c in _need(raw, "category", str(path)))
+        for c in _need(raw, "category", str(path))
+    )
     if "other" not in {c.code for c in categories}:
         raise ConfigError(f"{path}: a category with code 'other' is required")
     for label, items in (("site", sites), ("platform", platforms)):
@@ -166,15 +190,20 @@ def load_config(path: str | Path | None = None) -> Config:
     live = raw.get("live", {})
     collectors = tuple(
         CollectorConfig(
-            name=c["name"], kind=c["kind"],
+            name=c["name"],
+            kind=c["kind"],
             interval_seconds=float(c.get("interval_seconds", 5)),
             timeout_seconds=float(c.get("timeout_seconds", 10)),
             stale_after_seconds=float(c.get("stale_after_seconds", live.get("stale_after_seconds", 15))),
             enabled=bool(c.get("enabled", True)),
-            options={k: v for k, v in c.items() if k not in
-                     ("name", "kind", "interval_seconds", "timeout_seconds", "stale_after_seconds", "enabled")},
+            options={
+                k: v
+                for k, v in c.items()
+                if k not in ("name", "kind", "interval_seconds", "timeout_seconds", "stale_after_seconds", "enabled")
+            },
         )
-        for c in raw.get("collector", []))
+        for c in raw.get("collector", [])
+    )
     if os.environ.get("CBEC_XML_DEMO") == "1":
         collectors = _xml_demo(collectors)
     wanted = {n.strip() for n in os.environ.get("CBEC_ENABLE_COLLECTORS", "").split(",") if n.strip()}
@@ -196,8 +225,12 @@ def load_config(path: str | Path | None = None) -> Config:
         store_path=store_path,
         refresh_seconds=float(live.get("refresh_seconds", 3)),
         stale_after_seconds=float(live.get("stale_after_seconds", 15)),
-        sites=sites, warehouses=warehouses, platforms=platforms, categories=categories,
-        simulator=simulator, collectors=collectors,
+        sites=sites,
+        warehouses=warehouses,
+        platforms=platforms,
+        categories=categories,
+        simulator=simulator,
+        collectors=collectors,
     )
 
 

@@ -4,6 +4,7 @@ Each kind has an Arrow schema. `make_batch` validates a table against it at the
 edge, so a sink never sees a missing key, a wrong type or a null where a value
 is required; the error names the field.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,89 +14,104 @@ from typing import Literal
 import pyarrow as pa
 import pyarrow.compute as pc
 
-Kind = Literal["declaration", "receipt", "tax", "quarantine", "occupancy", "health",
-               "release_minute", "receipt_minute"]
+Kind = Literal["declaration", "receipt", "tax", "quarantine", "occupancy", "health", "release_minute", "receipt_minute"]
 
 TS = pa.timestamp("us")
 
 SCHEMAS: dict[str, pa.Schema] = {
     # an inventory list (CEB621 Inventory): head fields the command center needs,
     # goods value summed over its lines, category of its most valuable line
-    "declaration": pa.schema([
-        pa.field("ebc_code", pa.string(), nullable=False),
-        pa.field("cop_no", pa.string(), nullable=False),
-        pa.field("invt_no", pa.string()),
-        pa.field("customs_code", pa.string(), nullable=False),
-        pa.field("ebp_code", pa.string(), nullable=False),
-        pa.field("area_code", pa.string()),
-        pa.field("app_time", TS, nullable=False),
-        pa.field("app_type", pa.int16(), nullable=False),
-        pa.field("goods_value_fen", pa.int64(), nullable=False),
-        pa.field("line_count", pa.int32(), nullable=False),
-        pa.field("category_code", pa.string(), nullable=False),
-    ]),
+    "declaration": pa.schema(
+        [
+            pa.field("ebc_code", pa.string(), nullable=False),
+            pa.field("cop_no", pa.string(), nullable=False),
+            pa.field("invt_no", pa.string()),
+            pa.field("customs_code", pa.string(), nullable=False),
+            pa.field("ebp_code", pa.string(), nullable=False),
+            pa.field("area_code", pa.string()),
+            pa.field("app_time", TS, nullable=False),
+            pa.field("app_type", pa.int16(), nullable=False),
+            pa.field("goods_value_fen", pa.int64(), nullable=False),
+            pa.field("line_count", pa.int32(), nullable=False),
+            pa.field("category_code", pa.string(), nullable=False),
+        ]
+    ),
     # a status change (CEB622 InventoryReturn)
-    "receipt": pa.schema([
-        pa.field("ebc_code", pa.string(), nullable=False),
-        pa.field("cop_no", pa.string(), nullable=False),
-        pa.field("invt_no", pa.string()),
-        pa.field("customs_code", pa.string(), nullable=False),
-        pa.field("ebp_code", pa.string()),
-        pa.field("return_status", pa.int32(), nullable=False),
-        pa.field("return_time", TS, nullable=False),
-        pa.field("return_info", pa.string()),
-    ]),
+    "receipt": pa.schema(
+        [
+            pa.field("ebc_code", pa.string(), nullable=False),
+            pa.field("cop_no", pa.string(), nullable=False),
+            pa.field("invt_no", pa.string()),
+            pa.field("customs_code", pa.string(), nullable=False),
+            pa.field("ebp_code", pa.string()),
+            pa.field("return_status", pa.int32(), nullable=False),
+            pa.field("return_time", TS, nullable=False),
+            pa.field("return_info", pa.string()),
+        ]
+    ),
     # an electronic tax receipt (CEB816 TaxHeadRv)
-    "tax": pa.schema([
-        pa.field("invt_no", pa.string(), nullable=False),
-        pa.field("tax_no", pa.string(), nullable=False),
-        pa.field("return_time", TS, nullable=False),
-        pa.field("customs_tax_fen", pa.int64(), nullable=False),
-        pa.field("value_added_tax_fen", pa.int64(), nullable=False),
-        pa.field("consumption_tax_fen", pa.int64(), nullable=False),
-        pa.field("status", pa.string()),
-        pa.field("ebc_code", pa.string()),
-        pa.field("customs_code", pa.string()),
-    ]),
+    "tax": pa.schema(
+        [
+            pa.field("invt_no", pa.string(), nullable=False),
+            pa.field("tax_no", pa.string(), nullable=False),
+            pa.field("return_time", TS, nullable=False),
+            pa.field("customs_tax_fen", pa.int64(), nullable=False),
+            pa.field("value_added_tax_fen", pa.int64(), nullable=False),
+            pa.field("consumption_tax_fen", pa.int64(), nullable=False),
+            pa.field("status", pa.string()),
+            pa.field("ebc_code", pa.string()),
+            pa.field("customs_code", pa.string()),
+        ]
+    ),
     # a file set aside by an ingesting source, with the reason
-    "quarantine": pa.schema([
-        pa.field("quarantined_at", TS, nullable=False),
-        pa.field("file_name", pa.string(), nullable=False),
-        pa.field("moved_to", pa.string(), nullable=False),
-        pa.field("reason", pa.string(), nullable=False),
-        pa.field("line", pa.int32()),
-        pa.field("records_kept", pa.int32(), nullable=False),
-        pa.field("records_refused", pa.int32(), nullable=False),
-    ]),
+    "quarantine": pa.schema(
+        [
+            pa.field("quarantined_at", TS, nullable=False),
+            pa.field("file_name", pa.string(), nullable=False),
+            pa.field("moved_to", pa.string(), nullable=False),
+            pa.field("reason", pa.string(), nullable=False),
+            pa.field("line", pa.int32()),
+            pa.field("records_kept", pa.int32(), nullable=False),
+            pa.field("records_refused", pa.int32(), nullable=False),
+        ]
+    ),
     # minute aggregates, written only for simulated history (see backfill_range)
-    "release_minute": pa.schema([
-        pa.field("minute", TS, nullable=False),
-        pa.field("site_code", pa.string(), nullable=False),
-        pa.field("platform_code", pa.string(), nullable=False),
-        pa.field("released_lists", pa.int64(), nullable=False),
-        pa.field("valued_lists", pa.int64(), nullable=False),
-        pa.field("goods_value_fen", pa.int64(), nullable=False),
-    ]),
-    "receipt_minute": pa.schema([
-        pa.field("minute", TS, nullable=False),
-        pa.field("site_code", pa.string(), nullable=False),
-        pa.field("return_status", pa.int32(), nullable=False),
-        pa.field("receipts", pa.int64(), nullable=False),
-    ]),
-    "occupancy": pa.schema([
-        pa.field("sampled_at", TS, nullable=False),
-        pa.field("warehouse_code", pa.string(), nullable=False),
-        pa.field("used_m2", pa.float64(), nullable=False),
-        pa.field("occupancy_ratio", pa.float64(), nullable=False),
-    ]),
-    "health": pa.schema([
-        pa.field("sampled_at", TS, nullable=False),
-        pa.field("site_code", pa.string(), nullable=False),
-        pa.field("component", pa.string(), nullable=False),
-        pa.field("kind", pa.string(), nullable=False),
-        pa.field("metric", pa.string(), nullable=False),
-        pa.field("value", pa.float64(), nullable=False),
-    ]),
+    "release_minute": pa.schema(
+        [
+            pa.field("minute", TS, nullable=False),
+            pa.field("site_code", pa.string(), nullable=False),
+            pa.field("platform_code", pa.string(), nullable=False),
+            pa.field("released_lists", pa.int64(), nullable=False),
+            pa.field("valued_lists", pa.int64(), nullable=False),
+            pa.field("goods_value_fen", pa.int64(), nullable=False),
+        ]
+    ),
+    "receipt_minute": pa.schema(
+        [
+            pa.field("minute", TS, nullable=False),
+            pa.field("site_code", pa.string(), nullable=False),
+            pa.field("return_status", pa.int32(), nullable=False),
+            pa.field("receipts", pa.int64(), nullable=False),
+        ]
+    ),
+    "occupancy": pa.schema(
+        [
+            pa.field("sampled_at", TS, nullable=False),
+            pa.field("warehouse_code", pa.string(), nullable=False),
+            pa.field("used_m2", pa.float64(), nullable=False),
+            pa.field("occupancy_ratio", pa.float64(), nullable=False),
+        ]
+    ),
+    "health": pa.schema(
+        [
+            pa.field("sampled_at", TS, nullable=False),
+            pa.field("site_code", pa.string(), nullable=False),
+            pa.field("component", pa.string(), nullable=False),
+            pa.field("kind", pa.string(), nullable=False),
+            pa.field("metric", pa.string(), nullable=False),
+            pa.field("value", pa.float64(), nullable=False),
+        ]
+    ),
 }
 
 
@@ -115,8 +131,7 @@ class Batch:
         return self.table.num_rows
 
 
-def make_batch(kind: Kind, data: pa.Table | dict, source: str,
-               span: tuple[datetime, datetime] | None = None) -> Batch:
+def make_batch(kind: Kind, data: pa.Table | dict, source: str, span: tuple[datetime, datetime] | None = None) -> Batch:
     """Validates and casts `data` to the schema of `kind`."""
     schema = SCHEMAS.get(kind)
     if schema is None:

@@ -8,6 +8,7 @@ Health states:
   stale     no new data for longer than the staleness limit
   error     the last run failed (it is retried with backoff)
 """
+
 from __future__ import annotations
 
 import logging
@@ -16,7 +17,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from cbec.clock import now_beijing
@@ -54,15 +55,24 @@ class Health:
     def as_dict(self, now: datetime, stale_after_s: float = float("inf")) -> dict:
         def iso(t: datetime | None) -> str | None:
             return t.isoformat(timespec="seconds") if t else None
+
         lag = (now - self.last_data).total_seconds() if self.last_data else None
         since = self.last_data or self.first_run
         stale = since is not None and (now - since).total_seconds() > stale_after_s
-        return {"state": self.state, "stale": stale, "last_run": iso(self.last_run), "last_success": iso(self.last_success),
-                "last_data": iso(self.last_data), "lag_seconds": None if lag is None else round(lag, 1),
-                "rows": self.records_total, "runs": self.runs_total,
-                "consecutive_failures": self.consecutive_failures, "last_error": self.last_error,
-                "note": self.note,
-                "last_duration_seconds": round(self.last_duration_s, 3)}
+        return {
+            "state": self.state,
+            "stale": stale,
+            "last_run": iso(self.last_run),
+            "last_success": iso(self.last_success),
+            "last_data": iso(self.last_data),
+            "lag_seconds": None if lag is None else round(lag, 1),
+            "rows": self.records_total,
+            "runs": self.runs_total,
+            "consecutive_failures": self.consecutive_failures,
+            "last_error": self.last_error,
+            "note": self.note,
+            "last_duration_seconds": round(self.last_duration_s, 3),
+        }
 
 
 def backoff_delay(failures: int, schedule: Schedule, rand: Callable[[], float] = random.random) -> float:
@@ -78,8 +88,7 @@ class Runner:
     """One thread per source. `on_run` hears every finished run (for the
     collector_run table and metrics)."""
 
-    def __init__(self, sink: Sink, *, clock: Callable[[], datetime] = now_beijing,
-                 on_run: RunListener | None = None):
+    def __init__(self, sink: Sink, *, clock: Callable[[], datetime] = now_beijing, on_run: RunListener | None = None):
         self.sink = sink
         self.clock = clock
         self.on_run = on_run
@@ -148,8 +157,11 @@ class Runner:
         if h.last_error is not None:
             h.state = "error"
         elif h.last_data is None:
-            h.state = "starting" if h.last_success is None else (
-                "stale" if (now - h.first_run).total_seconds() > schedule.stale_after_s else "quiet")
+            h.state = (
+                "starting"
+                if h.last_success is None
+                else ("stale" if (now - h.first_run).total_seconds() > schedule.stale_after_s else "quiet")
+            )
         elif (now - h.last_data).total_seconds() > schedule.stale_after_s:
             h.state = "stale"
         else:

@@ -1,6 +1,7 @@
 """The collector runtime: the store, the sinks, the sources and their runner,
 started and stopped as one. The web app's lifespan owns one; commands that
 work on a file build their own."""
+
 from __future__ import annotations
 
 import itertools
@@ -26,12 +27,12 @@ from queries.store import Store
 
 log = logging.getLogger("cbec.runtime")
 
-_current: "Runtime | None" = None
+_current: Runtime | None = None
 _instances = itertools.count(1)
 _current_lock = threading.Lock()
 
 
-def current() -> "Runtime":
+def current() -> Runtime:
     """The runtime of this process (started by the app's lifespan)."""
     if _current is None:
         raise RuntimeError("the collector runtime is not running in this process")
@@ -39,28 +40,35 @@ def current() -> "Runtime":
 
 
 class Runtime:
-    def __init__(self, config: Config, *, db_path: str | Path | None = None,
-                 registry_: CollectorRegistry | None = None,
-                 clock: Callable[[], datetime] = now_beijing, with_collectors: bool = True):
+    def __init__(
+        self,
+        config: Config,
+        *,
+        db_path: str | Path | None = None,
+        registry_: CollectorRegistry | None = None,
+        clock: Callable[[], datetime] = now_beijing,
+        with_collectors: bool = True,
+    ):
         self.config = config
         self.clock = clock
         self.instance = next(_instances)  # tells snapshots of different runtimes apart
         self.store = Store(db_path or config.store_path)
         load_reference(self.store, config)
         self.metrics = Metrics(registry_)
-        self.sink = MeteredSink(DuckDBSink(self.store), self.metrics,
-                                {w.code: w.site for w in config.warehouses})
+        self.sink = MeteredSink(DuckDBSink(self.store), self.metrics, {w.code: w.site for w in config.warehouses})
         self.runner = Runner(self.sink, clock=clock, on_run=self._record_run)
         self.started_at = clock()
         if with_collectors:
             for c in config.collectors:
                 if not c.enabled:
                     continue
-                self.runner.add(registry.build(config, c),
-                                Schedule(c.interval_seconds, c.timeout_seconds, c.stale_after_seconds))
+                self.runner.add(
+                    registry.build(config, c), Schedule(c.interval_seconds, c.timeout_seconds, c.stale_after_seconds)
+                )
 
-    def _record_run(self, name: str, started: datetime, finished: datetime, outcome: str,
-                    records: int, error: str | None) -> None:
+    def _record_run(
+        self, name: str, started: datetime, finished: datetime, outcome: str, records: int, error: str | None
+    ) -> None:
         m = self.metrics
         m.collector_runs.labels(name, outcome).inc()
         m.collector_records.labels(name).inc(records)
@@ -69,9 +77,17 @@ class Runtime:
         if records:
             m.collector_last_data.labels(name).set(to_epoch_seconds(finished))
         with self.store.write_lock:
-            self.store.writer.execute(sql("write_collector_run"), {
-                "collector": name, "started_at": started, "finished_at": finished, "outcome": outcome,
-                "records": records, "error": error})
+            self.store.writer.execute(
+                sql("write_collector_run"),
+                {
+                    "collector": name,
+                    "started_at": started,
+                    "finished_at": finished,
+                    "outcome": outcome,
+                    "records": records,
+                    "error": error,
+                },
+            )
 
     def source(self, name: str):
         return self.runner.sources()[name]
@@ -85,8 +101,13 @@ class Runtime:
         worst = "ok"
         if any(h["state"] in ("error", "stale") for h in collectors.values()):
             worst = "degraded"
-        return {"status": worst, "now": self.clock().isoformat(timespec="seconds"),
-                "timezone": "Asia/Shanghai", "database": str(self.store.path), "collectors": collectors}
+        return {
+            "status": worst,
+            "now": self.clock().isoformat(timespec="seconds"),
+            "timezone": "Asia/Shanghai",
+            "database": str(self.store.path),
+            "collectors": collectors,
+        }
 
     def components(self) -> pd.DataFrame:
         """Each (site, component) that reported in the last hour: last seen, age, state."""
@@ -105,7 +126,7 @@ class Runtime:
             self.metrics.component_stale.labels(row.site_code, row.component).set(1 if row.state == "stale" else 0)
         return generate_latest(self.metrics.registry)
 
-    def start(self) -> "Runtime":
+    def start(self) -> Runtime:
         global _current
         with _current_lock:
             self.runner.start()
@@ -123,7 +144,7 @@ class Runtime:
                 _current = None
         log.info("collector runtime stopped")
 
-    def adopt(self) -> "Runtime":
+    def adopt(self) -> Runtime:
         """Makes this runtime the process's current one without starting its threads (tests)."""
         global _current
         with _current_lock:

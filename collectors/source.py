@@ -1,4 +1,5 @@
 """The interface every source implements: gather records into a sink."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from collectors.sinks import Sink
 class Collected:
     """What one collection brought. `records == 0` says explicitly that there was
     nothing new, so the screens can tell a quiet source from a broken one."""
+
     records: int
     note: str = ""
 

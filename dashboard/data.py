@@ -3,6 +3,7 @@
 `st.cache_data` keyed by the interval bucket means ten open screens run the
 queries once per interval, not ten times.
 """
+
 from __future__ import annotations
 
 import time as _time
@@ -42,7 +43,7 @@ class Overview:
     sites: list[SiteLive]
     collectors: dict
     simulated_history: bool
-    history_loading: str      # a source's note while it back-fills history, else ""
+    history_loading: str  # a source's note while it back-fills history, else ""
 
 
 def refresh_seconds() -> float:
@@ -84,11 +85,13 @@ def _overview(bucket: tuple[int, int]) -> Overview:
         names = {code: (zh, en) for code, zh, en, _ in read.sites(con)}
         sites = []
         for s in read.release_by_site(con, day0, now):
-            series = read.release_per_minute(con, max(day0, minute_now - timedelta(minutes=60)), minute_now,
-                                             s.site_code)["released_lists"].tolist()
+            series = read.release_per_minute(
+                con, max(day0, minute_now - timedelta(minutes=60)), minute_now, s.site_code
+            )["released_lists"].tolist()
             zh, en = names.get(s.site_code, (s.site_code, s.site_code))
-            sites.append(SiteLive(s.site_code, zh, en, s.released_lists, s.goods_value_fen,
-                                  series[-1] if series else 0, series))
+            sites.append(
+                SiteLive(s.site_code, zh, en, s.released_lists, s.goods_value_fen, series[-1] if series else 0, series)
+            )
         order = [c for c, *_ in read.sites(con)]
         sites.sort(key=lambda s: order.index(s.code) if s.code in order else 99)
         simulated = bool(read.backfill_ranges(con, ly0, now))
@@ -96,8 +99,20 @@ def _overview(bucket: tuple[int, int]) -> Overview:
         con.close()
     collectors = runtime.health()["collectors"]
     loading = next((h["note"] for h in collectors.values() if h["note"].startswith("back-filling")), "")
-    return Overview(now, runtime.clock(), today, ly_same, spark[-1] if spark else 0, spark,
-                    curve_today, curve_ly, sites, collectors, simulated, loading)
+    return Overview(
+        now,
+        runtime.clock(),
+        today,
+        ly_same,
+        spark[-1] if spark else 0,
+        spark,
+        curve_today,
+        curve_ly,
+        sites,
+        collectors,
+        simulated,
+        loading,
+    )
 
 
 def overview() -> Overview:
@@ -116,8 +131,10 @@ def _warehouses(bucket: tuple[int, int]) -> Warehouses:
     con = runtime.store.cursor()
     try:
         now = runtime.clock()
-        return Warehouses(read.occupancy_latest(con, now - timedelta(hours=1), now),
-                          read.occupancy_trend(con, now - timedelta(hours=12), now))
+        return Warehouses(
+            read.occupancy_latest(con, now - timedelta(hours=1), now),
+            read.occupancy_trend(con, now - timedelta(hours=12), now),
+        )
     finally:
         con.close()
 

@@ -1,4 +1,5 @@
 """The frame: page setup, the language switch, and navigation by role."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,10 +19,24 @@ with st.sidebar:
         st.session_state.lang = wanted
         st.rerun()
 
-navigation = st.navigation({
-    t("live"): [st.Page(PAGES / "overview.py", title=t("overview"), icon=":material/monitoring:", url_path="overview", default=True),
-                st.Page(PAGES / "warehouses.py", title=t("warehouses"), icon=":material/warehouse:", url_path="warehouses"),
-                st.Page(PAGES / "system_health.py", title=t("system_health"), icon=":material/router:", url_path="system-health")],
-    t("ops"): [st.Page(PAGES / "collectors.py", title=t("collectors"), icon=":material/lan:", url_path="collectors")],
-})
+navigation = st.navigation(
+    {
+        t("live"): [
+            st.Page(
+                PAGES / "overview.py",
+                title=t("overview"),
+                icon=":material/monitoring:",
+                url_path="overview",
+                default=True,
+            ),
+            st.Page(PAGES / "warehouses.py", title=t("warehouses"), icon=":material/warehouse:", url_path="warehouses"),
+            st.Page(
+                PAGES / "system_health.py", title=t("system_health"), icon=":material/router:", url_path="system-health"
+            ),
+        ],
+        t("ops"): [
+            st.Page(PAGES / "collectors.py", title=t("collectors"), icon=":material/lan:", url_path="collectors")
+        ],
+    }
+)
 navigation.run()

@@ -1,4 +1,5 @@
 """Chinese by default, English on request (sidebar switch or ?lang=en)."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -27,8 +28,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "stale": ("数据停滞", "STALE"),
     "stale_detail": ("以下数据源超过阈值未到新数据：", "No new data beyond the threshold from: "),
     "source_error": ("数据源异常", "Source error"),
-    "no_runtime": ("采集运行时未启动：请用 README 中的命令启动本程序。",
-                   "The collector runtime is not running: start the app with the README's command."),
+    "no_runtime": (
+        "采集运行时未启动：请用 README 中的命令启动本程序。",
+        "The collector runtime is not running: start the app with the README's command.",
+    ),
     "history_note": ("历史对比数据为模拟器生成的分钟汇总。", "History for comparison is simulated minute aggregates."),
     "without_declaration": ("放行但清单未到", "released, declaration not yet received"),
     "state": ("状态", "State"),
@@ -44,7 +47,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "review_backlog": ("人工审核积压", "Manual review backlog"),
     "warehouse_full": ("仓库爆仓（站点或仓库代码）", "Warehouse full (site or warehouse code)"),
     "collector": ("采集器", "Collector"),
-    "history_loading": ("正在载入历史对比数据，同比暂不显示：", "Loading history for comparison; year on year shown when done:"),
+    "history_loading": (
+        "正在载入历史对比数据，同比暂不显示：",
+        "Loading history for comparison; year on year shown when done:",
+    ),
     "quarantine": ("隔离的报文文件", "Quarantined message files"),
     "quarantine_none": ("没有被隔离的文件。", "No file has been set aside."),
     "quarantine_24h": ("近24小时按原因", "Last 24 hours by reason"),

@@ -1,4 +1,5 @@
 """Figures the way readers expect them: 631.1万, 13.34亿 in Chinese; 6.31 M in English."""
+
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal

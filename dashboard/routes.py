@@ -1,5 +1,6 @@
 """HTTP routes served beside the UI: /metrics, /healthz, and the simulator's
 fault switches (loopback only)."""
+
 from __future__ import annotations
 
 from dataclasses import fields
@@ -58,13 +59,17 @@ async def simulator_faults(request: Request) -> Response:
         known = {f.name for f in fields(Faults)}
         unknown = set(body) - known
         if unknown:
-            return JSONResponse({"error": f"unknown switch(es): {', '.join(sorted(unknown))}",
-                                 "known": sorted(known)}, status_code=400)
+            return JSONResponse(
+                {"error": f"unknown switch(es): {', '.join(sorted(unknown))}", "known": sorted(known)}, status_code=400
+            )
         for k, v in body.items():
             setattr(sims[name].faults, k, v)
     return JSONResponse({n: s.faults.as_dict() for n, s in sims.items()})
 
 
 def routes() -> list[Route]:
-    return [Route("/metrics", metrics), Route("/healthz", healthz),
-            Route("/api/simulator/faults", simulator_faults, methods=["GET", "POST"])]
+    return [
+        Route("/metrics", metrics),
+        Route("/healthz", healthz),
+        Route("/api/simulator/faults", simulator_faults, methods=["GET", "POST"]),
+    ]

@@ -1,4 +1,5 @@
 """Loads SQL from queries/sql/<name>.sql, one statement per file, by name."""
+
 from __future__ import annotations
 
 from functools import cache

@@ -1,4 +1,5 @@
 """Typed reads used by pages and commands. Each runs one SQL file from queries/sql."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -49,11 +50,11 @@ def release_unmapped(con: duckdb.DuckDBPyConnection, start: datetime, end: datet
     return int(n), int(v)
 
 
-def release_per_minute(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime,
-                       site_code: str | None = None) -> pd.DataFrame:
+def release_per_minute(
+    con: duckdb.DuckDBPyConnection, start: datetime, end: datetime, site_code: str | None = None
+) -> pd.DataFrame:
     """Every minute of [start, end), zero where nothing was released."""
-    df = con.execute(sql("read_release_per_minute"),
-                     {"from_ts": start, "until_ts": end, "site_code": site_code}).df()
+    df = con.execute(sql("read_release_per_minute"), {"from_ts": start, "until_ts": end, "site_code": site_code}).df()
     index = pd.date_range(start, end - timedelta(minutes=1), freq="min", name="minute")
     if len(index) == 0:
         return pd.DataFrame({"released_lists": [], "goods_value_fen": []}, index=index)

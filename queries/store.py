@@ -5,6 +5,7 @@ connection and gives each reader its own cursor (DuckDB's MVCC keeps readers
 consistent beside the writer). Another process cannot open the file while the
 owner holds it; StoreLocked says so in one line.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,9 +42,9 @@ LATEST_VERSION = len(migrations())
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    has = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchall()[0][0]
+    has = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'").fetchall()[
+        0
+    ][0]
     if not has:
         return 0
     row = con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0]
@@ -55,16 +56,17 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[i
     target = LATEST_VERSION if target is None else target
     current = schema_version(con)
     if current > LATEST_VERSION:
-        raise StoreError(
-            f"the database is at schema version {current}, newer than this program ({LATEST_VERSION})")
+        raise StoreError(f"the database is at schema version {current}, newer than this program ({LATEST_VERSION})")
     applied = []
     for version, path in migrations():
         if current < version <= target:
             con.execute("BEGIN")
             try:
                 if version == 1:
-                    con.execute("CREATE TABLE IF NOT EXISTS schema_version "
-                                "(version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)")
+                    con.execute(
+                        "CREATE TABLE IF NOT EXISTS schema_version "
+                        "(version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"
+                    )
                 con.execute(path.read_text(encoding="utf-8"))
                 con.execute("INSERT INTO schema_version VALUES (?, current_localtimestamp())", [version])
                 con.execute("COMMIT")
@@ -76,8 +78,7 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[i
 
 
 def _looks_foreign(con: duckdb.DuckDBPyConnection) -> bool:
-    tables = {r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables").fetchall()}
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     return bool(tables) and "schema_version" not in tables
 
 
@@ -94,7 +95,8 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         if "lock" in text.lower():
             raise StoreLocked(
                 f"{path} is held by a running cbec server; stop it first, or drop files "
-                f"into its inbox / use its HTTP API instead") from None
+                f"into its inbox / use its HTTP API instead"
+            ) from None
         raise StoreError(f"cannot open {path}: {text.splitlines()[0]}") from None
     except duckdb.Error as e:
         raise StoreError(f"{path} is not a usable cbec database: {str(e).splitlines()[0]}") from None
@@ -110,13 +112,13 @@ class Store:
         self.write_lock = threading.Lock()
         try:
             if _looks_foreign(self._con):
-                raise StoreError(
-                    f"{self.path} holds tables that are not a cbec database; refusing to touch it")
+                raise StoreError(f"{self.path} holds tables that are not a cbec database; refusing to touch it")
             if read_only:
                 if schema_version(self._con) != LATEST_VERSION:
                     raise StoreError(
                         f"{self.path} is at schema version {schema_version(self._con)}; "
-                        f"open it once without read-only to upgrade it")
+                        f"open it once without read-only to upgrade it"
+                    )
             else:
                 migrate(self._con)
         except Exception:

@@ -1,4 +1,5 @@
 """Helpers for tests that start the real app and look at it in headless Chromium."""
+
 from __future__ import annotations
 
 import os
@@ -14,8 +15,15 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def free_port() -> int:
@@ -29,16 +37,23 @@ def running_app(db_path: Path, *, timeout: float = 90.0, env: dict | None = None
     """Starts the app with the README's run command on a free port; yields its base URL."""
     port = free_port()
     log = open(db_path.parent / "app.log", "wb")
-    proc = subprocess.Popen(["make", "--no-print-directory", "run", f"PORT={port}"], cwd=ROOT,
-                            env={**os.environ, "CBEC_DB": str(db_path), **(env or {})},
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        ["make", "--no-print-directory", "run", f"PORT={port}"],
+        cwd=ROOT,
+        env={**os.environ, "CBEC_DB": str(db_path), **(env or {})},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"the app exited with {proc.returncode}: "
-                                   f"{(db_path.parent / 'app.log').read_text(errors='replace')[-2000:]}")
+                raise RuntimeError(
+                    f"the app exited with {proc.returncode}: "
+                    f"{(db_path.parent / 'app.log').read_text(errors='replace')[-2000:]}"
+                )
             try:
                 if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
                     break
@@ -61,6 +76,7 @@ def running_app(db_path: Path, *, timeout: float = 90.0, env: dict | None = None
 @contextmanager
 def chromium_page(width: int = 1920, height: int = 1080):
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:

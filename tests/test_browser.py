@@ -1,4 +1,5 @@
 """The product as a user meets it: the README's run command, a real browser."""
+
 from __future__ import annotations
 
 import re
@@ -6,9 +7,8 @@ import time
 
 import httpx
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
-
 from browser import chromium_page, running_app, screenshot
+from prometheus_client.parser import text_string_to_metric_families
 
 pytestmark = pytest.mark.browser
 
@@ -50,6 +50,7 @@ def test_overview_comes_alive_and_grows(tmp_path):
 
 def test_sigterm_stops_cleanly_and_keeps_committed_data(tmp_path):
     import duckdb
+
     db = tmp_path / "stop.duckdb"
     with running_app(db) as (base, proc):
         time.sleep(3)
@@ -58,8 +59,9 @@ def test_sigterm_stops_cleanly_and_keeps_committed_data(tmp_path):
     assert "Traceback" not in log
     con = duckdb.connect(str(db), read_only=True)
     # the minute live records started: history aggregates stop before it
-    start = con.execute("SELECT date_trunc('minute', min(started_at)) FROM collector_run "
-                        "WHERE collector = 'simulator'").fetchall()[0][0]
+    start = con.execute(
+        "SELECT date_trunc('minute', min(started_at)) FROM collector_run WHERE collector = 'simulator'"
+    ).fetchall()[0][0]
     raw = con.execute("SELECT count(*) FROM inventory_list WHERE released_at >= ?", [start]).fetchall()[0][0]
     rollup = con.execute("SELECT sum(released_lists) FROM release_minute WHERE minute >= ?", [start]).fetchall()[0][0]
     con.close()

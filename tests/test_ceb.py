@@ -1,9 +1,9 @@
 """The CEB inbox: golden cases, exactness under real delivery, hostile input,
 personal data, and the crash case."""
+
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -15,7 +15,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from cbec.cli import main
 from collectors.ceb.inbox import InboxSource, Ingester, list_files
 from collectors.ceb.parse import MessageError, parse_message
 from collectors.ceb.write import XmlFileSink
@@ -30,23 +29,36 @@ PII_MARK = b"PII-"
 def totals(db: Path, day: str = "2019-11-11") -> dict:
     con = duckdb.connect(str(db), read_only=True)
     q = lambda s, *a: con.execute(s, list(a)).fetchall()  # noqa: E731 - independent checks
-    n, v = q("SELECT count(*), coalesce(sum(goods_value_fen), 0) FROM inventory_list "
-             "WHERE released_at >= CAST(? AS DATE) AND released_at < CAST(? AS DATE) + 1", day, day)[0]
-    out = {"released_lists": n, "goods_value_cny": v / 100,
-           "declarations": q("SELECT count(*) FROM inventory_list WHERE app_time IS NOT NULL")[0][0],
-           "receipts": q("SELECT count(*) FROM receipt")[0][0],
-           "taxes": q("SELECT count(*) FROM tax_receipt")[0][0],
-           "by_site": dict(q("SELECT site_code, count(*) FROM inventory_list WHERE released_at IS NOT NULL GROUP BY 1")),
-           "last_status": dict(q("SELECT cop_no, last_status FROM inventory_list")),
-           "value_added_tax_fen": q("SELECT coalesce(sum(value_added_tax_fen), 0) FROM tax_receipt")[0][0],
-           "return_info": " ".join(r[0] or "" for r in q("SELECT return_info FROM receipt ORDER BY cop_no, return_time, return_status"))}
+    n, v = q(
+        "SELECT count(*), coalesce(sum(goods_value_fen), 0) FROM inventory_list "
+        "WHERE released_at >= CAST(? AS DATE) AND released_at < CAST(? AS DATE) + 1",
+        day,
+        day,
+    )[0]
+    out = {
+        "released_lists": n,
+        "goods_value_cny": v / 100,
+        "declarations": q("SELECT count(*) FROM inventory_list WHERE app_time IS NOT NULL")[0][0],
+        "receipts": q("SELECT count(*) FROM receipt")[0][0],
+        "taxes": q("SELECT count(*) FROM tax_receipt")[0][0],
+        "by_site": dict(q("SELECT site_code, count(*) FROM inventory_list WHERE released_at IS NOT NULL GROUP BY 1")),
+        "last_status": dict(q("SELECT cop_no, last_status FROM inventory_list")),
+        "value_added_tax_fen": q("SELECT coalesce(sum(value_added_tax_fen), 0) FROM tax_receipt")[0][0],
+        "return_info": " ".join(
+            r[0] or "" for r in q("SELECT return_info FROM receipt ORDER BY cop_no, return_time, return_status")
+        ),
+    }
     con.close()
     return out
 
 
 def ingest_json(paths, db: Path, *extra) -> dict:
-    out = subprocess.run([sys.executable, "-m", "cbec.cli", "ingest", *map(str, paths), "--db", str(db),
-                          "--json", *extra], capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-m", "cbec.cli", "ingest", *map(str, paths), "--db", str(db), "--json", *extra],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 
@@ -132,12 +144,15 @@ def test_personal_data_appears_nowhere(tmp_path, config, caplog):
         assert PII_MARK not in sidecar.read_bytes()
 
 
-@pytest.mark.parametrize("data, code", [
-    (b"<CEB622Message xmlns='http://www.chinaport.gov.cn/ceb'>" + b"<InventoryReturn>" * 3, "malformed_xml"),
-    (b"x" * 2048, "malformed_xml"),
-    (b'<?xml version="1.0"?><!DOCTYPE a SYSTEM "http://example.invalid/a.dtd"><a/>', "unsafe_xml"),
-    (b"<r xmlns='urn:other'/>", "unknown_type"),
-])
+@pytest.mark.parametrize(
+    "data, code",
+    [
+        (b"<CEB622Message xmlns='http://www.chinaport.gov.cn/ceb'>" + b"<InventoryReturn>" * 3, "malformed_xml"),
+        (b"x" * 2048, "malformed_xml"),
+        (b'<?xml version="1.0"?><!DOCTYPE a SYSTEM "http://example.invalid/a.dtd"><a/>', "unsafe_xml"),
+        (b"<r xmlns='urn:other'/>", "unknown_type"),
+    ],
+)
 def test_hostile_bytes_give_a_reason(data, code, config):
     with pytest.raises(MessageError) as e:
         parse_message(data, config.category_for_hs)
@@ -154,6 +169,7 @@ def test_size_limit(config, tmp_path):
 class _NullSink:
     def write(self, batch):
         from collectors.sinks import WriteResult
+
         return WriteResult(batch.kind, len(batch), len(batch), 0)
 
 
@@ -181,11 +197,13 @@ def test_kill_during_ingest_then_restart_counts_everything_once(tmp_path, config
     reference = tmp_path / "ref.duckdb"
     ingest_json([inbox], reference)
     db = tmp_path / "crash.duckdb"
-    code = ("import sys\nfrom pathlib import Path\nfrom cbec.config import load_config\n"
-            "from collectors.runtime import Runtime\nfrom collectors.ceb.inbox import InboxSource\n"
-            "c = load_config()\nrt = Runtime(c, db_path=sys.argv[1], with_collectors=False)\n"
-            "src = InboxSource('inbox', Path(sys.argv[2]), c.category_for_hs)\n"
-            "src.ingester.batch_records = 500\nsrc.collect(rt.sink)\nrt.stop()\n")
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom cbec.config import load_config\n"
+        "from collectors.runtime import Runtime\nfrom collectors.ceb.inbox import InboxSource\n"
+        "c = load_config()\nrt = Runtime(c, db_path=sys.argv[1], with_collectors=False)\n"
+        "src = InboxSource('inbox', Path(sys.argv[2]), c.category_for_hs)\n"
+        "src.ingester.batch_records = 500\nsrc.collect(rt.sink)\nrt.stop()\n"
+    )
     total = len(list(inbox.glob("*.xml")))
     for kill_after in (1, total // 3):
         proc = subprocess.Popen([sys.executable, "-c", code, str(db), str(inbox)])
@@ -201,6 +219,9 @@ def test_kill_during_ingest_then_restart_counts_everything_once(tmp_path, config
     rt.stop()
     assert not list(inbox.glob("*.xml"))
     got, want = totals(db, "2019-11-12"), totals(reference, "2019-11-12")
-    assert (got["released_lists"], got["receipts"], got["declarations"]) == \
-           (want["released_lists"], want["receipts"], want["declarations"])
+    assert (got["released_lists"], got["receipts"], got["declarations"]) == (
+        want["released_lists"],
+        want["receipts"],
+        want["declarations"],
+    )
     assert got["goods_value_cny"] == pytest.approx(want["goods_value_cny"], abs=0.005)

@@ -1,5 +1,6 @@
 """The HTTP JSON source against a local server: success with pages, timeouts,
 500s, malformed JSON, mapping errors, and recovery."""
+
 from __future__ import annotations
 
 import json
@@ -36,9 +37,11 @@ class Endpoint:
                 if mode == "garbage":
                     return self._send(200, b"{not json")
                 page2 = self.path.endswith("page=2")
-                items = ([{"code": "BSQ-W02", "used": 20000.0, "ratio": 0.7667, "at": "2019-11-11T01:00:00+08:00"}]
-                         if page2 else
-                         [{"code": "BSQ-W01", "used": 24000.0, "ratio": 0.92, "at": "2019-11-11T01:00:00+08:00"}])
+                items = (
+                    [{"code": "BSQ-W02", "used": 20000.0, "ratio": 0.7667, "at": "2019-11-11T01:00:00+08:00"}]
+                    if page2
+                    else [{"code": "BSQ-W01", "used": 24000.0, "ratio": 0.92, "at": "2019-11-11T01:00:00+08:00"}]
+                )
                 if mode == "bad_field" and page2:
                     items[0].pop("ratio")
                 if mode == "bad_value":
@@ -76,15 +79,25 @@ def runtime(tmp_path, config):
 
 
 def source(url, **kw):
-    return HttpJsonSource(name="wms", url=url, kind="occupancy", items_path="data.items", next_path="links.next",
-                          fields={"warehouse_code": "code", "used_m2": "used", "occupancy_ratio": "ratio",
-                                  "sampled_at": "at"},
-                          headers={"Authorization": "Bearer ${CBEC_TEST_WMS_TOKEN}"}, timeout_s=0.5, **kw)
+    return HttpJsonSource(
+        name="wms",
+        url=url,
+        kind="occupancy",
+        items_path="data.items",
+        next_path="links.next",
+        fields={"warehouse_code": "code", "used_m2": "used", "occupancy_ratio": "ratio", "sampled_at": "at"},
+        headers={"Authorization": "Bearer ${CBEC_TEST_WMS_TOKEN}"},
+        timeout_s=0.5,
+        **kw,
+    )
 
 
 def stored(rt):
-    return rt.store.cursor().execute(
-        "SELECT warehouse_code, occupancy_ratio, sampled_at FROM occupancy_sample ORDER BY 1").fetchall()
+    return (
+        rt.store.cursor()
+        .execute("SELECT warehouse_code, occupancy_ratio, sampled_at FROM occupancy_sample ORDER BY 1")
+        .fetchall()
+    )
 
 
 def test_pages_are_followed_and_secrets_come_from_the_environment(endpoint, runtime, monkeypatch):
@@ -103,12 +116,15 @@ def test_a_missing_secret_is_named(endpoint, runtime, monkeypatch):
         source(endpoint.url).collect(runtime.sink)
 
 
-@pytest.mark.parametrize("mode, message", [
-    ("500", "HTTP 500"),
-    ("garbage", "not JSON"),
-    ("bad_field", "page 2 item 1: field 'ratio' (for occupancy_ratio) is missing"),
-    ("bad_value", "field 'ratio' (for occupancy_ratio) = 'lots' is not a double"),
-])
+@pytest.mark.parametrize(
+    "mode, message",
+    [
+        ("500", "HTTP 500"),
+        ("garbage", "not JSON"),
+        ("bad_field", "page 2 item 1: field 'ratio' (for occupancy_ratio) is missing"),
+        ("bad_value", "field 'ratio' (for occupancy_ratio) = 'lots' is not a double"),
+    ],
+)
 def test_a_bad_response_is_reported_and_nothing_is_half_written(endpoint, runtime, monkeypatch, mode, message):
     monkeypatch.setenv("CBEC_TEST_WMS_TOKEN", "x")
     endpoint.mode = mode
@@ -144,14 +160,16 @@ def test_the_same_samples_twice_are_not_new(endpoint, runtime, monkeypatch):
 
 def test_a_mapping_that_cannot_fill_a_record_is_refused_at_start():
     with pytest.raises(ValueError, match="no value for occupancy_ratio"):
-        HttpJsonSource(name="x", url="http://127.0.0.1:1/", kind="occupancy",
-                       fields={"warehouse_code": "code", "used_m2": "used"})
+        HttpJsonSource(
+            name="x", url="http://127.0.0.1:1/", kind="occupancy", fields={"warehouse_code": "code", "used_m2": "used"}
+        )
 
 
 def test_the_ops_page_names_the_source_the_field_and_why(endpoint, runtime, monkeypatch):
     from pathlib import Path
 
     from streamlit.testing.v1 import AppTest
+
     monkeypatch.setenv("CBEC_TEST_WMS_TOKEN", "x")
     endpoint.mode = "bad_field"
     runtime.runner.add(source(endpoint.url), Schedule(1, 5, 10))

@@ -14,31 +14,71 @@ def families(text: bytes) -> dict:
 
 def test_metrics_count_releases_and_value_by_site_and_ignore_repeats(tmp_path, config):
     rt = Runtime(config, db_path=tmp_path / "m.duckdb", with_collectors=False)
-    decl = make_batch("declaration", {
-        "ebc_code": ["E1", "E1"], "cop_no": ["C1", "C2"], "invt_no": [None, None],
-        "customs_code": ["3105", "3120"], "ebp_code": ["SIMEBP0001", "SIMEBP0002"], "area_code": [None, None],
-        "app_time": [datetime(2019, 11, 11, 0, 0, 1)] * 2, "app_type": [1, 1],
-        "goods_value_fen": [21138, 5000], "line_count": [1, 1], "category_code": ["food", "toys"]}, "test")
-    rcpt = make_batch("receipt", {
-        "ebc_code": ["E1", "E1"], "cop_no": ["C1", "C2"], "invt_no": [None, None],
-        "customs_code": ["3105", "3120"], "ebp_code": ["SIMEBP0001", "SIMEBP0002"], "return_status": [800, 800],
-        "return_time": [datetime(2019, 11, 11, 0, 0, 3)] * 2, "return_info": [None, None]}, "test")
+    decl = make_batch(
+        "declaration",
+        {
+            "ebc_code": ["E1", "E1"],
+            "cop_no": ["C1", "C2"],
+            "invt_no": [None, None],
+            "customs_code": ["3105", "3120"],
+            "ebp_code": ["SIMEBP0001", "SIMEBP0002"],
+            "area_code": [None, None],
+            "app_time": [datetime(2019, 11, 11, 0, 0, 1)] * 2,
+            "app_type": [1, 1],
+            "goods_value_fen": [21138, 5000],
+            "line_count": [1, 1],
+            "category_code": ["food", "toys"],
+        },
+        "test",
+    )
+    rcpt = make_batch(
+        "receipt",
+        {
+            "ebc_code": ["E1", "E1"],
+            "cop_no": ["C1", "C2"],
+            "invt_no": [None, None],
+            "customs_code": ["3105", "3120"],
+            "ebp_code": ["SIMEBP0001", "SIMEBP0002"],
+            "return_status": [800, 800],
+            "return_time": [datetime(2019, 11, 11, 0, 0, 3)] * 2,
+            "return_info": [None, None],
+        },
+        "test",
+    )
     for b in (decl, rcpt, rcpt, decl):
         rt.sink.write(b)
     fams = families(rt.metrics_text())
-    released = {tuple(sorted(s.labels.items())): s.value for s in fams["cbec_released_lists"].samples
-                if s.name == "cbec_released_lists_total"}
+    released = {
+        tuple(sorted(s.labels.items())): s.value
+        for s in fams["cbec_released_lists"].samples
+        if s.name == "cbec_released_lists_total"
+    }
     assert released == {(("platform", "tmall"), ("site", "bsq")): 1.0, (("platform", "kaola"), ("site", "hzw")): 1.0}
-    value = {s.labels["site"]: s.value for s in fams["cbec_released_goods_value_cny"].samples
-             if s.name == "cbec_released_goods_value_cny_total"}
+    value = {
+        s.labels["site"]: s.value
+        for s in fams["cbec_released_goods_value_cny"].samples
+        if s.name == "cbec_released_goods_value_cny_total"
+    }
     assert value == {"bsq": 211.38, "hzw": 50.0}
-    dup = {s.labels["kind"]: s.value for s in fams["cbec_records_duplicate"].samples
-           if s.name == "cbec_records_duplicate_total"}
+    dup = {
+        s.labels["kind"]: s.value
+        for s in fams["cbec_records_duplicate"].samples
+        if s.name == "cbec_records_duplicate_total"
+    }
     assert dup == {"declaration": 2.0, "receipt": 2.0}
     for fam in fams.values():
         for s in fam.samples:
-            assert set(s.labels) <= {"site", "platform", "warehouse", "component", "collector", "kind",
-                                     "outcome", "status_class", "le"}, s
+            assert set(s.labels) <= {
+                "site",
+                "platform",
+                "warehouse",
+                "component",
+                "collector",
+                "kind",
+                "outcome",
+                "status_class",
+                "le",
+            }, s
     rt.stop()
 
 

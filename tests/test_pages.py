@@ -1,5 +1,6 @@
 """Every page runs without an exception, in Chinese and in English, and shows
 the figures the store holds."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -52,6 +53,7 @@ def test_ops_page_lists_quarantined_files_with_reasons_and_no_personal_data(prom
     import shutil
 
     from collectors.ceb.inbox import InboxSource
+
     golden = ROOT / "tests" / "golden" / "ceb"
     inbox = tmp_path / "inbox"
     inbox.mkdir()

@@ -1,20 +1,21 @@
 """The Prometheus scrape source against Debian's real node exporter on loopback."""
+
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
 import socket
 import subprocess
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
 import pytest
 import streamlit as st
+from browser import free_port
 from streamlit.testing.v1 import AppTest
 
-from browser import free_port
 from collectors.prometheus_scrape.source import PrometheusScrapeSource, Target, parse_exposition
 from collectors.runner import Runner, Schedule
 from collectors.runtime import Runtime
@@ -33,10 +34,17 @@ class NodeExporter:
         return f"http://127.0.0.1:{self.port}/metrics"
 
     def start(self):
-        self.proc = subprocess.Popen([EXPORTER, f"--web.listen-address=127.0.0.1:{self.port}",
-                                      "--collector.disable-defaults", "--collector.netdev",
-                                      "--collector.netdev.device-exclude=^$"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [
+                EXPORTER,
+                f"--web.listen-address=127.0.0.1:{self.port}",
+                "--collector.disable-defaults",
+                "--collector.netdev",
+                "--collector.netdev.device-exclude=^$",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             try:
@@ -98,8 +106,9 @@ def test_exposition_is_parsed_with_the_client_library(exporter):
 
 def test_real_loopback_throughput_then_stale_then_healthy(exporter, tmp_path, config):
     rt = Runtime(config, db_path=tmp_path / "p.duckdb", with_collectors=False)
-    source = PrometheusScrapeSource("gateway", [Target(exporter.url, site="bsq", component="gateway_lo",
-                                                       device="lo", capacity_bps=1e9)])
+    source = PrometheusScrapeSource(
+        "gateway", [Target(exporter.url, site="bsq", component="gateway_lo", device="lo", capacity_bps=1e9)]
+    )
     runner = Runner(rt.sink, on_run=rt._record_run)
     runner.add(source, Schedule(interval_s=1, timeout_s=5, stale_after_s=2))
     rt.runner = runner
@@ -112,11 +121,15 @@ def test_real_loopback_throughput_then_stale_then_healthy(exporter, tmp_path, co
     runner.run_once("gateway")
     after = loopback_bytes()
     con = rt.store.cursor()
-    rows = dict(con.execute("SELECT metric, value FROM health_sample WHERE component = 'gateway_lo' "
-                            "AND metric IN ('throughput_bps', 'utilization_ratio')").fetchall())
+    rows = dict(
+        con.execute(
+            "SELECT metric, value FROM health_sample WHERE component = 'gateway_lo' "
+            "AND metric IN ('throughput_bps', 'utilization_ratio')"
+        ).fetchall()
+    )
     times = [r[0] for r in con.execute("SELECT DISTINCT sampled_at FROM health_sample ORDER BY 1").fetchall()]
     seconds = (times[-1] - times[0]).total_seconds()
-    assert rows["throughput_bps"] >= 8 * sent / seconds * 0.99          # what we pushed, at least
+    assert rows["throughput_bps"] >= 8 * sent / seconds * 0.99  # what we pushed, at least
     assert rows["throughput_bps"] * seconds / 8 <= (after - before) * 1.01  # never more than the kernel counted
     assert rows["utilization_ratio"] == pytest.approx(rows["throughput_bps"] / 1e9, rel=1e-3)
     assert runner.snapshot()["gateway"]["state"] == "ok"
@@ -134,8 +147,10 @@ def test_real_loopback_throughput_then_stale_then_healthy(exporter, tmp_path, co
     runner.run_once("gateway")
     h = runner.snapshot()["gateway"]
     assert h["state"] == "error" and "ConnectError" in h["last_error"]
-    down = con.execute("SELECT value FROM health_sample WHERE component = 'gateway_lo' AND metric = 'up' "
-                       "ORDER BY sampled_at DESC LIMIT 1").fetchall()[0][0]
+    down = con.execute(
+        "SELECT value FROM health_sample WHERE component = 'gateway_lo' AND metric = 'up' "
+        "ORDER BY sampled_at DESC LIMIT 1"
+    ).fetchall()[0][0]
     assert down == 0
     time.sleep(2.2)
     assert runner.snapshot()["gateway"]["stale"] is True
@@ -161,18 +176,28 @@ PROMETHEUS = shutil.which("prometheus")
 
 def test_series_from_a_real_prometheus_servers_query_api(exporter, tmp_path, config):
     from collectors.prometheus_scrape.api import PrometheusApiSource, Query
+
     assert PROMETHEUS, "prometheus is not installed (make test installs it)"
     port = free_port()
     (tmp_path / "prometheus.yml").write_text(
         "global: {scrape_interval: 1s}\n"
-        f"scrape_configs:\n  - job_name: gates\n    static_configs: [{{targets: ['127.0.0.1:{exporter.port}']}}]\n")
-    proc = subprocess.Popen([PROMETHEUS, f"--config.file={tmp_path / 'prometheus.yml'}",
-                             f"--storage.tsdb.path={tmp_path / 'tsdb'}", f"--web.listen-address=127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        f"scrape_configs:\n  - job_name: gates\n    static_configs: [{{targets: ['127.0.0.1:{exporter.port}']}}]\n"
+    )
+    proc = subprocess.Popen(
+        [
+            PROMETHEUS,
+            f"--config.file={tmp_path / 'prometheus.yml'}",
+            f"--storage.tsdb.path={tmp_path / 'tsdb'}",
+            f"--web.listen-address=127.0.0.1:{port}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     rt = Runtime(config, db_path=tmp_path / "q.duckdb", with_collectors=False)
     try:
-        source = PrometheusApiSource("prom", f"http://127.0.0.1:{port}",
-                                     [Query('up{job="gates"}', site="lishe", kind="gate", metric="up")])
+        source = PrometheusApiSource(
+            "prom", f"http://127.0.0.1:{port}", [Query('up{job="gates"}', site="lishe", kind="gate", metric="up")]
+        )
         deadline = time.monotonic() + 60
         got = None
         while time.monotonic() < deadline:
@@ -184,7 +209,9 @@ def test_series_from_a_real_prometheus_servers_query_api(exporter, tmp_path, con
                 pass
             time.sleep(0.5)
         assert got is not None and got.records == 1
-        row = rt.store.cursor().execute("SELECT site_code, component, kind, metric, value FROM health_sample").fetchall()
+        row = (
+            rt.store.cursor().execute("SELECT site_code, component, kind, metric, value FROM health_sample").fetchall()
+        )
         assert row == [("lishe", f"127.0.0.1:{exporter.port}", "gate", "up", 1.0)]
     finally:
         proc.terminate()

@@ -20,6 +20,7 @@ class FakeClock:
 
 class ScriptedSource:
     """Plays a script of outcomes: an int is that many records, an exception is raised."""
+
     def __init__(self, name, script):
         self.name = name
         self.script = list(script)

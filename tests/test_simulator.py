@@ -5,21 +5,22 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 import pytest
+from conftest import PROMO_DAY, PROMO_UNTIL
 
-from collectors.records import make_batch
 from collectors.simulator import model
 from collectors.simulator.generator import Generator
 from collectors.simulator.source import Faults, SimulatorSource, simulate_batch
 from queries import read
 
-from conftest import PROMO_DAY, PROMO_UNTIL
-
 
 def test_first_five_minutes_of_double_11_match_the_calibrated_curve(promo_db, config):
     from queries.store import Store
+
     s = Store(promo_db, read_only=True)
     got = read.release_totals(s.cursor(), datetime(2019, 11, 11), PROMO_UNTIL)
-    sites = {x.site_code: x.released_lists for x in read.release_by_site(s.cursor(), datetime(2019, 11, 11), PROMO_UNTIL)}
+    sites = {
+        x.site_code: x.released_lists for x in read.release_by_site(s.cursor(), datetime(2019, 11, 11), PROMO_UNTIL)
+    }
     s.close()
     day_lists = model.promotion_day_lists(config.simulator.promotion_released_by_14h)
     expected = day_lists * model.expected_released_share("promotion", 5 / 60)
@@ -77,6 +78,7 @@ class RecordingSink:
     def write(self, batch):
         self.batches.append(batch)
         from collectors.sinks import WriteResult
+
         return WriteResult(batch.kind, len(batch), len(batch), 0)
 
     def rows(self, kind):
@@ -122,8 +124,13 @@ def test_live_mode_back_fills_today_last_year_and_history_as_aggregates(config):
 
 def test_faults_push_samples_out_of_range(config):
     clock = {"now": datetime(2019, 11, 11, 1, 0, 0)}
-    src = SimulatorSource("sim", config, clock=lambda: clock["now"], backfill=False,
-                          faults=Faults(link_saturated=True, warehouse_full="BSQ-W01"))
+    src = SimulatorSource(
+        "sim",
+        config,
+        clock=lambda: clock["now"],
+        backfill=False,
+        faults=Faults(link_saturated=True, warehouse_full="BSQ-W01"),
+    )
     sink = RecordingSink()
     src.collect(sink)
     clock["now"] += timedelta(seconds=30)
@@ -137,6 +144,7 @@ def test_faults_push_samples_out_of_range(config):
 
 def test_batch_window_stops_at_until(config, tmp_path):
     from collectors.runtime import Runtime
+
     rt = Runtime(config, db_path=tmp_path / "b.duckdb", with_collectors=False)
     until = datetime(2019, 11, 12, 3, 1)
     totals = simulate_batch(config, rt.sink, date(2019, 11, 12), until)
@@ -151,6 +159,7 @@ def test_live_start_with_history_equals_the_batch_night_minute_by_minute(config,
     give the same minutes as the batch simulation of the same window: lists whose
     release was still to come at the start go on live, with their value."""
     from collectors.runtime import Runtime
+
     start, stop = datetime(2019, 11, 12, 2, 40, 30), datetime(2019, 11, 12, 2, 43)
     cfg = replace(config, simulator=replace(config.simulator, history_days=0, live_day_kind="ordinary"))
     live = Runtime(cfg, db_path=tmp_path / "live.duckdb", with_collectors=False)
@@ -161,8 +170,10 @@ def test_live_start_with_history_equals_the_batch_night_minute_by_minute(config,
         clock["now"] += timedelta(seconds=1)
     batch = Runtime(cfg, db_path=tmp_path / "batch.duckdb", with_collectors=False)
     simulate_batch(cfg, batch.sink, stop.date(), stop)
-    q = ("SELECT minute, site_code, platform_code, released_lists, valued_lists, goods_value_fen "
-         "FROM release_minute WHERE minute >= '2019-11-12' AND minute < '2019-11-12 02:42' ORDER BY ALL")
+    q = (
+        "SELECT minute, site_code, platform_code, released_lists, valued_lists, goods_value_fen "
+        "FROM release_minute WHERE minute >= '2019-11-12' AND minute < '2019-11-12 02:42' ORDER BY ALL"
+    )
     got, want = live.store.cursor().execute(q).fetchall(), batch.store.cursor().execute(q).fetchall()
     assert len(want) > 100 and got == want
     live.stop()
@@ -171,11 +182,12 @@ def test_live_start_with_history_equals_the_batch_night_minute_by_minute(config,
 
 def test_replay_plays_a_chosen_day_at_a_speed_factor(config):
     wall = {"now": datetime(2026, 11, 26, 20, 0, 0)}
-    src = SimulatorSource("sim", config, mode="replay", replay_day=date(2019, 11, 11), speed=60,
-                          clock=lambda: wall["now"], backfill=False)
+    src = SimulatorSource(
+        "sim", config, mode="replay", replay_day=date(2019, 11, 11), speed=60, clock=lambda: wall["now"], backfill=False
+    )
     sink = RecordingSink()
     src.collect(sink)
-    wall["now"] += timedelta(seconds=10)   # ten wall seconds are ten minutes of the night
+    wall["now"] += timedelta(seconds=10)  # ten wall seconds are ten minutes of the night
     src.collect(sink)
     times = [t for b in sink.batches if b.kind == "declaration" for t in b.table["app_time"].to_pylist()]
     assert min(times) >= datetime(2019, 11, 11) and max(times) <= datetime(2019, 11, 11, 0, 10)
@@ -184,6 +196,7 @@ def test_replay_plays_a_chosen_day_at_a_speed_factor(config):
 
 def test_review_backlog_fault_sends_more_lists_to_manual_review_for_longer(config):
     from collectors.simulator.generator import Knobs
+
     plan_day = PROMO_DAY
 
     def manual(knobs):

@@ -1,5 +1,6 @@
 """Golden cases for the store sink: each case folder is written in order, twice,
 and in reverse order; the store must hold the same expected result every time."""
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,15 @@ from queries.reference import load_reference
 from queries.store import Store
 
 CASES = sorted(p for p in (Path(__file__).parent / "golden" / "sink").iterdir() if p.is_dir())
-DECLARATION_DEFAULTS = {"invt_no": None, "area_code": None, "app_type": 1, "line_count": 1,
-                        "category_code": "other", "ebp_code": "SIMEBP0001", "customs_code": "3105"}
+DECLARATION_DEFAULTS = {
+    "invt_no": None,
+    "area_code": None,
+    "app_type": 1,
+    "line_count": 1,
+    "category_code": "other",
+    "ebp_code": "SIMEBP0001",
+    "customs_code": "3105",
+}
 RECEIPT_DEFAULTS = {"invt_no": None, "ebp_code": "SIMEBP0001", "customs_code": "3105", "return_info": None}
 
 
@@ -45,20 +53,30 @@ def load_batches(case: Path):
 def observed(store: Store) -> dict:
     con = store.cursor()
     q = lambda text: con.execute(text).fetchall()  # noqa: E731 - independent checks, not product SQL
-    released, value, valued = q("SELECT coalesce(sum(released_lists),0), coalesce(sum(goods_value_fen),0), "
-                                "coalesce(sum(valued_lists),0) FROM release_minute")[0]
+    released, value, valued = q(
+        "SELECT coalesce(sum(released_lists),0), coalesce(sum(goods_value_fen),0), "
+        "coalesce(sum(valued_lists),0) FROM release_minute"
+    )[0]
     raw_released = q("SELECT count(*) FROM inventory_list WHERE released_at IS NOT NULL")[0][0]
     raw_value = q("SELECT coalesce(sum(goods_value_fen),0) FROM inventory_list WHERE released_at IS NOT NULL")[0][0]
     assert (released, value) == (raw_released, raw_value), "rollup disagrees with the facts"
     return {
-        "released_lists": released, "goods_value_fen": value, "valued_lists": valued,
+        "released_lists": released,
+        "goods_value_fen": value,
+        "valued_lists": valued,
         "receipts": q("SELECT count(*) FROM receipt")[0][0],
         "lists": q("SELECT count(*) FROM inventory_list")[0][0],
-        "by_site": dict(q("SELECT site_code, sum(released_lists) FROM release_minute GROUP BY 1 HAVING sum(released_lists) > 0")),
+        "by_site": dict(
+            q("SELECT site_code, sum(released_lists) FROM release_minute GROUP BY 1 HAVING sum(released_lists) > 0")
+        ),
         "last_status": dict(q("SELECT cop_no, last_status FROM inventory_list")),
         "category": dict(q("SELECT cop_no, category_code FROM inventory_list")),
-        "release_minutes": {str(m): n for m, n in q(
-            "SELECT minute, sum(released_lists) FROM release_minute GROUP BY 1 HAVING sum(released_lists) <> 0")},
+        "release_minutes": {
+            str(m): n
+            for m, n in q(
+                "SELECT minute, sum(released_lists) FROM release_minute GROUP BY 1 HAVING sum(released_lists) <> 0"
+            )
+        },
     }
 
 

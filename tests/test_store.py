@@ -19,8 +19,10 @@ def test_older_file_is_upgraded_in_place_and_keeps_its_data(tmp_path):
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
     migrate(con, target=1)
-    con.execute("INSERT INTO receipt VALUES ('E1','C1',NULL,'bsq','tmall',800,TIMESTAMP '2019-11-11 00:00:01',"
-                "NULL,'old',TIMESTAMP '2019-11-11 00:00:02')")
+    con.execute(
+        "INSERT INTO receipt VALUES ('E1','C1',NULL,'bsq','tmall',800,TIMESTAMP '2019-11-11 00:00:01',"
+        "NULL,'old',TIMESTAMP '2019-11-11 00:00:02')"
+    )
     assert schema_version(con) == 1
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     assert "occupancy_sample" not in tables
@@ -59,8 +61,10 @@ def test_garbage_file_gives_one_clear_line(tmp_path):
 def test_second_process_is_told_the_file_is_held(tmp_path):
     path = tmp_path / "held.duckdb"
     s = Store(path)
-    code = ("import sys\nfrom queries.store import Store, StoreLocked\n"
-            f"try:\n    Store({str(path)!r}, read_only=True)\nexcept StoreLocked as e:\n    print(e); sys.exit(3)\n")
+    code = (
+        "import sys\nfrom queries.store import Store, StoreLocked\n"
+        f"try:\n    Store({str(path)!r}, read_only=True)\nexcept StoreLocked as e:\n    print(e); sys.exit(3)\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     s.close()
     assert out.returncode == 3, out.stderr

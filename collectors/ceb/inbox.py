@@ -11,6 +11,7 @@ The rule for a partly bad file: its valid records are ingested, its invalid
 ones are left out, and the file goes to quarantine/ with every invalid record
 listed in the sidecar (element, line, field, reason).
 """
+
 from __future__ import annotations
 
 import json
@@ -45,8 +46,14 @@ class IngestReport:
         return self.declarations + self.receipts + self.taxes
 
     def as_dict(self) -> dict:
-        return {"files": self.files, "declarations": self.declarations, "receipts": self.receipts,
-                "taxes": self.taxes, "duplicates": self.duplicates, "quarantined": self.quarantined}
+        return {
+            "files": self.files,
+            "declarations": self.declarations,
+            "receipts": self.receipts,
+            "taxes": self.taxes,
+            "duplicates": self.duplicates,
+            "quarantined": self.quarantined,
+        }
 
 
 @dataclass
@@ -86,9 +93,10 @@ def _unique(target: Path) -> Path:
 @dataclass
 class Ingester:
     """Parses files and writes their records; moves them when asked."""
+
     source_name: str
     category_for_hs: Callable[[str], str]
-    processed_dir: Path | None = None     # None: leave files where they are
+    processed_dir: Path | None = None  # None: leave files where they are
     quarantine_dir: Path | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     batch_records: int = 50_000
@@ -170,14 +178,22 @@ class Ingester:
         else:
             first = issues[0]
             code, line = "invalid_records", first.line
-            detail = (f"{len(issues)} invalid record(s), {kept} valid kept; first: {first.element} "
-                      f"line {first.line} {first.field} {first.reason}")
+            detail = (
+                f"{len(issues)} invalid record(s), {kept} valid kept; first: {first.element} "
+                f"line {first.line} {first.field} {first.reason}"
+            )
         reason = f"{code}: {detail}"
         target = _unique(self.quarantine_dir / o.path.name) if self.quarantine_dir else None
-        sidecar = {"file": o.path.name, "reason": reason, "code": code, "line": line,
-                   "records_kept": kept, "records_refused": len(issues),
-                   "issues": [i.as_dict() for i in issues],
-                   "quarantined_at": self.clock().isoformat(timespec="seconds")}
+        sidecar = {
+            "file": o.path.name,
+            "reason": reason,
+            "code": code,
+            "line": line,
+            "records_kept": kept,
+            "records_refused": len(issues),
+            "issues": [i.as_dict() for i in issues],
+            "quarantined_at": self.clock().isoformat(timespec="seconds"),
+        }
         if target is not None:
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(target.name + ".reason.json.tmp")
@@ -185,9 +201,15 @@ class Ingester:
             os.replace(tmp, target.with_name(target.name + ".reason.json"))
             self._move(o.path, target)
         log.warning("quarantined %s: %s", o.path.name, reason)
-        return {"quarantined_at": self.clock(), "file_name": o.path.name,
-                "moved_to": str(target) if target else "", "reason": reason, "line": line,
-                "records_kept": kept, "records_refused": len(issues) or (0 if kept else 1)}
+        return {
+            "quarantined_at": self.clock(),
+            "file_name": o.path.name,
+            "moved_to": str(target) if target else "",
+            "reason": reason,
+            "line": line,
+            "records_kept": kept,
+            "records_refused": len(issues) or (0 if kept else 1),
+        }
 
     def _move(self, path: Path, target: Path | None) -> None:
         if target is None:
@@ -202,6 +224,7 @@ class Ingester:
 @dataclass
 class InboxSource:
     """A collector over an inbox folder (see the module's docstring)."""
+
     name: str
     inbox: Path
     category_for_hs: Callable[[str], str]
@@ -212,10 +235,13 @@ class InboxSource:
 
     def __post_init__(self) -> None:
         self.inbox.mkdir(parents=True, exist_ok=True)
-        self.ingester = Ingester(self.name, self.category_for_hs,
-                                 processed_dir=self.processed or self.inbox / "processed",
-                                 quarantine_dir=self.quarantine or self.inbox / "quarantine",
-                                 max_bytes=self.max_bytes)
+        self.ingester = Ingester(
+            self.name,
+            self.category_for_hs,
+            processed_dir=self.processed or self.inbox / "processed",
+            quarantine_dir=self.quarantine or self.inbox / "quarantine",
+            max_bytes=self.max_bytes,
+        )
 
     def collect(self, sink: Sink) -> Collected:
         files = list_files([self.inbox])[: self.max_files_per_run]

@@ -7,6 +7,7 @@ consignee address) is never read, so it cannot reach a record, an error
 message or a log. An invalid record is reported with its line and field and
 left out; the valid records beside it are kept.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,9 +20,20 @@ from lxml import etree
 CEB_NS = "http://www.chinaport.gov.cn/ceb"
 _NS_PREFIX = f"{{{CEB_NS}}}"
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-PERSONAL_FIELDS = frozenset({"buyerIdType", "buyerIdNumber", "buyerName", "buyerTelephone",
-                             "consigneeAddress", "consignee", "consigneeTelephone", "payerName",
-                             "payerIdNumber", "payerTelephone"})
+PERSONAL_FIELDS = frozenset(
+    {
+        "buyerIdType",
+        "buyerIdNumber",
+        "buyerName",
+        "buyerTelephone",
+        "consigneeAddress",
+        "consignee",
+        "consigneeTelephone",
+        "payerName",
+        "payerIdNumber",
+        "payerTelephone",
+    }
+)
 _GB_ENCODINGS = {"gb2312", "gbk", "gb18030", "gb_2312-80", "cp936"}
 _DECL_RE = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9_.\-]+)[\"'][^>]*\?>", re.I)
 
@@ -31,14 +43,14 @@ class MessageError(ValueError):
 
     def __init__(self, code: str, reason: str, line: int | None = None):
         super().__init__(reason)
-        self.code = code          # a small fixed set, used as a metric label
+        self.code = code  # a small fixed set, used as a metric label
         self.reason = reason
         self.line = line
 
 
 @dataclass(frozen=True)
 class RecordIssue:
-    element: str          # e.g. "InventoryReturn #3"
+    element: str  # e.g. "InventoryReturn #3"
     line: int | None
     field: str
     reason: str
@@ -61,8 +73,15 @@ class Parsed:
 
 
 def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                           huge_tree=False, remove_comments=True, remove_pis=True)
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
 
 
 def read_xml(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Element:
@@ -80,13 +99,15 @@ def read_xml(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Element:
         if declared in _GB_ENCODINGS:
             # GB2312 senders often use GBK characters: read every GB flavour as GB18030
             # (the declaration is ASCII, so its byte length is its character length)
-            text = data.decode("gb18030")[m.end():]
+            text = data.decode("gb18030")[m.end() :]
             root = etree.fromstring(text.encode("utf-8"), _parser())
         else:
             root = etree.fromstring(data, _parser())
     except UnicodeDecodeError as e:
-        line = data[:e.start].count(b"\n") + 1
-        raise MessageError("bad_encoding", f"bytes are not valid {declared.upper()} (declared encoding)", line) from None
+        line = data[: e.start].count(b"\n") + 1
+        raise MessageError(
+            "bad_encoding", f"bytes are not valid {declared.upper()} (declared encoding)", line
+        ) from None
     except etree.XMLSyntaxError as e:
         if "encoding" in e.msg.lower() or "utf-8" in e.msg.lower():
             raise MessageError("bad_encoding", f"bytes do not match the declared encoding: {e.msg}", e.lineno) from None
@@ -102,7 +123,7 @@ def _local(el: etree._Element) -> str:
     tag = el.tag
     if not isinstance(tag, str):
         return ""
-    return tag[tag.index("}") + 1:] if tag[:1] == "{" else tag
+    return tag[tag.index("}") + 1 :] if tag[:1] == "{" else tag
 
 
 def _children(el: etree._Element, name: str) -> list[etree._Element]:
@@ -152,8 +173,9 @@ def _time(f: dict, name: str, line: int | None, *, lengths: tuple[int, ...]) -> 
     if not text.isdigit() or len(text) not in lengths:
         raise _Invalid(name, f"{text!r} is not a time of {' or '.join(map(str, lengths))} digits", at)
     try:
-        base = datetime(int(text[0:4]), int(text[4:6]), int(text[6:8]),
-                        int(text[8:10]), int(text[10:12]), int(text[12:14]))
+        base = datetime(
+            int(text[0:4]), int(text[4:6]), int(text[6:8]), int(text[8:10]), int(text[10:12]), int(text[12:14])
+        )
     except ValueError:
         raise _Invalid(name, f"{text!r} is not a possible time", at) from None
     if len(text) == 17:
@@ -193,7 +215,9 @@ def parse_message(data: bytes, category_for_hs, *, max_bytes: int = DEFAULT_MAX_
         raise MessageError("unknown_type", f"unexpected namespace {etree.QName(root).namespace!r}", root.sourceline)
     handlers = {"CEB621Message": _ceb621, "CEB622Message": _ceb622, "CEB816Message": _ceb816}
     if kind not in handlers:
-        raise MessageError("unknown_type", f"unknown message type {kind!r} (expected CEB621, CEB622 or CEB816)", root.sourceline)
+        raise MessageError(
+            "unknown_type", f"unknown message type {kind!r} (expected CEB621, CEB622 or CEB816)", root.sourceline
+        )
     parsed = Parsed(kind[:6])
     handlers[kind](root, parsed, category_for_hs)
     if not parsed.records and not parsed.issues:
@@ -232,14 +256,22 @@ def _ceb621(root, parsed: Parsed, category_for_hs) -> None:
         app_type = _int(f, "appType", line, default=1)
         if app_type not in (1, 2, 3):
             raise _Invalid("appType", f"{app_type} is not 1, 2 or 3", f["appType"][1])
-        parsed.declarations.append({
-            "ebc_code": _need(f, "ebcCode", line), "cop_no": _need(f, "copNo", line),
-            "invt_no": f.get("invtNo", ("", None))[0] or None,
-            "customs_code": _need(f, "customsCode", line), "ebp_code": _need(f, "ebpCode", line),
-            "area_code": f.get("areaCode", ("", None))[0] or None,
-            "app_time": _time(f, "appTime", line, lengths=(14,)), "app_type": app_type,
-            "goods_value_fen": total, "line_count": len(lines), "category_code": category_for_hs(best[1]),
-        })
+        parsed.declarations.append(
+            {
+                "ebc_code": _need(f, "ebcCode", line),
+                "cop_no": _need(f, "copNo", line),
+                "invt_no": f.get("invtNo", ("", None))[0] or None,
+                "customs_code": _need(f, "customsCode", line),
+                "ebp_code": _need(f, "ebpCode", line),
+                "area_code": f.get("areaCode", ("", None))[0] or None,
+                "app_time": _time(f, "appTime", line, lengths=(14,)),
+                "app_type": app_type,
+                "goods_value_fen": total,
+                "line_count": len(lines),
+                "category_code": category_for_hs(best[1]),
+            }
+        )
+
     _each(root, "Inventory", parsed, build)
 
 
@@ -247,29 +279,37 @@ def _ceb622(root, parsed: Parsed, category_for_hs) -> None:
     def build(ret):
         f, line = _fields(ret), ret.sourceline
         info = f.get("returnInfo", ("", None))[0]
-        parsed.receipts.append({
-            "ebc_code": _need(f, "ebcCode", line), "cop_no": _need(f, "copNo", line),
-            "invt_no": f.get("invtNo", ("", None))[0] or None,
-            "customs_code": _need(f, "customsCode", line),
-            "ebp_code": f.get("ebpCode", ("", None))[0] or None,
-            "return_status": _int(f, "returnStatus", line),
-            "return_time": _time(f, "returnTime", line, lengths=(17, 14)),
-            "return_info": info[:1000] or None,
-        })
+        parsed.receipts.append(
+            {
+                "ebc_code": _need(f, "ebcCode", line),
+                "cop_no": _need(f, "copNo", line),
+                "invt_no": f.get("invtNo", ("", None))[0] or None,
+                "customs_code": _need(f, "customsCode", line),
+                "ebp_code": f.get("ebpCode", ("", None))[0] or None,
+                "return_status": _int(f, "returnStatus", line),
+                "return_time": _time(f, "returnTime", line, lengths=(17, 14)),
+                "return_info": info[:1000] or None,
+            }
+        )
+
     _each(root, "InventoryReturn", parsed, build)
 
 
 def _ceb816(root, parsed: Parsed, category_for_hs) -> None:
     def build(head):
         f, line = _fields(head), head.sourceline
-        parsed.taxes.append({
-            "invt_no": _need(f, "invtNo", line), "tax_no": _need(f, "taxNo", line),
-            "return_time": _time(f, "returnTime", line, lengths=(17, 14)),
-            "customs_tax_fen": _fen(f, "customsTax", line, required=False),
-            "value_added_tax_fen": _fen(f, "valueAddedTax", line, required=False),
-            "consumption_tax_fen": _fen(f, "consumptionTax", line, required=False),
-            "status": f.get("status", ("", None))[0] or None,
-            "ebc_code": f.get("ebcCode", ("", None))[0] or None,
-            "customs_code": f.get("customsCode", ("", None))[0] or None,
-        })
+        parsed.taxes.append(
+            {
+                "invt_no": _need(f, "invtNo", line),
+                "tax_no": _need(f, "taxNo", line),
+                "return_time": _time(f, "returnTime", line, lengths=(17, 14)),
+                "customs_tax_fen": _fen(f, "customsTax", line, required=False),
+                "value_added_tax_fen": _fen(f, "valueAddedTax", line, required=False),
+                "consumption_tax_fen": _fen(f, "consumptionTax", line, required=False),
+                "status": f.get("status", ("", None))[0] or None,
+                "ebc_code": f.get("ebcCode", ("", None))[0] or None,
+                "customs_code": f.get("customsCode", ("", None))[0] or None,
+            }
+        )
+
     _each(root, "TaxHeadRv", parsed, build)

@@ -6,6 +6,7 @@ which item field feeds which record field), pages are followed, and every item
 of every page is validated before anything is written: a response that does not
 match is reported with the field at fault and writes nothing.
 """
+
 from __future__ import annotations
 
 import os
@@ -31,6 +32,7 @@ class MappingError(ValueError):
 
 def resolve_secret(value: str, secrets: Callable[[str], str | None] | None = None) -> str:
     """Replaces ${NAME} with the environment variable NAME (or a Streamlit secret of that name)."""
+
     def sub(m: re.Match) -> str:
         name = m.group(1)
         found = os.environ.get(name)
@@ -39,6 +41,7 @@ def resolve_secret(value: str, secrets: Callable[[str], str | None] | None = Non
         if found is None:
             raise MappingError(f"header needs ${{{name}}}, which is set neither in the environment nor in secrets")
         return found
+
     return _ENV_REF.sub(sub, value)
 
 
@@ -70,10 +73,10 @@ def parse_time(value: Any) -> datetime:
 class HttpJsonSource:
     name: str
     url: str
-    kind: str                                   # a record kind, e.g. "occupancy"
-    fields: dict[str, str]                      # record field -> item field (dotted path)
-    items_path: str = ""                        # where the list of items is in the response
-    next_path: str | None = None                # where the next page's URL is (absent/null ends)
+    kind: str  # a record kind, e.g. "occupancy"
+    fields: dict[str, str]  # record field -> item field (dotted path)
+    items_path: str = ""  # where the list of items is in the response
+    next_path: str | None = None  # where the next page's URL is (absent/null ends)
     headers: dict[str, str] = field(default_factory=dict)
     timeout_s: float = 5.0
     max_pages: int = 100
@@ -159,6 +162,8 @@ class HttpJsonSource:
         if self.kind == "occupancy":
             ratio = out.get("occupancy_ratio")
             if ratio is not None and not 0 <= ratio <= 1.5:
-                raise MappingError(f"{where}: field '{self.fields.get('occupancy_ratio')}' "
-                                   f"(for occupancy_ratio) = {ratio} is outside 0..1.5")
+                raise MappingError(
+                    f"{where}: field '{self.fields.get('occupancy_ratio')}' "
+                    f"(for occupancy_ratio) = {ratio} is outside 0..1.5"
+                )
         return out

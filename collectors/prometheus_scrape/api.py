@@ -1,5 +1,6 @@
 """Reads series from a Prometheus server's HTTP query API (instant queries) and
 turns each result into a system-health record."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -16,10 +17,10 @@ from collectors.source import Collected
 
 @dataclass(frozen=True)
 class Query:
-    expr: str                     # PromQL, e.g. 'up{job="gates"}'
+    expr: str  # PromQL, e.g. 'up{job="gates"}'
     site: str
-    kind: str                     # gate | xray | camera | link | exchange | host
-    metric: str                   # the record metric: up, utilization_ratio, queue_depth, ...
+    kind: str  # gate | xray | camera | link | exchange | host
+    metric: str  # the record metric: up, utilization_ratio, queue_depth, ...
     component_label: str = "instance"  # which label names the component
     component: str | None = None  # or one fixed component name
 
@@ -50,8 +51,16 @@ class PrometheusApiSource:
                     component = q.component or labels.get(q.component_label)
                     if not component:
                         raise ValueError(f"query {q.expr!r}: a result has no label {q.component_label!r}")
-                    rows.append({"sampled_at": now, "site_code": q.site, "component": component, "kind": q.kind,
-                                 "metric": q.metric, "value": float(series["value"][1])})
+                    rows.append(
+                        {
+                            "sampled_at": now,
+                            "site_code": q.site,
+                            "component": component,
+                            "kind": q.kind,
+                            "metric": q.metric,
+                            "value": float(series["value"][1]),
+                        }
+                    )
         if not rows:
             return Collected(0, "the queries returned no series")
         result = sink.write(make_batch("health", {k: [r[k] for r in rows] for k in rows[0]}, self.name))

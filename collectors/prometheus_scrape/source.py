@@ -6,6 +6,7 @@ change between two scrapes) and utilisation against the configured capacity;
 a target that answers is `up` 1; configured series map to components and sites.
 The text is parsed with prometheus_client's own parser.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -27,11 +28,12 @@ TX = "node_network_transmit_bytes_total"
 @dataclass(frozen=True)
 class Target:
     """One scrape endpoint and what it stands for."""
+
     url: str
     site: str
-    component: str                    # e.g. "eport_link"
-    kind: str = "link"                # link | exchange | gate | xray | camera | host
-    device: str | None = None         # the interface to measure; None: every non-loopback one
+    component: str  # e.g. "eport_link"
+    kind: str = "link"  # link | exchange | gate | xray | camera | host
+    device: str | None = None  # the interface to measure; None: every non-loopback one
     capacity_bps: float = 100e6
     # extra series: metric name -> record metric, e.g. {"dxp_queue_depth": "queue_depth"}
     series: dict[str, str] = field(default_factory=dict)
@@ -77,19 +79,28 @@ class PrometheusScrapeSource:
             sink.write(make_batch("health", {k: [r[k] for r in rows] for k in rows[0]}, self.name))
         if failures and len(failures) == len(self.targets):
             raise ConnectionError("; ".join(failures))
-        return Collected(sum(1 for r in rows if r["metric"] != "up" or r["value"] == 1.0),
-                         "; ".join(failures))
+        return Collected(sum(1 for r in rows if r["metric"] != "up" or r["value"] == 1.0), "; ".join(failures))
 
     @staticmethod
     def _row(now: datetime, t: Target, metric: str, value: float) -> dict:
-        return {"sampled_at": now, "site_code": t.site, "component": t.component, "kind": t.kind,
-                "metric": metric, "value": value}
+        return {
+            "sampled_at": now,
+            "site_code": t.site,
+            "component": t.component,
+            "kind": t.kind,
+            "metric": metric,
+            "value": value,
+        }
 
     def _link(self, now: datetime, t: Target, samples) -> list[dict]:
         def total(name: str) -> float | None:
-            values = [v for labels, v in samples.get(name, [])
-                      if (t.device is None and labels.get("device") != "lo") or labels.get("device") == t.device]
+            values = [
+                v
+                for labels, v in samples.get(name, [])
+                if (t.device is None and labels.get("device") != "lo") or labels.get("device") == t.device
+            ]
             return sum(values) if values else None
+
         rx, tx = total(RX), total(TX)
         if rx is None or tx is None:
             return []
@@ -101,5 +112,7 @@ class PrometheusScrapeSource:
         if seconds <= 0 or rx < previous[1] or tx < previous[2]:
             return []  # counter reset (exporter restarted): wait for the next pair
         bps = 8 * max(rx - previous[1], tx - previous[2]) / seconds
-        return [self._row(now, t, "throughput_bps", round(bps, 1)),
-                self._row(now, t, "utilization_ratio", round(bps / t.capacity_bps, 6))]
+        return [
+            self._row(now, t, "throughput_bps", round(bps, 1)),
+            self._row(now, t, "utilization_ratio", round(bps / t.capacity_bps, 6)),
+        ]

@@ -5,6 +5,7 @@ Every minute of every day draws from its own random stream, seeded by
 whatever the chunking. Lists are numeric arrays until `render_*` turns them
 into typed record tables.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,12 +24,19 @@ EBC_PER_PLATFORM = 12
 EPOCH = datetime(1970, 1, 1)
 
 STATUS_INFO = {
-    2: "[Code:2100;Desc:电子口岸已暂存]", 4: "[Code:4100;Desc:发送海关失败]",
-    100: "[Code:1000;Desc:海关退单]", 120: "[Code:1200;Desc:海关入库]",
-    300: "[Code:3000;Desc:人工审核]", 500: "[Code:5000;Desc:查验]",
-    501: "[Code:5010;Desc:扣留移送通关]", 502: "[Code:5020;Desc:扣留移送缉私]",
-    599: "[Code:5990;Desc:其他扣留]", 700: "[Code:7000;Desc:退运]",
-    800: "[Code:2600;Desc:放行]", 899: "[Code:8990;Desc:结关]", -1: "[Code:-1;Desc:处理失败]",
+    2: "[Code:2100;Desc:电子口岸已暂存]",
+    4: "[Code:4100;Desc:发送海关失败]",
+    100: "[Code:1000;Desc:海关退单]",
+    120: "[Code:1200;Desc:海关入库]",
+    300: "[Code:3000;Desc:人工审核]",
+    500: "[Code:5000;Desc:查验]",
+    501: "[Code:5010;Desc:扣留移送通关]",
+    502: "[Code:5020;Desc:扣留移送缉私]",
+    599: "[Code:5990;Desc:其他扣留]",
+    700: "[Code:7000;Desc:退运]",
+    800: "[Code:2600;Desc:放行]",
+    899: "[Code:8990;Desc:结关]",
+    -1: "[Code:-1;Desc:处理失败]",
 }
 
 
@@ -43,14 +51,16 @@ def day_start_us(d: date) -> int:
 @dataclass(frozen=True)
 class Knobs:
     """Fault switches that change what the generator draws."""
-    review_backlog: bool = False   # more manual reviews, decided far later
+
+    review_backlog: bool = False  # more manual reviews, decided far later
 
 
 @dataclass
 class Lists:
     """Numeric arrays for a set of lists, one entry a list."""
-    day: np.ndarray          # date ordinal
-    seq: np.ndarray          # index within the day
+
+    day: np.ndarray  # date ordinal
+    seq: np.ndarray  # index within the day
     declared_us: np.ndarray
     site: np.ndarray
     platform: np.ndarray
@@ -64,13 +74,15 @@ class Lists:
 @dataclass
 class Receipts:
     """Numeric receipts: which list (index into a Lists), status and time."""
+
     idx: np.ndarray
     status: np.ndarray
     time_us: np.ndarray
 
 
-def select(lists: Lists, receipts: Receipts, keep_lists: np.ndarray, keep_receipts: np.ndarray
-           ) -> tuple[Lists, Receipts]:
+def select(
+    lists: Lists, receipts: Receipts, keep_lists: np.ndarray, keep_receipts: np.ndarray
+) -> tuple[Lists, Receipts]:
     """The lists where `keep_lists`, and their receipts where `keep_receipts`."""
     kept = Lists(*[getattr(lists, f)[keep_lists] for f in Lists.__dataclass_fields__])
     ok = keep_lists[receipts.idx] & keep_receipts
@@ -90,12 +102,12 @@ class Generator:
         self.platform_share = np.array([p.volume_share for p in c.platforms])
         self.category_codes = [code for code in model.CATEGORY_SHARE]
         self.category_share = np.array(list(model.CATEGORY_SHARE.values()))
-        self.site_warehouses = [
-            np.array([i for i, w in enumerate(c.warehouses) if w.site == s.code]) for s in c.sites]
+        self.site_warehouses = [np.array([i for i, w in enumerate(c.warehouses) if w.site == s.code]) for s in c.sites]
         rng = np.random.default_rng([self.seed, 7])
         # fixed, uneven weights of the warehouses within each site
-        self.warehouse_weights = [rng.dirichlet(np.full(len(ws), 3.0)) if len(ws) else ws
-                                  for ws in self.site_warehouses]
+        self.warehouse_weights = [
+            rng.dirichlet(np.full(len(ws), 3.0)) if len(ws) else ws for ws in self.site_warehouses
+        ]
         self._counts: dict[tuple[int, str, float], np.ndarray] = {}
 
     # -- how many lists each minute ------------------------------------------
@@ -127,7 +139,8 @@ class Generator:
         receipts = Receipts(
             np.concatenate([p[1].idx + s for p, s in zip(parts, shift)]),
             np.concatenate([p[1].status for p in parts]),
-            np.concatenate([p[1].time_us for p in parts]))
+            np.concatenate([p[1].time_us for p in parts]),
+        )
         return lists, receipts
 
     def _minute(self, plan: DayPlan, minute: int, n: int, first_seq: int) -> tuple[Lists, Receipts]:
@@ -150,13 +163,23 @@ class Generator:
         lines = 1 + np.minimum(rng.poisson(model.LINES_EXTRA_MEAN, n), 5)
         # lognormal line values with the calibrated mean per list
         mean_line = model.MEAN_LIST_VALUE_CNY / (1 + model.LINES_EXTRA_MEAN)
-        mu = np.log(mean_line) - model.LINE_VALUE_SIGMA ** 2 / 2
+        mu = np.log(mean_line) - model.LINE_VALUE_SIGMA**2 / 2
         total = np.zeros(n)
         for k in range(1, 7):
             total += np.where(lines >= k, rng.lognormal(mu, model.LINE_VALUE_SIGMA, n), 0.0)
         value_fen = np.maximum(np.round(total * 100), 100).astype(np.int64)
-        lists = Lists(np.full(n, plan.day.toordinal()), first_seq + np.arange(n), declared,
-                      site, platform, ebc, warehouse, category, lines, value_fen)
+        lists = Lists(
+            np.full(n, plan.day.toordinal()),
+            first_seq + np.arange(n),
+            declared,
+            site,
+            platform,
+            ebc,
+            warehouse,
+            category,
+            lines,
+            value_fen,
+        )
         return lists, self._receipts(rng, declared)
 
     def _receipts(self, rng: np.random.Generator, declared: np.ndarray) -> Receipts:
@@ -220,27 +243,31 @@ class Generator:
         ebc_codes = pa.array([f"SIMEBC{e:04d}" for e in range(len(self.platform_share) * EBC_PER_PLATFORM)])
         site_cc = pa.array([s.customs_codes[0] for s in self.config.sites])
         ebp = pa.array([p.ebp_code for p in self.config.platforms])
-        return {"ebc_code": pc.take(ebc_codes, pa.array(sel(lists.ebc))),
-                "cop_no": cop_no,
-                "customs_code": pc.take(site_cc, pa.array(sel(lists.site))),
-                "ebp_code": pc.take(ebp, pa.array(sel(lists.platform)))}
+        return {
+            "ebc_code": pc.take(ebc_codes, pa.array(sel(lists.ebc))),
+            "cop_no": cop_no,
+            "customs_code": pc.take(site_cc, pa.array(sel(lists.site))),
+            "ebp_code": pc.take(ebp, pa.array(sel(lists.platform))),
+        }
 
     def render_declarations(self, lists: Lists) -> pa.Table:
         keys = self._keys(lists)
         area = pa.array([w.area_code for w in self.config.warehouses] + [None])
         cats = pa.array(self.category_codes)
-        return pa.table({
-            **{k: keys[k] for k in ("ebc_code", "cop_no")},
-            "invt_no": pa.nulls(len(lists.seq), pa.string()),
-            "customs_code": keys["customs_code"],
-            "ebp_code": keys["ebp_code"],
-            "area_code": pc.take(area, pa.array(lists.warehouse)),
-            "app_time": pa.array(lists.declared_us.astype("datetime64[us]")),
-            "app_type": pa.array(np.ones(len(lists.seq), np.int16)),
-            "goods_value_fen": pa.array(lists.value_fen),
-            "line_count": pa.array(lists.lines.astype(np.int32)),
-            "category_code": pc.take(cats, pa.array(lists.category)),
-        })
+        return pa.table(
+            {
+                **{k: keys[k] for k in ("ebc_code", "cop_no")},
+                "invt_no": pa.nulls(len(lists.seq), pa.string()),
+                "customs_code": keys["customs_code"],
+                "ebp_code": keys["ebp_code"],
+                "area_code": pc.take(area, pa.array(lists.warehouse)),
+                "app_time": pa.array(lists.declared_us.astype("datetime64[us]")),
+                "app_type": pa.array(np.ones(len(lists.seq), np.int16)),
+                "goods_value_fen": pa.array(lists.value_fen),
+                "line_count": pa.array(lists.lines.astype(np.int32)),
+                "category_code": pc.take(cats, pa.array(lists.category)),
+            }
+        )
 
     def render_receipts(self, lists: Lists, receipts: Receipts) -> pa.Table:
         keys = self._keys(lists, receipts.idx)
@@ -250,21 +277,33 @@ class Generator:
         years = pa.array([str(date.fromordinal(int(o)).year) for o in uniq], pa.string())
         year = pc.take(years, pa.array(np.searchsorted(uniq, days)))
         invt = pc.binary_join_element_wise(
-            keys["customs_code"], year, "I",
-            pc.utf8_lpad(pc.cast(pa.array((lists.day[receipts.idx] % 1000) * 1_000_000
-                                           + lists.seq[receipts.idx] % 1_000_000), pa.string()), 9, "0"), "")
+            keys["customs_code"],
+            year,
+            "I",
+            pc.utf8_lpad(
+                pc.cast(
+                    pa.array((lists.day[receipts.idx] % 1000) * 1_000_000 + lists.seq[receipts.idx] % 1_000_000),
+                    pa.string(),
+                ),
+                9,
+                "0",
+            ),
+            "",
+        )
         assigned = pa.array(~np.isin(receipts.status, [2, 4, -1]))
         codes = sorted(STATUS_INFO)
-        info = pc.take(pa.array([STATUS_INFO[c] for c in codes]),
-                       pa.array(np.searchsorted(codes, receipts.status)))
-        return pa.table({
-            **keys,
-            "invt_no": pc.if_else(assigned, invt, pa.scalar(None, pa.string())),
-            "return_status": pa.array(receipts.status),
-            "return_time": pa.array(receipts.time_us.astype("datetime64[us]")),
-            "return_info": info,
-        }).select(["ebc_code", "cop_no", "invt_no", "customs_code", "ebp_code",
-                   "return_status", "return_time", "return_info"])
+        info = pc.take(pa.array([STATUS_INFO[c] for c in codes]), pa.array(np.searchsorted(codes, receipts.status)))
+        return pa.table(
+            {
+                **keys,
+                "invt_no": pc.if_else(assigned, invt, pa.scalar(None, pa.string())),
+                "return_status": pa.array(receipts.status),
+                "return_time": pa.array(receipts.time_us.astype("datetime64[us]")),
+                "return_info": info,
+            }
+        ).select(
+            ["ebc_code", "cop_no", "invt_no", "customs_code", "ebp_code", "return_status", "return_time", "return_info"]
+        )
 
 
 def _empty_lists() -> Lists:

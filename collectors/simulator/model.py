@@ -5,6 +5,7 @@ Calibrated to the founding document: on 2019-11-11, 00:00-14:00, Ningbo released
 Bonded Zone and 23% at Hangzhou Bay. The promotion curve follows Tmall's
 published cumulative GMV (45% of the day by 01:26, 63% by 10:05, 80% by 16:31).
 """
+
 from __future__ import annotations
 
 import math
@@ -17,15 +18,40 @@ MEAN_LIST_VALUE_CNY = 1_334_000_000 / 6_311_000  # 211.38
 
 # cumulative share of the day's lists by hour of day (Beijing time)
 PROMOTION_CURVE = [
-    (0.0, 0.0), (0.25, 0.12), (0.5, 0.22), (1.0, 0.355), (1.433, 0.43), (2.0, 0.475),
-    (3.0, 0.505), (5.0, 0.53), (7.0, 0.55), (8.0, 0.565), (9.0, 0.59), (10.083, 0.63),
-    (12.0, 0.685), (14.0, 0.733), (16.517, 0.80), (19.0, 0.865), (21.0, 0.925),
-    (22.5, 0.965), (24.0, 1.0),
+    (0.0, 0.0),
+    (0.25, 0.12),
+    (0.5, 0.22),
+    (1.0, 0.355),
+    (1.433, 0.43),
+    (2.0, 0.475),
+    (3.0, 0.505),
+    (5.0, 0.53),
+    (7.0, 0.55),
+    (8.0, 0.565),
+    (9.0, 0.59),
+    (10.083, 0.63),
+    (12.0, 0.685),
+    (14.0, 0.733),
+    (16.517, 0.80),
+    (19.0, 0.865),
+    (21.0, 0.925),
+    (22.5, 0.965),
+    (24.0, 1.0),
 ]
 # an ordinary day: quiet small hours, a morning rise, an evening peak
 ORDINARY_CURVE = [
-    (0.0, 0.0), (1.0, 0.035), (2.0, 0.05), (6.0, 0.07), (8.0, 0.11), (10.0, 0.22),
-    (12.0, 0.33), (14.0, 0.43), (17.0, 0.57), (19.0, 0.66), (21.0, 0.80), (23.0, 0.95),
+    (0.0, 0.0),
+    (1.0, 0.035),
+    (2.0, 0.05),
+    (6.0, 0.07),
+    (8.0, 0.11),
+    (10.0, 0.22),
+    (12.0, 0.33),
+    (14.0, 0.43),
+    (17.0, 0.57),
+    (19.0, 0.66),
+    (21.0, 0.80),
+    (23.0, 0.95),
     (24.0, 1.0),
 ]
 
@@ -38,29 +64,43 @@ PATH_SHARE = np.array([0.9485, 0.035, 0.004, 0.006, 0.004, 0.001, 0.0015])
 PATH_SHARE = PATH_SHARE / PATH_SHARE.sum()
 
 # status delays, seconds: (median, sigma of the log) of a lognormal
-ACCEPT_DELAY = (0.8, 0.6)        # 2 -> 120
-RELEASE_DELAY = (0.35, 0.7)      # 120 -> 800 for low-risk lists
+ACCEPT_DELAY = (0.8, 0.6)  # 2 -> 120
+RELEASE_DELAY = (0.35, 0.7)  # 120 -> 800 for low-risk lists
 MANUAL_DELAY = (2.5 * 3600, 0.6)  # 300 -> 800, hours later
 INSPECT_DELAY = (3.0 * 3600, 0.5)  # 500 -> 800
 CLEAR_DELAY = (1.5 * 3600, 0.4)  # 800 -> 899
-RESEND_DELAY = (120.0, 0.5)      # 4 -> 2 again
+RESEND_DELAY = (120.0, 0.5)  # 4 -> 2 again
 
 # category mix of the dominant line, with a sample HS code each
-CATEGORY_SHARE = {"cosmetics": 0.30, "infant": 0.20, "health": 0.15, "food": 0.20,
-                  "apparel": 0.07, "toys": 0.03, "other": 0.05}
-SAMPLE_HS = {"cosmetics": "3304990099", "infant": "1901101000", "health": "2106909090",
-             "food": "2009899090", "apparel": "6110200099", "toys": "9503008900",
-             "other": "8509800000"}
+CATEGORY_SHARE = {
+    "cosmetics": 0.30,
+    "infant": 0.20,
+    "health": 0.15,
+    "food": 0.20,
+    "apparel": 0.07,
+    "toys": 0.03,
+    "other": 0.05,
+}
+SAMPLE_HS = {
+    "cosmetics": "3304990099",
+    "infant": "1901101000",
+    "health": "2106909090",
+    "food": "2009899090",
+    "apparel": "6110200099",
+    "toys": "9503008900",
+    "other": "8509800000",
+}
 
-LINES_EXTRA_MEAN = 0.4           # lines per list = 1 + Poisson(0.4), at most 6
+LINES_EXTRA_MEAN = 0.4  # lines per list = 1 + Poisson(0.4), at most 6
 LINE_VALUE_SIGMA = 0.7
 
 
 @dataclass(frozen=True)
 class DayPlan:
     """One simulated day: its kind and its size."""
+
     day: date
-    kind: str            # "promotion" | "ordinary"
+    kind: str  # "promotion" | "ordinary"
     declared_lists: float  # expected lists declared over the whole day
 
     @property
@@ -74,7 +114,7 @@ class DayPlan:
         xs, ys = zip(*self.curve)
         rate = np.diff(np.interp(hours, xs, ys))
         k = SMOOTHING_MINUTES
-        padded = np.concatenate([rate[k - 1::-1], rate, rate[:-k - 1:-1]])  # mirrored edges
+        padded = np.concatenate([rate[k - 1 :: -1], rate, rate[: -k - 1 : -1]])  # mirrored edges
         smooth = np.convolve(padded, np.ones(2 * k + 1) / (2 * k + 1), mode="same")[k:-k]
         return smooth / smooth.sum() * rate.sum()
 
@@ -96,8 +136,9 @@ def expected_released_share(kind: str, until_hour: float) -> float:
     inspect = PATH_SHARE[PATHS.index("inspect")] * 0.9
     for m in range(n):
         left = (n - m - 0.5) * 60.0
-        share += w[m] * (fast + manual * _lognormal_cdf(left, *MANUAL_DELAY)
-                         + inspect * _lognormal_cdf(left, *INSPECT_DELAY))
+        share += w[m] * (
+            fast + manual * _lognormal_cdf(left, *MANUAL_DELAY) + inspect * _lognormal_cdf(left, *INSPECT_DELAY)
+        )
     return share
 
 

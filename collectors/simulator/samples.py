@@ -3,6 +3,7 @@
 Values are deterministic for (seed, time), so any sampling interval gives a
 consistent picture; fault switches push them out of their normal range.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,8 +26,8 @@ EQUIPMENT = {  # per site: (kind, count) of monitored equipment
 @dataclass(frozen=True)
 class SampleFaults:
     link_saturated: bool = False
-    warehouse_full: str | None = None   # a warehouse code, or a site code for all of its warehouses
-    equipment_down: str | None = None   # a component name such as "lishe/xray-1"
+    warehouse_full: str | None = None  # a warehouse code, or a site code for all of its warehouses
+    equipment_down: str | None = None  # a component name such as "lishe/xray-1"
 
 
 def _wave(seconds: np.ndarray, period: float, phase: float) -> np.ndarray:
@@ -51,16 +52,17 @@ def occupancy(config: Config, seed: int, times_us: np.ndarray, faults: SampleFau
         rows_w.append(np.full(len(times_us), w.code, object))
         rows_used.append(ratio * w.area_m2)
         rows_ratio.append(ratio)
-    return pa.table({
-        "sampled_at": pa.array(np.concatenate(rows_t).astype("datetime64[us]")),
-        "warehouse_code": pa.array(np.concatenate(rows_w), pa.string()),
-        "used_m2": np.round(np.concatenate(rows_used), 1),
-        "occupancy_ratio": np.round(np.concatenate(rows_ratio), 4),
-    })
+    return pa.table(
+        {
+            "sampled_at": pa.array(np.concatenate(rows_t).astype("datetime64[us]")),
+            "warehouse_code": pa.array(np.concatenate(rows_w), pa.string()),
+            "used_m2": np.round(np.concatenate(rows_used), 1),
+            "occupancy_ratio": np.round(np.concatenate(rows_ratio), 4),
+        }
+    )
 
 
-def health(config: Config, seed: int, times_us: np.ndarray, load: np.ndarray,
-           faults: SampleFaults) -> pa.Table:
+def health(config: Config, seed: int, times_us: np.ndarray, load: np.ndarray, faults: SampleFaults) -> pa.Table:
     """Link throughput and utilisation, exchange queue depth and latency, and
     equipment up/down, per site. `load` is the share of peak traffic (0..1) at
     each time."""
@@ -79,7 +81,7 @@ def health(config: Config, seed: int, times_us: np.ndarray, load: np.ndarray,
 
     for s in config.sites:
         jitter = 0.015 * _wave(secs, 1800.0, rng.uniform())
-        util = np.clip(0.12 + 0.6 * load * (s.volume_share ** 0.3) + jitter, 0.01, 0.99)
+        util = np.clip(0.12 + 0.6 * load * (s.volume_share**0.3) + jitter, 0.01, 0.99)
         if faults.link_saturated:
             util = np.clip(0.97 + 0.02 * _wave(secs, 31.0, 0.1), 0, 1)
         add(s.code, "eport_link", "link", "utilization_ratio", np.round(util, 4))
@@ -98,8 +100,10 @@ def health(config: Config, seed: int, times_us: np.ndarray, load: np.ndarray,
                 if faults.equipment_down == f"{s.code}/{name}":
                     up[:] = 0
                 add(s.code, name, kind, "up", up)
-    return pa.table({
-        "sampled_at": pa.array(np.concatenate(cols["sampled_at"]).astype("datetime64[us]")),
-        **{k: pa.array(np.concatenate(cols[k]), pa.string()) for k in ("site_code", "component", "kind", "metric")},
-        "value": np.concatenate(cols["value"]),
-    })
+    return pa.table(
+        {
+            "sampled_at": pa.array(np.concatenate(cols["sampled_at"]).astype("datetime64[us]")),
+            **{k: pa.array(np.concatenate(cols[k]), pa.string()) for k in ("site_code", "component", "kind", "metric")},
+            "value": np.concatenate(cols["value"]),
+        }
+    )

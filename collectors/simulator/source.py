@@ -6,12 +6,13 @@ so far, the same day last year, the last N days), then emit records as their
 event times pass; today's lists whose release is still to come go on live.
 Receipts pending when a run stopped are not resumed on restart.
 """
+
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -23,8 +24,7 @@ from cbec.clock import now_beijing
 from cbec.config import Config
 from collectors.records import make_batch
 from collectors.simulator import samples
-from collectors.simulator.generator import (US, Generator, Knobs, Lists, Receipts,
-                                            day_start_us, select, to_us)
+from collectors.simulator.generator import US, Generator, Knobs, Lists, Receipts, day_start_us, select, to_us
 from collectors.sinks import Sink
 from collectors.source import Collected
 
@@ -37,6 +37,7 @@ HISTORY_PIECE_MINUTES = 15
 @dataclass
 class Faults:
     """Switches that later checks and demos use to break the night on purpose."""
+
     source_stopped: bool = False
     link_saturated: bool = False
     warehouse_full: str | None = None
@@ -56,8 +57,7 @@ def _load_share(plan_weights: np.ndarray, times_us: np.ndarray, day0_us: int) ->
     return np.clip(plan_weights[minute] / plan_weights.max(), 0, 1)
 
 
-def aggregate(config: Config, lists: Lists, receipts: Receipts, lo_us: int, hi_us: int
-              ) -> tuple[pa.Table, pa.Table]:
+def aggregate(config: Config, lists: Lists, receipts: Receipts, lo_us: int, hi_us: int) -> tuple[pa.Table, pa.Table]:
     """Minute rollups of the releases and receipts whose times fall in [lo, hi)."""
     inside = (receipts.time_us >= lo_us) & (receipts.time_us < hi_us)
     minute = (receipts.time_us[inside] - lo_us) // (60 * US)
@@ -73,24 +73,28 @@ def aggregate(config: Config, lists: Lists, receipts: Receipts, lo_us: int, hi_u
     counts = np.bincount(key)
     values = np.bincount(key, weights=lists.value_fen[idx[rel]])
     used = np.nonzero(counts)[0]
-    release = pa.table({
-        "minute": pa.array((lo_us + (used // (n_site * n_plat)) * 60 * US).astype("datetime64[us]")),
-        "site_code": pa.array(sites[(used // n_plat) % n_site], pa.string()),
-        "platform_code": pa.array(platforms[used % n_plat], pa.string()),
-        "released_lists": counts[used].astype(np.int64),
-        "valued_lists": counts[used].astype(np.int64),
-        "goods_value_fen": np.round(values[used]).astype(np.int64),
-    })
+    release = pa.table(
+        {
+            "minute": pa.array((lo_us + (used // (n_site * n_plat)) * 60 * US).astype("datetime64[us]")),
+            "site_code": pa.array(sites[(used // n_plat) % n_site], pa.string()),
+            "platform_code": pa.array(platforms[used % n_plat], pa.string()),
+            "released_lists": counts[used].astype(np.int64),
+            "valued_lists": counts[used].astype(np.int64),
+            "goods_value_fen": np.round(values[used]).astype(np.int64),
+        }
+    )
     codes, code_idx = np.unique(status, return_inverse=True)
     skey = (minute * n_site + site) * len(codes) + code_idx.ravel()
     scount = np.bincount(skey)
     sused = np.nonzero(scount)[0]
-    receipt = pa.table({
-        "minute": pa.array((lo_us + (sused // (n_site * len(codes))) * 60 * US).astype("datetime64[us]")),
-        "site_code": pa.array(sites[(sused // len(codes)) % n_site], pa.string()),
-        "return_status": codes[sused % len(codes)].astype(np.int16),
-        "receipts": scount[sused].astype(np.int64),
-    })
+    receipt = pa.table(
+        {
+            "minute": pa.array((lo_us + (sused // (n_site * len(codes))) * 60 * US).astype("datetime64[us]")),
+            "site_code": pa.array(sites[(sused // len(codes)) % n_site], pa.string()),
+            "return_status": codes[sused % len(codes)].astype(np.int16),
+            "receipts": scount[sused].astype(np.int64),
+        }
+    )
     return release, receipt
 
 
@@ -100,14 +104,16 @@ def _summed(tables: list[pa.Table], keys: list[str]) -> pa.Table:
     values = [c for c in table.column_names if c not in keys]
     out = table.group_by(keys).aggregate([(c, "sum") for c in values])
     return out.rename_columns([c[:-4] if c.endswith("_sum") else c for c in out.column_names]).select(
-        table.column_names)
+        table.column_names
+    )
 
 
 @dataclass
 class _Pending:
     """Records of one generated chunk not yet emitted, with cursors into them."""
+
     lists: Lists
-    receipts: Receipts       # sorted by time
+    receipts: Receipts  # sorted by time
     decl_next: int = 0
     rcpt_next: int = 0
 
@@ -116,14 +122,14 @@ class _Pending:
 class SimulatorSource:
     name: str
     config: Config
-    mode: str = "live"                   # live | replay
+    mode: str = "live"  # live | replay
     clock: Callable[[], datetime] = now_beijing
     replay_day: date | None = None
     speed: float = 1.0
     seed: int | None = None
     backfill: bool = True
     faults: Faults = field(default_factory=Faults)
-    xml_inbox: Path | None = None      # write lists and receipts as CEB XML files here instead
+    xml_inbox: Path | None = None  # write lists and receipts as CEB XML files here instead
 
     def __post_init__(self) -> None:
         self.seed = self.config.simulator.seed if self.seed is None else self.seed
@@ -131,7 +137,7 @@ class SimulatorSource:
         self._lock = threading.Lock()
         self._started_wall: datetime | None = None
         self._start_sim: datetime | None = None
-        self._cursor: datetime | None = None       # next minute to generate
+        self._cursor: datetime | None = None  # next minute to generate
         self._pending: list[_Pending] = []
         self._emitted_until: datetime | None = None
         self._history: Iterator[tuple[str, pa.Table, tuple[datetime, datetime]]] | None = None
@@ -188,11 +194,16 @@ class SimulatorSource:
             per_day = 1440 // HISTORY_PIECE_MINUTES + 4
             self._history_total = -(-minutes_today // HISTORY_PIECE_MINUTES) + 4 + days * per_day
 
-    def _history_days(self, today: date, start_minute: datetime
-                      ) -> Iterator[tuple[str, pa.Table, tuple[datetime, datetime]]]:
+    def _history_days(
+        self, today: date, start_minute: datetime
+    ) -> Iterator[tuple[str, pa.Table, tuple[datetime, datetime]]]:
         # today so far first, so the headline figures are whole within seconds
         yield from self._backfill_day(today, start_minute, carry=True)
-        last_year = today.replace(year=today.year - 1) if not (today.month == 2 and today.day == 29) else today - timedelta(days=365)
+        last_year = (
+            today.replace(year=today.year - 1)
+            if not (today.month == 2 and today.day == 29)
+            else today - timedelta(days=365)
+        )
         days = [last_year, last_year + timedelta(days=1)]
         days += [today - timedelta(days=k) for k in range(1, self.config.simulator.history_days + 1)]
         for d in days:
@@ -266,8 +277,9 @@ class SimulatorSource:
             m = self._cursor.hour * 60 + self._cursor.minute
             lists, receipts = self._gen.minutes(self._plan(d), m, m + 1)
             order = np.argsort(receipts.time_us, kind="stable")
-            self._pending.append(_Pending(lists, Receipts(receipts.idx[order], receipts.status[order],
-                                                          receipts.time_us[order])))
+            self._pending.append(
+                _Pending(lists, Receipts(receipts.idx[order], receipts.status[order], receipts.time_us[order]))
+            )
             self._cursor += timedelta(minutes=1)
         now_us = to_us(now)
         decls, rcpts = [], []
@@ -275,16 +287,24 @@ class SimulatorSource:
             d_end = int(np.searchsorted(p.lists.declared_us, now_us, side="right"))
             if d_end > p.decl_next:
                 sel = slice(p.decl_next, d_end)
-                decls.append(self._gen.render_declarations(Lists(*[getattr(p.lists, f)[sel] for f in Lists.__dataclass_fields__])))
+                decls.append(
+                    self._gen.render_declarations(
+                        Lists(*[getattr(p.lists, f)[sel] for f in Lists.__dataclass_fields__])
+                    )
+                )
                 p.decl_next = d_end
             r_end = int(np.searchsorted(p.receipts.time_us, now_us, side="right"))
             if r_end > p.rcpt_next:
                 sel = slice(p.rcpt_next, r_end)
-                rcpts.append(self._gen.render_receipts(
-                    p.lists, Receipts(p.receipts.idx[sel], p.receipts.status[sel], p.receipts.time_us[sel])))
+                rcpts.append(
+                    self._gen.render_receipts(
+                        p.lists, Receipts(p.receipts.idx[sel], p.receipts.status[sel], p.receipts.time_us[sel])
+                    )
+                )
                 p.rcpt_next = r_end
-        self._pending = [p for p in self._pending
-                         if p.rcpt_next < len(p.receipts.idx) or p.decl_next < len(p.lists.seq)]
+        self._pending = [
+            p for p in self._pending if p.rcpt_next < len(p.receipts.idx) or p.decl_next < len(p.lists.seq)
+        ]
         n = 0
         if self.xml_inbox is not None:
             n += self._write_xml(decls, rcpts, now)
@@ -301,6 +321,7 @@ class SimulatorSource:
 
     def _write_xml(self, decls: list[pa.Table], rcpts: list[pa.Table], now: datetime) -> int:
         from collectors.ceb.write import ceb621, ceb622, write_message
+
         stamp = now.strftime("%Y%m%d%H%M%S%f")
         n = 0
         if decls:
@@ -334,9 +355,17 @@ class SimulatorSource:
         return n
 
 
-def simulate_batch(config: Config, sink: Sink, day: date, until: datetime, *, seed: int | None = None,
-                   chunk_minutes: int = 30, progress: Callable[[int, int], None] | None = None,
-                   kind: str | None = None) -> dict[str, int]:
+def simulate_batch(
+    config: Config,
+    sink: Sink,
+    day: date,
+    until: datetime,
+    *,
+    seed: int | None = None,
+    chunk_minutes: int = 30,
+    progress: Callable[[int, int], None] | None = None,
+    kind: str | None = None,
+) -> dict[str, int]:
     """Generates lists declared on `day` before `until`, with their receipts up to
     `until`, and occupancy and health per minute, at full speed. The next chunk
     is generated in a second thread while the store writes the current one."""
@@ -351,8 +380,13 @@ def simulate_batch(config: Config, sink: Sink, day: date, until: datetime, *, se
         stop = min(first + chunk_minutes, last)
         lists, receipts = gen.minutes(plan, first, stop)
         lists, receipts = select(lists, receipts, lists.declared_us < until_us, receipts.time_us < until_us)
-        return (stop, gen.render_declarations(lists), gen.render_receipts(lists, receipts),
-                len(lists.seq), len(receipts.idx))
+        return (
+            stop,
+            gen.render_declarations(lists),
+            gen.render_receipts(lists, receipts),
+            len(lists.seq),
+            len(receipts.idx),
+        )
 
     totals = {"declarations": 0, "receipts": 0, "samples": 0}
     with ThreadPoolExecutor(1, thread_name_prefix="simulate") as pool:

@@ -1,4 +1,5 @@
 """Where record batches go: the interface and its implementations."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from collectors.records import Batch
 @dataclass
 class WriteResult:
     """What a write changed: rows new to the store and duplicates ignored."""
+
     kind: str
     received: int
     new: int

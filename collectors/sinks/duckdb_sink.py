@@ -3,6 +3,7 @@
 Every write is idempotent on the record's natural key, and keeps the rollups
 (release_minute, receipt_minute) in step with the facts in the same transaction.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -16,8 +17,7 @@ from collectors.sinks import WriteResult
 from queries.loader import sql
 from queries.store import Store
 
-_TIME_COLUMN = {"receipt": "return_time", "occupancy": "sampled_at", "health": "sampled_at",
-                "declaration": "app_time"}
+_TIME_COLUMN = {"receipt": "return_time", "occupancy": "sampled_at", "health": "sampled_at", "declaration": "app_time"}
 
 
 def _bounds(table: pa.Table, column: str) -> tuple[datetime, datetime]:
@@ -37,11 +37,16 @@ class DuckDBSink:
     def write(self, batch: Batch) -> WriteResult:
         if batch.table.num_rows == 0:
             return WriteResult(batch.kind, 0, 0, 0)
-        writer = {"receipt": self._receipts, "declaration": self._declarations,
-                  "occupancy": self._occupancy, "health": self._health,
-                  "release_minute": self._aggregates, "receipt_minute": self._aggregates,
-                  "tax": self._tax, "quarantine": self._quarantine,
-                  }.get(batch.kind)
+        writer = {
+            "receipt": self._receipts,
+            "declaration": self._declarations,
+            "occupancy": self._occupancy,
+            "health": self._health,
+            "release_minute": self._aggregates,
+            "receipt_minute": self._aggregates,
+            "tax": self._tax,
+            "quarantine": self._quarantine,
+        }.get(batch.kind)
         if writer is None:
             raise RecordError(f"no writer for record kind {batch.kind!r}")
         con = self.store.writer
@@ -75,8 +80,9 @@ class DuckDBSink:
         new = con.execute("SELECT count(*) FROM fresh_receipt").fetchall()[0][0]
         con.execute(sql("write_receipt_insert"), {"source": batch.source, "ingested_at": now_beijing()})
         con.execute(sql("write_receipt_minute"))
-        statuses = [(site, int(st), int(n)) for site, st, n in
-                    con.execute(sql("write_receipt_fresh_by_status")).fetchall()]
+        statuses = [
+            (site, int(st), int(n)) for site, st, n in con.execute(sql("write_receipt_fresh_by_status")).fetchall()
+        ]
         con.execute(sql("write_touched_from_receipts"))
         released = self._released_change(con, "write_list_merge_receipts", "write_list_insert_receipts")
         return WriteResult("receipt", len(batch), new, len(batch) - new, released, statuses)
@@ -91,8 +97,9 @@ class DuckDBSink:
 
     def _tax(self, con, batch: Batch) -> WriteResult:
         lo, hi = _bounds(batch.table, "return_time")
-        new = con.execute(sql("write_tax"), {"lo": lo, "hi": hi, "source": batch.source,
-                                             "ingested_at": now_beijing()}).fetchall()[0][0]
+        new = con.execute(
+            sql("write_tax"), {"lo": lo, "hi": hi, "source": batch.source, "ingested_at": now_beijing()}
+        ).fetchall()[0][0]
         return WriteResult("tax", len(batch), int(new), len(batch) - int(new))
 
     def _quarantine(self, con, batch: Batch) -> WriteResult:
@@ -105,9 +112,15 @@ class DuckDBSink:
             raise RecordError(f"{batch.kind}: an aggregate batch needs the span it covers")
         lo, hi = _bounds(batch.table, "minute")
         new = con.execute(sql(f"write_backfill_{batch.kind}"), {"lo": lo, "hi": hi}).fetchall()[0][0]
-        con.execute(sql("write_backfill_range"), {
-            "from_minute": batch.span[0], "until_minute": batch.span[1],
-            "source": batch.source, "written_at": now_beijing()})
+        con.execute(
+            sql("write_backfill_range"),
+            {
+                "from_minute": batch.span[0],
+                "until_minute": batch.span[1],
+                "source": batch.source,
+                "written_at": now_beijing(),
+            },
+        )
         return WriteResult(batch.kind, len(batch), int(new), len(batch) - int(new))
 
     # -- samples ----------------------------------------------------------------

@@ -4,6 +4,7 @@ Metrics follow the Prometheus conventions: a cbec_ prefix, base units, _total
 counters, ratios 0..1, and only small label sets (site, platform, warehouse,
 component, collector). Never a list number or a person.
 """
+
 from __future__ import annotations
 
 import time
@@ -13,9 +14,22 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from collectors.records import Batch
 from collectors.sinks import WriteResult
 
-RECEIPT_CLASSES = {800: "released", 899: "cleared", 120: "accepted", 2: "declared", 3: "declared",
-                   300: "manual_review", 500: "inspection", 501: "held", 502: "held", 503: "held",
-                   599: "held", 700: "returned", 100: "rejected", 4: "send_failed"}
+RECEIPT_CLASSES = {
+    800: "released",
+    899: "cleared",
+    120: "accepted",
+    2: "declared",
+    3: "declared",
+    300: "manual_review",
+    500: "inspection",
+    501: "held",
+    502: "held",
+    503: "held",
+    599: "held",
+    700: "returned",
+    100: "rejected",
+    4: "send_failed",
+}
 
 
 def t_reasons(batch: Batch) -> list[str]:
@@ -35,53 +49,90 @@ class Metrics:
     def __init__(self, registry: CollectorRegistry | None = None):
         self.registry = registry or CollectorRegistry()
         r = self.registry
-        self.released = Counter("cbec_released_lists", "Inventory lists released (first 800 receipt) as ingested",
-                                ["site", "platform"], registry=r)
-        self.goods_value = Counter("cbec_released_goods_value_cny", "Goods value of released lists, CNY",
-                                   ["site"], registry=r)
+        self.released = Counter(
+            "cbec_released_lists",
+            "Inventory lists released (first 800 receipt) as ingested",
+            ["site", "platform"],
+            registry=r,
+        )
+        self.goods_value = Counter(
+            "cbec_released_goods_value_cny", "Goods value of released lists, CNY", ["site"], registry=r
+        )
         self.goods_value_corrections = Counter(
-            "cbec_released_goods_value_corrections", "Changes that lowered a released list's goods value",
-            ["site"], registry=r)
+            "cbec_released_goods_value_corrections",
+            "Changes that lowered a released list's goods value",
+            ["site"],
+            registry=r,
+        )
         self.records = Counter("cbec_records_ingested", "Records new to the store", ["kind"], registry=r)
-        self.duplicates = Counter("cbec_records_duplicate", "Records already in the store, ignored",
-                                  ["kind"], registry=r)
+        self.duplicates = Counter(
+            "cbec_records_duplicate", "Records already in the store, ignored", ["kind"], registry=r
+        )
         self.receipts = Counter("cbec_receipts", "Receipts by status class", ["site", "status_class"], registry=r)
-        self.quarantined = Counter("cbec_quarantined_files", "Files set aside with a reason",
-                                   ["collector", "reason"], registry=r)
-        self.records_refused = Counter("cbec_records_refused", "Invalid records left out of ingest",
-                                       ["collector"], registry=r)
-        self.write_seconds = Histogram("cbec_store_write_seconds", "Time to commit one batch", ["kind"],
-                                       buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
-                                       registry=r)
-        self.occupancy = Gauge("cbec_warehouse_occupancy_ratio", "Share of warehouse area in use",
-                               ["site", "warehouse"], registry=r)
-        self.link_utilization = Gauge("cbec_link_utilization_ratio", "Link throughput over capacity",
-                                      ["site", "component"], registry=r)
-        self.link_throughput = Gauge("cbec_link_throughput_bits_per_second", "Link throughput",
-                                     ["site", "component"], registry=r)
-        self.queue_depth = Gauge("cbec_exchange_queue_depth", "Messages waiting at the data exchange",
-                                 ["site"], registry=r)
-        self.latency = Gauge("cbec_exchange_latency_seconds", "Message latency at the data exchange",
-                             ["site"], registry=r)
-        self.equipment_up = Gauge("cbec_equipment_up", "1 if the equipment answers, else 0",
-                                  ["site", "component"], registry=r)
-        self.component_age = Gauge("cbec_component_age_seconds", "Seconds since a component last reported",
-                                   ["site", "component"], registry=r)
-        self.component_stale = Gauge("cbec_component_stale", "1 if a component reported nothing within the limit",
-                                     ["site", "component"], registry=r)
-        self.collector_up = Gauge("cbec_collector_up", "1 if the collector's last run succeeded",
-                                  ["collector"], registry=r)
-        self.collector_stale = Gauge("cbec_collector_stale", "1 if no new data within the staleness limit",
-                                     ["collector"], registry=r)
-        self.collector_last_success = Gauge("cbec_collector_last_success_timestamp_seconds",
-                                            "Unix time of the last successful run", ["collector"], registry=r)
-        self.collector_last_data = Gauge("cbec_collector_last_data_timestamp_seconds",
-                                         "Unix time the collector last brought new data", ["collector"],
-                                         registry=r)
-        self.collector_runs = Counter("cbec_collector_runs", "Collector runs by outcome",
-                                      ["collector", "outcome"], registry=r)
-        self.collector_records = Counter("cbec_collector_records", "Records brought by a collector",
-                                         ["collector"], registry=r)
+        self.quarantined = Counter(
+            "cbec_quarantined_files", "Files set aside with a reason", ["collector", "reason"], registry=r
+        )
+        self.records_refused = Counter(
+            "cbec_records_refused", "Invalid records left out of ingest", ["collector"], registry=r
+        )
+        self.write_seconds = Histogram(
+            "cbec_store_write_seconds",
+            "Time to commit one batch",
+            ["kind"],
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+            registry=r,
+        )
+        self.occupancy = Gauge(
+            "cbec_warehouse_occupancy_ratio", "Share of warehouse area in use", ["site", "warehouse"], registry=r
+        )
+        self.link_utilization = Gauge(
+            "cbec_link_utilization_ratio", "Link throughput over capacity", ["site", "component"], registry=r
+        )
+        self.link_throughput = Gauge(
+            "cbec_link_throughput_bits_per_second", "Link throughput", ["site", "component"], registry=r
+        )
+        self.queue_depth = Gauge(
+            "cbec_exchange_queue_depth", "Messages waiting at the data exchange", ["site"], registry=r
+        )
+        self.latency = Gauge(
+            "cbec_exchange_latency_seconds", "Message latency at the data exchange", ["site"], registry=r
+        )
+        self.equipment_up = Gauge(
+            "cbec_equipment_up", "1 if the equipment answers, else 0", ["site", "component"], registry=r
+        )
+        self.component_age = Gauge(
+            "cbec_component_age_seconds", "Seconds since a component last reported", ["site", "component"], registry=r
+        )
+        self.component_stale = Gauge(
+            "cbec_component_stale",
+            "1 if a component reported nothing within the limit",
+            ["site", "component"],
+            registry=r,
+        )
+        self.collector_up = Gauge(
+            "cbec_collector_up", "1 if the collector's last run succeeded", ["collector"], registry=r
+        )
+        self.collector_stale = Gauge(
+            "cbec_collector_stale", "1 if no new data within the staleness limit", ["collector"], registry=r
+        )
+        self.collector_last_success = Gauge(
+            "cbec_collector_last_success_timestamp_seconds",
+            "Unix time of the last successful run",
+            ["collector"],
+            registry=r,
+        )
+        self.collector_last_data = Gauge(
+            "cbec_collector_last_data_timestamp_seconds",
+            "Unix time the collector last brought new data",
+            ["collector"],
+            registry=r,
+        )
+        self.collector_runs = Counter(
+            "cbec_collector_runs", "Collector runs by outcome", ["collector", "outcome"], registry=r
+        )
+        self.collector_records = Counter(
+            "cbec_collector_records", "Records brought by a collector", ["collector"], registry=r
+        )
 
     def observe(self, batch: Batch, result: WriteResult, seconds: float, site_of_warehouse: dict[str, str]) -> None:
         kind = batch.kind
@@ -107,17 +158,22 @@ class Metrics:
             self.receipts.labels(site, receipt_class(status)).inc(n)
         if kind == "occupancy" and t.num_rows:
             newest: dict[str, tuple] = {}
-            for w, at, ratio in zip(t["warehouse_code"].to_pylist(), t["sampled_at"].to_pylist(),
-                                    t["occupancy_ratio"].to_pylist()):
+            for w, at, ratio in zip(
+                t["warehouse_code"].to_pylist(), t["sampled_at"].to_pylist(), t["occupancy_ratio"].to_pylist()
+            ):
                 if w not in newest or at >= newest[w][0]:
                     newest[w] = (at, ratio)
             for w, (_, ratio) in newest.items():
                 self.occupancy.labels(site_of_warehouse.get(w, "unknown"), w).set(ratio)
         elif kind == "health" and t.num_rows:
             latest: dict[tuple[str, str, str], tuple] = {}
-            for at, site, comp, metric, value in zip(t["sampled_at"].to_pylist(), t["site_code"].to_pylist(),
-                                                     t["component"].to_pylist(), t["metric"].to_pylist(),
-                                                     t["value"].to_pylist()):
+            for at, site, comp, metric, value in zip(
+                t["sampled_at"].to_pylist(),
+                t["site_code"].to_pylist(),
+                t["component"].to_pylist(),
+                t["metric"].to_pylist(),
+                t["value"].to_pylist(),
+            ):
                 key = (site, comp, metric)
                 if key not in latest or at >= latest[key][0]:
                     latest[key] = (at, value)

@@ -1,5 +1,6 @@
 """Collectors and sources for ops: each collector's state, lag and last error,
 the latest runs, and the simulator's fault switches for drills."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -7,19 +8,13 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from collectors import runtime as rt
 from collectors.simulator.source import SimulatorSource
 from dashboard import data
-from dashboard.components import tiles
+from dashboard.components import page
 from dashboard.i18n import t
 from queries import read
 
-tiles.inject_css()
-try:
-    runtime = rt.current()
-except RuntimeError:
-    st.error(t("no_runtime"))
-    st.stop()
+runtime = page.start()
 
 STATE_MARK = {"ok": "●", "quiet": "◐", "starting": "○", "stale": "▲", "error": "✖"}
 
@@ -28,9 +23,17 @@ STATE_MARK = {"ok": "●", "quiet": "◐", "starting": "○", "stale": "▲", "e
 def health() -> None:
     snap = runtime.health()
     st.subheader(t("collectors"))
-    rows = [{t("collector"): name, t("state"): f"{STATE_MARK.get(h['state'], '')} {h['state']}",
-             t("last_success"): h["last_success"], t("lag"): h["lag_seconds"], t("records"): h["rows"],
-             t("last_error"): h["last_error"] or ""} for name, h in snap["collectors"].items()]
+    rows = [
+        {
+            t("collector"): name,
+            t("state"): f"{STATE_MARK.get(h['state'], '')} {h['state']}",
+            t("last_success"): h["last_success"],
+            t("lag"): h["lag_seconds"],
+            t("records"): h["rows"],
+            t("last_error"): h["last_error"] or "",
+        }
+        for name, h in snap["collectors"].items()
+    ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.markdown(f"**{t('recent_runs')}**")
     con = runtime.store.cursor()
@@ -39,8 +42,11 @@ def health() -> None:
     finally:
         con.close()
     runs["error"] = runs["error"].fillna("")
-    st.dataframe(runs.rename(columns={"collector": t("collector"), "records": t("records"),
-                                      "error": t("last_error")}), hide_index=True, width="stretch")
+    st.dataframe(
+        runs.rename(columns={"collector": t("collector"), "records": t("records"), "error": t("last_error")}),
+        hide_index=True,
+        width="stretch",
+    )
 
 
 @st.fragment(run_every=data.refresh_seconds() * 5)

@@ -1,22 +1,17 @@
 """System health: link utilisation, exchange queue and latency, equipment per
 site, and how fresh each source and component is."""
+
 from __future__ import annotations
 
 import plotly.graph_objects as go
 import streamlit as st
 
-from collectors import runtime as rt
 from dashboard import data
-from dashboard.components import charts, tiles
+from dashboard.components import charts, page, tiles
 from dashboard.i18n import lang, t
 from dashboard.numbers import bits_per_second
 
-tiles.inject_css()
-try:
-    runtime = rt.current()
-except RuntimeError:
-    st.error(t("no_runtime"))
-    st.stop()
+runtime = page.start()
 
 
 @st.fragment(run_every=data.refresh_seconds())
@@ -31,13 +26,20 @@ def system_health() -> None:
     links = latest[(latest["metric"] == "utilization_ratio")]
     cols = st.columns(max(len(links), 1))
     for col, (_, row) in zip(cols, links.iterrows()):
-        tput = latest[(latest["site_code"] == row["site_code"]) & (latest["component"] == row["component"])
-                      & (latest["metric"] == "throughput_bps")]["value"]
+        tput = latest[
+            (latest["site_code"] == row["site_code"])
+            & (latest["component"] == row["component"])
+            & (latest["metric"] == "throughput_bps")
+        ]["value"]
         sub = bits_per_second(tput.iloc[0]) if len(tput) else ""
         with col:
-            tiles.tile(f"{names.get(row['site_code'], row['site_code'])} · {row['component']}",
-                       f"{row['value']:.0%}", sub, css_class="cbec-site",
-                       test_id=f"link-{row['site_code']}-{row['component']}")
+            tiles.tile(
+                f"{names.get(row['site_code'], row['site_code'])} · {row['component']}",
+                f"{row['value']:.0%}",
+                sub,
+                css_class="cbec-site",
+                test_id=f"link-{row['site_code']}-{row['component']}",
+            )
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('link_utilization')}**")
@@ -49,21 +51,33 @@ def system_health() -> None:
     with right:
         st.markdown(f"**{t('exchange')}**")
         ex = latest[latest["kind"] == "exchange"].pivot_table(index="site_code", columns="metric", values="value")
-        st.dataframe(ex.rename(columns={"queue_depth": t("queue_depth"), "latency_seconds": t("latency")}),
-                     width="stretch")
+        st.dataframe(
+            ex.rename(columns={"queue_depth": t("queue_depth"), "latency_seconds": t("latency")}), width="stretch"
+        )
         st.markdown(f"**{t('equipment')}**")
         eq = snap.components[~snap.components["kind"].isin(["link", "exchange"])]
-        summary = eq.groupby(["site_code", "kind"])["state"].agg(
-            total="count", ok=lambda s: int((s == "ok").sum()), down=lambda s: int((s != "ok").sum())).reset_index()
+        summary = (
+            eq.groupby(["site_code", "kind"])["state"]
+            .agg(total="count", ok=lambda s: int((s == "ok").sum()), down=lambda s: int((s != "ok").sum()))
+            .reset_index()
+        )
         st.dataframe(summary.rename(columns=_headers()), hide_index=True, width="stretch")
     st.markdown(f"**{t('freshness')}**")
     st.dataframe(snap.components.rename(columns=_headers()), hide_index=True, width="stretch")
 
 
 def _headers() -> dict[str, str]:
-    return {"site_code": t("site"), "kind": t("kind"), "component": t("component"), "total": t("total"),
-            "ok": t("ok"), "down": t("down"), "last_seen": t("last_seen"), "age_seconds": t("age_seconds"),
-            "state": t("state")}
+    return {
+        "site_code": t("site"),
+        "kind": t("kind"),
+        "component": t("component"),
+        "total": t("total"),
+        "ok": t("ok"),
+        "down": t("down"),
+        "last_seen": t("last_seen"),
+        "age_seconds": t("age_seconds"),
+        "state": t("state"),
+    }
 
 
 system_health()

@@ -1,21 +1,15 @@
 """Warehouses: occupancy per warehouse and per site, the fullest first, and the trend."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import plotly.graph_objects as go
 import streamlit as st
 
-from collectors import runtime as rt
 from dashboard import data
-from dashboard.components import charts, tiles
+from dashboard.components import charts, page, tiles
 from dashboard.i18n import lang, t
 
-tiles.inject_css()
-try:
-    runtime = rt.current()
-except RuntimeError:
-    st.error(t("no_runtime"))
-    st.stop()
+runtime = page.start()
 
 NEAR_FULL = 0.90
 
@@ -28,8 +22,15 @@ def warehouses() -> None:
     if latest["occupancy_ratio"].isna().all():
         st.info(t("no_occupancy"))
         return
-    by_site = latest.dropna(subset=["occupancy_ratio"]).groupby("site_code").agg(
-        used=("used_m2", "sum"), area=("area_m2", "sum"), full=("occupancy_ratio", lambda r: int((r >= NEAR_FULL).sum())))
+    by_site = (
+        latest.dropna(subset=["occupancy_ratio"])
+        .groupby("site_code")
+        .agg(
+            used=("used_m2", "sum"),
+            area=("area_m2", "sum"),
+            full=("occupancy_ratio", lambda r: int((r >= NEAR_FULL).sum())),
+        )
+    )
     cols = st.columns(len(by_site) or 1)
     names = {s.code: (s.name_en if lang() == "en" else s.name_zh) for s in runtime.config.sites}
     for col, (site, row) in zip(cols, by_site.iterrows()):
@@ -42,13 +43,24 @@ def warehouses() -> None:
     with left:
         st.markdown(f"**{t('fullest_first')}**")
         table = latest.assign(name=latest["name_en"] if lang() == "en" else latest["name_zh"])[
-            ["name", "site_code", "occupancy_ratio", "used_m2", "area_m2", "sampled_at"]]
-        st.dataframe(table, hide_index=True, width="stretch", height=420, column_config={
-            "name": t("warehouse"), "site_code": t("site"),
-            "occupancy_ratio": st.column_config.ProgressColumn(t("occupancy"), format="percent", min_value=0, max_value=1),
-            "used_m2": st.column_config.NumberColumn(t("used_m2"), format="%.0f"),
-            "area_m2": st.column_config.NumberColumn(t("area_m2"), format="%d"),
-            "sampled_at": st.column_config.DatetimeColumn(t("sampled_at"), format="HH:mm:ss")})
+            ["name", "site_code", "occupancy_ratio", "used_m2", "area_m2", "sampled_at"]
+        ]
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            height=420,
+            column_config={
+                "name": t("warehouse"),
+                "site_code": t("site"),
+                "occupancy_ratio": st.column_config.ProgressColumn(
+                    t("occupancy"), format="percent", min_value=0, max_value=1
+                ),
+                "used_m2": st.column_config.NumberColumn(t("used_m2"), format="%.0f"),
+                "area_m2": st.column_config.NumberColumn(t("area_m2"), format="%d"),
+                "sampled_at": st.column_config.DatetimeColumn(t("sampled_at"), format="HH:mm:ss"),
+            },
+        )
     with right:
         st.markdown(f"**{t('occupancy_trend')}**")
         fig = go.Figure()

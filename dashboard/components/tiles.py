@@ -1,4 +1,5 @@
 """Big-number tiles, the page header and the STALE banner, drawn as HTML."""
+
 from __future__ import annotations
 
 from html import escape
@@ -15,8 +16,10 @@ def inject_css() -> None:
 
 def tile(label: str, value: str, sub: str = "", *, css_class: str = "", test_id: str = "") -> None:
     tid = f' data-testid="{escape(test_id)}"' if test_id else ""
-    st.html(f'<div class="cbec-tile {css_class}"{tid}><div class="label">{escape(label)}</div>'
-            f'<div class="value">{escape(value)}</div><div class="sub">{sub}</div></div>')
+    st.html(
+        f'<div class="cbec-tile {css_class}"{tid}><div class="label">{escape(label)}</div>'
+        f'<div class="value">{escape(value)}</div><div class="sub">{sub}</div></div>'
+    )
 
 
 def change_span(text: str, change: float | None) -> str:
@@ -27,8 +30,10 @@ def change_span(text: str, change: float | None) -> str:
 
 
 def header(title: str, clock: str, updated: str) -> None:
-    st.html(f'<div class="cbec-header"><h1>{escape(title)}</h1><div><span class="cbec-clock">'
-            f'{escape(clock)}</span><span class="cbec-updated">{escape(updated)}</span></div></div>')
+    st.html(
+        f'<div class="cbec-header"><h1>{escape(title)}</h1><div><span class="cbec-clock">'
+        f'{escape(clock)}</span><span class="cbec-updated">{escape(updated)}</span></div></div>'
+    )
 
 
 def stale_banner(text: str) -> None:

@@ -1,0 +1,18 @@
+"""What every page does first: the shared style, and the runtime or a clear stop."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from collectors import runtime as rt
+from dashboard.components import tiles
+from dashboard.i18n import t
+
+
+def start() -> rt.Runtime:
+    tiles.inject_css()
+    try:
+        return rt.current()
+    except RuntimeError:
+        st.error(t("no_runtime"))
+        st.stop()
