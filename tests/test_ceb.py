@@ -225,3 +225,20 @@ def test_kill_during_ingest_then_restart_counts_everything_once(tmp_path, config
         want["declarations"],
     )
     assert got["goods_value_cny"] == pytest.approx(want["goods_value_cny"], abs=0.005)
+
+
+@pytest.mark.parametrize(
+    "prices, fen", [(["150.00", "61.38"], 21138), (["150.005"], 15001), (["0.004"], 0), (["12.5", "0.5"], 1300)]
+)
+def test_goods_value_is_the_sum_of_line_prices_in_fen(prices, fen, config):
+    lines = "".join(
+        f"<InventoryList><gcode>3304990099</gcode><totalPrice>{p}</totalPrice></InventoryList>" for p in prices
+    )
+    xml = (
+        "<CEB621Message xmlns='http://www.chinaport.gov.cn/ceb'><Inventory><InventoryHead>"
+        "<appTime>20191111000000</appTime><ebpCode>P</ebpCode><ebcCode>E</ebcCode><copNo>C</copNo>"
+        f"<customsCode>3105</customsCode></InventoryHead>{lines}</Inventory></CEB621Message>"
+    ).encode()
+    parsed = parse_message(xml, config.category_for_hs)
+    assert parsed.declarations[0]["goods_value_fen"] == fen
+    assert parsed.declarations[0]["category_code"] == "cosmetics"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from lxml import etree
 
@@ -204,7 +204,7 @@ def _fen(f: dict, name: str, line: int | None, *, required: bool = True) -> int:
         raise _Invalid(name, f"{text!r} is not an amount", f[name][1]) from None
     if not value.is_finite() or value < 0 or value > Decimal("100000000"):
         raise _Invalid(name, f"{text!r} is not a plausible amount", f[name][1])
-    return int((value * 100).to_integral_value())
+    return int((value * 100).to_integral_value(rounding=ROUND_HALF_UP))
 
 
 def parse_message(data: bytes, category_for_hs, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed:
