@@ -112,11 +112,8 @@ class Runtime:
     def components(self) -> pd.DataFrame:
         """Each (site, component) that reported in the last hour: last seen, age, state."""
         now = self.clock()
-        con = self.store.cursor()
-        try:
+        with self.store.reading() as con:
             latest = read.health_latest(con, now - timedelta(hours=1), now)
-        finally:
-            con.close()
         return read.component_states(latest, now, self.config.stale_after_seconds)
 
     def metrics_text(self) -> bytes:

@@ -68,8 +68,7 @@ def same_day_last_year(day0: datetime) -> datetime:
 @st.cache_data(ttl=60, max_entries=4, show_spinner=False)
 def _overview(bucket: tuple[int, int]) -> Overview:
     runtime = rt.current()
-    con = runtime.store.cursor()
-    try:
+    with runtime.store.reading() as con:
         now = runtime.clock()
         day0 = now.replace(hour=0, minute=0, second=0, microsecond=0)
         ly0 = same_day_last_year(day0)
@@ -95,8 +94,6 @@ def _overview(bucket: tuple[int, int]) -> Overview:
         order = [c for c, *_ in read.sites(con)]
         sites.sort(key=lambda s: order.index(s.code) if s.code in order else 99)
         simulated = bool(read.backfill_ranges(con, ly0, now))
-    finally:
-        con.close()
     collectors = runtime.health()["collectors"]
     loading = next((h["note"] for h in collectors.values() if h["note"].startswith("back-filling")), "")
     return Overview(
@@ -128,15 +125,12 @@ class Warehouses:
 @st.cache_data(ttl=60, max_entries=4, show_spinner=False)
 def _warehouses(bucket: tuple[int, int]) -> Warehouses:
     runtime = rt.current()
-    con = runtime.store.cursor()
-    try:
+    with runtime.store.reading() as con:
         now = runtime.clock()
         return Warehouses(
             read.occupancy_latest(con, now - timedelta(hours=1), now),
             read.occupancy_trend(con, now - timedelta(hours=12), now),
         )
-    finally:
-        con.close()
 
 
 def warehouses() -> Warehouses:
@@ -154,13 +148,10 @@ class SystemHealth:
 @st.cache_data(ttl=60, max_entries=4, show_spinner=False)
 def _system_health(bucket: tuple[int, int]) -> SystemHealth:
     runtime = rt.current()
-    con = runtime.store.cursor()
-    try:
+    with runtime.store.reading() as con:
         now = runtime.clock()
         latest = read.health_latest(con, now - timedelta(hours=1), now)
         util = read.health_trend(con, "utilization_ratio", now - timedelta(hours=1), now)
-    finally:
-        con.close()
     return SystemHealth(latest, util, runtime.components(), runtime.health()["collectors"])
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -132,6 +134,15 @@ class Store:
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A connection for one reader thread."""
         return self._con.cursor()
+
+    @contextmanager
+    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A reader cursor, closed when the block ends."""
+        con = self._con.cursor()
+        try:
+            yield con
+        finally:
+            con.close()
 
     def checkpoint(self) -> None:
         with self.write_lock:

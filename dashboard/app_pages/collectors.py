@@ -36,11 +36,8 @@ def health() -> None:
     ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.markdown(f"**{t('recent_runs')}**")
-    con = runtime.store.cursor()
-    try:
+    with runtime.store.reading() as con:
         runs = read.collector_runs(con, 30)
-    finally:
-        con.close()
     runs["error"] = runs["error"].fillna("")
     st.dataframe(
         runs.rename(columns={"collector": t("collector"), "records": t("records"), "error": t("last_error")}),
@@ -52,13 +49,10 @@ def health() -> None:
 @st.fragment(run_every=data.refresh_seconds() * 5)
 def quarantine() -> None:
     st.subheader(t("quarantine"))
-    con = runtime.store.cursor()
-    try:
+    with runtime.store.reading() as con:
         since = runtime.clock() - timedelta(days=1)
         by_reason = read.quarantine_by_reason(con, since)
         recent = read.quarantine_recent(con, 50)
-    finally:
-        con.close()
     if recent.empty:
         st.caption(t("quarantine_none"))
         return
