@@ -72,6 +72,7 @@ class Health:
             "last_error": self.last_error,
             "note": self.note,
             "last_duration_seconds": round(self.last_duration_s, 3),
+            "next_run_in_seconds": round(self.next_run_in_s, 1),
         }
 
 

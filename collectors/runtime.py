@@ -89,9 +89,6 @@ class Runtime:
                 },
             )
 
-    def source(self, name: str):
-        return self.runner.sources()[name]
-
     def health(self) -> dict:
         collectors = self.runner.snapshot()
         m = self.metrics

@@ -81,7 +81,8 @@ def _overview(bucket: tuple[int, int]) -> Overview:
         curve_today = read.release_per_minute(con, day0, minute_now + timedelta(minutes=1))["released_lists"].cumsum()
         curve_ly = read.release_per_minute(con, ly0, ly0 + timedelta(days=1))["released_lists"].cumsum()
         curve_ly.index = curve_ly.index + (day0 - ly0)
-        names = {code: (zh, en) for code, zh, en, _ in read.sites(con)}
+        site_rows = read.sites(con)
+        names = {code: (zh, en) for code, zh, en, _ in site_rows}
         sites = []
         for s in read.release_by_site(con, day0, now):
             series = read.release_per_minute(
@@ -91,7 +92,7 @@ def _overview(bucket: tuple[int, int]) -> Overview:
             sites.append(
                 SiteLive(s.site_code, zh, en, s.released_lists, s.goods_value_fen, series[-1] if series else 0, series)
             )
-        order = [c for c, *_ in read.sites(con)]
+        order = [c for c, *_ in site_rows]
         sites.sort(key=lambda s: order.index(s.code) if s.code in order else 99)
         simulated = bool(read.backfill_ranges(con, ly0, now))
     collectors = runtime.health()["collectors"]

@@ -14,7 +14,3 @@ def sql(name: str) -> str:
     if not path.is_file():
         raise KeyError(f"no SQL file named {name!r} in {SQL_DIR}")
     return path.read_text(encoding="utf-8")
-
-
-def names() -> list[str]:
-    return sorted(p.stem for p in SQL_DIR.glob("*.sql"))

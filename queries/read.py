@@ -73,10 +73,6 @@ def sites(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, bool]]:
     return con.execute(sql("read_sites")).fetchall()
 
 
-def newest_release_minute(con: duckdb.DuckDBPyConnection) -> datetime | None:
-    return con.execute(sql("read_data_extent")).fetchall()[0][0]
-
-
 def quarantine_recent(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFrame:
     return con.execute(sql("read_quarantine_recent"), {"limit": limit}).df()
 

@@ -139,6 +139,8 @@ class _Fields:
         self.children = {c.tag: c for c in el}
 
     def get(self, name: str, default=("", None)) -> tuple[str, int | None]:
+        if name in PERSONAL_FIELDS:
+            raise AssertionError(f"{name} is personal data and is never read")
         child = self.children.get(_NS_PREFIX + name)
         if child is None:
             child = self.children.get(name)
@@ -148,10 +150,6 @@ class _Fields:
 
     def __getitem__(self, name: str) -> tuple[str, int | None]:
         return self.get(name, ("", self.el.sourceline))
-
-
-def _fields(el: etree._Element) -> _Fields:
-    return _Fields(el)
 
 
 class _Invalid(Exception):
@@ -241,13 +239,13 @@ def _ceb621(root, parsed: Parsed, category_for_hs) -> None:
         if not heads:
             raise _Invalid("InventoryHead", "is missing", inv.sourceline)
         head = heads[0]
-        f, line = _fields(head), head.sourceline
+        f, line = _Fields(head), head.sourceline
         lines = _children(inv, "InventoryList")
         if not lines:
             raise _Invalid("InventoryList", "an inventory needs at least one line", line)
         total, best = 0, (-1, "")
         for ln in lines:
-            lf = _fields(ln)
+            lf = _Fields(ln)
             price = _fen(lf, "totalPrice", ln.sourceline)
             total += price
             gcode = lf.get("gcode", ("", None))[0]
@@ -277,7 +275,7 @@ def _ceb621(root, parsed: Parsed, category_for_hs) -> None:
 
 def _ceb622(root, parsed: Parsed, category_for_hs) -> None:
     def build(ret):
-        f, line = _fields(ret), ret.sourceline
+        f, line = _Fields(ret), ret.sourceline
         info = f.get("returnInfo", ("", None))[0]
         parsed.receipts.append(
             {
@@ -297,7 +295,7 @@ def _ceb622(root, parsed: Parsed, category_for_hs) -> None:
 
 def _ceb816(root, parsed: Parsed, category_for_hs) -> None:
     def build(head):
-        f, line = _fields(head), head.sourceline
+        f, line = _Fields(head), head.sourceline
         parsed.taxes.append(
             {
                 "invt_no": _need(f, "invtNo", line),
