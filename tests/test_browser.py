@@ -18,6 +18,17 @@ def released_count(page) -> int:
     return int(re.sub(r"\D", "", sub.split()[0]))
 
 
+def released_as_ingested(base: str) -> float:
+    text = httpx.get(f"{base}/metrics", timeout=5).text
+    return sum(
+        s.value
+        for f in text_string_to_metric_families(text)
+        if f.name == "cbec_released_lists"
+        for s in f.samples
+        if s.name == "cbec_released_lists_total"
+    )
+
+
 def test_overview_comes_alive_and_grows(tmp_path):
     started = time.monotonic()
     with running_app(tmp_path / "live.duckdb") as (base, _):
@@ -53,7 +64,12 @@ def test_sigterm_stops_cleanly_and_keeps_committed_data(tmp_path):
 
     db = tmp_path / "stop.duckdb"
     with running_app(db) as (base, proc):
-        time.sleep(3)
+        # stop only once live releases are flowing, whatever the hour of the night
+        deadline = time.monotonic() + 90
+        while released_as_ingested(base) == 0:
+            assert time.monotonic() < deadline, "no live release within 90 s"
+            time.sleep(1)
+        time.sleep(1)
     log = (tmp_path / "app.log").read_text(errors="replace")
     assert "collector runtime stopped" in log
     assert "Traceback" not in log
