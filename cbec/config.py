@@ -78,6 +78,22 @@ class SimulatorConfig:
 
 
 @dataclass(frozen=True)
+class Slide:
+    screen: str  # "city" or a site code
+    dwell_seconds: float
+
+
+@dataclass(frozen=True)
+class WallConfig:
+    refresh_seconds: float  # the slow panels; headline figures stream every second
+    review_target_hours: float  # manual review decided within half a working day
+    plan_yoy_growth: float  # the day's plan: last year's same day, grown by this
+    occupancy_high: float
+    link_high: float
+    slides: tuple[Slide, ...]
+
+
+@dataclass(frozen=True)
 class Config:
     district_zh: str
     district_en: str
@@ -90,6 +106,7 @@ class Config:
     categories: tuple[Category, ...]
     simulator: SimulatorConfig
     collectors: tuple[CollectorConfig, ...]
+    wall: WallConfig = WallConfig(5.0, 4.0, 0.3, 0.9, 0.8, (Slide("city", 30.0),))
 
     def site(self, code: str) -> Site:
         for s in self.sites:
@@ -215,6 +232,8 @@ def load_config(path: str | Path | None = None) -> Config:
     if len(names) != len(set(names)):
         raise ConfigError(f"{path}: collector names must be unique: {names}")
 
+    wall = _wall(raw.get("wall", {}), site_codes, str(path))
+
     store_path = Path(os.environ.get("CBEC_DB") or raw.get("store", {}).get("path", "var/cbec.duckdb"))
     if not store_path.is_absolute():
         store_path = ROOT / store_path
@@ -231,6 +250,29 @@ def load_config(path: str | Path | None = None) -> Config:
         categories=categories,
         simulator=simulator,
         collectors=collectors,
+        wall=wall,
+    )
+
+
+def _wall(w: dict[str, Any], site_codes: set[str], where: str) -> WallConfig:
+    slides = tuple(
+        Slide(str(s.get("screen", "city")), float(s.get("dwell_seconds", 30))) for s in w.get("slide", [])
+    ) or (Slide("city", 30.0),)
+    for s in slides:
+        if s.screen != "city" and s.screen not in site_codes:
+            raise ConfigError(f"{where}: wall.slide names unknown screen '{s.screen}'")
+        if s.dwell_seconds < 5:
+            raise ConfigError(f"{where}: wall.slide '{s.screen}' dwell_seconds must be at least 5")
+    refresh = float(w.get("refresh_seconds", 5))
+    if not 1 <= refresh <= 60:
+        raise ConfigError(f"{where}: wall.refresh_seconds must be between 1 and 60")
+    return WallConfig(
+        refresh_seconds=refresh,
+        review_target_hours=float(w.get("review_target_hours", 4)),
+        plan_yoy_growth=float(w.get("plan_yoy_growth", 0.3)),
+        occupancy_high=float(w.get("occupancy_high", 0.9)),
+        link_high=float(w.get("link_high", 0.8)),
+        slides=slides,
     )
 
 

@@ -10,14 +10,21 @@ from dashboard.i18n import lang, t
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
 
-st.set_page_config(page_title="cbec-command", page_icon=":material/travel_explore:", layout="wide")
+kiosk = st.query_params.get("kiosk") == "1"
+st.set_page_config(
+    page_title="cbec-command",
+    page_icon=":material/travel_explore:",
+    layout="wide",
+    initial_sidebar_state="collapsed" if kiosk else "auto",
+)
 
-with st.sidebar:
-    choice = st.radio(t("language"), ["中文", "English"], index=1 if lang() == "en" else 0, horizontal=True)
-    wanted = "en" if choice == "English" else "zh"
-    if wanted != st.session_state.lang:
-        st.session_state.lang = wanted
-        st.rerun()
+if not kiosk:  # a wall screen has no sidebar; ?lang=en sets its language
+    with st.sidebar:
+        choice = st.radio(t("language"), ["中文", "English"], index=1 if lang() == "en" else 0, horizontal=True)
+        wanted = "en" if choice == "English" else "zh"
+        if wanted != st.session_state.lang:
+            st.session_state.lang = wanted
+            st.rerun()
 
 navigation = st.navigation(
     {
@@ -29,6 +36,7 @@ navigation = st.navigation(
                 url_path="overview",
                 default=True,
             ),
+            st.Page(PAGES / "wall.py", title=t("wall"), icon=":material/tv:", url_path="wall"),
             st.Page(PAGES / "warehouses.py", title=t("warehouses"), icon=":material/warehouse:", url_path="warehouses"),
             st.Page(
                 PAGES / "system_health.py", title=t("system_health"), icon=":material/router:", url_path="system-health"
@@ -37,6 +45,7 @@ navigation = st.navigation(
         t("ops"): [
             st.Page(PAGES / "collectors.py", title=t("collectors"), icon=":material/lan:", url_path="collectors")
         ],
-    }
+    },
+    position="hidden" if kiosk else "sidebar",
 )
 navigation.run()

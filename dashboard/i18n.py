@@ -11,6 +11,52 @@ TEXT: dict[str, tuple[str, str]] = {
     "overview": ("全市总览", "City overview"),
     "collectors": ("采集与数据源", "Collectors & sources"),
     "language": ("语言", "Language"),
+    "wall": ("大屏", "Wall screen"),
+    "city": ("全市", "City"),
+    "wall_title": ("跨境电商网购保税进口指挥中心", "Bonded import command center"),
+    "stale_banner": ("数据停滞", "STALE"),
+    "connection_lost": ("与服务器的连接中断，正在重连…", "Connection to the server lost, reconnecting…"),
+    "paused": ("轮播已暂停（P 键继续）", "Rotation paused (P to resume)"),
+    "plan": ("计划", "Plan"),
+    "decl_to_release": ("申报到放行用时", "Declaration to release"),
+    "median": ("中位数", "median"),
+    "p95": ("P95", "p95"),
+    "last_15_min": ("最近15分钟放行", "releases in the last 15 min"),
+    "manual_review": ("人工审核待处理", "Manual review waiting"),
+    "oldest": ("最久", "oldest"),
+    "target": ("目标", "target"),
+    "goods_value_today_cny": ("今日放行货值", "Goods value released today (CNY)"),
+    "checks": ("查验与扣留", "Inspections and holds"),
+    "holds_open": ("查验/扣留中", "Inspected or held now"),
+    "inspections_today": ("今日查验", "inspections today"),
+    "holds_today": ("今日扣留", "holds today"),
+    "rejects_today": ("今日退单", "rejects today"),
+    "warehouse_occupancy": ("仓库库容占用", "Warehouse occupancy"),
+    "link_equipment": ("链路与设备", "Link and equipment"),
+    "attention": ("当前告警", "Active alerts"),
+    "no_alerts": ("无告警", "No active alerts"),
+    "equipment_up": ("在线", "up"),
+    "equipment_down": ("离线", "down"),
+    "equipment_stale": ("无数据", "no data"),
+    "link": ("链路", "Link"),
+    "queue": ("队列", "queue"),
+    "dxp_latency": ("时延", "latency"),
+    "site_table_site": ("现场", "Site"),
+    "per_min_short": ("每分钟", "/min"),
+    "focus_meishan": ("区外出区放行速度", "Release speed at the zone exit"),
+    "focus_bsq": ("人工审核半个工作日办结", "Manual review within half a working day"),
+    "focus_lishe": ("智能卡口 · X光机 · 视频监控", "Smart gates · X-ray · cameras"),
+    "focus_hzw": ("自动化仓库", "Automated warehouse"),
+    "alert_source_stale": ("数据源停滞", "source stale"),
+    "alert_equipment_down": ("设备离线", "equipment down"),
+    "alert_equipment_stale": ("设备无数据", "equipment silent"),
+    "alert_occupancy": ("库容占用高", "warehouse nearly full"),
+    "alert_link": ("链路占用高", "link utilisation high"),
+    "alert_review_overdue": ("人工审核超时", "manual review overdue"),
+    "no_data_yet": ("暂无数据", "no data yet"),
+    "hours_short": ("小时", "h"),
+    "minutes_short": ("分", "min"),
+    "seconds_short": ("秒", "s"),
     "released_today": ("今日放行清单", "Lists released today"),
     "goods_value_today": ("今日放行货值", "Goods value released today"),
     "per_minute": ("每分钟放行", "Releases per minute"),
@@ -91,9 +137,14 @@ def lang() -> str:
     return st.session_state.lang
 
 
-def t(key: str) -> str:
+def text(key: str, language: str) -> str:
+    """The text in a given language, for code that runs outside a session."""
     zh, en = TEXT[key]
-    return en if lang() == "en" else zh
+    return en if language == "en" else zh
+
+
+def t(key: str) -> str:
+    return text(key, lang())
 
 
 def site_name(code: str, name_zh: str, name_en: str) -> str:

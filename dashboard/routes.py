@@ -1,17 +1,25 @@
-"""HTTP routes served beside the UI: /metrics, /healthz, and the simulator's
-fault switches (loopback only)."""
+"""HTTP routes served beside the UI: /metrics, /healthz, the wall screens' live
+event stream, and the simulator's fault switches (loopback only)."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from dataclasses import fields
 
+import anyio
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from collectors import runtime as rt
 from collectors.simulator.source import Faults, SimulatorSource
+from dashboard import feed
+
+# a stream ends after this long and the browser reconnects at once: an open
+# stream never holds up a shutdown for more than this
+STREAM_SECONDS = 20.0
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
@@ -67,9 +75,41 @@ async def simulator_faults(request: Request) -> Response:
     return JSONResponse({n: s.faults.as_dict() for n, s in sims.items()})
 
 
+async def wall_events(request: Request) -> Response:
+    """Server-sent events: the headline figures of one screen, every second."""
+    runtime, err = _runtime_or_503()
+    if err:
+        return err
+    screen = request.query_params.get("screen", "city")
+    lang = "en" if request.query_params.get("lang") == "en" else "zh"
+    if screen != "city" and screen not in {s.code for s in runtime.config.sites}:
+        return JSONResponse({"error": f"unknown screen {screen!r}"}, status_code=404)
+    metrics = runtime.metrics
+
+    async def stream():
+        metrics.wall_streams.inc()
+        try:
+            yield b"retry: 1000\n\n"
+            ends = time.monotonic() + STREAM_SECONDS
+            while time.monotonic() < ends and not await request.is_disconnected():
+                try:
+                    chunk = await anyio.to_thread.run_sync(feed.event, screen, lang)
+                except RuntimeError:  # the runtime stopped: end the stream, the browser retries
+                    return
+                metrics.wall_stream_bytes.inc(len(chunk))
+                yield chunk
+                await asyncio.sleep(1.0 - time.time() % 1.0 + 0.05)  # just after each second turns
+        finally:
+            metrics.wall_streams.dec()
+
+    headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+    return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
+
+
 def routes() -> list[Route]:
     return [
         Route("/metrics", metrics),
         Route("/healthz", healthz),
+        Route("/api/wall/events", wall_events),
         Route("/api/simulator/faults", simulator_faults, methods=["GET", "POST"]),
     ]

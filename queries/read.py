@@ -110,3 +110,43 @@ def component_states(latest: pd.DataFrame, now: datetime, stale_after_s: float) 
     out.loc[out["up"] == 0, "state"] = "down"
     out.loc[out["age_seconds"] > stale_after_s, "state"] = "stale"
     return out.drop(columns=["up"])
+
+
+@dataclass(frozen=True)
+class Latency:
+    lists: int
+    median_s: float | None
+    p95_s: float | None
+
+
+def release_latency(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> dict[str | None, Latency]:
+    """Declaration-to-release time per site; the key None holds all sites."""
+    rows = con.execute(sql("read_release_latency"), {"from_ts": start, "until_ts": end}).fetchall()
+    return {site: Latency(int(n), med, p95) for site, n, med, p95 in rows}
+
+
+@dataclass(frozen=True)
+class OpenLists:
+    lists: int
+    oldest_since: datetime | None
+
+
+def open_lists(
+    con: duckdb.DuckDBPyConnection, since: datetime, now: datetime
+) -> dict[tuple[str | None, str], OpenLists]:
+    """Lists in manual review ('review') or held ('hold') at `now`, keyed by
+    (site, kind); site None holds all sites."""
+    rows = con.execute(sql("read_open_lists"), {"from_ts": since, "now": now}).fetchall()
+    return {(site, kind): OpenLists(int(n), oldest) for site, kind, n, oldest in rows}
+
+
+def receipts_by_status(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pd.DataFrame:
+    return con.execute(sql("read_receipts_by_status"), {"from_ts": start, "until_ts": end}).df()
+
+
+def release_per_minute_by_site(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pd.DataFrame:
+    """Every minute of [start, end) as rows, one column per site, zero where nothing was released."""
+    df = con.execute(sql("read_release_per_minute_by_site"), {"from_ts": start, "until_ts": end}).df()
+    index = pd.date_range(start, end - timedelta(minutes=1), freq="min", name="minute")
+    wide = df.pivot_table(index="minute", columns="site_code", values="released_lists", aggfunc="sum")
+    return wide.reindex(index, fill_value=0).fillna(0).astype("int64")

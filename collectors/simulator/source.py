@@ -221,19 +221,22 @@ class SimulatorSource:
         day0 = datetime.combine(d, datetime.min.time())
         last = int((until - day0).total_seconds() // 60)
         releases, receipts_ = [], []
+        carried: list[_Pending] = []
         for first in range(0, last, HISTORY_PIECE_MINUTES):
             lists, receipts = self._gen.minutes(plan, first, min(first + HISTORY_PIECE_MINUTES, last))
+            if carry:
+                lists, receipts = self._carry(lists, receipts, to_us(until), carried)
             # releases of these lists that fall inside the back-filled part of the day
             release, receipt = aggregate(self.config, lists, receipts, to_us(day0), to_us(until))
             releases.append(release)
             receipts_.append(receipt)
-            if carry:
-                self._carry(lists, receipts, to_us(until))
             yield None
         if releases:
             span = (day0, until)
             yield "release_minute", _summed(releases, ["minute", "site_code", "platform_code"]), span
             yield "receipt_minute", _summed(receipts_, ["minute", "site_code", "return_status"]), span
+        # only now: their earlier receipts add to minutes the history has filled
+        self._pending.extend(carried)
         times = np.arange(to_us(day0), to_us(until), 60 * US, dtype=np.int64)
         if len(times):
             sf = samples.SampleFaults()
@@ -241,15 +244,21 @@ class SimulatorSource:
             load = _load_share(plan.minute_weights(), times, to_us(day0))
             yield "health", samples.health(self.config, self.seed, times, load, sf), (day0, until)
 
-    def _carry(self, lists: Lists, receipts: Receipts, until_us: int) -> None:
-        later = receipts.time_us >= until_us
-        deciding = later & np.isin(receipts.status, (800, 700, 100))
+    def _carry(
+        self, lists: Lists, receipts: Receipts, until_us: int, carried: list[_Pending]
+    ) -> tuple[Lists, Receipts]:
+        """Lists still undecided at `until` (manual review, inspection, holds) go on
+        live with all their receipts, so the store knows they wait and since when;
+        returns the rest, which history counts."""
+        deciding = (receipts.time_us >= until_us) & np.isin(receipts.status, (800, 700, 100))
         keep = np.zeros(len(lists.seq), bool)
         keep[receipts.idx[deciding]] = True
-        if keep.any():
-            kept, rest = select(lists, receipts, keep, later)
-            order = np.argsort(rest.time_us, kind="stable")
-            self._pending.append(_Pending(kept, Receipts(rest.idx[order], rest.status[order], rest.time_us[order])))
+        if not keep.any():
+            return lists, receipts
+        kept, rest = select(lists, receipts, keep, np.ones(len(receipts.idx), bool))
+        order = np.argsort(rest.time_us, kind="stable")
+        carried.append(_Pending(kept, Receipts(rest.idx[order], rest.status[order], rest.time_us[order])))
+        return select(lists, receipts, ~keep, np.ones(len(receipts.idx), bool))
 
     @property
     def history_loading(self) -> bool:

@@ -127,6 +127,10 @@ class Metrics:
             ["collector"],
             registry=r,
         )
+        self.wall_streams = Gauge("cbec_wall_streams_open", "Wall screens receiving the live event stream", registry=r)
+        self.wall_stream_bytes = Counter(
+            "cbec_wall_stream_sent_bytes", "Bytes sent to wall screens over the live event stream", registry=r
+        )
         self.collector_runs = Counter(
             "cbec_collector_runs", "Collector runs by outcome", ["collector", "outcome"], registry=r
         )

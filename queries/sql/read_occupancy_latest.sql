@@ -1,5 +1,5 @@
 -- The newest occupancy sample of every warehouse (within the look-back), fullest first.
-SELECT w.warehouse_code, w.site_code, w.name_zh, w.name_en, w.area_m2,
+SELECT w.warehouse_code, w.site_code, w.name_zh, w.name_en, w.area_m2, w.automated,
        o.occupancy_ratio, o.used_m2, o.sampled_at
 FROM warehouse w
 LEFT JOIN (

@@ -1,0 +1,62 @@
+"""The headline figures of one wall screen as an event-stream message: formatted
+once a second for everybody, so a screen costs a few hundred bytes, not a rerun."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import timedelta, timezone
+
+from dashboard.i18n import text
+from dashboard.numbers import count_en, count_zh, percent_change, signed_percent, yuan_zh
+from dashboard.wall_data import Headlines, headlines
+
+BEIJING = timezone(timedelta(hours=8))
+
+_lock = threading.Lock()
+_made: dict[tuple[str, str], bytes] = {}
+_made_for: list[Headlines] = []
+
+
+def message(h: Headlines, screen: str, lang: str) -> dict:
+    one = h.screens[screen]
+    yoy = percent_change(one.released_lists, one.last_year_same_time) if not h.loading else None
+    stale = ", ".join(name if lag is None else f"{name} {lag:.0f}s" for name, lag in h.stale)
+    return {
+        "screen": screen,
+        "now_ms": int(h.now.replace(tzinfo=BEIJING).timestamp() * 1000),
+        "released": one.released_lists,
+        "released_text": count_en(one.released_lists) if lang == "en" else count_zh(one.released_lists),
+        "released_exact": f"{one.released_lists:,}",
+        "value_fen": one.goods_value_fen,
+        "value_text": count_en(one.goods_value_fen / 100) if lang == "en" else yuan_zh(one.goods_value_fen),
+        "value_exact": f"{one.goods_value_fen / 100:,.2f} CNY",
+        "per_minute": f"{one.last_minute:,}",
+        "spark": one.per_minute,
+        "yoy": signed_percent(yoy),
+        "yoy_up": yoy is None or yoy >= 0,
+        "as_of": h.data_as_of.strftime("%H:%M:%S") if h.data_as_of else "—",
+        "stale": f"{text('stale_banner', lang)} · {text('stale_detail', lang)}{stale}" if h.stale else "",
+        "loading": loading_text(h.loading, lang),
+    }
+
+
+def loading_text(note: str, lang: str) -> str:
+    """The back-fill note of the source, in the screen's language: "… (82/3226 pieces)"."""
+    if not note:
+        return ""
+    progress = note[note.find("(") + 1 : note.find(" pieces)")] if "(" in note else ""
+    return f"{text('history_loading', lang)} {progress}".strip()
+
+
+def event(screen: str, lang: str) -> bytes:
+    """One `data:` event for this screen and language, made once per second."""
+    h = headlines()
+    with _lock:
+        if not _made_for or _made_for[0] is not h:
+            _made.clear()
+            _made_for[:] = [h]
+        if (screen, lang) not in _made:
+            body = json.dumps(message(h, screen, lang), ensure_ascii=False, separators=(",", ":"))
+            _made[screen, lang] = f"data: {body}\n\n".encode()
+        return _made[screen, lang]

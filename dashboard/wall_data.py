@@ -1,0 +1,299 @@
+"""What the wall screens show, computed once per interval for every viewer.
+
+Two speeds: `headlines()` (totals, pace, year on year, freshness) once a second
+for the event stream; `snapshot()` (curves, waiting lists, warehouses,
+equipment, alerts) once per wall refresh interval. Both are plain shared caches,
+so they serve Streamlit sessions and HTTP routes alike and cost the same for
+one screen or thirty.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+import numpy as np
+import pandas as pd
+
+from collectors import runtime as rt
+from queries import read
+
+T = TypeVar("T")
+CITY = "city"
+INSPECTION = 500
+HOLDS = (501, 502, 503, 599)
+REJECT = 100
+
+
+class _Shared:
+    """The newest value of `compute`, recomputed once per `seconds` for everybody."""
+
+    def __init__(self, compute: Callable[[rt.Runtime], T], seconds: Callable[[rt.Runtime], float]) -> None:
+        self._compute, self._seconds = compute, seconds
+        self._lock = threading.Lock()
+        self._key: tuple[int, int] | None = None
+        self._value: T | None = None
+
+    def get(self) -> T:
+        runtime = rt.current()
+        key = (int(time.time() // self._seconds(runtime)), runtime.instance)
+        with self._lock:  # one computation per interval; the others wait for it
+            if key != self._key:
+                self._value = self._compute(runtime)
+                self._key = key
+            return self._value
+
+
+def same_day_last_year(day0: datetime) -> datetime:
+    try:
+        return day0.replace(year=day0.year - 1)
+    except ValueError:  # 29 February
+        return day0.replace(year=day0.year - 1, day=28)
+
+
+# -- headlines, once a second ---------------------------------------------------------------
+@dataclass(frozen=True)
+class Headline:
+    released_lists: int
+    goods_value_fen: int
+    last_minute: int
+    last_year_same_time: int
+    per_minute: list[int]  # the last 60 full minutes, for the sparkline
+
+
+@dataclass(frozen=True)
+class Headlines:
+    now: datetime
+    screens: dict[str, Headline]  # "city" and each site code
+    data_as_of: datetime | None  # newest data any source delivered
+    stale: list[tuple[str, float | None]]  # (collector, seconds since its last data)
+    loading: str  # a note while history is being back-filled
+
+
+def _headlines(runtime: rt.Runtime) -> Headlines:
+    now = runtime.clock()
+    day0 = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    ly0 = same_day_last_year(day0)
+    minute = now.replace(second=0, microsecond=0)
+    with runtime.store.reading() as con:
+        today = read.release_totals(con, day0, now)
+        by_site = {s.site_code: s for s in read.release_by_site(con, day0, now)}
+        spark = read.release_per_minute_by_site(con, max(day0, minute - timedelta(minutes=60)), minute)
+        ly_total = read.release_totals(con, ly0, ly0 + (now - day0)).released_lists
+        ly_site = {s.site_code: s.released_lists for s in read.release_by_site(con, ly0, ly0 + (now - day0))}
+    city = spark.sum(axis=1).tolist()
+    screens = {CITY: Headline(today.released_lists, today.goods_value_fen, city[-1] if city else 0, ly_total, city)}
+    for site in runtime.config.sites:
+        s = by_site.get(site.code)
+        series = spark[site.code].tolist() if site.code in spark else [0] * len(spark)
+        screens[site.code] = Headline(
+            s.released_lists if s else 0,
+            s.goods_value_fen if s else 0,
+            series[-1] if series else 0,
+            ly_site.get(site.code, 0),
+            series,
+        )
+    collectors = runtime.health()["collectors"]
+    seen = [datetime.fromisoformat(h["last_data"]) for h in collectors.values() if h["last_data"]]
+    stale = [(name, h["lag_seconds"]) for name, h in collectors.items() if h["stale"] or h["state"] == "error"]
+    loading = next((h["note"] for h in collectors.values() if h["note"].startswith("back-filling")), "")
+    return Headlines(now, screens, max(seen) if seen else None, stale, loading)
+
+
+_HEADLINES = _Shared(_headlines, lambda runtime: 1.0)
+
+
+def headlines() -> Headlines:
+    return _HEADLINES.get()
+
+
+# -- the slow panels, once per wall interval -------------------------------------------------
+@dataclass(frozen=True)
+class Waiting:
+    lists: int
+    oldest_age_s: float | None
+
+
+@dataclass(frozen=True)
+class Screen:
+    code: str
+    day0: datetime
+    curve_today: np.ndarray  # cumulative releases at the end of each 5 minutes so far
+    curve_last_year: np.ndarray  # the same, for the whole of last year's day
+    curve_plan: np.ndarray  # the plan for the whole day
+    per_minute: list[int]  # the last 60 full minutes
+    latency: read.Latency | None
+    review: Waiting
+    held: Waiting
+    inspections_today: int
+    holds_today: int
+    rejects_today: int
+    warehouses: pd.DataFrame  # the screen's warehouses, fullest first
+    components: pd.DataFrame  # site, component, kind, state, and link figures
+    sites: list[dict] = field(default_factory=list)  # the city screen's table
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    now: datetime
+    screens: dict[str, Screen]
+    alerts: list[dict]  # site, severity, text key, detail; the wall's alert slot
+    simulated_history: bool
+
+
+STEP = 5  # minutes per curve point
+
+
+def _cumulative(per_minute: pd.DataFrame, points: int) -> np.ndarray:
+    counts = per_minute["released_lists"].to_numpy()
+    counts = np.pad(counts, (0, max(0, points * STEP - len(counts))))[: points * STEP]
+    return np.cumsum(counts.reshape(points, STEP).sum(axis=1))
+
+
+def _waiting(rows: dict, site: str | None, kind: str, now: datetime) -> Waiting:
+    o = rows.get((site, kind))
+    if o is None:
+        return Waiting(0, None)
+    return Waiting(o.lists, (now - o.oldest_since).total_seconds() if o.oldest_since else None)
+
+
+def _snapshot(runtime: rt.Runtime) -> Snapshot:
+    cfg = runtime.config
+    now = runtime.clock()
+    day0 = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    ly0 = same_day_last_year(day0)
+    minute = now.replace(second=0, microsecond=0)
+    points_so_far = max(1, -(-int((minute - day0).total_seconds() // 60) // STEP))
+    with runtime.store.reading() as con:
+        latency = read.release_latency(con, now - timedelta(minutes=15), now)
+        waiting = read.open_lists(con, day0 - timedelta(days=3), now)
+        status = read.receipts_by_status(con, day0, now + timedelta(minutes=1))
+        warehouses = read.occupancy_latest(con, now - timedelta(hours=1), now)
+        health = read.health_latest(con, now - timedelta(hours=1), now)
+        simulated = bool(read.backfill_ranges(con, ly0, now))
+        curves = {}
+        for code in [CITY] + [s.code for s in cfg.sites]:
+            site = None if code == CITY else code
+            today = read.release_per_minute(con, day0, minute, site)
+            last_year = read.release_per_minute(con, ly0, ly0 + timedelta(days=1), site)
+            curves[code] = (today, last_year)
+    components = read.component_states(health, now, cfg.stale_after_seconds)
+    link = health[health["metric"].isin(["utilization_ratio", "throughput_bps", "queue_depth", "latency_seconds"])]
+    screens = {}
+    for code, (today, last_year) in curves.items():
+        site = None if code == CITY else code
+        ly_curve = _cumulative(last_year, 288)
+        st = status if site is None else status[status["site_code"] == site]
+
+        def count(codes: tuple[int, ...], st: pd.DataFrame = st) -> int:
+            return int(st[st["return_status"].isin(codes)]["receipts"].sum())
+
+        screens[code] = Screen(
+            code=code,
+            day0=day0,
+            curve_today=_cumulative(today, points_so_far),
+            curve_last_year=ly_curve,
+            curve_plan=ly_curve * (1 + cfg.wall.plan_yoy_growth),
+            per_minute=today["released_lists"].tolist()[-60:],
+            latency=latency.get(site),
+            review=_waiting(waiting, site, "review", now),
+            held=_waiting(waiting, site, "hold", now),
+            inspections_today=count((INSPECTION,)),
+            holds_today=count(HOLDS),
+            rejects_today=count((REJECT,)),
+            warehouses=warehouses if site is None else warehouses[warehouses["site_code"] == site],
+            components=_with_link(components if site is None else components[components["site_code"] == site], link),
+            sites=_site_rows(runtime, curves, latency, waiting, now) if site is None else [],
+        )
+    return Snapshot(now, screens, _alerts(runtime, screens, components, now), simulated)
+
+
+def _with_link(components: pd.DataFrame, link: pd.DataFrame) -> pd.DataFrame:
+    if components.empty:
+        return components
+    wide = link.pivot_table(index=["site_code", "component"], columns="metric", values="value", aggfunc="last")
+    return components.merge(wide.reset_index(), on=["site_code", "component"], how="left")
+
+
+def _site_rows(runtime: rt.Runtime, curves: dict, latency: dict, waiting: dict, now: datetime) -> list[dict]:
+    rows = []
+    for s in runtime.config.sites:
+        today, _ = curves[s.code]
+        lat = latency.get(s.code)
+        rows.append(
+            {
+                "code": s.code,
+                "name_zh": s.name_zh,
+                "name_en": s.name_en,
+                "per_minute": today["released_lists"].tolist()[-60:],
+                "median_s": lat.median_s if lat else None,
+                "review": _waiting(waiting, s.code, "review", now),
+            }
+        )
+    return rows
+
+
+def _alerts(runtime: rt.Runtime, screens: dict[str, Screen], components: pd.DataFrame, now: datetime) -> list[dict]:
+    """The wall's alert slot: conditions past the configured limits right now."""
+    cfg = runtime.config
+    out = []
+    for name, h in runtime.health()["collectors"].items():
+        if h["stale"] or h["state"] == "error":
+            out.append({"site": None, "severity": "critical", "key": "alert_source_stale", "detail": name})
+    for row in components.itertuples():
+        if row.state in ("down", "stale"):
+            out.append(
+                {
+                    "site": row.site_code,
+                    "severity": "critical",
+                    "key": f"alert_equipment_{row.state}",
+                    "detail": row.component,
+                }
+            )
+    wh = screens[CITY].warehouses
+    for row in wh[wh["occupancy_ratio"] >= cfg.wall.occupancy_high].itertuples():
+        out.append(
+            {
+                "site": row.site_code,
+                "severity": "warning",
+                "key": "alert_occupancy",
+                "detail": f"{row.name_zh} {row.occupancy_ratio:.0%}",
+                "detail_en": f"{row.name_en} {row.occupancy_ratio:.0%}",
+            }
+        )
+    link = screens[CITY].components
+    if not link.empty and "utilization_ratio" in link:
+        for row in link[link["utilization_ratio"] >= cfg.wall.link_high].itertuples():
+            out.append(
+                {
+                    "site": row.site_code,
+                    "severity": "warning",
+                    "key": "alert_link",
+                    "detail": f"{row.component} {row.utilization_ratio:.0%}",
+                }
+            )
+    target = cfg.wall.review_target_hours * 3600
+    for s in cfg.sites:
+        r = screens[s.code].review
+        if r.oldest_age_s and r.oldest_age_s > target:
+            out.append(
+                {
+                    "site": s.code,
+                    "severity": "warning",
+                    "key": "alert_review_overdue",
+                    "detail": f"{r.oldest_age_s / 3600:.1f} h",
+                }
+            )
+    order = {"critical": 0, "warning": 1}
+    return sorted(out, key=lambda a: order[a["severity"]])
+
+
+_SNAPSHOT = _Shared(_snapshot, lambda runtime: runtime.config.wall.refresh_seconds)
+
+
+def snapshot() -> Snapshot:
+    return _SNAPSHOT.get()

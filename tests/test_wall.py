@@ -1,0 +1,150 @@
+"""Wall screens: every screen draws the stored figures from one shared
+snapshot, the playlist rotates by the clock, and the event stream carries the
+headline figures."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from starlette.applications import Starlette
+from streamlit.testing.v1 import AppTest
+
+from cbec.config import Slide
+from dashboard import playlist, wall_data
+from dashboard.routes import routes
+from queries import read
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENS = ["city", "meishan", "bsq", "lishe", "hzw"]
+
+
+def wall_page(**params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard" / "frame.py"), default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.switch_page("app_pages/wall.py").run()
+
+
+def wall_data_of(at: AppTest) -> dict:
+    (el,) = at.get("bidi_component")
+    return json.loads(el.proto.json)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("screen", SCREENS)
+def test_every_screen_shows_the_stored_figures(promo_runtime, screen, lang):
+    at = wall_page(screen=screen, kiosk="1", lang=lang)
+    assert not at.exception, at.exception
+    data = wall_data_of(at)
+    assert data["screen"] == screen and data["kiosk"] is True and data["lang"] == lang
+    now = promo_runtime.clock()
+    day0 = now.replace(hour=0, minute=0)
+    with promo_runtime.store.reading() as con:
+        if screen == "city":
+            released = read.release_totals(con, day0, now).released_lists
+        else:
+            released = next(s.released_lists for s in read.release_by_site(con, day0, now) if s.site_code == screen)
+        review = con.execute(
+            "SELECT count(*) FROM inventory_list WHERE released_at IS NULL AND last_status = 300"
+            " AND (CAST(? AS VARCHAR) IS NULL OR site_code = ?)",
+            [None if screen == "city" else screen] * 2,
+        ).fetchall()[0][0]
+    assert released > 0
+    assert data["initial"]["released"] == released
+    assert data["initial"]["released_exact"] == f"{released:,}"
+    # the manual-review backlog on screen is the store's own count
+    assert f"<b>{review:,}</b>" in data["body"]
+    # a kiosk has no sidebar at all
+    assert not at.sidebar.children
+
+
+def test_the_rotation_follows_the_clock_so_walls_agree():
+    slides = (Slide("city", 30), Slide("bsq", 20), Slide("lishe", 10))
+    assert playlist.position(slides, 0) == (0, 30)
+    assert playlist.position(slides, 29.5)[0] == 0
+    assert playlist.position(slides, 30) == (1, 20)
+    assert playlist.position(slides, 55)[0] == 2
+    assert playlist.position(slides, 60) == (0, 30)  # the cycle starts again
+    assert playlist.position(slides, 60 * 1000 + 31)[0] == 1
+
+
+def test_a_playlist_in_the_url_is_checked():
+    screens = set(SCREENS)
+    assert playlist.parse("city:30,bsq:20,lishe", screens) == (
+        Slide("city", 30),
+        Slide("bsq", 20),
+        Slide("lishe", playlist.DEFAULT_DWELL),
+    )
+    for bad, words in (("tokyo:20", "unknown screen 'tokyo'"), ("bsq:soon", "not a number"), ("bsq:1", "at least 5")):
+        with pytest.raises(playlist.PlaylistError, match=words):
+            playlist.parse(bad, screens)
+
+
+def test_a_wrong_url_gets_a_clear_message(promo_runtime):
+    at = wall_page(screen="tokyo")
+    assert not at.exception
+    assert any("unknown screen 'tokyo'" in e.value for e in at.error)
+    at = wall_page(playlist="city:2")
+    assert any("at least 5 seconds" in e.value for e in at.error)
+
+
+def test_without_a_screen_the_wall_rotates_the_configured_playlist(promo_runtime):
+    data = wall_data_of(wall_page())
+    first = promo_runtime.config.wall.slides
+    assert data["screen"] in {s.screen for s in first}
+    assert "<b>" in data["slides"]  # the current slide is marked
+
+
+def test_one_snapshot_serves_every_viewer(promo_runtime, monkeypatch):
+    calls = []
+    compute = wall_data._SNAPSHOT._compute
+    monkeypatch.setattr(wall_data._SNAPSHOT, "_compute", lambda rt: calls.append(1) or compute(rt))
+    monkeypatch.setattr(wall_data._SNAPSHOT, "_key", None)
+    monkeypatch.setattr(wall_data._SNAPSHOT, "_seconds", lambda rt: 3600.0)
+    snaps = {id(wall_data.snapshot()) for _ in range(30)}
+    assert len(snaps) == 1 and len(calls) == 1
+
+
+def test_release_time_and_waiting_lists_match_an_independent_count(promo_runtime):
+    now = promo_runtime.clock()
+    with promo_runtime.store.reading() as con:
+        lat = read.release_latency(con, now - timedelta(minutes=15), now)
+        median, p95 = con.execute(
+            "SELECT median(epoch(released_at) - epoch(declared_at)), quantile_cont(epoch(released_at) -"
+            " epoch(declared_at), 0.95) FROM inventory_list WHERE released_at >= ? AND released_at < ?"
+            " AND declared_at <= released_at",
+            [now - timedelta(minutes=15), now],
+        ).fetchall()[0]
+        held = con.execute(
+            "SELECT count(*) FROM inventory_list WHERE released_at IS NULL AND last_status BETWEEN 500 AND 599"
+        ).fetchall()[0][0]
+        waiting = read.open_lists(con, now - timedelta(days=1), now)
+    assert lat[None].median_s == pytest.approx(median, abs=1e-3)
+    assert lat[None].p95_s == pytest.approx(p95, abs=1e-3)
+    assert waiting[(None, "hold")].lists == held > 0
+
+
+def test_the_event_stream_carries_a_screens_headline(promo_runtime):
+    with warnings.catch_warnings():  # it prefers a newer HTTP client; this one is what the project pins
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from starlette.testclient import TestClient
+    client = TestClient(Starlette(routes=routes()))
+    with client.stream("GET", "/api/wall/events?screen=hzw&lang=en") as r:
+        assert r.status_code == 200
+        assert r.headers["content-type"].startswith("text/event-stream")
+        line = next(ln for ln in r.iter_lines() if ln.startswith("data: "))
+    message = json.loads(line[len("data: ") :])
+    now = promo_runtime.clock()
+    with promo_runtime.store.reading() as con:
+        hzw = next(s for s in read.release_by_site(con, now.replace(hour=0, minute=0), now) if s.site_code == "hzw")
+    assert message["screen"] == "hzw"
+    assert message["released"] == hzw.released_lists and message["value_fen"] == hzw.goods_value_fen
+    assert len(message["spark"]) == 5  # the minutes of the night so far
+    assert client.get("/api/wall/events?screen=tokyo").status_code == 404
