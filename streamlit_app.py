@@ -4,7 +4,9 @@ the collectors. Start it with `streamlit run streamlit_app.py`."""
 from __future__ import annotations
 
 import asyncio
+import faulthandler
 import logging
+import signal
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -12,9 +14,12 @@ import streamlit as st
 
 from cbec.config import load_config
 from collectors.runtime import Runtime
-from dashboard.routes import routes
+from dashboard.routes import end_streams_on_signal, routes
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+# `kill -USR1 <pid>` writes every thread's stack to the log: what a hung process is doing
+faulthandler.register(signal.SIGUSR1, all_threads=True)
 
 FRAME = Path(__file__).resolve().parent / "dashboard" / "frame.py"
 
@@ -22,6 +27,7 @@ FRAME = Path(__file__).resolve().parent / "dashboard" / "frame.py"
 @asynccontextmanager
 async def lifespan(app: st.App):
     runtime = await asyncio.to_thread(lambda: Runtime(load_config()).start())
+    end_streams_on_signal()
     try:
         yield {"runtime": runtime}
     finally:

@@ -4,6 +4,9 @@ event stream, and the simulator's fault switches (loopback only)."""
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+import signal
+import threading
 import time
 from dataclasses import fields
 
@@ -17,11 +20,45 @@ from collectors import runtime as rt
 from collectors.simulator.source import Faults, SimulatorSource
 from dashboard import feed
 
-# a stream ends after this long and the browser reconnects at once: an open
-# stream never holds up a shutdown for more than this
-STREAM_SECONDS = 20.0
+# a stream ends after this long and the browser reconnects at once, so no
+# stream lives forever; on SIGTERM or SIGINT every stream ends at once
+STREAM_SECONDS = 30.0
 
-LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+class _Stopping:
+    # a plain flag: a signal handler must not take a lock (a second signal
+    # arriving inside Event.set() deadlocks the main thread)
+    now = False
+
+
+def end_streams_on_signal() -> None:
+    """The server waits for open responses before it shuts down: chain onto its
+    signal handlers so the event streams end first. Main thread only."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        previous = signal.getsignal(sig)
+
+        def handler(signum, frame, previous=previous):
+            _Stopping.now = True
+            if callable(previous):
+                previous(signum, frame)
+
+        signal.signal(sig, handler)
+
+
+def from_loopback(request: Request) -> bool:
+    """True for 127.0.0.0/8 and ::1, also as the IPv4-mapped ::ffff:127.0.0.1
+    a dual-stack listener reports."""
+    if request.client is None:
+        return False
+    try:
+        ip = ipaddress.ip_address(request.client.host)
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_loopback
 
 
 def _runtime_or_503():
@@ -48,7 +85,7 @@ async def healthz(request: Request) -> Response:
 
 async def simulator_faults(request: Request) -> Response:
     """GET shows the switches; POST {"collector": "simulator", "source_stopped": true, ...} sets them."""
-    if request.client is None or request.client.host not in LOOPBACK:
+    if not from_loopback(request):
         return JSONResponse({"error": "fault switches are open to loopback only"}, status_code=403)
     runtime, err = _runtime_or_503()
     if err:
@@ -91,7 +128,7 @@ async def wall_events(request: Request) -> Response:
         try:
             yield b"retry: 1000\n\n"
             ends = time.monotonic() + STREAM_SECONDS
-            while time.monotonic() < ends and not await request.is_disconnected():
+            while time.monotonic() < ends and not _Stopping.now and not await request.is_disconnected():
                 try:
                     chunk = await anyio.to_thread.run_sync(feed.event, screen, lang)
                 except RuntimeError:  # the runtime stopped: end the stream, the browser retries

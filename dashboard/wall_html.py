@@ -186,10 +186,14 @@ def systems_panel(s: Screen, cfg: Config, lang: str) -> str:
     dots = "".join(
         f'<span class="dot {row.state}" title="{escape(row.component)}"></span>' for row in equipment.itertuples()
     )
-    down = int((equipment["state"] != "ok").sum())
+    down = int((equipment["state"] == "down").sum())
+    silent = int((equipment["state"] == "stale").sum())
+    up = len(equipment) - down - silent
+    problems = [f"{n} {text(key, lang)}" for n, key in ((down, "equipment_down"), (silent, "equipment_stale")) if n]
+    verdict = " · ".join(problems) or f"0 {text('equipment_down', lang)}"
     parts.append(
-        f'<div class="kv {"bad" if down else "good"}"><span>{len(equipment) - down}/{len(equipment)} '
-        f"{escape(text('equipment_up', lang))}</span><b>{down} {escape(text('equipment_down', lang))}</b></div>"
+        f'<div class="kv {"bad" if problems else "good"}" data-testid="equipment-summary"><span>{up}/{len(equipment)} '
+        f"{escape(text('equipment_up', lang))}</span><b>{escape(verdict)}</b></div>"
         f'<div class="dots">{dots}</div>'
     )
     return _panel(text("link_equipment", lang), "".join(parts))

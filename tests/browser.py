@@ -33,9 +33,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(db_path: Path, *, timeout: float = 90.0, env: dict | None = None):
-    """Starts the app with the README's run command on a free port; yields its base URL."""
-    port = free_port()
+def running_app(db_path: Path, *, timeout: float = 90.0, env: dict | None = None, port: int | None = None):
+    """Starts the app with the README's run command on a free port (or `port`); yields its base URL."""
+    port = port or free_port()
     log = open(db_path.parent / "app.log", "wb")
     proc = subprocess.Popen(
         ["make", "--no-print-directory", "run", f"PORT={port}"],
@@ -69,6 +69,8 @@ def running_app(db_path: Path, *, timeout: float = 90.0, env: dict | None = None
             try:
                 proc.wait(30)
             except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGUSR1)  # the app writes its threads' stacks to the log
+                time.sleep(1)
                 os.killpg(proc.pid, signal.SIGKILL)
         log.close()
 

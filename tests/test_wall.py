@@ -133,7 +133,7 @@ def test_release_time_and_waiting_lists_match_an_independent_count(promo_runtime
 
 def test_the_event_stream_carries_a_screens_headline(promo_runtime):
     with warnings.catch_warnings():  # it prefers a newer HTTP client; this one is what the project pins
-        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore")
         from starlette.testclient import TestClient
     client = TestClient(Starlette(routes=routes()))
     with client.stream("GET", "/api/wall/events?screen=hzw&lang=en") as r:

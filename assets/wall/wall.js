@@ -3,7 +3,7 @@
 const STATES = new WeakMap();
 
 const SKELETON = `
-<div class="stale" data-testid="stale-banner" hidden></div>
+<div class="stale-banner" data-testid="stale-banner" hidden></div>
 <header>
   <div class="title"><span class="district"></span><span class="screen-name"></span></div>
   <div class="time"><span class="clock" data-testid="wall-clock"></span><span class="updated" data-testid="wall-updated"></span></div>
@@ -15,7 +15,7 @@ const SKELETON = `
   <div class="kpi" data-testid="wall-yoy"><div class="l"></div><div class="v"></div><div class="s"></div></div>
 </section>
 <section class="body"></section>
-<footer><span class="slides"></span><span class="paused" hidden></span><span class="note"></span></footer>`;
+<div class="foot"><span class="slides"></span><span class="paused" hidden></span><span class="note"></span></div>`;
 
 const beijing = new Intl.DateTimeFormat("sv-SE", {
   timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit",
@@ -26,12 +26,21 @@ function q(s, sel) { return s.root.querySelector(sel); }
 
 function setKpi(el, label, value, sub) {
   el.querySelector(".l").textContent = label;
-  el.querySelector(".v").textContent = value;
   el.querySelector(".s").textContent = sub;
+  const v = el.querySelector(".v");
+  if (v.textContent === value) return;
+  v.textContent = value;
+  // a long figure (9999.9万元) shrinks to fit its tile rather than being cut
+  v.style.fontSize = "";
+  let size = parseFloat(getComputedStyle(v).fontSize);
+  while (v.scrollWidth > v.clientWidth && size > 12) {
+    size *= 0.94;
+    v.style.fontSize = `${size}px`;
+  }
 }
 
 function banner(s) {
-  const el = q(s, ".stale");
+  const el = q(s, ".stale-banner");
   const lost = Date.now() - s.lastMessage > 6000;
   const msg = lost ? s.data.labels.connection_lost : (s.message && s.message.stale) || "";
   el.hidden = !msg;

@@ -1,0 +1,148 @@
+"""The wall screens as a duty officer's TV shows them: kiosk mode in headless
+Chromium at 1920x1080 and 3840x2160, a growing total, the playlist, the STALE
+banner, and a server restart."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS, running_app, screenshot
+
+pytestmark = pytest.mark.browser
+
+SCREENS = ["city", "meishan", "bsq", "lishe", "hzw"]
+CHROME = [
+    'header[data-testid="stHeader"]',
+    '[data-testid="stToolbar"]',
+    '[data-testid="stMainMenu"]',
+    '[data-testid="stStatusWidget"]',
+    '[data-testid="stSidebar"]',
+    '[data-testid="stSidebarCollapsedControl"]',
+    '[data-testid="stDecoration"]',
+    "footer",
+]
+# what of the wall does not fit: the page scrolls, or a part is cut off or ends outside the screen
+FIT = (Path(__file__).parent / "wall_fit.js").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    with running_app(tmp_path_factory.mktemp("wall") / "wall.duckdb") as (base, proc):
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def released(page) -> int:
+    text = page.locator('[data-testid="wall-released"] .s').inner_text(timeout=60_000)
+    return int(re.sub(r"\D", "", text.split()[0]) or 0)
+
+
+def open_wall(browser, base: str, query: str, size: tuple[int, int]):
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    page.goto(f"{base}/wall?{query}")
+    page.wait_for_selector('[data-testid="wall-released"] .v:not(:empty)', timeout=60_000)
+    page.wait_for_selector(".wall .panel", timeout=60_000)
+    return page
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)], ids=["1080p", "4k"])
+def test_each_screen_fills_a_tv_in_kiosk_mode(app, browser, size):
+    for screen in SCREENS:
+        lang = "en" if screen == "hzw" else "zh"
+        page = open_wall(browser, app, f"kiosk=1&screen={screen}&lang={lang}", size)
+        try:
+            time.sleep(1.5)  # fonts and the first streamed figures settle
+            for selector in CHROME:
+                assert not page.locator(selector).first.is_visible(), f"{selector} shows on {screen}"
+            assert page.evaluate(FIT) == [], screen
+            assert page.locator(".wall .screen-name").inner_text()
+            screenshot(page, f"wall-{screen}-{size[0]}x{size[1]}")
+        finally:
+            page.close()
+
+
+def test_the_running_total_grows_without_a_rerun(app, browser):
+    page = open_wall(browser, app, "kiosk=1&screen=city", (1920, 1080))
+    frames = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(len(payload))))
+    first = released(page)
+    deadline = time.monotonic() + 40
+    later = first
+    while later <= first and time.monotonic() < deadline:
+        time.sleep(1)
+        later = released(page)
+    assert later > first, "the released total did not grow"
+    clock = page.locator('[data-testid="wall-clock"]').inner_text()
+    assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d 北京时间", clock)
+    assert page.locator('[data-testid="wall-updated"]').inner_text().startswith("更新于")
+    page.close()
+
+
+def test_the_playlist_rotates_and_the_p_key_pauses_it(app, browser):
+    page = open_wall(browser, app, "kiosk=1&playlist=city:5,bsq:5", (1920, 1080))
+    name = page.locator(".wall .screen-name")
+    seen = {name.inner_text()}
+    deadline = time.monotonic() + 30
+    while len(seen) < 2 and time.monotonic() < deadline:
+        time.sleep(0.5)
+        seen.add(name.inner_text())
+    assert seen == {"全市", "保税区"}, seen
+    page.keyboard.press("p")
+    page.wait_for_selector(".wall .paused:not([hidden])", timeout=15_000)
+    held = name.inner_text()
+    time.sleep(12)  # more than a whole cycle
+    assert name.inner_text() == held
+    page.keyboard.press("p")
+    page.wait_for_selector(".wall .paused", state="hidden", timeout=15_000)
+    page.close()
+
+
+def test_stale_banner_shows_when_the_source_stops(app, browser):
+    """Last in this file: it stops the app's simulator."""
+    page = open_wall(browser, app, "kiosk=1&screen=bsq", (1920, 1080))
+    banner = page.locator('[data-testid="stale-banner"]')
+    assert not banner.is_visible()
+    stopped = time.monotonic()
+    httpx.post(f"{app}/api/simulator/faults", json={"source_stopped": True}, timeout=5).raise_for_status()
+    try:
+        banner.wait_for(state="visible", timeout=60_000)
+        took = time.monotonic() - stopped
+        screenshot(page, "wall-bsq-stale-1920x1080")
+        assert "数据停滞" in banner.inner_text() and "simulator" in banner.inner_text()
+        # the freshness threshold (15 s) plus one refresh interval (5 s)
+        assert took <= 15 + 5, f"the STALE banner took {took:.1f} s"
+    finally:
+        httpx.post(f"{app}/api/simulator/faults", json={"source_stopped": False}, timeout=5)
+    banner.wait_for(state="hidden", timeout=30_000)
+    page.close()
+
+
+def test_the_wall_comes_back_by_itself_after_a_server_restart(tmp_path, browser):
+    db = tmp_path / "restart.duckdb"
+    with running_app(db) as (base, _):
+        page = open_wall(browser, base, "kiosk=1&screen=city", (1920, 1080))
+        before = released(page)
+        port = int(base.rsplit(":", 1)[1])
+    # the server is gone: the wall says so instead of freezing silently
+    page.locator('[data-testid="stale-banner"]').wait_for(state="visible", timeout=30_000)
+    assert "连接中断" in page.locator('[data-testid="stale-banner"]').inner_text()
+    with running_app(db, port=port):
+        page.locator('[data-testid="stale-banner"]').wait_for(state="hidden", timeout=60_000)
+        deadline = time.monotonic() + 40
+        while released(page) <= before and time.monotonic() < deadline:
+            time.sleep(1)
+        assert released(page) > before
+    page.close()
