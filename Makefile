@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV := .venv
 READY := $(VENV)/.ready
 
-.PHONY: run test bench-foundation system-packages
+.PHONY: run test bench-foundation bench-viewers system-packages
 
 $(READY): requirements.lock pyproject.toml
 	scripts/setup-python $(PYTHON) $(VENV)
@@ -21,3 +21,6 @@ test: $(READY) system-packages
 
 bench-foundation: $(READY)
 	$(VENV)/bin/python bench/foundation.py
+
+bench-viewers: $(READY) system-packages
+	$(VENV)/bin/python bench/viewers.py

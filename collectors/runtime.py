@@ -65,6 +65,10 @@ class Runtime:
                 self.runner.add(
                     registry.build(config, c), Schedule(c.interval_seconds, c.timeout_seconds, c.stale_after_seconds)
                 )
+            replaying = [s for s in self.runner.sources().values() if getattr(s, "mode", "") == "replay"]
+            if replaying and clock is now_beijing:
+                # a replayed night: the screens show the night's time, not today's
+                self.clock = replaying[0].sim_now
 
     def _record_run(
         self, name: str, started: datetime, finished: datetime, outcome: str, records: int, error: str | None

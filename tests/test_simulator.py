@@ -210,3 +210,16 @@ def test_review_backlog_fault_sends_more_lists_to_manual_review_for_longer(confi
     share, delay = manual(Knobs())
     backlog_share, backlog_delay = manual(Knobs(review_backlog=True))
     assert backlog_share > 2 * share and backlog_delay > 3 * delay
+
+
+def test_a_replayed_night_sets_the_screens_clock(tmp_path, config, monkeypatch):
+    from collectors.runtime import Runtime
+
+    monkeypatch.setenv("CBEC_SIM_MODE", "replay")
+    monkeypatch.setenv("CBEC_SIM_DAY", "2019-11-11")
+    rt = Runtime(config, db_path=tmp_path / "replay.duckdb")
+    try:
+        now = rt.clock()
+        assert now.date().isoformat() == "2019-11-11" and now.hour == 0
+    finally:
+        rt.stop()
