@@ -4,9 +4,10 @@ wall in kiosk mode while the simulator replays the peak of 2019-11-11.
 For each count a fresh app replays the night from 00:00 on a new database; the
 screens open once its history is loaded, and the server process is measured
 for `--seconds`: CPU (user + system) per second, resident memory over time,
-bytes to each screen over the websocket (the slow panels, once per refresh)
-and over the event stream (the headline figures, once a second), and how late
-each second's figures arrive after the previous ones.
+bytes to each screen per panel refresh (the event stream carries the figures
+every second and the panels when they change; the websocket only the page's
+occasional settings), and how late each second's figures arrive after the
+previous ones.
 
     make bench-viewers     (or: .venv/bin/python bench/viewers.py [--counts 1,10,30] [--seconds 120])
 """
@@ -150,7 +151,8 @@ def measure(count: int, seconds: float, refresh: float) -> dict:
         "cpu_percent": (cpu1 - cpu0) / elapsed * 100,
         "rss_mib_median": statistics.median(rss),
         "rss_mib_max": max(rss),
-        "ws_bytes_per_refresh_per_screen": (ws1 - ws0) / refreshes / count,
+        "bytes_per_refresh_per_screen": ((ws1 - ws0) + (sse1 - sse0)) / refreshes / count,
+        "ws_bytes_per_second_per_screen": (ws1 - ws0) / elapsed / count,
         "sse_bytes_per_second_per_screen": (sse1 - sse0) / elapsed / count,
         "late_ms_median": statistics.median(late) if late else float("nan"),
         "late_ms_p95": late[int(len(late) * 0.95)] if late else float("nan"),
@@ -174,8 +176,9 @@ def main() -> None:
         print(
             f"{n:>3} screens: server CPU {row['cpu_percent']:5.1f}% of a core,"
             f" RSS median {row['rss_mib_median']:.0f} MiB (max {row['rss_mib_max']:.0f}),"
-            f" websocket {row['ws_bytes_per_refresh_per_screen'] / 1024:.1f} KiB per"
-            f" refresh per screen, stream {row['sse_bytes_per_second_per_screen']:.0f} B/s per screen, figures"
+            f" {row['bytes_per_refresh_per_screen'] / 1024:.1f} KiB per refresh per screen"
+            f" (stream {row['sse_bytes_per_second_per_screen']:.0f} B/s, websocket"
+            f" {row['ws_bytes_per_second_per_screen']:.0f} B/s per screen), figures"
             f" late by {row['late_ms_median']:.0f} ms median, {row['late_ms_p95']:.0f} ms p95"
             f" ({row['messages']} gaps); history loaded in {row['history_s']:.0f} s",
             flush=True,

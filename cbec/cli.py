@@ -162,6 +162,47 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+REPORT_FORMATS = ("xlsx", "csv", "pdf", "md")
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from cbec.clock import now_beijing
+    from cbec.report import export
+    from cbec.report.figures import build
+    from queries.store import Store
+
+    day = _date(args.date)
+    until = _hhmm(args.until)
+    fmt = args.format or Path(args.out).suffix.lstrip(".").lower()
+    if fmt not in REPORT_FORMATS:
+        raise UsageError(f"format must be one of {', '.join(REPORT_FORMATS)} (or an --out ending in one)")
+    config = load_config(args.config)
+    args.db = args.db or str(config.store_path)
+    if not Path(args.db).exists():
+        raise UsageError(f"database file not found: {args.db}")
+    store = Store(args.db, read_only=True)
+    try:
+        with store.reading() as con:
+            report = build(con, day, until, now_beijing())
+    finally:
+        store.close()
+    lang = args.lang
+    try:
+        data = {
+            "xlsx": lambda: export.to_xlsx(report, lang),
+            "csv": lambda: export.to_csv(report, lang),
+            "md": lambda: export.to_markdown(report, lang).encode("utf-8"),
+            "pdf": lambda: export.to_pdf(report, lang),
+        }[fmt]()
+    except export.PdfError as e:
+        raise UsageError(str(e)) from None
+    Path(args.out).write_bytes(data)
+    if not args.quiet:
+        print(export.summary_sentence(report, lang, (config.district_zh, config.district_en)))
+        print(f"wrote {args.out} ({len(data):,} bytes)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cbec", description="cbec-command: cross-border e-commerce command center")
     p.add_argument("--config", help="configuration file (default: assets/config/cbec.toml)")
@@ -182,6 +223,15 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--until", help="count releases before HH:MM (default: the whole day)")
     m.add_argument("--json", action="store_true", help="print one JSON object")
     m.set_defaults(func=cmd_summary)
+    r = sub.add_parser("report", help="the daily report of a day as xlsx, csv, pdf or md")
+    r.add_argument("--db", help="database file (default: the configured store)")
+    r.add_argument("--date", required=True, help="day, YYYY-MM-DD (Beijing time)")
+    r.add_argument("--until", help="cut-off, HH:MM (default: the whole day, or so far today)")
+    r.add_argument("--format", choices=REPORT_FORMATS, help="file format (default: from --out)")
+    r.add_argument("--out", required=True, help="file to write")
+    r.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default: zh)")
+    r.add_argument("--quiet", action="store_true", help="print nothing")
+    r.set_defaults(func=cmd_report)
     i = sub.add_parser("ingest", help="import CEB621/CEB622/CEB816 files or folders into a database file")
     i.add_argument("paths", nargs="+", help="message files, or folders of them")
     i.add_argument("--db", help="database file (default: the configured store)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -86,11 +87,31 @@ class Slide:
 @dataclass(frozen=True)
 class WallConfig:
     refresh_seconds: float  # the slow panels; headline figures stream every second
+    resync_seconds: float  # how often a wall's page re-sends its settings
     review_target_hours: float  # manual review decided within half a working day
     plan_yoy_growth: float  # the day's plan: last year's same day, grown by this
     occupancy_high: float
     link_high: float
     slides: tuple[Slide, ...]
+
+
+@dataclass(frozen=True)
+class DigestJob:
+    name: str
+    at: time  # Beijing time of day
+    report: str  # "yesterday" (the whole day) or "today" (up to `until`)
+    until: time | None
+    promotion_days_only: bool
+
+
+@dataclass(frozen=True)
+class DigestConfig:
+    folder: Path
+    formats: tuple[str, ...]
+    webhook_url: str  # may hold ${NAME}, resolved from the environment or secrets when posting
+    webhook_kind: str  # "wecom" | "dingtalk" | "json"
+    retries: int
+    jobs: tuple[DigestJob, ...]
 
 
 @dataclass(frozen=True)
@@ -106,7 +127,11 @@ class Config:
     categories: tuple[Category, ...]
     simulator: SimulatorConfig
     collectors: tuple[CollectorConfig, ...]
-    wall: WallConfig = WallConfig(5.0, 4.0, 0.3, 0.9, 0.8, (Slide("city", 30.0),))
+    wall: WallConfig = WallConfig(5.0, 60.0, 4.0, 0.3, 0.9, 0.8, (Slide("city", 30.0),))
+    digest: DigestConfig = DigestConfig(Path("var/reports"), ("xlsx", "md"), "", "wecom", 3, ())
+
+    def is_promotion_day(self, d: date) -> bool:
+        return d.strftime("%m-%d") in self.simulator.promotion_days
 
     def site(self, code: str) -> Site:
         for s in self.sites:
@@ -233,6 +258,7 @@ def load_config(path: str | Path | None = None) -> Config:
         raise ConfigError(f"{path}: collector names must be unique: {names}")
 
     wall = _wall(raw.get("wall", {}), site_codes, str(path))
+    digest = _digest(raw.get("digest", {}), str(path))
 
     store_path = Path(os.environ.get("CBEC_DB") or raw.get("store", {}).get("path", "var/cbec.duckdb"))
     if not store_path.is_absolute():
@@ -251,6 +277,50 @@ def load_config(path: str | Path | None = None) -> Config:
         simulator=simulator,
         collectors=collectors,
         wall=wall,
+        digest=digest,
+    )
+
+
+def _clock_time(text: str, where: str) -> time:
+    try:
+        return datetime.strptime(text, "%H:%M").time()
+    except ValueError:
+        raise ConfigError(f"{where}: not a time of day (HH:MM): {text!r}") from None
+
+
+def _digest(d: dict[str, Any], where: str) -> DigestConfig:
+    jobs = []
+    for j in d.get("job", []):
+        name = str(_need(j, "name", f"{where}: digest.job"))
+        report = str(j.get("report", "yesterday"))
+        if report not in ("yesterday", "today"):
+            raise ConfigError(f"{where}: digest job {name}: report must be 'yesterday' or 'today'")
+        jobs.append(
+            DigestJob(
+                name=name,
+                at=_clock_time(str(_need(j, "at", f"{where}: digest job {name}")), f"{where}: digest job {name}"),
+                report=report,
+                until=_clock_time(str(j["until"]), f"{where}: digest job {name}") if "until" in j else None,
+                promotion_days_only=bool(j.get("promotion_days_only", False)),
+            )
+        )
+    if len({j.name for j in jobs}) != len(jobs):
+        raise ConfigError(f"{where}: digest job names must be unique")
+    formats = tuple(d.get("formats", ["xlsx", "md"]))
+    unknown = set(formats) - {"xlsx", "csv", "pdf", "md"}
+    if unknown:
+        raise ConfigError(f"{where}: digest.formats: unknown {', '.join(sorted(unknown))}")
+    kind = str(d.get("webhook_kind", "wecom"))
+    if kind not in ("wecom", "dingtalk", "json"):
+        raise ConfigError(f"{where}: digest.webhook_kind must be wecom, dingtalk or json")
+    folder = Path(os.environ.get("CBEC_REPORTS") or d.get("folder", "var/reports"))
+    return DigestConfig(
+        folder=folder if folder.is_absolute() else ROOT / folder,
+        formats=formats,
+        webhook_url=str(d.get("webhook_url", "")),
+        webhook_kind=kind,
+        retries=int(d.get("retries", 3)),
+        jobs=tuple(jobs),
     )
 
 
@@ -268,6 +338,7 @@ def _wall(w: dict[str, Any], site_codes: set[str], where: str) -> WallConfig:
         raise ConfigError(f"{where}: wall.refresh_seconds must be between 1 and 60")
     return WallConfig(
         refresh_seconds=refresh,
+        resync_seconds=float(w.get("resync_seconds", 60)),
         review_target_hours=float(w.get("review_target_hours", 4)),
         plan_yoy_growth=float(w.get("plan_yoy_growth", 0.3)),
         occupancy_high=float(w.get("occupancy_high", 0.9)),

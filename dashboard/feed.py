@@ -1,5 +1,6 @@
-"""The headline figures of one wall screen as an event-stream message: formatted
-once a second for everybody, so a screen costs a few hundred bytes, not a rerun."""
+"""A wall screen's event stream: the headline figures every second, and the
+slow panels whenever the shared snapshot changes. Each message is made once
+for everybody, so a screen costs its bytes on the wire, not a script rerun."""
 
 from __future__ import annotations
 
@@ -7,15 +8,19 @@ import json
 import threading
 from datetime import timedelta, timezone
 
+from collectors import runtime as rt
+from dashboard import wall_html
 from dashboard.i18n import text
 from dashboard.numbers import count_en, count_zh, percent_change, signed_percent, yuan_zh
-from dashboard.wall_data import Headlines, headlines
+from dashboard.wall_data import Headlines, Snapshot, headlines, snapshot
 
 BEIJING = timezone(timedelta(hours=8))
 
 _lock = threading.Lock()
 _made: dict[tuple[str, str], bytes] = {}
 _made_for: list[Headlines] = []
+_panels: dict[tuple[str, str], bytes] = {}
+_panels_for: list[Snapshot] = []
 
 
 def message(h: Headlines, screen: str, lang: str) -> dict:
@@ -60,3 +65,25 @@ def event(screen: str, lang: str) -> bytes:
             body = json.dumps(message(h, screen, lang), ensure_ascii=False, separators=(",", ":"))
             _made[screen, lang] = f"data: {body}\n\n".encode()
         return _made[screen, lang]
+
+
+def panels(screen: str, lang: str) -> tuple[int, bytes]:
+    """The slow panels as one `panels` event, made once per snapshot; and the
+    snapshot's id, so a stream sends them only when they changed."""
+    snap = snapshot()
+    with _lock:
+        if not _panels_for or _panels_for[0] is not snap:
+            _panels.clear()
+            _panels_for[:] = [snap]
+        if (screen, lang) not in _panels:
+            body = wall_html.body(snap, screen, lang, rt.current().config)
+            payload = json.dumps({"screen": screen, "html": body}, ensure_ascii=False, separators=(",", ":"))
+            _panels[screen, lang] = f"event: panels\ndata: {payload}\n\n".encode()
+        return id(snap), _panels[screen, lang]
+
+
+def next_events(screen: str, lang: str, panels_sent: int | None) -> tuple[bytes, int]:
+    """This second's events for a stream that last got the panels of `panels_sent`."""
+    chunk = event(screen, lang)
+    snap_id, body = panels(screen, lang)
+    return (body + chunk if snap_id != panels_sent else chunk), snap_id

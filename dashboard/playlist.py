@@ -1,9 +1,11 @@
-"""Which screen a wall shows now: a fixed screen, or a playlist rotated by the
-clock, so every wall running the same playlist shows the same slide."""
+"""A wall's playlist: read and checked here; the page turns it by the clock
+(assets/wall/wall.js), so every wall running the same playlist shows the same slide."""
 
 from __future__ import annotations
 
 from cbec.config import Slide
+
+__all__ = ["DEFAULT_DWELL", "PlaylistError", "Slide", "parse"]
 
 DEFAULT_DWELL = 30.0
 
@@ -29,14 +31,3 @@ def parse(text: str, screens: set[str]) -> tuple[Slide, ...]:
     if not slides:
         raise PlaylistError("the playlist is empty")
     return tuple(slides)
-
-
-def position(slides: tuple[Slide, ...], epoch_seconds: float) -> tuple[int, float]:
-    """The slide shown at this moment and the seconds it still has."""
-    cycle = sum(s.dwell_seconds for s in slides)
-    t = epoch_seconds % cycle
-    for i, s in enumerate(slides):
-        if t < s.dwell_seconds:
-            return i, s.dwell_seconds - t
-        t -= s.dwell_seconds
-    return len(slides) - 1, 0.0  # float rounding at the cycle's end

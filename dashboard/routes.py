@@ -113,7 +113,8 @@ async def simulator_faults(request: Request) -> Response:
 
 
 async def wall_events(request: Request) -> Response:
-    """Server-sent events: the headline figures of one screen, every second."""
+    """Server-sent events of one screen: its headline figures every second, its
+    panels when they change."""
     runtime, err = _runtime_or_503()
     if err:
         return err
@@ -128,9 +129,10 @@ async def wall_events(request: Request) -> Response:
         try:
             yield b"retry: 1000\n\n"
             ends = time.monotonic() + STREAM_SECONDS
+            sent = None
             while time.monotonic() < ends and not _Stopping.now and not await request.is_disconnected():
                 try:
-                    chunk = await anyio.to_thread.run_sync(feed.event, screen, lang)
+                    chunk, sent = await anyio.to_thread.run_sync(feed.next_events, screen, lang, sent)
                 except RuntimeError:  # the runtime stopped: end the stream, the browser retries
                     return
                 metrics.wall_stream_bytes.inc(len(chunk))

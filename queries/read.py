@@ -150,3 +150,19 @@ def release_per_minute_by_site(con: duckdb.DuckDBPyConnection, start: datetime, 
     index = pd.date_range(start, end - timedelta(minutes=1), freq="min", name="minute")
     wide = df.pivot_table(index="minute", columns="site_code", values="released_lists", aggfunc="sum")
     return wide.reindex(index, fill_value=0).fillna(0).astype("int64")
+
+
+def release_by_platform(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pd.DataFrame:
+    return con.execute(sql("read_release_by_platform"), {"from_ts": start, "until_ts": end}).df()
+
+
+def release_by_category(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pd.DataFrame:
+    return con.execute(sql("read_release_by_category"), {"from_ts": start, "until_ts": end}).df()
+
+
+def digest_done(con: duckdb.DuckDBPyConnection, job: str, due_at: datetime) -> bool:
+    return bool(con.execute(sql("read_digest_done"), {"job": job, "due_at": due_at}).fetchall()[0][0])
+
+
+def digest_runs(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFrame:
+    return con.execute(sql("read_digest_runs"), {"limit": limit}).df()

@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from streamlit.testing.v1 import AppTest
 
 from cbec.config import Slide
-from dashboard import playlist, wall_data
+from dashboard import feed, playlist, wall_data
 from dashboard.routes import routes
 from queries import read
 
@@ -39,11 +39,14 @@ def wall_data_of(at: AppTest) -> dict:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("screen", SCREENS)
-def test_every_screen_shows_the_stored_figures(promo_runtime, screen, lang):
+def test_every_screen_runs_and_streams_the_stored_figures(promo_runtime, screen, lang):
     at = wall_page(screen=screen, kiosk="1", lang=lang)
     assert not at.exception, at.exception
     data = wall_data_of(at)
-    assert data["screen"] == screen and data["kiosk"] is True and data["lang"] == lang
+    assert data["fixed"] is True and data["kiosk"] is True and data["lang"] == lang
+    assert [s["screen"] for s in data["slides"]] == [screen]
+    assert not at.sidebar.children  # a kiosk has no sidebar at all
+
     now = promo_runtime.clock()
     day0 = now.replace(hour=0, minute=0)
     with promo_runtime.store.reading() as con:
@@ -56,23 +59,13 @@ def test_every_screen_shows_the_stored_figures(promo_runtime, screen, lang):
             " AND (CAST(? AS VARCHAR) IS NULL OR site_code = ?)",
             [None if screen == "city" else screen] * 2,
         ).fetchall()[0][0]
+    message = feed.message(wall_data.headlines(), screen, lang)
     assert released > 0
-    assert data["initial"]["released"] == released
-    assert data["initial"]["released_exact"] == f"{released:,}"
+    assert message["released"] == released and message["released_exact"] == f"{released:,}"
+    _, panels = feed.panels(screen, lang)
+    html = json.loads(panels.decode().split("data: ", 1)[1])["html"]
     # the manual-review backlog on screen is the store's own count
-    assert f"<b>{review:,}</b>" in data["body"]
-    # a kiosk has no sidebar at all
-    assert not at.sidebar.children
-
-
-def test_the_rotation_follows_the_clock_so_walls_agree():
-    slides = (Slide("city", 30), Slide("bsq", 20), Slide("lishe", 10))
-    assert playlist.position(slides, 0) == (0, 30)
-    assert playlist.position(slides, 29.5)[0] == 0
-    assert playlist.position(slides, 30) == (1, 20)
-    assert playlist.position(slides, 55)[0] == 2
-    assert playlist.position(slides, 60) == (0, 30)  # the cycle starts again
-    assert playlist.position(slides, 60 * 1000 + 31)[0] == 1
+    assert f"<b>{review:,}</b>" in html
 
 
 def test_a_playlist_in_the_url_is_checked():
@@ -97,9 +90,12 @@ def test_a_wrong_url_gets_a_clear_message(promo_runtime):
 
 def test_without_a_screen_the_wall_rotates_the_configured_playlist(promo_runtime):
     data = wall_data_of(wall_page())
-    first = promo_runtime.config.wall.slides
-    assert data["screen"] in {s.screen for s in first}
-    assert "<b>" in data["slides"]  # the current slide is marked
+    assert data["fixed"] is False
+    assert [(s["screen"], s["dwell"]) for s in data["slides"]] == [
+        (s.screen, s.dwell_seconds) for s in promo_runtime.config.wall.slides
+    ]
+    data = wall_data_of(wall_page(playlist="city:5,bsq:7"))
+    assert [(s["screen"], s["dwell"]) for s in data["slides"]] == [("city", 5), ("bsq", 7)]
 
 
 def test_one_snapshot_serves_every_viewer(promo_runtime, monkeypatch):
@@ -139,7 +135,11 @@ def test_the_event_stream_carries_a_screens_headline(promo_runtime):
     with client.stream("GET", "/api/wall/events?screen=hzw&lang=en") as r:
         assert r.status_code == 200
         assert r.headers["content-type"].startswith("text/event-stream")
-        line = next(ln for ln in r.iter_lines() if ln.startswith("data: "))
+        lines = r.iter_lines()
+        first = [next(lines) for _ in range(8)]
+    # on connect: the panels, then the headline figures
+    assert "event: panels" in first
+    line = next(ln for ln in first[first.index("event: panels") + 2 :] if ln.startswith("data: "))
     message = json.loads(line[len("data: ") :])
     now = promo_runtime.clock()
     with promo_runtime.store.reading() as con:

@@ -1,5 +1,6 @@
-// The wall screen: built once per mount; the slow panels arrive as `data.body`
-// on each fragment run, the headline figures every second over an EventSource.
+// The wall screen: built once per mount. Everything live arrives over one
+// EventSource per screen: the headline figures every second, the panels when
+// they change. The playlist turns here, by the clock, so walls agree.
 const STATES = new WeakMap();
 
 const SKELETON = `
@@ -48,7 +49,42 @@ function banner(s) {
   s.root.classList.toggle("is-stale", !!msg);
 }
 
+function slideIndex(s) {
+  const slides = s.data.slides;
+  if (s.data.fixed) return 0;
+  if (s.paused !== null) return s.paused;
+  const cycle = slides.reduce((a, x) => a + x.dwell, 0);
+  let t = (Date.now() / 1000) % cycle;
+  for (let i = 0; i < slides.length; i++) {
+    if (t < slides[i].dwell) return i;
+    t -= slides[i].dwell;
+  }
+  return slides.length - 1;
+}
+
+function rotate(s) {
+  const i = slideIndex(s);
+  q(s, ".paused").hidden = s.paused === null;
+  if (i === s.index && s.events) return;
+  s.index = i;
+  const slide = s.data.slides[i];
+  s.screen = slide.screen;
+  s.root.dataset.screen = slide.screen;
+  q(s, ".screen-name").textContent = slide.name;
+  const marks = q(s, ".slides");
+  marks.innerHTML = "";
+  if (!s.data.fixed) {
+    s.data.slides.forEach((x, j) => {
+      const m = document.createElement(j === i ? "b" : "span");
+      m.textContent = x.name;
+      marks.append(m, j < s.data.slides.length - 1 ? " · " : "");
+    });
+  }
+  connect(s);
+}
+
 function tick(s) {
+  rotate(s);
   const now = new Date(Date.now() + s.offset);
   q(s, ".clock").textContent = beijing.format(now) + (s.data.lang === "zh" ? " 北京时间" : " Beijing");
   banner(s);
@@ -88,9 +124,13 @@ function show(s, m) {
 function connect(s) {
   if (s.events) s.events.close();
   clearTimeout(s.retry);
-  const url = `${s.data.events_url}?screen=${encodeURIComponent(s.data.screen)}&lang=${s.data.lang}`;
+  const url = `${s.data.events_url}?screen=${encodeURIComponent(s.screen)}&lang=${s.data.lang}`;
   const es = new EventSource(url);
   es.onmessage = (e) => show(s, JSON.parse(e.data));
+  es.addEventListener("panels", (e) => {
+    const p = JSON.parse(e.data);
+    if (p.screen === s.screen) q(s, ".body").innerHTML = p.html;
+  });
   // the browser retries a dropped stream by itself, but not a refused one (a
   // restarting server answers 503): then try again after a pause
   es.onerror = () => { if (es.readyState === EventSource.CLOSED) s.retry = setTimeout(() => connect(s), 2000); };
@@ -98,7 +138,7 @@ function connect(s) {
 }
 
 export default function (component) {
-  const { data, parentElement, setTriggerValue } = component;
+  const { data, parentElement } = component;
   let s = STATES.get(parentElement);
   if (!s) {
     parentElement.querySelectorAll(".wall").forEach((old) => old.remove());
@@ -106,34 +146,30 @@ export default function (component) {
     root.className = "wall";
     root.innerHTML = SKELETON;
     parentElement.appendChild(root);
-    s = { root, shown: {}, offset: 0, lastMessage: Date.now(), message: null, data };
+    s = { root, shown: {}, offset: 0, lastMessage: Date.now(), message: null, data, paused: null, index: -1 };
     s.timer = setInterval(() => tick(s), 250);
+    // P or space pauses the rotation; the arrows step through it (and pause it)
     s.onKey = (e) => {
-      if (e.key === "p" || e.key === "P" || e.key === " ") { s.trigger("key", "pause"); e.preventDefault(); }
-      else if (e.key === "ArrowRight") s.trigger("key", "next");
-      else if (e.key === "ArrowLeft") s.trigger("key", "previous");
+      if (s.data.fixed) return;
+      const n = s.data.slides.length;
+      if (e.key === "p" || e.key === "P" || e.key === " ") s.paused = s.paused === null ? s.index : null;
+      else if (e.key === "ArrowRight") s.paused = (s.index + 1) % n;
+      else if (e.key === "ArrowLeft") s.paused = (s.index + n - 1) % n;
+      else return;
+      e.preventDefault();
+      tick(s);
     };
     document.addEventListener("keydown", s.onKey);
     STATES.set(parentElement, s);
   }
-  s.trigger = setTriggerValue;
   const before = s.data;
   s.data = data;
   s.root.classList.toggle("kiosk", !!data.kiosk);
-  s.root.dataset.screen = data.screen;
   q(s, ".district").textContent = data.title;
-  q(s, ".screen-name").textContent = data.screen_name;
-  if (q(s, ".body").dataset.drawn !== data.body_id) {
-    q(s, ".body").innerHTML = data.body;
-    q(s, ".body").dataset.drawn = data.body_id;
-  }
-  q(s, ".slides").innerHTML = data.slides;
-  q(s, ".paused").hidden = !data.paused;
   q(s, ".paused").textContent = data.labels.paused;
   q(s, ".note").textContent = data.note;
-  if (!s.events || before.screen !== data.screen || before.lang !== data.lang) {
-    if (data.initial) show(s, data.initial);
-    connect(s);
+  if (before !== data && (before.lang !== data.lang || JSON.stringify(before.slides) !== JSON.stringify(data.slides))) {
+    s.index = -1;  // a new playlist or language: start again from the clock
   }
   tick(s);
   return () => {

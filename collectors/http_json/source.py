@@ -39,7 +39,7 @@ def resolve_secret(value: str, secrets: Callable[[str], str | None] | None = Non
         if found is None and secrets is not None:
             found = secrets(name)
         if found is None:
-            raise MappingError(f"header needs ${{{name}}}, which is set neither in the environment nor in secrets")
+            raise MappingError(f"${{{name}}} is set neither in the environment nor in secrets")
         return found
 
     return _ENV_REF.sub(sub, value)

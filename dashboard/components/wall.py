@@ -1,5 +1,5 @@
 """The wall screen as one custom component: its HTML skeleton, the live event
-stream and the keyboard live in assets/wall; Python hands it the slow panels."""
+stream, the playlist's rotation and the keyboard live in assets/wall."""
 
 from __future__ import annotations
 
@@ -17,8 +17,6 @@ _wall = st.components.v2.component(
 )
 
 
-def wall(data: dict[str, Any], *, key: str = "wall") -> str | None:
-    """Mounts the wall; returns the key the viewer pressed in this run, if any
-    ("pause", "next", "previous")."""
-    result = _wall(data=data, key=key, on_key_change=lambda: None)
-    return getattr(result, "key", None)
+def wall(data: dict[str, Any], *, key: str = "wall") -> None:
+    """Mounts the wall with its settings: playlist, language, labels, the event stream's address."""
+    _wall(data=data, key=key)

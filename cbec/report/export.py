@@ -1,0 +1,348 @@
+"""The daily report as files a leader forwards: Excel, CSV, Markdown, and an A4
+PDF printed by headless Chromium from an HTML page with a print stylesheet.
+
+Text that a spreadsheet could read as a formula (=, +, -, @ first) is kept
+inert: a quote prefix in Excel, a leading apostrophe in CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import tempfile
+from html import escape
+from pathlib import Path
+
+from cbec.report import sentence
+from cbec.report.figures import Report
+from dashboard.numbers import count_en, count_zh, yuan_en, yuan_zh
+
+CHROMIUM = "/usr/bin/chromium"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+LABELS = {
+    "title": ("跨境电商网购保税进口日报", "Cross-border e-commerce bonded import: daily report"),
+    "summary": ("概要", "Summary"),
+    "sites": ("各现场", "Sites"),
+    "platforms": ("各平台", "Platforms"),
+    "categories": ("各品类", "Categories"),
+    "hours": ("分时", "Hours"),
+    "records": ("记录与查验", "Records and checks"),
+    "section": ("分类", "Section"),
+    "name": ("名称", "Name"),
+    "figure": ("指标", "Figure"),
+    "lists": ("放行清单(单)", "Lists released"),
+    "value": ("货值(元)", "Goods value (CNY)"),
+    "share": ("占比", "Share"),
+    "lists_ly": ("去年同期(单)", "Last year, same time"),
+    "value_ly": ("去年同期货值(元)", "Last year's value (CNY)"),
+    "change": ("同比", "Year on year"),
+    "hour": ("时段", "Hour"),
+    "window": ("统计时段", "Window"),
+    "total": ("合计", "Total"),
+    "whole_day_ly": ("去年同日全天", "Same day last year, whole day"),
+    "month": ("本月累计", "Month to date"),
+    "year": ("本年累计", "Year to date"),
+    "peak_hour": ("峰值小时", "Peak hour"),
+    "peak_minute": ("峰值分钟", "Peak minute"),
+    "milestone": ("累计放行达到", "Cumulative releases reached"),
+    "inspections": ("查验", "Inspections"),
+    "holds": ("扣留", "Holds"),
+    "rejects": ("退单", "Rejects"),
+    "manual_reviews": ("人工审核", "Manual reviews"),
+    "value_cell": ("数值", "Value"),
+    "at": ("时间", "Time"),
+    "category_note": (
+        "品类分布按逐单数据统计，覆盖 {n} 单；模拟的历史数据只有分钟汇总。",
+        "The category split counts lists held in detail ({n}); simulated history is kept as minute totals only.",
+    ),
+    "simulated": ("对比数据为模拟器生成的历史汇总。", "Comparison figures are simulated history."),
+}
+
+
+def label(key: str, lang: str) -> str:
+    zh, en = LABELS[key]
+    return en if lang == "en" else zh
+
+
+def inert(text: str) -> str:
+    """For CSV: a leading apostrophe keeps a formula-looking cell text."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def summary_sentence(r: Report, lang: str, district: tuple[str, str] = ("宁波海关", "Ningbo Customs")) -> str:
+    return sentence.en(r, district[1]) if lang == "en" else sentence.zh(r, district[0])
+
+
+def window_text(r: Report) -> str:
+    end = "24:00" if r.end.date() != r.day else r.end.strftime("%H:%M")
+    return f"{r.day.isoformat()} 00:00–{end}"
+
+
+def _change(change: float | None) -> float | None:
+    return None if change is None else round(change, 4)
+
+
+# -- tables shared by every format ------------------------------------------------------------
+def tables(r: Report, lang: str) -> dict[str, tuple[list[str], list[list]]]:
+    """The ranked and timed sheets: headers and rows of plain values (numbers stay numbers)."""
+    name = "name_en" if lang == "en" else "name_zh"
+    L = lambda k: label(k, lang)  # noqa: E731
+
+    def ranked(df, with_ly: bool) -> list[list]:
+        out = []
+        for row in df.itertuples():
+            ly = getattr(row, "lists_ly", None) if with_ly else None
+            out.append(
+                [
+                    getattr(row, name),
+                    int(row.lists),
+                    row.value_fen / 100,
+                    round(float(row.share), 4),
+                    *([int(ly), _change(row.lists / ly - 1 if ly else None)] if with_ly else []),
+                ]
+            )
+        return out
+
+    head = [L("name"), L("lists"), L("value"), L("share")]
+    records = []
+    if r.peak_hour:
+        records.append([L("peak_hour"), f"{r.peak_hour[0]:02d}:00–{r.peak_hour[0] + 1:02d}:00", r.peak_hour[1]])
+    if r.peak_minute:
+        records.append([L("peak_minute"), r.peak_minute[0].strftime("%H:%M"), r.peak_minute[1]])
+    for n, at in r.milestones:
+        records.append([f"{L('milestone')} {count_zh(n) if lang != 'en' else count_en(n)}", at.strftime("%H:%M"), n])
+    for key in ("inspections", "holds", "rejects", "manual_reviews"):
+        records.append([L(key), window_text(r), r.checks[key]])
+    return {
+        L("sites"): ([*head, L("lists_ly"), L("change")], ranked(r.by_site, True)),
+        L("platforms"): (head, ranked(r.by_platform, False)),
+        L("categories"): (head, ranked(r.by_category, False)),
+        L("hours"): (
+            [L("hour"), L("lists"), L("lists_ly")],
+            [
+                [f"{h:02d}:00", int(a), int(b)]
+                for h, a, b in r.hourly[["hour", "lists", "lists_ly"]].itertuples(index=False)
+            ],
+        ),
+        L("records"): ([L("figure"), L("at"), L("value_cell")], records),
+    }
+
+
+def _summary_table(r: Report, lang: str) -> tuple[list[str], list[list]]:
+    L = lambda k: label(k, lang)  # noqa: E731
+    w = r.window
+    rows = [
+        [L("total"), w.lists, w.value_fen / 100, w.lists_ly, w.value_fen_ly / 100, _change(w.lists_change)],
+        [
+            L("month"),
+            r.month.lists,
+            r.month.value_fen / 100,
+            r.month.lists_ly,
+            r.month.value_fen_ly / 100,
+            _change(r.month.lists_change),
+        ],
+        [
+            L("year"),
+            r.year.lists,
+            r.year.value_fen / 100,
+            r.year.lists_ly,
+            r.year.value_fen_ly / 100,
+            _change(r.year.lists_change),
+        ],
+        [L("whole_day_ly"), r.whole_day_ly[0], r.whole_day_ly[1] / 100, None, None, None],
+    ]
+    return [L("figure"), L("lists"), L("value"), L("lists_ly"), L("value_ly"), L("change")], rows
+
+
+def sheets(r: Report, lang: str) -> list[tuple[str, list[str], list[list]]]:
+    """Every sheet of the report in order, the summary first."""
+    t = tables(r, lang)
+    out = [(label("summary", lang), *_summary_table(r, lang))]
+    for key in ("sites", "platforms", "categories", "hours", "records"):
+        out.append((label(key, lang), *t[label(key, lang)]))
+    return out
+
+
+# -- Excel ------------------------------------------------------------------------------------
+def to_xlsx(r: Report, lang: str = "zh") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    head_font, head_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1F3A5F")
+    formats = {
+        label("lists", lang): "#,##0",
+        label("lists_ly", lang): "#,##0",
+        label("value", lang): "#,##0.00",
+        label("value_ly", lang): "#,##0.00",
+        label("share", lang): "0.0%",
+        label("change", lang): "+0.0%;-0.0%;0.0%",
+        label("value_cell", lang): "#,##0",
+    }
+    for title, headers, rows in sheets(r, lang):
+        ws = wb.create_sheet(title)
+        ws.append([label("title", lang)])
+        ws["A1"].font = Font(bold=True, size=14)
+        ws.append([summary_sentence(r, lang)])
+        ws.append([])
+        ws.append(headers)
+        for cell in ws[4]:
+            cell.font, cell.fill = head_font, head_fill
+            cell.alignment = Alignment(horizontal="center")
+        for row in rows:
+            ws.append([None if v is None else v for v in row])
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # never a formula, whatever it starts with
+                    if cell.value.startswith(FORMULA_START):
+                        cell.quotePrefix = True
+        for i, h in enumerate(headers, start=1):
+            fmt = formats.get(h)
+            width = max([len(str(h)) * 2] + [len(str(row[i - 1])) + 2 for row in rows if i - 1 < len(row)] + [10])
+            ws.column_dimensions[get_column_letter(i)].width = min(width, 40)
+            if fmt:
+                for (cell,) in ws.iter_rows(min_row=5, min_col=i, max_col=i):
+                    if isinstance(cell.value, (int, float)):
+                        cell.number_format = fmt
+        ws.freeze_panes = "A5"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# -- CSV and Markdown -------------------------------------------------------------------------
+def to_csv(r: Report, lang: str = "zh") -> bytes:
+    """One table: each sheet's rows under a section column. UTF-8 with BOM for Excel."""
+    buf = io.StringIO()
+    out = csv.writer(buf)
+    for title, headers, rows in sheets(r, lang):
+        out.writerow([label("section", lang), *headers])
+        for row in rows:
+            out.writerow([inert(title)] + ["" if v is None else inert(v) if isinstance(v, str) else v for v in row])
+        out.writerow([])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _md_cell(v, header: str, lang: str) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, str):
+        return v.replace("|", "\\|")
+    if header == label("share", lang):
+        return f"{v:.1%}"
+    if header == label("change", lang):
+        return f"{v:+.1%}"
+    if isinstance(v, float):
+        return f"{v:,.2f}"
+    return f"{v:,}"
+
+
+def to_markdown(r: Report, lang: str = "zh") -> str:
+    parts = [f"# {label('title', lang)} · {window_text(r)}", "", summary_sentence(r, lang), ""]
+    for title, headers, rows in sheets(r, lang):
+        parts += [f"## {title}", "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+        parts += ["| " + " | ".join(_md_cell(v, h, lang) for v, h in zip(row, headers)) + " |" for row in rows]
+        parts.append("")
+    parts += notes(r, lang)
+    return "\n".join(parts) + "\n"
+
+
+def notes(r: Report, lang: str) -> list[str]:
+    out = []
+    if r.category_lists < r.window.lists:
+        out.append(label("category_note", lang).format(n=f"{r.category_lists:,}"))
+    if r.simulated_history:
+        out.append(label("simulated", lang))
+    return out
+
+
+# -- printable A4 -----------------------------------------------------------------------------
+PRINT_CSS = Path(__file__).resolve().parents[2] / "assets" / "css" / "report-print.css"
+
+
+def _html_table(headers: list[str], rows: list[list], lang: str) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(_md_cell(v, h, lang))}</td>" for v, h in zip(row, headers)) + "</tr>"
+        for row in rows
+    )
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _hour_bars(r: Report) -> str:
+    top = max(int(r.hourly["lists"].max()), int(r.hourly["lists_ly"].max()), 1)
+    bars = []
+    for h, now, ly in r.hourly[["hour", "lists", "lists_ly"]].itertuples(index=False):
+        x = h * 40
+        bars.append(
+            f'<rect class="ly" x="{x + 4}" y="{100 - ly / top * 95:.1f}" width="15" height="{ly / top * 95:.1f}"/>'
+        )
+        bars.append(
+            f'<rect class="now" x="{x + 20}" y="{100 - now / top * 95:.1f}" width="15" height="{now / top * 95:.1f}"/>'
+        )
+        if h % 3 == 0:
+            bars.append(f'<text x="{x + 4}" y="112" font-size="9">{h:02d}</text>')
+    return f'<svg viewBox="0 0 960 115" preserveAspectRatio="none">{"".join(bars)}</svg>'
+
+
+def to_html(r: Report, lang: str = "zh") -> str:
+    w = r.window
+    fmt_n = count_en if lang == "en" else count_zh
+    fmt_v = yuan_en if lang == "en" else yuan_zh
+    s = sheets(r, lang)
+    by_title = {title: (headers, rows) for title, headers, rows in s}
+
+    def section(key: str) -> str:
+        headers, rows = by_title[label(key, lang)]
+        return f"<h2>{escape(label(key, lang))}</h2>{_html_table(headers, rows, lang)}"
+
+    kpis = "".join(
+        f'<div class="kpi"><span>{escape(k)}</span><b>{escape(v)}</b><span>{escape(sub)}</span></div>'
+        for k, v, sub in (
+            (label("lists", lang), fmt_n(w.lists), f"{w.lists:,}"),
+            (label("value", lang), fmt_v(w.value_fen), f"{w.value_fen / 100:,.2f}"),
+            (label("change", lang), "—" if w.lists_change is None else f"{w.lists_change:+.1%}", label("lists", lang)),
+            (label("month", lang), fmt_n(r.month.lists), fmt_v(r.month.value_fen)),
+        )
+    )
+    hours = f"<h2>{escape(label('hours', lang))}</h2>{_hour_bars(r)}"
+    note = "".join(f'<div class="note">{escape(n)}</div>' for n in notes(r, lang))
+    css = PRINT_CSS.read_text(encoding="utf-8")
+    return (
+        f'<!doctype html><html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">'
+        f"<title>{escape(label('title', lang))} {escape(window_text(r))}</title><style>{css}</style></head><body>"
+        f"<h1>{escape(label('title', lang))} · {escape(window_text(r))}</h1>"
+        f'<div class="sentence">{escape(summary_sentence(r, lang))}</div><div class="kpis">{kpis}</div>'
+        f"{section('summary')}{hours}"
+        f'<div class="cols"><div>{section("sites")}</div><div>{section("platforms")}</div></div>'
+        f'<div class="cols"><div>{section("categories")}</div><div>{section("records")}</div></div>'
+        f"{note}</body></html>"
+    )
+
+
+class PdfError(RuntimeError):
+    pass
+
+
+def to_pdf(r: Report, lang: str = "zh", chromium: str = CHROMIUM) -> bytes:
+    """The HTML page printed to A4 by headless Chromium (Debian's package)."""
+    if not Path(chromium).exists():
+        raise PdfError(f"a PDF needs Chromium at {chromium} (apt-get install chromium)")
+    with tempfile.TemporaryDirectory(prefix="cbec-pdf-") as tmp:
+        page, out = Path(tmp) / "report.html", Path(tmp) / "report.pdf"
+        page.write_text(to_html(r, lang), encoding="utf-8")
+        cmd = [
+            chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
+            "--disable-background-networking", "--no-pdf-header-footer", f"--user-data-dir={tmp}/profile",
+            f"--print-to-pdf={out}", page.as_uri(),
+        ]  # fmt: skip
+        try:
+            done = subprocess.run(cmd, capture_output=True, timeout=90)
+        except subprocess.TimeoutExpired:
+            raise PdfError("Chromium did not print the report within 90 s") from None
+        if not out.exists() or out.stat().st_size == 0:
+            raise PdfError(f"Chromium printed no PDF (exit {done.returncode}): {done.stderr.decode()[-300:]}")
+        return out.read_bytes()

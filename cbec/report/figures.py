@@ -1,0 +1,171 @@
+"""The daily report's figures, read from the store for a date and an optional
+cut-off: what the leaders' page, the exports, the digest and `cbec report` show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import duckdb
+import pandas as pd
+
+from queries import read
+
+MILESTONE = 1_000_000  # a milestone each million lists
+INSPECTION, HOLDS, REJECT, REVIEW = (500,), (501, 502, 503, 599), (100,), (300,)
+
+
+def last_year(t: datetime) -> datetime:
+    try:
+        return t.replace(year=t.year - 1)
+    except ValueError:  # 29 February
+        return t.replace(year=t.year - 1, day=28)
+
+
+@dataclass(frozen=True)
+class Compared:
+    lists: int
+    value_fen: int
+    lists_ly: int
+    value_fen_ly: int
+
+    @staticmethod
+    def change(now: int, before: int) -> float | None:
+        return now / before - 1 if before else None
+
+    @property
+    def lists_change(self) -> float | None:
+        return self.change(self.lists, self.lists_ly)
+
+    @property
+    def value_change(self) -> float | None:
+        return self.change(self.value_fen, self.value_fen_ly)
+
+
+@dataclass(frozen=True)
+class Report:
+    day: date
+    start: datetime
+    end: datetime  # the cut-off, or now for today so far, or the day's end
+    cutoff: time | None  # as asked; None means the whole day (or so far)
+    so_far: bool  # today, without a cut-off: the figures stop at `end`
+    window: Compared  # the day to `end`, and last year's same day to the same time
+    whole_day_ly: tuple[int, int]  # last year's same day, all of it: lists, value
+    month: Compared  # month to `end` against last year's month to the same time
+    year: Compared
+    by_site: pd.DataFrame  # code, name_zh, name_en, lists, value_fen, lists_ly, share
+    by_platform: pd.DataFrame
+    by_category: pd.DataFrame  # from lists held in detail
+    category_lists: int  # how many of the window's lists the category split covers
+    hourly: pd.DataFrame  # hour, lists, lists_ly
+    peak_hour: tuple[int, int] | None  # hour, lists
+    peak_minute: tuple[datetime, int] | None
+    milestones: list[tuple[int, datetime]]  # each million reached, and when
+    checks: dict[str, int]  # inspections, holds, rejects, manual_reviews
+    simulated_history: bool
+
+    @property
+    def has_data(self) -> bool:
+        return self.window.lists > 0
+
+
+def _compared(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> Compared:
+    now = read.release_totals(con, start, end)
+    ly = read.release_totals(con, last_year(start), last_year(end))
+    return Compared(now.released_lists, now.goods_value_fen, ly.released_lists, ly.goods_value_fen)
+
+
+def build(con: duckdb.DuckDBPyConnection, day: date, cutoff: time | None, now: datetime) -> Report:
+    """The report of `day` up to `cutoff` (or the whole day); a day still running stops at `now`."""
+    start = datetime.combine(day, time.min)
+    end = datetime.combine(day, cutoff) if cutoff else start + timedelta(days=1)
+    so_far = end > now
+    end = min(end, now) if so_far else end
+    window = _compared(con, start, end)
+    ly_day = read.release_totals(con, last_year(start), last_year(start) + timedelta(days=1))
+
+    sites = {code: (zh, en) for code, zh, en, _ in read.sites(con)}
+    site_ly = {s.site_code: s.released_lists for s in read.release_by_site(con, last_year(start), last_year(end))}
+    by_site = pd.DataFrame(
+        [
+            {
+                "code": s.site_code,
+                "name_zh": sites.get(s.site_code, (s.site_code,) * 2)[0],
+                "name_en": sites.get(s.site_code, (s.site_code,) * 2)[1],
+                "lists": s.released_lists,
+                "value_fen": s.goods_value_fen,
+                "lists_ly": site_ly.get(s.site_code, 0),
+            }
+            for s in read.release_by_site(con, start, end)
+        ]
+    ).sort_values(["lists", "code"], ascending=[False, True], ignore_index=True)
+    total = max(window.lists, 1)
+    by_site["share"] = by_site["lists"] / total
+
+    platform = read.release_by_platform(con, start, end).rename(
+        columns={"platform_code": "code", "released_lists": "lists", "goods_value_fen": "value_fen"}
+    )
+    platform["name_zh"] = platform["name_zh"].fillna(platform["code"])
+    platform["name_en"] = platform["name_en"].fillna(platform["code"])
+    platform["share"] = platform["lists"] / total
+    category = read.release_by_category(con, start, end).rename(
+        columns={"category_code": "code", "released_lists": "lists", "goods_value_fen": "value_fen"}
+    )
+    category["name_zh"] = category["name_zh"].fillna(category["code"])
+    category["name_en"] = category["name_en"].fillna(category["code"])
+    category_lists = int(category["lists"].sum())
+    category["share"] = category["lists"] / max(category_lists, 1)
+
+    minutes = read.release_per_minute(con, start, end)["released_lists"]
+    ly_minutes = read.release_per_minute(con, last_year(start), last_year(start) + timedelta(days=1))["released_lists"]
+    hours = minutes.groupby(minutes.index.hour).sum()
+    ly_hours = ly_minutes.groupby(ly_minutes.index.hour).sum()
+    hourly = pd.DataFrame({"hour": range(24)})
+    hourly["lists"] = hourly["hour"].map(hours).fillna(0).astype("int64")
+    hourly["lists_ly"] = hourly["hour"].map(ly_hours).fillna(0).astype("int64")
+    hourly.loc[hourly["hour"] > (end - timedelta(microseconds=1)).hour, "lists"] = 0
+
+    peak_hour = None
+    if window.lists:
+        h = int(hourly["lists"].idxmax())
+        peak_hour = (int(hourly.loc[h, "hour"]), int(hourly.loc[h, "lists"]))
+    peak_minute = (minutes.idxmax().to_pydatetime(), int(minutes.max())) if window.lists else None
+    cumulative = minutes.cumsum()
+    milestones = []
+    for m in range(MILESTONE, int(cumulative.iloc[-1] if len(cumulative) else 0) + 1, MILESTONE):
+        reached = cumulative[cumulative >= m].index[0].to_pydatetime()
+        milestones.append((m, reached + timedelta(minutes=1)))  # by the end of that minute
+
+    status = read.receipts_by_status(con, start, end)
+
+    def count(codes: tuple[int, ...]) -> int:
+        return int(status[status["return_status"].isin(codes)]["receipts"].sum())
+
+    checks = {
+        "inspections": count(INSPECTION),
+        "holds": count(HOLDS),
+        "rejects": count(REJECT),
+        "manual_reviews": count(REVIEW),
+    }
+    simulated = bool(read.backfill_ranges(con, last_year(start), end))
+    return Report(
+        day=day,
+        start=start,
+        end=end,
+        cutoff=cutoff,
+        so_far=so_far,
+        window=window,
+        whole_day_ly=(ly_day.released_lists, ly_day.goods_value_fen),
+        month=_compared(con, start.replace(day=1), end),
+        year=_compared(con, start.replace(month=1, day=1), end),
+        by_site=by_site,
+        by_platform=platform,
+        by_category=category,
+        category_lists=category_lists,
+        hourly=hourly,
+        peak_hour=peak_hour,
+        peak_minute=peak_minute,
+        milestones=milestones,
+        checks=checks,
+        simulated_history=simulated,
+    )
