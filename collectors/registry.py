@@ -40,7 +40,7 @@ def _ceb_inbox(config: Config, c: CollectorConfig) -> Source:
     )
 
 
-def _streamlit_secret(name: str) -> str | None:
+def streamlit_secret(name: str) -> str | None:
     try:
         import streamlit as st
 
@@ -64,7 +64,7 @@ def _http_json(config: Config, c: CollectorConfig) -> Source:
         timeout_s=c.timeout_seconds,
         max_pages=int(o.get("max_pages", 100)),
         constants=dict(o.get("constants", {})),
-        secrets=_streamlit_secret,
+        secrets=streamlit_secret,
     )
 
 

@@ -58,6 +58,7 @@ class Runtime:
         self.sink = MeteredSink(DuckDBSink(self.store), self.metrics, {w.code: w.site for w in config.warehouses})
         self.runner = Runner(self.sink, clock=clock, on_run=self._record_run)
         self.started_at = clock()
+        self.digest_thread = None
         if with_collectors:
             for c in config.collectors:
                 if not c.enabled:
@@ -65,6 +66,11 @@ class Runtime:
                 self.runner.add(
                     registry.build(config, c), Schedule(c.interval_seconds, c.timeout_seconds, c.stale_after_seconds)
                 )
+            if config.digest.jobs:
+                from cbec.report.digest import Digest, DigestThread
+
+                digest = Digest(config, self.store, clock=lambda: self.clock(), secrets=registry.streamlit_secret)
+                self.digest_thread = DigestThread(digest)
             replaying = [s for s in self.runner.sources().values() if getattr(s, "mode", "") == "replay"]
             if replaying and clock is now_beijing:
                 # a replayed night: the screens show the night's time, not today's
@@ -128,6 +134,8 @@ class Runtime:
         global _current
         with _current_lock:
             self.runner.start()
+            if self.digest_thread:
+                self.digest_thread.start()
             _current = self
         log.info("collector runtime started on %s", self.store.path)
         return self
@@ -135,6 +143,8 @@ class Runtime:
     def stop(self) -> None:
         global _current
         self.runner.stop()
+        if self.digest_thread:
+            self.digest_thread.stop()
         self.store.checkpoint()
         self.store.close()
         with _current_lock:

@@ -42,6 +42,9 @@ navigation = st.navigation(
                 PAGES / "system_health.py", title=t("system_health"), icon=":material/router:", url_path="system-health"
             ),
         ],
+        t("reports"): [
+            st.Page(PAGES / "report.py", title=t("report_title"), icon=":material/summarize:", url_path="report")
+        ],
         t("ops"): [
             st.Page(PAGES / "collectors.py", title=t("collectors"), icon=":material/lan:", url_path="collectors")
         ],

@@ -30,7 +30,7 @@ def yuan_zh(fen: int) -> str:
     yuan = Decimal(fen) / 100
     if abs(yuan) >= Decimal(10) ** 8:
         return f"{_round(yuan / Decimal(10) ** 8, 2)}亿元"
-    if abs(yuan) >= Decimal(10) ** 4:
+    if abs(_round(yuan, 0)) >= Decimal(10) ** 4:  # 9,999.99元 rounds to 1.0万元, not 10,000元
         r = _round(yuan / Decimal(10) ** 4, 1)
         if abs(r) >= Decimal(10) ** 4:
             return f"{_round(yuan / Decimal(10) ** 8, 2)}亿元"

@@ -166,3 +166,8 @@ def digest_done(con: duckdb.DuckDBPyConnection, job: str, due_at: datetime) -> b
 
 def digest_runs(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFrame:
     return con.execute(sql("read_digest_runs"), {"limit": limit}).df()
+
+
+def release_coverage(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> tuple[int, datetime | None]:
+    days, first = con.execute(sql("read_release_coverage"), {"from_ts": start, "until_ts": end}).fetchall()[0]
+    return int(days), first

@@ -56,6 +56,8 @@ LABELS = {
         "品类分布按逐单数据统计，覆盖 {n} 单；模拟的历史数据只有分钟汇总。",
         "The category split counts lists held in detail ({n}); simulated history is kept as minute totals only.",
     ),
+    "starts_late": ("{what}自 {first} 起（此前没有数据）。", "{what} counts from {first} (no data before)."),
+    "partial_ly": ("去年同期数据不全，{what}不作同比。", "Last year's data is partial: no year on year for {what}."),
     "simulated": ("对比数据为模拟器生成的历史汇总。", "Comparison figures are simulated history."),
 }
 
@@ -252,6 +254,11 @@ def to_markdown(r: Report, lang: str = "zh") -> str:
 
 def notes(r: Report, lang: str) -> list[str]:
     out = []
+    for key, c in (("month", r.month), ("year", r.year)):
+        if not c.whole and c.first:
+            out.append(label("starts_late", lang).format(what=label(key, lang), first=c.first.strftime("%Y-%m-%d")))
+        elif c.lists_ly and c.change(c.lists, c.lists_ly) is None:
+            out.append(label("partial_ly", lang).format(what=label(key, lang)))
     if r.category_lists < r.window.lists:
         out.append(label("category_note", lang).format(n=f"{r.category_lists:,}"))
     if r.simulated_history:

@@ -28,10 +28,15 @@ class Compared:
     value_fen: int
     lists_ly: int
     value_fen_ly: int
+    days: int = 1  # days of the window that hold data, this year and last
+    days_ly: int = 1
+    first: datetime | None = None  # the first minute with data this year
+    whole: bool = True  # data from the window's first day on
 
-    @staticmethod
-    def change(now: int, before: int) -> float | None:
-        return now / before - 1 if before else None
+    def change(self, now: int, before: int) -> float | None:
+        """None when last year has nothing, or holds fewer days than this year, or this
+        year's data starts late in the window (partial histories do not compare)."""
+        return now / before - 1 if before and self.whole and self.days_ly >= self.days else None
 
     @property
     def lists_change(self) -> float | None:
@@ -72,7 +77,12 @@ class Report:
 def _compared(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> Compared:
     now = read.release_totals(con, start, end)
     ly = read.release_totals(con, last_year(start), last_year(end))
-    return Compared(now.released_lists, now.goods_value_fen, ly.released_lists, ly.goods_value_fen)
+    days, first = read.release_coverage(con, start, end)
+    days_ly, _ = read.release_coverage(con, last_year(start), last_year(end))
+    whole = first is None or first < start + timedelta(days=1)
+    return Compared(
+        now.released_lists, now.goods_value_fen, ly.released_lists, ly.goods_value_fen, days, days_ly, first, whole
+    )
 
 
 def build(con: duckdb.DuckDBPyConnection, day: date, cutoff: time | None, now: datetime) -> Report:

@@ -30,6 +30,7 @@ from collectors.source import Collected
 
 OCCUPANCY_EVERY_S = 10
 HEALTH_EVERY_S = 5
+CALIBRATION_YEAR = 2019  # the year of the founding document's figures
 # history is written in pieces this long, so one piece of a peak hour stays short
 HISTORY_PIECE_MINUTES = 15
 
@@ -380,7 +381,9 @@ def simulate_batch(
     is generated in a second thread while the store writes the current one."""
     seed = config.simulator.seed if seed is None else seed
     gen = Generator(config, seed)
-    plan = gen.plan(day, kind or day_kind(config, day))
+    # calibrated to 2019's figures; an earlier year is smaller by the growth factor
+    scale = config.simulator.yoy_growth_factor ** min(0, day.year - CALIBRATION_YEAR)
+    plan = gen.plan(day, kind or day_kind(config, day), scale)
     day0 = datetime.combine(day, datetime.min.time())
     last = min(1440, int(np.ceil((until - day0).total_seconds() / 60)))
     until_us = to_us(until)

@@ -1,0 +1,177 @@
+"""The scheduled digest: at each configured Beijing time the running app writes
+the daily report's files and posts its summary to a group robot (WeCom or
+DingTalk), once per job and day, with retries, and records every run."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import httpx
+
+from cbec.config import Config, DigestJob
+from cbec.report import export
+from cbec.report.figures import Report, build
+from collectors.http_json.source import MappingError, resolve_secret
+from dashboard.numbers import count_zh
+from queries import read
+from queries.loader import sql
+from queries.store import Store
+
+log = logging.getLogger("cbec.digest")
+
+CATCH_UP = timedelta(hours=6)  # a job missed while the app was down still runs this long after
+WRITERS = {
+    "xlsx": export.to_xlsx,
+    "csv": export.to_csv,
+    "pdf": export.to_pdf,
+    "md": lambda r, lang: export.to_markdown(r, lang).encode("utf-8"),
+}
+
+
+def robot_message(kind: str, title: str, text: str) -> dict:
+    """The body a group robot takes: WeCom and DingTalk markdown, or a plain JSON object."""
+    if kind == "wecom":
+        return {"msgtype": "markdown", "markdown": {"content": f"**{title}**\n{text}"}}
+    if kind == "dingtalk":
+        return {"msgtype": "markdown", "markdown": {"title": title, "text": f"### {title}\n{text}"}}
+    return {"title": title, "text": text}
+
+
+def digest_text(r: Report, district: tuple[str, str], files: list[str]) -> str:
+    lines = [export.summary_sentence(r, "zh", district), ""]
+    for row in r.by_site.head(4).itertuples():
+        lines.append(f"> {row.name_zh}：{count_zh(row.lists)}单，占{row.share:.1%}")
+    if files:
+        lines += ["", "报表文件：" + "、".join(files)]
+    return "\n".join(lines)
+
+
+@dataclass
+class Digest:
+    config: Config
+    store: Store
+    clock: Callable[[], datetime]
+    post: Callable[..., httpx.Response] = httpx.post
+    secrets: Callable[[str], str | None] | None = None
+    sleep: Callable[[float], None] = time.sleep
+
+    def due(self, now: datetime) -> list[tuple[DigestJob, datetime]]:
+        """Jobs whose time has come today and that have not run for it."""
+        out = []
+        for job in self.config.digest.jobs:
+            due_at = datetime.combine(now.date(), job.at)
+            if not (due_at <= now < due_at + CATCH_UP):
+                continue
+            if job.promotion_days_only and not self.config.is_promotion_day(now.date()):
+                continue
+            with self.store.reading() as con:
+                if read.digest_done(con, job.name, due_at):
+                    continue
+            out.append((job, due_at))
+        return out
+
+    def tick(self) -> list[dict]:
+        """Runs what is due now; returns the runs' records."""
+        return [self.run(job, due_at) for job, due_at in self.due(self.clock())]
+
+    def run(self, job: DigestJob, due_at: datetime) -> dict:
+        cfg = self.config.digest
+        for_date = due_at.date() - timedelta(days=1) if job.report == "yesterday" else due_at.date()
+        until = job.until if job.report == "today" else None
+        record = {"job": job.name, "for_date": for_date, "due_at": due_at, "files": "", "attempts": 0, "detail": ""}
+        try:
+            with self.store.reading() as con:
+                report = build(con, for_date, until, self.clock())
+            if not report.has_data:
+                record |= {"outcome": "skipped", "detail": f"no released lists for {export.window_text(report)}"}
+                return self._record(record)
+            files, problems = self._write_files(report, job)
+            record["files"] = ",".join(files)
+            outcome, attempts, error = "ok", 0, ""
+            if cfg.webhook_url:
+                district = (self.config.district_zh, self.config.district_en)
+                title = f"{export.label('title', 'zh')} {export.window_text(report)}"
+                body = robot_message(cfg.webhook_kind, title, digest_text(report, district, files))
+                attempts, error = self._post(body)
+                if error:
+                    outcome = "post_failed"
+            record |= {"outcome": outcome, "attempts": attempts, "detail": "; ".join(filter(None, [*problems, error]))}
+        except Exception as e:  # a digest must never take the collectors down with it
+            log.exception("digest %s failed", job.name)
+            record |= {"outcome": "error", "detail": f"{type(e).__name__}: {e}"}
+        return self._record(record)
+
+    def _write_files(self, report: Report, job: DigestJob) -> tuple[list[str], list[str]]:
+        folder = self.config.digest.folder / report.day.isoformat()
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = f"cbec-report-{report.day.isoformat()}-" + (report.end.strftime("%H%M") if job.until else "day")
+        written, problems = [], []
+        for fmt in self.config.digest.formats:
+            path = folder / f"{stem}.{fmt}"
+            try:
+                data = WRITERS[fmt](report, "zh")
+            except export.PdfError as e:
+                problems.append(f"{fmt}: {e}")
+                continue
+            tmp = path.with_suffix(path.suffix + ".part")
+            tmp.write_bytes(data)
+            tmp.replace(path)  # a reader never sees half a file
+            written.append(path.name)
+        return written, problems
+
+    def _post(self, body: dict) -> tuple[int, str]:
+        """Posts with retries and backoff; returns attempts and the last error ("" when delivered)."""
+        cfg = self.config.digest
+        try:
+            url = resolve_secret(cfg.webhook_url, self.secrets)
+        except MappingError as e:
+            return 0, f"webhook: {e}"
+        error = ""
+        for attempt in range(1, cfg.retries + 2):
+            try:
+                r = self.post(url, json=body, timeout=10)
+                answer = r.json() if r.headers.get("content-type", "").startswith("application/json") else {}
+                if r.status_code == 200 and answer.get("errcode", 0) == 0:
+                    return attempt, ""
+                error = f"webhook answered {r.status_code}: {str(answer or r.text)[:200]}"
+            except (httpx.HTTPError, ValueError) as e:
+                error = f"webhook: {type(e).__name__}: {e}"
+            if attempt <= cfg.retries:
+                self.sleep(min(2.0 ** (attempt - 1), 30.0))
+        return cfg.retries + 1, error
+
+    def _record(self, record: dict) -> dict:
+        record["ran_at"] = self.clock()
+        with self.store.write_lock:
+            self.store.writer.execute(sql("write_digest_run"), record)
+        log.info("digest %s for %s: %s %s", record["job"], record["for_date"], record["outcome"], record["detail"])
+        return record
+
+
+class DigestThread:
+    """Checks for due jobs every `every` seconds until stopped."""
+
+    def __init__(self, digest: Digest, every: float = 20.0):
+        self.digest, self.every = digest, every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="digest", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(60)  # a run in progress finishes its record
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.every):
+            try:
+                self.digest.tick()
+            except Exception:
+                log.exception("digest check failed")

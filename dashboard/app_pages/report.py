@@ -1,0 +1,133 @@
+"""Daily report for leadership: a date (today so far by default, yesterday one
+click away) and an optional cut-off; the sentence ready to paste; the figures
+against last year; downloads in Excel, CSV, Markdown and A4 PDF."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from cbec.report import export
+from cbec.report.figures import Report, build
+from dashboard.components import page
+from dashboard.i18n import lang, t
+from dashboard.numbers import count_en, count_zh, signed_percent, yuan_en, yuan_zh
+
+runtime = page.start()
+cfg = runtime.config
+language = lang()
+fmt_count = count_en if language == "en" else count_zh
+fmt_value = yuan_en if language == "en" else yuan_zh
+
+
+@st.cache_data(ttl=30, max_entries=16, show_spinner=False)
+def _report(day, cutoff, minute: datetime, instance: int) -> Report:
+    with runtime.store.reading() as con:
+        return build(con, day, cutoff, runtime.clock())
+
+
+st.header(t("report_title"))
+now = runtime.clock()
+choice = st.segmented_control(
+    t("report_day"),
+    ["today", "yesterday", "other"],
+    default="today",
+    format_func=lambda k: t(f"report_{k}"),
+    key="report_choice",
+)
+day = now.date() - timedelta(days=1) if choice == "yesterday" else now.date()
+if choice == "other":
+    day = st.date_input(t("report_pick_date"), value=now.date() - timedelta(days=1), max_value=now.date())
+left, right = st.columns([1, 2])
+with left:
+    use_cutoff = st.toggle(t("report_cutoff"), key="report_use_cutoff")
+with right:
+    cutoff = (
+        st.time_input(t("report_cutoff_time"), value=time(14, 0), step=timedelta(minutes=30)) if use_cutoff else None
+    )
+
+report = _report(day, cutoff, now.replace(second=0, microsecond=0), runtime.instance)
+district = (cfg.district_zh, cfg.district_en)
+
+if not report.has_data:
+    st.info(t("report_no_data").format(window=export.window_text(report)))
+    st.stop()
+
+st.caption(t("report_sentence"))
+st.code(export.summary_sentence(report, language, district), language=None, wrap_lines=True)
+
+
+def yoy(change: float | None) -> str | None:
+    return None if change is None else f"{signed_percent(change)} {t('yoy_short')}"
+
+
+w = report.window
+c1, c2 = st.columns(2)
+c1.metric(
+    t("released_lists"), fmt_count(w.lists), yoy(w.lists_change), help=f"{w.lists:,} · {t('last_year')} {w.lists_ly:,}"
+)
+c2.metric(t("goods_value"), fmt_value(w.value_fen), yoy(w.value_change), help=f"{w.value_fen / 100:,.2f} CNY")
+c3, c4 = st.columns(2)
+c3.metric(t("month_to_date"), fmt_count(report.month.lists), yoy(report.month.lists_change))
+c4.metric(t("year_to_date"), fmt_count(report.year.lists), yoy(report.year.lists_change))
+st.caption(f"{t('whole_day_last_year')}: {fmt_count(report.whole_day_ly[0])} · {fmt_value(report.whole_day_ly[1])}")
+
+st.subheader(t("hourly_profile"))
+fig = go.Figure()
+fig.add_bar(x=report.hourly["hour"], y=report.hourly["lists_ly"], name=t("last_year"), marker_color="#8a94a6")
+fig.add_bar(x=report.hourly["hour"], y=report.hourly["lists"], name=t("today"), marker_color="#3fb6ff")
+fig.update_layout(
+    barmode="group", height=300, margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h"),
+    xaxis=dict(dtick=2, title=None), yaxis=dict(title=None),
+)  # fmt: skip
+st.plotly_chart(fig, key="hourly", config={"displayModeBar": False})
+
+name = "name_en" if language == "en" else "name_zh"
+tables = [("by_site", report.by_site), ("by_platform", report.by_platform), ("by_category", report.by_category)]
+for key, df in tables:
+    st.subheader(t(key))
+    view = df.assign(value=df["value_fen"] / 100)[[name, "lists", "value", "share"]]
+    st.dataframe(
+        view,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            name: st.column_config.TextColumn(t("name")),
+            "lists": st.column_config.NumberColumn(t("released_lists"), format="localized"),
+            "value": st.column_config.NumberColumn(t("goods_value_cny"), format="localized"),
+            "share": st.column_config.ProgressColumn(t("share"), format="percent", min_value=0, max_value=1),
+        },
+    )
+for note in export.notes(report, language):
+    st.caption(note)
+
+st.subheader(t("records_and_checks"))
+rows = []
+if report.peak_hour:
+    rows.append((t("peak_hour"), f"{report.peak_hour[0]:02d}:00–{report.peak_hour[0] + 1:02d}:00", report.peak_hour[1]))
+if report.peak_minute:
+    rows.append((t("peak_minute"), report.peak_minute[0].strftime("%H:%M"), report.peak_minute[1]))
+for n, at in report.milestones:
+    rows.append((f"{t('milestone')} {fmt_count(n)}", at.strftime("%H:%M"), n))
+for key in ("inspections", "holds", "rejects", "manual_reviews"):
+    rows.append((t(key), export.window_text(report), report.checks[key]))
+st.dataframe(
+    {t("figure"): [r[0] for r in rows], t("at"): [r[1] for r in rows], t("count"): [r[2] for r in rows]},
+    hide_index=True,
+    width="stretch",
+    column_config={t("count"): st.column_config.NumberColumn(format="localized")},
+)
+
+st.subheader(t("downloads"))
+stem = f"cbec-report-{report.day.isoformat()}" + (f"-{report.end:%H%M}" if cutoff else "")
+d1, d2, d3, d4 = st.columns(4)
+d1.download_button("Excel", lambda: export.to_xlsx(report, language), f"{stem}.xlsx", icon=":material/table:",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+d2.download_button("CSV", lambda: export.to_csv(report, language), f"{stem}.csv", mime="text/csv",
+                   icon=":material/csv:")  # fmt: skip
+d3.download_button("Markdown", lambda: export.to_markdown(report, language), f"{stem}.md", mime="text/markdown",
+                   icon=":material/article:")  # fmt: skip
+d4.download_button("PDF (A4)", lambda: export.to_pdf(report, language), f"{stem}.pdf", mime="application/pdf",
+                   icon=":material/picture_as_pdf:")  # fmt: skip

@@ -1,0 +1,300 @@
+"""The leaders' daily report: figures equal to `cbec summary` and to an
+independent count, the sentence's rounding, files that open cleanly and keep
+hostile text inert, and the digest that fires on time and posts."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import re
+import shutil
+import threading
+from datetime import date, datetime, time, timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from streamlit.testing.v1 import AppTest
+
+from cbec.cli import main as cli
+from cbec.report import export, sentence
+from cbec.report.digest import Digest
+from cbec.report.figures import Compared, build
+from collectors.runtime import Runtime
+from collectors.simulator.source import simulate_batch
+from queries import read
+from queries.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+DAY = date(2019, 11, 11)
+CUTOFF = time(0, 5)
+HOSTILE = '=HYPERLINK("http://evil.example","click")'
+
+
+@pytest.fixture(scope="module")
+def report_db(promo_db, tmp_path_factory, config) -> Path:
+    """2019-11-11 00:00-00:05, and the same five minutes of 2018 for comparison."""
+    path = tmp_path_factory.mktemp("report") / "report.duckdb"
+    shutil.copy(promo_db, path)
+    rt = Runtime(config, db_path=path, with_collectors=False)
+    simulate_batch(config, rt.sink, date(2018, 11, 11), datetime(2018, 11, 11, 0, 5))
+    rt.stop()
+    return path
+
+
+@pytest.fixture
+def report(report_db):
+    store = Store(report_db, read_only=True)
+    with store.reading() as con:
+        r = build(con, DAY, CUTOFF, datetime(2026, 1, 1))
+    store.close()
+    return r
+
+
+def test_the_figures_equal_cbec_summary_and_an_independent_count(report, report_db, capsys):
+    assert cli(["summary", "--db", str(report_db), "--date", "2019-11-11", "--until", "00:05", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    store = Store(report_db, read_only=True)
+    with store.reading() as con:
+        lists, value = con.execute(
+            "SELECT count(*), sum(goods_value_fen) FROM inventory_list WHERE released_at >= ? AND released_at < ?",
+            [datetime(2019, 11, 11), datetime(2019, 11, 11, 0, 5)],
+        ).fetchall()[0]
+        lists_ly = con.execute(
+            "SELECT count(*) FROM inventory_list WHERE released_at >= ? AND released_at < ?",
+            [datetime(2018, 11, 11), datetime(2018, 11, 11, 0, 5)],
+        ).fetchall()[0][0]
+    store.close()
+    w = report.window
+    assert w.lists == summary["released_lists"] == lists > 0
+    assert w.value_fen == value and w.value_fen / 100 == pytest.approx(summary["goods_value_cny"], abs=0.005)
+    assert w.lists_ly == lists_ly > 0
+    assert report.by_site["lists"].sum() == w.lists
+    assert report.by_platform["lists"].sum() == w.lists
+    assert report.category_lists == w.lists  # every list is held in detail here
+    assert int(report.hourly["lists"].sum()) == w.lists
+    assert sum(report.checks.values()) > 0
+    assert report.peak_minute and report.peak_minute[1] == max(
+        read.release_per_minute(Store(report_db, read_only=True).cursor(), *read.day_window(DAY, CUTOFF))[
+            "released_lists"
+        ]
+    )
+
+
+def with_window(report, lists, value_fen, lists_ly, value_fen_ly, **kw):
+    return dataclasses.replace(report, window=Compared(lists, value_fen, lists_ly, value_fen_ly), **kw)
+
+
+def test_the_sentence_reads_like_the_district_s_own(report):
+    r = with_window(report, 6_311_049, 133_449_999_999, 4_674_851, 98_851_851_852, cutoff=time(14, 0),
+                    end=datetime(2019, 11, 11, 14, 0))  # fmt: skip
+    assert sentence.zh(r) == (
+        "11月11日0点至14点，宁波海关共放行跨境电商进口清单631.1万单，货值13.34亿元，同比分别增长35.0%和35.0%。"
+    )
+    assert sentence.en(r) == (
+        "From 00:00 to 14:00 on 11 November, Ningbo Customs released 6.31 million cross-border e-commerce"
+        " import lists worth CNY 1.33 billion, up 35.0% and up 35.0% year on year."
+    )
+
+
+@pytest.mark.parametrize(
+    ("lists", "value_fen", "lists_text", "value_text"),
+    [
+        (6_311_500, 133_450_000_000, "631.2万", "13.35亿元"),  # half up, not to even
+        (6_311_499, 133_449_999_999, "631.1万", "13.34亿元"),
+        (99_999_500, 999_950_000, "1.00亿", "1000.0万元"),  # 9999.95万 is 1.00亿; 999.95万 is 1000.0万
+        (9_999, 999_999, "9999", "1.0万元"),
+    ],
+)
+def test_the_sentence_rounds_half_up_at_the_edges(report, lists, value_fen, lists_text, value_text):
+    r = with_window(report, lists, value_fen, 0, 0)
+    text = sentence.zh(r)
+    assert f"清单{lists_text}单" in text and f"货值{value_text}" in text
+    assert "同比" not in text  # nothing to compare with
+
+
+def test_year_on_year_says_rise_and_fall_in_words(report):
+    assert sentence.percent(0.3505) == "35.1%" and sentence.percent(-0.0004) == "0.0%"
+    down = with_window(report, 90, 9_000, 100, 10_000)
+    assert "同比分别下降10.0%和10.0%" in sentence.zh(down)
+    mixed = with_window(report, 110, 9_000, 100, 10_000)
+    assert "清单量同比增长10.0%，货值同比下降10.0%" in sentence.zh(mixed)
+    assert "up 10.0% and down 10.0% year on year" in sentence.en(mixed)
+
+
+def test_a_whole_past_day_is_said_so(report):
+    r = dataclasses.replace(report, cutoff=None, so_far=False, end=datetime(2019, 11, 12))
+    assert sentence.zh(r).startswith("11月11日全天，")
+    assert sentence.en(r).startswith("On 11 November, ")
+
+
+def hostile(report):
+    platforms = report.by_platform.copy()
+    platforms.loc[0, "name_zh"] = HOSTILE
+    platforms.loc[0, "name_en"] = HOSTILE
+    return dataclasses.replace(report, by_platform=platforms)
+
+
+def test_the_excel_file_opens_with_numbers_as_numbers_and_inert_text(report):
+    wb = load_workbook(io.BytesIO(export.to_xlsx(hostile(report), "zh")))
+    assert wb.sheetnames == ["概要", "各现场", "各平台", "各品类", "分时", "记录与查验"]
+    summary = wb["概要"]
+    assert summary["A1"].value == "跨境电商网购保税进口日报"
+    assert summary["A2"].value.startswith("11月11日0点至0点5分，宁波海关共放行跨境电商进口清单")
+    assert [c.value for c in summary[4]] == [
+        "指标",
+        "放行清单(单)",
+        "货值(元)",
+        "去年同期(单)",
+        "去年同期货值(元)",
+        "同比",
+    ]
+    assert summary["B5"].value == report.window.lists and summary["B5"].number_format == "#,##0"
+    assert summary["C5"].value == pytest.approx(report.window.value_fen / 100)
+    assert isinstance(summary["F5"].value, float) and summary["F5"].number_format.startswith("+0.0%")
+    sites = wb["各现场"]
+    assert sites["A5"].value == report.by_site.loc[0, "name_zh"] and sites["D5"].number_format == "0.0%"
+    cell = wb["各平台"]["A5"]
+    assert cell.value == HOSTILE and cell.data_type == "s" and cell.quotePrefix
+    assert not any(c.data_type == "f" for ws in wb for row in ws.iter_rows() for c in row)
+
+
+def test_csv_and_markdown_keep_hostile_text_inert(report):
+    text = export.to_csv(hostile(report), "zh").decode("utf-8-sig")
+    assert "'" + HOSTILE.replace('"', '""') in text and ',"=HYPERLINK' not in text
+    assert f"{report.window.lists}" in text
+    md = export.to_markdown(report, "en")
+    assert md.startswith("# Cross-border e-commerce bonded import: daily report · 2019-11-11 00:00–00:05")
+    assert f"| {report.window.lists:,} |" in md
+
+
+def test_the_pdf_is_one_a4_page_or_more(report):
+    pdf = export.to_pdf(report, "zh")
+    assert pdf.startswith(b"%PDF")
+    sizes = {
+        tuple(round(float(x)) for x in m) for m in re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    }
+    assert sizes == {(595, 842)}  # A4 in points
+
+
+def test_cbec_report_writes_each_format(report_db, tmp_path, capsys):
+    for fmt in ("xlsx", "csv", "md", "pdf"):
+        out = tmp_path / f"r.{fmt}"
+        args = ["report", "--db", str(report_db), "--date", "2019-11-11", "--until", "00:05", "--out", str(out)]
+        assert cli(args) == 0
+        assert out.stat().st_size > 0
+    said = capsys.readouterr().out
+    assert "11月11日0点至0点5分，宁波海关共放行" in said
+    assert cli(["report", "--db", str(report_db), "--date", "2019-11-11", "--out", str(tmp_path / "r.doc")]) == 2
+    assert "format must be one of" in capsys.readouterr().err
+
+
+class Receiver:
+    """A local group robot: records each post; answers with the queued statuses first."""
+
+    def __init__(self, statuses: list[int]):
+        self.posts: list[dict] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                outer.posts.append(json.loads(body))
+                status = statuses.pop(0) if statuses else 200
+                answer = json.dumps({"errcode": 0 if status == 200 else 500, "errmsg": "ok"}).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/send?key=${{CBEC_TEST_ROBOT_KEY}}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+@pytest.fixture
+def digest_setup(report_db, tmp_path, config, monkeypatch):
+    db = tmp_path / "digest.duckdb"
+    shutil.copy(report_db, db)
+    store = Store(db)
+    clock = {"now": datetime(2019, 11, 12, 7, 59)}
+    receiver = Receiver([500])  # the first post fails, the retry lands
+    monkeypatch.setenv("CBEC_TEST_ROBOT_KEY", "k123")
+    digest_cfg = dataclasses.replace(
+        config.digest, folder=tmp_path / "reports", formats=("xlsx", "md"), webhook_url=receiver.url, retries=2
+    )
+    cfg = dataclasses.replace(config, digest=digest_cfg)
+    digest = Digest(cfg, store, clock=lambda: clock["now"], sleep=lambda s: None)
+    yield digest, clock, receiver, store
+    receiver.close()
+    store.close()
+
+
+def test_the_digest_fires_at_eight_beijing_time_and_posts_once(digest_setup):
+    digest, clock, receiver, store = digest_setup
+    assert digest.tick() == []  # 07:59: not yet
+    clock["now"] = datetime(2019, 11, 12, 8, 0, 20)
+    (run,) = digest.tick()
+    assert run["job"] == "morning" and run["for_date"] == date(2019, 11, 11)
+    assert run["outcome"] == "ok" and run["attempts"] == 2  # one failure, one retry
+    assert len(receiver.posts) == 2
+    body = receiver.posts[-1]
+    assert body["msgtype"] == "markdown" and "宁波海关共放行跨境电商进口清单" in body["markdown"]["content"]
+    folder = digest.config.digest.folder / "2019-11-11"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "cbec-report-2019-11-11-day.md",
+        "cbec-report-2019-11-11-day.xlsx",
+    ]
+    clock["now"] += timedelta(minutes=5)
+    assert digest.tick() == []  # once a day
+    with store.reading() as con:
+        runs = read.digest_runs(con)
+    assert runs["outcome"].tolist() == ["ok"]
+
+
+def test_the_promotion_noon_digest_runs_on_promotion_days_only(digest_setup):
+    digest, clock, receiver, store = digest_setup
+    clock["now"] = datetime(2019, 11, 11, 14, 0, 5)
+    runs = digest.tick()
+    assert [r["job"] for r in runs] == ["promotion-noon"]
+    assert runs[0]["for_date"] == date(2019, 11, 11)
+    clock["now"] = datetime(2019, 11, 20, 14, 0, 5)
+    assert digest.tick() == []  # an ordinary day: no noon digest (and 08:00 is over six hours ago)
+
+
+def test_a_day_without_data_is_skipped_and_recorded(digest_setup):
+    digest, clock, receiver, store = digest_setup
+    clock["now"] = datetime(2019, 12, 25, 8, 0)
+    (run,) = digest.tick()
+    assert run["outcome"] == "skipped" and "no released lists" in run["detail"]
+    assert receiver.posts == []
+
+
+def test_a_post_that_keeps_failing_is_recorded_as_such(digest_setup):
+    digest, clock, receiver, store = digest_setup
+    cfg = dataclasses.replace(digest.config.digest, webhook_url="http://127.0.0.1:9/nothing-listens-here")
+    digest.config = dataclasses.replace(digest.config, digest=cfg)
+    clock["now"] = datetime(2019, 11, 12, 8, 1)
+    (run,) = digest.tick()
+    assert run["outcome"] == "post_failed" and run["attempts"] == 3 and "webhook" in run["detail"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_report_page_runs_and_offers_the_sentence(promo_runtime, lang):
+    at = AppTest.from_file(str(ROOT / "dashboard" / "frame.py"), default_timeout=60)
+    if lang == "en":
+        at.query_params["lang"] = "en"
+    at.run()
+    at.switch_page("app_pages/report.py").run()
+    assert not at.exception, at.exception
+    (code,) = at.code
+    assert ("宁波海关共放行跨境电商进口清单" if lang == "zh" else "Ningbo Customs released") in code.value
