@@ -15,3 +15,11 @@ def now_beijing() -> datetime:
 
 def to_epoch_seconds(beijing_naive: datetime) -> float:
     return beijing_naive.replace(tzinfo=BEIJING).timestamp()
+
+
+def same_time_last_year(t: datetime) -> datetime:
+    """The same date and time a year earlier; 29 February compares with the 28th."""
+    try:
+        return t.replace(year=t.year - 1)
+    except ValueError:
+        return t.replace(year=t.year - 1, day=28)

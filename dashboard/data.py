@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 import streamlit as st
 
+from cbec.clock import same_time_last_year
 from collectors import runtime as rt
 from queries import read
 
@@ -58,20 +59,13 @@ def _bucket() -> tuple[int, int]:
     return int(_time.time() // refresh_seconds()), rt.current().instance
 
 
-def same_day_last_year(day0: datetime) -> datetime:
-    try:
-        return day0.replace(year=day0.year - 1)
-    except ValueError:  # 29 February
-        return day0.replace(year=day0.year - 1, day=28)
-
-
 @st.cache_data(ttl=60, max_entries=4, show_spinner=False)
 def _overview(bucket: tuple[int, int]) -> Overview:
     runtime = rt.current()
     with runtime.store.reading() as con:
         now = runtime.clock()
         day0 = now.replace(hour=0, minute=0, second=0, microsecond=0)
-        ly0 = same_day_last_year(day0)
+        ly0 = same_time_last_year(day0)
         elapsed = now - day0
         minute_now = now.replace(second=0, microsecond=0)
         today = read.release_totals(con, day0, now)

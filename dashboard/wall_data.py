@@ -19,6 +19,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
+from cbec.clock import same_time_last_year
 from collectors import runtime as rt
 from queries import read
 
@@ -48,13 +49,6 @@ class _Shared:
             return self._value
 
 
-def same_day_last_year(day0: datetime) -> datetime:
-    try:
-        return day0.replace(year=day0.year - 1)
-    except ValueError:  # 29 February
-        return day0.replace(year=day0.year - 1, day=28)
-
-
 # -- headlines, once a second ---------------------------------------------------------------
 @dataclass(frozen=True)
 class Headline:
@@ -77,7 +71,7 @@ class Headlines:
 def _headlines(runtime: rt.Runtime) -> Headlines:
     now = runtime.clock()
     day0 = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    ly0 = same_day_last_year(day0)
+    ly0 = same_time_last_year(day0)
     minute = now.replace(second=0, microsecond=0)
     with runtime.store.reading() as con:
         today = read.release_totals(con, day0, now)
@@ -165,7 +159,7 @@ def _snapshot(runtime: rt.Runtime) -> Snapshot:
     cfg = runtime.config
     now = runtime.clock()
     day0 = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    ly0 = same_day_last_year(day0)
+    ly0 = same_time_last_year(day0)
     minute = now.replace(second=0, microsecond=0)
     points_so_far = max(1, -(-int((minute - day0).total_seconds() // 60) // STEP))
     with runtime.store.reading() as con:

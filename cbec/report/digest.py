@@ -17,6 +17,7 @@ from cbec.config import Config, DigestJob
 from cbec.report import export
 from cbec.report.figures import Report, build
 from collectors.http_json.source import MappingError, resolve_secret
+from dashboard.i18n import text
 from dashboard.numbers import count_zh
 from queries import read
 from queries.loader import sql
@@ -95,7 +96,7 @@ class Digest:
             outcome, attempts, error = "ok", 0, ""
             if cfg.webhook_url:
                 district = (self.config.district_zh, self.config.district_en)
-                title = f"{export.label('title', 'zh')} {export.window_text(report)}"
+                title = f"{text('rep_title', 'zh')} {export.window_text(report)}"
                 body = robot_message(cfg.webhook_kind, title, digest_text(report, district, files))
                 attempts, error = self._post(body)
                 if error:

@@ -15,56 +15,11 @@ from pathlib import Path
 
 from cbec.report import sentence
 from cbec.report.figures import Report
+from dashboard.i18n import text
 from dashboard.numbers import count_en, count_zh, yuan_en, yuan_zh
 
 CHROMIUM = "/usr/bin/chromium"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-LABELS = {
-    "title": ("跨境电商网购保税进口日报", "Cross-border e-commerce bonded import: daily report"),
-    "summary": ("概要", "Summary"),
-    "sites": ("各现场", "Sites"),
-    "platforms": ("各平台", "Platforms"),
-    "categories": ("各品类", "Categories"),
-    "hours": ("分时", "Hours"),
-    "records": ("记录与查验", "Records and checks"),
-    "section": ("分类", "Section"),
-    "name": ("名称", "Name"),
-    "figure": ("指标", "Figure"),
-    "lists": ("放行清单(单)", "Lists released"),
-    "value": ("货值(元)", "Goods value (CNY)"),
-    "share": ("占比", "Share"),
-    "lists_ly": ("去年同期(单)", "Last year, same time"),
-    "value_ly": ("去年同期货值(元)", "Last year's value (CNY)"),
-    "change": ("同比", "Year on year"),
-    "hour": ("时段", "Hour"),
-    "window": ("统计时段", "Window"),
-    "total": ("合计", "Total"),
-    "whole_day_ly": ("去年同日全天", "Same day last year, whole day"),
-    "month": ("本月累计", "Month to date"),
-    "year": ("本年累计", "Year to date"),
-    "peak_hour": ("峰值小时", "Peak hour"),
-    "peak_minute": ("峰值分钟", "Peak minute"),
-    "milestone": ("累计放行达到", "Cumulative releases reached"),
-    "inspections": ("查验", "Inspections"),
-    "holds": ("扣留", "Holds"),
-    "rejects": ("退单", "Rejects"),
-    "manual_reviews": ("人工审核", "Manual reviews"),
-    "value_cell": ("数值", "Value"),
-    "at": ("时间", "Time"),
-    "category_note": (
-        "品类分布按逐单数据统计，覆盖 {n} 单；模拟的历史数据只有分钟汇总。",
-        "The category split counts lists held in detail ({n}); simulated history is kept as minute totals only.",
-    ),
-    "starts_late": ("{what}自 {first} 起（此前没有数据）。", "{what} counts from {first} (no data before)."),
-    "partial_ly": ("去年同期数据不全，{what}不作同比。", "Last year's data is partial: no year on year for {what}."),
-    "simulated": ("对比数据为模拟器生成的历史汇总。", "Comparison figures are simulated history."),
-}
-
-
-def label(key: str, lang: str) -> str:
-    zh, en = LABELS[key]
-    return en if lang == "en" else zh
 
 
 def inert(text: str) -> str:
@@ -89,7 +44,7 @@ def _change(change: float | None) -> float | None:
 def tables(r: Report, lang: str) -> dict[str, tuple[list[str], list[list]]]:
     """The ranked and timed sheets: headers and rows of plain values (numbers stay numbers)."""
     name = "name_en" if lang == "en" else "name_zh"
-    L = lambda k: label(k, lang)  # noqa: E731
+    L = lambda k: text(k, lang)  # noqa: E731
 
     def ranked(df, with_ly: bool) -> list[list]:
         out = []
@@ -106,7 +61,7 @@ def tables(r: Report, lang: str) -> dict[str, tuple[list[str], list[list]]]:
             )
         return out
 
-    head = [L("name"), L("lists"), L("value"), L("share")]
+    head = [L("name"), L("rep_lists"), L("rep_value"), L("rep_share")]
     records = []
     if r.peak_hour:
         records.append([L("peak_hour"), f"{r.peak_hour[0]:02d}:00–{r.peak_hour[0] + 1:02d}:00", r.peak_hour[1]])
@@ -117,27 +72,27 @@ def tables(r: Report, lang: str) -> dict[str, tuple[list[str], list[list]]]:
     for key in ("inspections", "holds", "rejects", "manual_reviews"):
         records.append([L(key), window_text(r), r.checks[key]])
     return {
-        L("sites"): ([*head, L("lists_ly"), L("change")], ranked(r.by_site, True)),
-        L("platforms"): (head, ranked(r.by_platform, False)),
-        L("categories"): (head, ranked(r.by_category, False)),
-        L("hours"): (
-            [L("hour"), L("lists"), L("lists_ly")],
+        L("rep_sites"): ([*head, L("rep_lists_ly"), L("rep_change")], ranked(r.by_site, True)),
+        L("rep_platforms"): (head, ranked(r.by_platform, False)),
+        L("rep_categories"): (head, ranked(r.by_category, False)),
+        L("rep_hours"): (
+            [L("rep_hour"), L("rep_lists"), L("rep_lists_ly")],
             [
                 [f"{h:02d}:00", int(a), int(b)]
                 for h, a, b in r.hourly[["hour", "lists", "lists_ly"]].itertuples(index=False)
             ],
         ),
-        L("records"): ([L("figure"), L("at"), L("value_cell")], records),
+        L("rep_records"): ([L("figure"), L("at"), L("rep_value_cell")], records),
     }
 
 
 def _summary_table(r: Report, lang: str) -> tuple[list[str], list[list]]:
-    L = lambda k: label(k, lang)  # noqa: E731
+    L = lambda k: text(k, lang)  # noqa: E731
     w = r.window
     rows = [
-        [L("total"), w.lists, w.value_fen / 100, w.lists_ly, w.value_fen_ly / 100, _change(w.lists_change)],
+        [L("rep_total"), w.lists, w.value_fen / 100, w.lists_ly, w.value_fen_ly / 100, _change(w.lists_change)],
         [
-            L("month"),
+            L("rep_month"),
             r.month.lists,
             r.month.value_fen / 100,
             r.month.lists_ly,
@@ -145,24 +100,24 @@ def _summary_table(r: Report, lang: str) -> tuple[list[str], list[list]]:
             _change(r.month.lists_change),
         ],
         [
-            L("year"),
+            L("rep_year"),
             r.year.lists,
             r.year.value_fen / 100,
             r.year.lists_ly,
             r.year.value_fen_ly / 100,
             _change(r.year.lists_change),
         ],
-        [L("whole_day_ly"), r.whole_day_ly[0], r.whole_day_ly[1] / 100, None, None, None],
+        [L("rep_whole_day_ly"), r.whole_day_ly[0], r.whole_day_ly[1] / 100, None, None, None],
     ]
-    return [L("figure"), L("lists"), L("value"), L("lists_ly"), L("value_ly"), L("change")], rows
+    return [L("figure"), L("rep_lists"), L("rep_value"), L("rep_lists_ly"), L("rep_value_ly"), L("rep_change")], rows
 
 
 def sheets(r: Report, lang: str) -> list[tuple[str, list[str], list[list]]]:
     """Every sheet of the report in order, the summary first."""
     t = tables(r, lang)
-    out = [(label("summary", lang), *_summary_table(r, lang))]
+    out = [(text("rep_summary", lang), *_summary_table(r, lang))]
     for key in ("sites", "platforms", "categories", "hours", "records"):
-        out.append((label(key, lang), *t[label(key, lang)]))
+        out.append((text(f"rep_{key}", lang), *t[text(f"rep_{key}", lang)]))
     return out
 
 
@@ -176,17 +131,17 @@ def to_xlsx(r: Report, lang: str = "zh") -> bytes:
     wb.remove(wb.active)
     head_font, head_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1F3A5F")
     formats = {
-        label("lists", lang): "#,##0",
-        label("lists_ly", lang): "#,##0",
-        label("value", lang): "#,##0.00",
-        label("value_ly", lang): "#,##0.00",
-        label("share", lang): "0.0%",
-        label("change", lang): "+0.0%;-0.0%;0.0%",
-        label("value_cell", lang): "#,##0",
+        text("rep_lists", lang): "#,##0",
+        text("rep_lists_ly", lang): "#,##0",
+        text("rep_value", lang): "#,##0.00",
+        text("rep_value_ly", lang): "#,##0.00",
+        text("rep_share", lang): "0.0%",
+        text("rep_change", lang): "+0.0%;-0.0%;0.0%",
+        text("rep_value_cell", lang): "#,##0",
     }
     for title, headers, rows in sheets(r, lang):
         ws = wb.create_sheet(title)
-        ws.append([label("title", lang)])
+        ws.append([text("rep_title", lang)])
         ws["A1"].font = Font(bold=True, size=14)
         ws.append([summary_sentence(r, lang)])
         ws.append([])
@@ -221,7 +176,7 @@ def to_csv(r: Report, lang: str = "zh") -> bytes:
     buf = io.StringIO()
     out = csv.writer(buf)
     for title, headers, rows in sheets(r, lang):
-        out.writerow([label("section", lang), *headers])
+        out.writerow([text("rep_section", lang), *headers])
         for row in rows:
             out.writerow([inert(title)] + ["" if v is None else inert(v) if isinstance(v, str) else v for v in row])
         out.writerow([])
@@ -233,9 +188,9 @@ def _md_cell(v, header: str, lang: str) -> str:
         return "—"
     if isinstance(v, str):
         return v.replace("|", "\\|")
-    if header == label("share", lang):
+    if header == text("rep_share", lang):
         return f"{v:.1%}"
-    if header == label("change", lang):
+    if header == text("rep_change", lang):
         return f"{v:+.1%}"
     if isinstance(v, float):
         return f"{v:,.2f}"
@@ -243,7 +198,7 @@ def _md_cell(v, header: str, lang: str) -> str:
 
 
 def to_markdown(r: Report, lang: str = "zh") -> str:
-    parts = [f"# {label('title', lang)} · {window_text(r)}", "", summary_sentence(r, lang), ""]
+    parts = [f"# {text('rep_title', lang)} · {window_text(r)}", "", summary_sentence(r, lang), ""]
     for title, headers, rows in sheets(r, lang):
         parts += [f"## {title}", "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
         parts += ["| " + " | ".join(_md_cell(v, h, lang) for v, h in zip(row, headers)) + " |" for row in rows]
@@ -256,13 +211,15 @@ def notes(r: Report, lang: str) -> list[str]:
     out = []
     for key, c in (("month", r.month), ("year", r.year)):
         if not c.whole and c.first:
-            out.append(label("starts_late", lang).format(what=label(key, lang), first=c.first.strftime("%Y-%m-%d")))
+            out.append(
+                text("rep_starts_late", lang).format(what=text(f"rep_{key}", lang), first=c.first.strftime("%Y-%m-%d"))
+            )
         elif c.lists_ly and c.change(c.lists, c.lists_ly) is None:
-            out.append(label("partial_ly", lang).format(what=label(key, lang)))
+            out.append(text("rep_partial_ly", lang).format(what=text(f"rep_{key}", lang)))
     if r.category_lists < r.window.lists:
-        out.append(label("category_note", lang).format(n=f"{r.category_lists:,}"))
+        out.append(text("rep_category_note", lang).format(n=f"{r.category_lists:,}"))
     if r.simulated_history:
-        out.append(label("simulated", lang))
+        out.append(text("rep_simulated", lang))
     return out
 
 
@@ -303,25 +260,29 @@ def to_html(r: Report, lang: str = "zh") -> str:
     by_title = {title: (headers, rows) for title, headers, rows in s}
 
     def section(key: str) -> str:
-        headers, rows = by_title[label(key, lang)]
-        return f"<h2>{escape(label(key, lang))}</h2>{_html_table(headers, rows, lang)}"
+        headers, rows = by_title[text(f"rep_{key}", lang)]
+        return f"<h2>{escape(text(f'rep_{key}', lang))}</h2>{_html_table(headers, rows, lang)}"
 
     kpis = "".join(
         f'<div class="kpi"><span>{escape(k)}</span><b>{escape(v)}</b><span>{escape(sub)}</span></div>'
         for k, v, sub in (
-            (label("lists", lang), fmt_n(w.lists), f"{w.lists:,}"),
-            (label("value", lang), fmt_v(w.value_fen), f"{w.value_fen / 100:,.2f}"),
-            (label("change", lang), "—" if w.lists_change is None else f"{w.lists_change:+.1%}", label("lists", lang)),
-            (label("month", lang), fmt_n(r.month.lists), fmt_v(r.month.value_fen)),
+            (text("rep_lists", lang), fmt_n(w.lists), f"{w.lists:,}"),
+            (text("rep_value", lang), fmt_v(w.value_fen), f"{w.value_fen / 100:,.2f}"),
+            (
+                text("rep_change", lang),
+                "—" if w.lists_change is None else f"{w.lists_change:+.1%}",
+                text("rep_lists", lang),
+            ),
+            (text("rep_month", lang), fmt_n(r.month.lists), fmt_v(r.month.value_fen)),
         )
     )
-    hours = f"<h2>{escape(label('hours', lang))}</h2>{_hour_bars(r)}"
+    hours = f"<h2>{escape(text('rep_hours', lang))}</h2>{_hour_bars(r)}"
     note = "".join(f'<div class="note">{escape(n)}</div>' for n in notes(r, lang))
     css = PRINT_CSS.read_text(encoding="utf-8")
     return (
         f'<!doctype html><html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">'
-        f"<title>{escape(label('title', lang))} {escape(window_text(r))}</title><style>{css}</style></head><body>"
-        f"<h1>{escape(label('title', lang))} · {escape(window_text(r))}</h1>"
+        f"<title>{escape(text('rep_title', lang))} {escape(window_text(r))}</title><style>{css}</style></head><body>"
+        f"<h1>{escape(text('rep_title', lang))} · {escape(window_text(r))}</h1>"
         f'<div class="sentence">{escape(summary_sentence(r, lang))}</div><div class="kpis">{kpis}</div>'
         f"{section('summary')}{hours}"
         f'<div class="cols"><div>{section("sites")}</div><div>{section("platforms")}</div></div>'

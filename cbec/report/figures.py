@@ -9,17 +9,11 @@ from datetime import date, datetime, time, timedelta
 import duckdb
 import pandas as pd
 
+from cbec.clock import same_time_last_year
 from queries import read
 
 MILESTONE = 1_000_000  # a milestone each million lists
 INSPECTION, HOLDS, REJECT, REVIEW = (500,), (501, 502, 503, 599), (100,), (300,)
-
-
-def last_year(t: datetime) -> datetime:
-    try:
-        return t.replace(year=t.year - 1)
-    except ValueError:  # 29 February
-        return t.replace(year=t.year - 1, day=28)
 
 
 @dataclass(frozen=True)
@@ -76,9 +70,9 @@ class Report:
 
 def _compared(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> Compared:
     now = read.release_totals(con, start, end)
-    ly = read.release_totals(con, last_year(start), last_year(end))
+    ly = read.release_totals(con, same_time_last_year(start), same_time_last_year(end))
     days, first = read.release_coverage(con, start, end)
-    days_ly, _ = read.release_coverage(con, last_year(start), last_year(end))
+    days_ly, _ = read.release_coverage(con, same_time_last_year(start), same_time_last_year(end))
     whole = first is None or first < start + timedelta(days=1)
     return Compared(
         now.released_lists, now.goods_value_fen, ly.released_lists, ly.goods_value_fen, days, days_ly, first, whole
@@ -92,10 +86,13 @@ def build(con: duckdb.DuckDBPyConnection, day: date, cutoff: time | None, now: d
     so_far = end > now
     end = min(end, now) if so_far else end
     window = _compared(con, start, end)
-    ly_day = read.release_totals(con, last_year(start), last_year(start) + timedelta(days=1))
+    ly_day = read.release_totals(con, same_time_last_year(start), same_time_last_year(start) + timedelta(days=1))
 
     sites = {code: (zh, en) for code, zh, en, _ in read.sites(con)}
-    site_ly = {s.site_code: s.released_lists for s in read.release_by_site(con, last_year(start), last_year(end))}
+    site_ly = {
+        s.site_code: s.released_lists
+        for s in read.release_by_site(con, same_time_last_year(start), same_time_last_year(end))
+    }
     by_site = pd.DataFrame(
         [
             {
@@ -127,7 +124,9 @@ def build(con: duckdb.DuckDBPyConnection, day: date, cutoff: time | None, now: d
     category["share"] = category["lists"] / max(category_lists, 1)
 
     minutes = read.release_per_minute(con, start, end)["released_lists"]
-    ly_minutes = read.release_per_minute(con, last_year(start), last_year(start) + timedelta(days=1))["released_lists"]
+    ly_minutes = read.release_per_minute(
+        con, same_time_last_year(start), same_time_last_year(start) + timedelta(days=1)
+    )["released_lists"]
     hours = minutes.groupby(minutes.index.hour).sum()
     ly_hours = ly_minutes.groupby(ly_minutes.index.hour).sum()
     hourly = pd.DataFrame({"hour": range(24)})
@@ -157,7 +156,7 @@ def build(con: duckdb.DuckDBPyConnection, day: date, cutoff: time | None, now: d
         "rejects": count(REJECT),
         "manual_reviews": count(REVIEW),
     }
-    simulated = bool(read.backfill_ranges(con, last_year(start), end))
+    simulated = bool(read.backfill_ranges(con, same_time_last_year(start), end))
     return Report(
         day=day,
         start=start,

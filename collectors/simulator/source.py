@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from cbec.clock import now_beijing
+from cbec.clock import now_beijing, same_time_last_year
 from cbec.config import Config
 from collectors.records import make_batch
 from collectors.simulator import samples
@@ -200,11 +200,7 @@ class SimulatorSource:
     ) -> Iterator[tuple[str, pa.Table, tuple[datetime, datetime]]]:
         # today so far first, so the headline figures are whole within seconds
         yield from self._backfill_day(today, start_minute, carry=True)
-        last_year = (
-            today.replace(year=today.year - 1)
-            if not (today.month == 2 and today.day == 29)
-            else today - timedelta(days=365)
-        )
+        last_year = same_time_last_year(datetime.combine(today, datetime.min.time())).date()
         days = [last_year, last_year + timedelta(days=1)]
         days += [today - timedelta(days=k) for k in range(1, self.config.simulator.history_days + 1)]
         for d in days:
