@@ -27,6 +27,11 @@ def inert(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+def milestone_text(n: int, lang: str) -> str:
+    """Whole millions as people say them: 100万, 600万; 1 million."""
+    return f"{n // 1_000_000} million" if lang == "en" else f"{n // 10_000}万"
+
+
 def summary_sentence(r: Report, lang: str, district: tuple[str, str] = ("宁波海关", "Ningbo Customs")) -> str:
     return sentence.en(r, district[1]) if lang == "en" else sentence.zh(r, district[0])
 
@@ -68,7 +73,7 @@ def tables(r: Report, lang: str) -> dict[str, tuple[list[str], list[list]]]:
     if r.peak_minute:
         records.append([L("peak_minute"), r.peak_minute[0].strftime("%H:%M"), r.peak_minute[1]])
     for n, at in r.milestones:
-        records.append([f"{L('milestone')} {count_zh(n) if lang != 'en' else count_en(n)}", at.strftime("%H:%M"), n])
+        records.append([f"{L('milestone')} {milestone_text(n, lang)}", at.strftime("%H:%M"), n])
     for key in ("inspections", "holds", "rejects", "manual_reviews"):
         records.append([L(key), window_text(r), r.checks[key]])
     return {
@@ -121,6 +126,12 @@ def sheets(r: Report, lang: str) -> list[tuple[str, list[str], list[list]]]:
     return out
 
 
+def shown_width(value) -> int:
+    """Columns as Excel counts them: a Chinese character takes two."""
+    text_ = f"{value:,.2f}" if isinstance(value, float) else f"{value:,}" if isinstance(value, int) else str(value)
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text_)
+
+
 # -- Excel ------------------------------------------------------------------------------------
 def to_xlsx(r: Report, lang: str = "zh") -> bytes:
     from openpyxl import Workbook
@@ -158,13 +169,17 @@ def to_xlsx(r: Report, lang: str = "zh") -> bytes:
                         cell.quotePrefix = True
         for i, h in enumerate(headers, start=1):
             fmt = formats.get(h)
-            width = max([len(str(h)) * 2] + [len(str(row[i - 1])) + 2 for row in rows if i - 1 < len(row)] + [10])
+            width = max([shown_width(h)] + [shown_width(row[i - 1]) for row in rows if i - 1 < len(row)] + [8]) + 2
             ws.column_dimensions[get_column_letter(i)].width = min(width, 40)
             if fmt:
                 for (cell,) in ws.iter_rows(min_row=5, min_col=i, max_col=i):
                     if isinstance(cell.value, (int, float)):
                         cell.number_format = fmt
         ws.freeze_panes = "A5"
+        if title == text("rep_summary", lang):
+            for note in notes(r, lang):
+                ws.append([])
+                ws.append([note])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -110,7 +110,7 @@ if report.peak_hour:
 if report.peak_minute:
     rows.append((t("peak_minute"), report.peak_minute[0].strftime("%H:%M"), report.peak_minute[1]))
 for n, at in report.milestones:
-    rows.append((f"{t('milestone')} {fmt_count(n)}", at.strftime("%H:%M"), n))
+    rows.append((f"{t('milestone')} {export.milestone_text(n, language)}", at.strftime("%H:%M"), n))
 for key in ("inspections", "holds", "rejects", "manual_reviews"):
     rows.append((t(key), export.window_text(report), report.checks[key]))
 st.dataframe(
