@@ -97,7 +97,7 @@ for key, df in tables:
             name: st.column_config.TextColumn(t("name")),
             "lists": st.column_config.NumberColumn(t("released_lists"), format="localized"),
             "value": st.column_config.NumberColumn(t("goods_value_cny"), format="localized"),
-            "share": st.column_config.ProgressColumn(t("share"), format="percent", min_value=0, max_value=1),
+            "share": st.column_config.ProgressColumn(t("rep_share"), format="percent", min_value=0, max_value=1),
         },
     )
 for note in export.notes(report, language):
