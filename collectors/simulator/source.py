@@ -162,11 +162,12 @@ class SimulatorSource:
 
     def _plan(self, d: date):
         today = (self._start_sim or self.sim_now()).date()
-        if d.month == today.month and d.day == today.day and d.year < today.year:
-            # the same day last year was the same kind of day, only smaller
-            scale = self.config.simulator.yoy_growth_factor ** -(today.year - d.year)
+        # an earlier year is smaller by the growth factor; the same day last year
+        # was the same kind of day as today
+        scale = self.config.simulator.yoy_growth_factor ** min(0, d.year - today.year)
+        if (d.month, d.day) == (today.month, today.day):
             return self._gen.plan(d, self.live_kind(today), scale)
-        return self._gen.plan(d, self.live_kind(d) if d == today else day_kind(self.config, d))
+        return self._gen.plan(d, day_kind(self.config, d), scale)
 
     # -- the runner calls this ------------------------------------------------------
     def collect(self, sink: Sink) -> Collected:
@@ -191,7 +192,7 @@ class SimulatorSource:
         if self.backfill:
             self._history = self._history_days(now.date(), start_minute)
             minutes_today = start_minute.hour * 60 + start_minute.minute
-            days = 2 + self.config.simulator.history_days
+            days = 3 + self.config.simulator.history_days
             per_day = 1440 // HISTORY_PIECE_MINUTES + 4
             self._history_total = -(-minutes_today // HISTORY_PIECE_MINUTES) + 4 + days * per_day
 
@@ -201,7 +202,9 @@ class SimulatorSource:
         # today so far first, so the headline figures are whole within seconds
         yield from self._backfill_day(today, start_minute, carry=True)
         last_year = same_time_last_year(datetime.combine(today, datetime.min.time())).date()
-        days = [last_year, last_year + timedelta(days=1)]
+        # last year: the same day, the next (the wall's curve runs past midnight)
+        # and the one before (the report of yesterday)
+        days = [last_year, last_year + timedelta(days=1), last_year - timedelta(days=1)]
         days += [today - timedelta(days=k) for k in range(1, self.config.simulator.history_days + 1)]
         for d in days:
             end = datetime.combine(d + timedelta(days=1), datetime.min.time())
