@@ -11,6 +11,7 @@ import streamlit as st
 
 from cbec.report import export
 from cbec.report.figures import Report, build
+from dashboard import feed
 from dashboard.components import page
 from dashboard.i18n import lang, t
 from dashboard.numbers import count_en, count_zh, signed_percent, yuan_en, yuan_zh
@@ -23,7 +24,7 @@ fmt_value = yuan_en if language == "en" else yuan_zh
 
 
 @st.cache_data(ttl=30, max_entries=16, show_spinner=False)
-def _report(day, cutoff, minute: datetime, instance: int) -> Report:
+def _report(day, cutoff, minute: datetime, instance: int, loading: str) -> Report:
     with runtime.store.reading() as con:
         return build(con, day, cutoff, runtime.clock())
 
@@ -48,7 +49,10 @@ with right:
         st.time_input(t("report_cutoff_time"), value=time(14, 0), step=timedelta(minutes=30)) if use_cutoff else None
     )
 
-report = _report(day, cutoff, now.replace(second=0, microsecond=0), runtime.instance)
+loading = next((h["note"] for h in runtime.health()["collectors"].values() if h["note"].startswith("back-filling")), "")
+report = _report(day, cutoff, now.replace(second=0, microsecond=0), runtime.instance, loading)
+if loading:  # the figures are not whole yet: say so rather than show a small number as fact
+    st.warning(feed.loading_text(loading, language), icon=":material/hourglass_top:")
 district = (cfg.district_zh, cfg.district_en)
 
 if not report.has_data:

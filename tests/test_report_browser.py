@@ -1,0 +1,56 @@
+"""The leaders' report in a real browser: it reads on a phone, and its
+downloads open as what they claim to be."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS, running_app, screenshot
+from openpyxl import load_workbook
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def page_at(tmp_path_factory):
+    from playwright.sync_api import sync_playwright
+
+    with running_app(tmp_path_factory.mktemp("report") / "report.duckdb") as (base, _):
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+            def open_report(width: int, height: int):
+                page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
+                page.goto(f"{base}/report")
+                page.get_by_text("宁波海关共放行跨境电商进口清单").first.wait_for(timeout=90_000)
+                return page
+
+            yield open_report
+            browser.close()
+
+
+def test_the_report_reads_on_a_phone(page_at):
+    page = page_at(390, 844)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    main = page.locator('[data-testid="stMain"]')
+    assert main.evaluate("(el) => el.scrollWidth <= el.clientWidth + 1")
+    sentence = page.locator('[data-testid="stCode"]').first
+    box = sentence.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    screenshot(page, "report-phone-390x844")
+    page.close()
+
+
+def test_the_downloads_are_what_they_say(page_at):
+    page = page_at(1400, 1000)
+    with page.expect_download(timeout=60_000) as xlsx:
+        page.get_by_role("button", name="Excel").click()
+    wb = load_workbook(io.BytesIO(open(xlsx.value.path(), "rb").read()))
+    assert wb.sheetnames[0] == "概要" and isinstance(wb["概要"]["B5"].value, int)
+    assert xlsx.value.suggested_filename.endswith(".xlsx")
+    with page.expect_download(timeout=90_000) as pdf:
+        page.get_by_role("button", name="PDF (A4)").click()
+    assert open(pdf.value.path(), "rb").read(5) == b"%PDF-"
+    screenshot(page, "report-1400x1000")
+    page.close()
