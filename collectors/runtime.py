@@ -116,6 +116,11 @@ class Runtime:
             "collectors": collectors,
         }
 
+    @staticmethod
+    def history_loading(collectors: dict) -> str:
+        """The note of a source still back-filling history (from `health()["collectors"]`), else ""."""
+        return next((h["note"] for h in collectors.values() if h["note"].startswith("back-filling")), "")
+
     def components(self) -> pd.DataFrame:
         """Each (site, component) that reported in the last hour: last seen, age, state."""
         now = self.clock()

@@ -90,7 +90,7 @@ def _overview(bucket: tuple[int, int]) -> Overview:
         sites.sort(key=lambda s: order.index(s.code) if s.code in order else 99)
         simulated = bool(read.backfill_ranges(con, ly0, now))
     collectors = runtime.health()["collectors"]
-    loading = next((h["note"] for h in collectors.values() if h["note"].startswith("back-filling")), "")
+    loading = runtime.history_loading(collectors)
     return Overview(
         now,
         runtime.clock(),

@@ -20,14 +20,12 @@ import numpy as np
 import pandas as pd
 
 from cbec.clock import same_time_last_year
+from cbec.status import codes
 from collectors import runtime as rt
 from queries import read
 
 T = TypeVar("T")
 CITY = "city"
-INSPECTION = 500
-HOLDS = (501, 502, 503, 599)
-REJECT = 100
 
 
 class _Shared:
@@ -94,7 +92,7 @@ def _headlines(runtime: rt.Runtime) -> Headlines:
     collectors = runtime.health()["collectors"]
     seen = [datetime.fromisoformat(h["last_data"]) for h in collectors.values() if h["last_data"]]
     stale = [(name, h["lag_seconds"]) for name, h in collectors.items() if h["stale"] or h["state"] == "error"]
-    loading = next((h["note"] for h in collectors.values() if h["note"].startswith("back-filling")), "")
+    loading = runtime.history_loading(collectors)
     return Headlines(now, screens, max(seen) if seen else None, stale, loading)
 
 
@@ -196,14 +194,14 @@ def _snapshot(runtime: rt.Runtime) -> Snapshot:
             latency=latency.get(site),
             review=_waiting(waiting, site, "review", now),
             held=_waiting(waiting, site, "hold", now),
-            inspections_today=count((INSPECTION,)),
-            holds_today=count(HOLDS),
-            rejects_today=count((REJECT,)),
+            inspections_today=count(codes("inspection")),
+            holds_today=count(codes("held")),
+            rejects_today=count(codes("rejected")),
             warehouses=warehouses if site is None else warehouses[warehouses["site_code"] == site],
             components=_with_link(components if site is None else components[components["site_code"] == site], link),
             sites=_site_rows(runtime, curves, latency, waiting, now) if site is None else [],
         )
-    return Snapshot(now, screens, _alerts(runtime, screens, components, now), simulated)
+    return Snapshot(now, screens, _alerts(runtime, screens, components), simulated)
 
 
 def _with_link(components: pd.DataFrame, link: pd.DataFrame) -> pd.DataFrame:
@@ -231,7 +229,7 @@ def _site_rows(runtime: rt.Runtime, curves: dict, latency: dict, waiting: dict, 
     return rows
 
 
-def _alerts(runtime: rt.Runtime, screens: dict[str, Screen], components: pd.DataFrame, now: datetime) -> list[dict]:
+def _alerts(runtime: rt.Runtime, screens: dict[str, Screen], components: pd.DataFrame) -> list[dict]:
     """The wall's alert slot: conditions past the configured limits right now."""
     cfg = runtime.config
     out = []

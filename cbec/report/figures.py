@@ -10,10 +10,10 @@ import duckdb
 import pandas as pd
 
 from cbec.clock import same_time_last_year
+from cbec.status import codes
 from queries import read
 
 MILESTONE = 1_000_000  # a milestone each million lists
-INSPECTION, HOLDS, REJECT, REVIEW = (500,), (501, 502, 503, 599), (100,), (300,)
 
 
 @dataclass(frozen=True)
@@ -151,10 +151,10 @@ def build(con: duckdb.DuckDBPyConnection, day: date, cutoff: time | None, now: d
         return int(status[status["return_status"].isin(codes)]["receipts"].sum())
 
     checks = {
-        "inspections": count(INSPECTION),
-        "holds": count(HOLDS),
-        "rejects": count(REJECT),
-        "manual_reviews": count(REVIEW),
+        "inspections": count(codes("inspection")),
+        "holds": count(codes("held")),
+        "rejects": count(codes("rejected")),
+        "manual_reviews": count(codes("manual_review")),
     }
     simulated = bool(read.backfill_ranges(con, same_time_last_year(start), end))
     return Report(

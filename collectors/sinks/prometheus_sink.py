@@ -11,36 +11,14 @@ import time
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from cbec.status import receipt_class
 from collectors.records import Batch
 from collectors.sinks import WriteResult
-
-RECEIPT_CLASSES = {
-    800: "released",
-    899: "cleared",
-    120: "accepted",
-    2: "declared",
-    3: "declared",
-    300: "manual_review",
-    500: "inspection",
-    501: "held",
-    502: "held",
-    503: "held",
-    599: "held",
-    700: "returned",
-    100: "rejected",
-    4: "send_failed",
-}
 
 
 def t_reasons(batch: Batch) -> list[str]:
     """A small, fixed label set: the reason's code before the first colon."""
     return [r.split(":", 1)[0][:32] for r in batch.table["reason"].to_pylist()]
-
-
-def receipt_class(status: int) -> str:
-    if status < 0:
-        return "processing_error"
-    return RECEIPT_CLASSES.get(status, "other")
 
 
 class Metrics:

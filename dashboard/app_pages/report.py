@@ -49,7 +49,7 @@ with right:
         st.time_input(t("report_cutoff_time"), value=time(14, 0), step=timedelta(minutes=30)) if use_cutoff else None
     )
 
-loading = next((h["note"] for h in runtime.health()["collectors"].values() if h["note"].startswith("back-filling")), "")
+loading = runtime.history_loading(runtime.health()["collectors"])
 report = _report(day, cutoff, now.replace(second=0, microsecond=0), runtime.instance, loading)
 if loading:  # the figures are not whole yet: say so rather than show a small number as fact
     st.warning(feed.loading_text(loading, language), icon=":material/hourglass_top:")
