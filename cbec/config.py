@@ -112,6 +112,7 @@ class DigestConfig:
     webhook_kind: str  # "wecom" | "dingtalk" | "json"
     retries: int
     jobs: tuple[DigestJob, ...]
+    webhook_secret: str = ""  # DingTalk's signing secret (加签), may hold ${NAME}
 
 
 @dataclass(frozen=True)
@@ -320,6 +321,7 @@ def _digest(d: dict[str, Any], where: str) -> DigestConfig:
         webhook_url=str(d.get("webhook_url", "")),
         webhook_kind=kind,
         retries=int(d.get("retries", 3)),
+        webhook_secret=str(d.get("webhook_secret", "")),
         jobs=tuple(jobs),
     )
 

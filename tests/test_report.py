@@ -288,6 +288,31 @@ def test_a_post_that_keeps_failing_is_recorded_as_such(digest_setup):
     assert run["outcome"] == "post_failed" and run["attempts"] == 3 and "webhook" in run["detail"]
 
 
+def test_a_dingtalk_robot_gets_its_format_and_a_valid_signature(digest_setup, monkeypatch):
+    import base64
+    import hashlib
+    import hmac
+    from urllib.parse import parse_qs, unquote_plus, urlparse
+
+    digest, clock, receiver, store = digest_setup
+    seen = []
+    monkeypatch.setenv("CBEC_TEST_DING_SECRET", "SECabc")
+    cfg = dataclasses.replace(digest.config.digest, webhook_kind="dingtalk", webhook_secret="${CBEC_TEST_DING_SECRET}")
+    digest.config = dataclasses.replace(digest.config, digest=cfg)
+    post = digest.post
+    digest.post = lambda url, **kw: (seen.append(url), post(url, **kw))[1]
+    clock["now"] = datetime(2019, 11, 12, 8, 0)
+    (run,) = digest.tick()
+    assert run["outcome"] == "ok"
+    body = receiver.posts[-1]
+    assert body["msgtype"] == "markdown" and body["markdown"]["title"].startswith("跨境电商网购保税进口日报")
+    query = parse_qs(urlparse(seen[-1]).query)
+    assert query["key"] == ["k123"]  # the ${NAME} in the URL came from the environment
+    ts = query["timestamp"][0]
+    expected = base64.b64encode(hmac.new(b"SECabc", f"{ts}\nSECabc".encode(), hashlib.sha256).digest()).decode()
+    assert unquote_plus(urlparse(seen[-1]).query.split("sign=")[1]) == expected
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_report_page_runs_and_offers_the_sentence(promo_runtime, lang):
     at = AppTest.from_file(str(ROOT / "dashboard" / "frame.py"), default_timeout=60)

@@ -4,9 +4,13 @@ DingTalk), once per job and day, with retries, and records every run."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import logging
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -41,6 +45,13 @@ def robot_message(kind: str, title: str, text: str) -> dict:
     if kind == "dingtalk":
         return {"msgtype": "markdown", "markdown": {"title": title, "text": f"### {title}\n{text}"}}
     return {"title": title, "text": text}
+
+
+def dingtalk_signed(url: str, secret: str, now_ms: int) -> str:
+    """DingTalk's signed robot URL: timestamp and an HMAC-SHA256 of "timestamp\\nsecret"."""
+    digest = hmac.new(secret.encode(), f"{now_ms}\n{secret}".encode(), hashlib.sha256).digest()
+    sign = urllib.parse.quote_plus(base64.b64encode(digest).decode())
+    return f"{url}{'&' if '?' in url else '?'}timestamp={now_ms}&sign={sign}"
 
 
 def digest_text(r: Report, district: tuple[str, str], files: list[str]) -> str:
@@ -130,12 +141,15 @@ class Digest:
         cfg = self.config.digest
         try:
             url = resolve_secret(cfg.webhook_url, self.secrets)
+            secret = resolve_secret(cfg.webhook_secret, self.secrets) if cfg.webhook_secret else ""
         except MappingError as e:
             return 0, f"webhook: {e}"
         error = ""
         for attempt in range(1, cfg.retries + 2):
             try:
-                r = self.post(url, json=body, timeout=10)
+                # a signature holds for an hour: sign each attempt afresh
+                target = dingtalk_signed(url, secret, int(time.time() * 1000)) if secret else url
+                r = self.post(target, json=body, timeout=10)
                 answer = r.json() if r.headers.get("content-type", "").startswith("application/json") else {}
                 if r.status_code == 200 and answer.get("errcode", 0) == 0:
                     return attempt, ""
