@@ -111,7 +111,7 @@ def test_the_playlist_rotates_and_the_p_key_pauses_it(app, browser):
 
 
 def test_stale_banner_shows_when_the_source_stops(app, browser):
-    """Last in this file: it stops the app's simulator."""
+    """Stops the app's simulator (and starts it again at the end)."""
     page = open_wall(browser, app, "kiosk=1&screen=bsq", (1920, 1080))
     banner = page.locator('[data-testid="stale-banner"]')
     assert not banner.is_visible()
@@ -145,4 +145,29 @@ def test_the_wall_comes_back_by_itself_after_a_server_restart(tmp_path, browser)
         while released(page) <= before and time.monotonic() < deadline:
             time.sleep(1)
         assert released(page) > before
+    page.close()
+
+
+def test_a_running_total_never_goes_backwards_on_screen(app, browser):
+    """A late correction that lowers a total waits on screen for the next rise."""
+    import json
+
+    def message(released: int, value_fen: int) -> str:
+        m = {
+            "screen": "city", "now_ms": int(time.time() * 1000), "released": released,
+            "released_text": f"{released}", "released_exact": f"{released:,}", "value_fen": value_fen,
+            "value_text": f"{value_fen}", "value_exact": f"{value_fen}", "per_minute": "1", "spark": [1],
+            "yoy": "—", "yoy_up": True, "as_of": "00:00:00", "stale": "", "loading": "",
+        }  # fmt: skip
+        return f"data: {json.dumps(m)}\n\n"
+
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    body = message(5_000_000, 900) + message(4_999_000, 800) + "retry: 600000\n\n"
+    page.route("**/api/wall/events*", lambda route: route.fulfill(
+        status=200, headers={"Content-Type": "text/event-stream"}, body=body))  # fmt: skip
+    page.goto(f"{app}/wall?kiosk=1&screen=city")
+    page.wait_for_selector('[data-testid="wall-released"] .s:has-text("5,000,000")', timeout=60_000)
+    page.wait_for_timeout(1500)
+    assert released(page) == 5_000_000
+    assert page.locator('[data-testid="wall-value"] .v').inner_text() == "900"
     page.close()
