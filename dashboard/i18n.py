@@ -46,6 +46,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "at": ("时间", "Time"),
     "count": ("数量", "Count"),
     "downloads": ("下载", "Downloads"),
+    "digest_runs": ("定时报送", "Scheduled digest"),
+    "digest_help": (
+        "任务：{jobs}（北京时间）；报表写入 {folder}；推送：{webhook}。",
+        "Jobs: {jobs} (Beijing time); files to {folder}; posts: {webhook}.",
+    ),
+    "digest_no_webhook": ("未配置", "none configured"),
+    "digest_none": ("还没有运行记录。", "No runs yet."),
     # the report files (cbec/report/export.py)
     "rep_title": ("跨境电商网购保税进口日报", "Cross-border e-commerce bonded import: daily report"),
     "rep_summary": ("概要", "Summary"),

@@ -323,3 +323,20 @@ def test_the_report_page_runs_and_offers_the_sentence(promo_runtime, lang):
     assert not at.exception, at.exception
     (code,) = at.code
     assert ("宁波海关共放行跨境电商进口清单" if lang == "zh" else "Ningbo Customs released") in code.value
+
+
+def test_the_ops_page_shows_each_digest_run(promo_runtime, tmp_path):
+    cfg = dataclasses.replace(
+        promo_runtime.config,
+        digest=dataclasses.replace(promo_runtime.config.digest, folder=tmp_path, formats=("md",), webhook_url=""),
+    )
+    digest = Digest(cfg, promo_runtime.store, clock=lambda: datetime(2019, 11, 12, 8, 0, 30))
+    (run,) = digest.tick()
+    assert run["outcome"] == "ok" and run["files"] == "cbec-report-2019-11-11-day.md"
+    at = AppTest.from_file(str(ROOT / "dashboard" / "frame.py"), default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/collectors.py").run()
+    assert not at.exception, at.exception
+    tables = [df.value for df in at.dataframe]
+    runs = next(t for t in tables if "job" in t.columns)
+    assert runs.iloc[0]["job"] == "morning" and runs.iloc[0]["outcome"] == "ok"

@@ -291,7 +291,11 @@ def to_html(r: Report, lang: str = "zh") -> str:
             (text("rep_month", lang), fmt_n(r.month.lists), fmt_v(r.month.value_fen)),
         )
     )
-    hours = f"<h2>{escape(text('rep_hours', lang))}</h2>{_hour_bars(r)}"
+    legend = (
+        f'<small class="legend"><i class="now"></i>{escape(text("today", lang))}'
+        f'<i class="ly"></i>{escape(text("last_year", lang))}</small>'
+    )
+    hours = f"<h2>{escape(text('rep_hours', lang))} {legend}</h2>{_hour_bars(r)}"
     note = "".join(f'<div class="note">{escape(n)}</div>' for n in notes(r, lang))
     css = PRINT_CSS.read_text(encoding="utf-8")
     return (

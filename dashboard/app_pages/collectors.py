@@ -62,8 +62,28 @@ def quarantine() -> None:
     st.dataframe(recent, hide_index=True, width="stretch")
 
 
+@st.fragment(run_every=data.refresh_seconds() * 10)
+def digests() -> None:
+    st.subheader(t("digest_runs"))
+    jobs = runtime.config.digest.jobs
+    st.caption(
+        t("digest_help").format(
+            jobs=", ".join(f"{j.name} {j.at:%H:%M}" for j in jobs) or "—",
+            folder=runtime.config.digest.folder,
+            webhook=runtime.config.digest.webhook_kind if runtime.config.digest.webhook_url else t("digest_no_webhook"),
+        )
+    )
+    with runtime.store.reading() as con:
+        runs = read.digest_runs(con, 30)
+    if runs.empty:
+        st.caption(t("digest_none"))
+        return
+    st.dataframe(runs, hide_index=True, width="stretch")
+
+
 health()
 quarantine()
+digests()
 
 sims = {n: s for n, s in runtime.runner.sources().items() if isinstance(s, SimulatorSource)}
 if sims:
