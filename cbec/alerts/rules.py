@@ -1,0 +1,106 @@
+"""Alert rules from assets/config/alerts.toml (or the file named by CBEC_ALERTS):
+what each watches, its thresholds by severity, how long before it fires and
+how long it keeps firing, its labels and its message."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from cbec.alerts.signals import SIGNALS
+from cbec.config import ROOT, ConfigError
+
+DEFAULT_RULES = ROOT / "assets" / "config" / "alerts.toml"
+SEVERITIES = ("critical", "warning")  # the first that holds wins
+_DURATION = re.compile(r"^(\d+)(s|m|h)$")
+
+
+def duration(text: str, where: str) -> timedelta:
+    m = _DURATION.match(str(text).strip())
+    if not m:
+        raise ConfigError(f"{where}: not a duration like 30s, 5m or 2h: {text!r}")
+    n, unit = int(m.group(1)), m.group(2)
+    return timedelta(seconds=n * {"s": 1, "m": 60, "h": 3600}[unit])
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    signal: str
+    op: str  # ">" or "<": the value breaches when it is above (below) a threshold
+    thresholds: dict[str, float]  # severity -> threshold
+    for_: timedelta
+    keep_firing_for: timedelta
+    lookback: timedelta
+    message_zh: str
+    message_en: str
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def severity(self, value: float | None) -> str | None:
+        """The most severe level the value breaches, or None."""
+        if value is None:
+            return None
+        for sev in SEVERITIES:
+            t = self.thresholds.get(sev)
+            if t is not None and (value > t if self.op == ">" else value < t):
+                return sev
+        return None
+
+
+def parse_rule(raw: dict[str, Any], where: str) -> Rule:
+    name = str(raw.get("name", ""))
+    if not re.match(r"^[a-z][a-z0-9_]*$", name):
+        raise ConfigError(f"{where}: a rule needs a name of lower-case letters, digits and _: {name!r}")
+    here = f"{where}: rule {name}"
+    signal = str(raw.get("signal", ""))
+    if signal not in SIGNALS:
+        raise ConfigError(f"{here}: unknown signal {signal!r} (known: {', '.join(sorted(SIGNALS))})")
+    op = str(raw.get("op", ">"))
+    if op not in (">", "<"):
+        raise ConfigError(f"{here}: op must be '>' or '<'")
+    thresholds = {}
+    for sev in SEVERITIES:
+        if sev in raw:
+            try:
+                thresholds[sev] = float(raw[sev])
+            except (TypeError, ValueError):
+                raise ConfigError(f"{here}: {sev} must be a number, not {raw[sev]!r}") from None
+    if not thresholds:
+        raise ConfigError(f"{here}: give a warning and/or a critical threshold")
+    if len(thresholds) == 2:
+        w, c = thresholds["warning"], thresholds["critical"]
+        if (op == ">" and c < w) or (op == "<" and c > w):
+            raise ConfigError(f"{here}: the critical threshold must be beyond the warning one")
+    message_zh = str(raw.get("message_zh", f"{name} {{value}}"))
+    return Rule(
+        name=name,
+        signal=signal,
+        op=op,
+        thresholds=thresholds,
+        for_=duration(raw.get("for", "0s"), here),
+        keep_firing_for=duration(raw.get("keep_firing_for", "0s"), here),
+        lookback=duration(raw.get("lookback", SIGNALS[signal].lookback), here),
+        message_zh=message_zh,
+        message_en=str(raw.get("message_en", message_zh)),
+        labels={str(k): str(v) for k, v in raw.get("labels", {}).items()},
+    )
+
+
+def load_rules(path: str | Path | None = None) -> tuple[Rule, ...]:
+    path = Path(path or os.environ.get("CBEC_ALERTS") or DEFAULT_RULES)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"alert rules file not found: {path}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: {e}") from None
+    rules = tuple(parse_rule(r, str(path)) for r in raw.get("rule", []))
+    names = [r.name for r in rules]
+    if len(names) != len(set(names)):
+        raise ConfigError(f"{path}: rule names must be unique")
+    return rules
