@@ -203,6 +203,19 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_alert_rules(args: argparse.Namespace) -> int:
+    from cbec.alerts.prometheus import rule_file
+    from cbec.alerts.rules import load_alert_config
+
+    config = load_alert_config(args.rules)
+    text = rule_file(config.rules, config.interval)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cbec", description="cbec-command: cross-border e-commerce command center")
     p.add_argument("--config", help="configuration file (default: assets/config/cbec.toml)")
@@ -232,6 +245,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default: zh)")
     r.add_argument("--quiet", action="store_true", help="print nothing")
     r.set_defaults(func=cmd_report)
+    a = sub.add_parser("alert-rules", help="the alert rules as a Prometheus rule file")
+    a.add_argument("--rules", help="rules file (default: assets/config/alerts.toml, or CBEC_ALERTS)")
+    a.add_argument("--out", help="file to write (default: standard output)")
+    a.set_defaults(func=cmd_alert_rules)
     i = sub.add_parser("ingest", help="import CEB621/CEB622/CEB816 files or folders into a database file")
     i.add_argument("paths", nargs="+", help="message files, or folders of them")
     i.add_argument("--db", help="database file (default: the configured store)")

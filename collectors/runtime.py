@@ -59,7 +59,14 @@ class Runtime:
         self.runner = Runner(self.sink, clock=clock, on_run=self._record_run)
         self.started_at = clock()
         self.digest_thread = None
+        self.alerts = None
         if with_collectors:
+            from cbec.alerts.rules import load_alert_config
+            from cbec.alerts.runner import AlertRunner
+
+            self.alerts = AlertRunner(
+                load_alert_config(), self.store, clock=lambda: self.clock(), health=lambda: self.health()["collectors"]
+            )
             for c in config.collectors:
                 if not c.enabled:
                     continue
@@ -133,7 +140,26 @@ class Runtime:
         for row in self.components().itertuples():
             self.metrics.component_age.labels(row.site_code, row.component).set(row.age_seconds)
             self.metrics.component_stale.labels(row.site_code, row.component).set(1 if row.state == "stale" else 0)
+        if self.alerts:
+            self._alert_metrics()
         return generate_latest(self.metrics.registry)
+
+    def _alert_metrics(self) -> None:
+        """The figures the exported Prometheus rules need that no counter carries, and the alerts' own states."""
+        from cbec.alerts.signals import SIGNALS
+
+        m, now = self.metrics, self.clock()
+        with self.store.reading() as con:
+            review = SIGNALS["review_oldest_hours"].read(con, now, timedelta(hours=1), {})
+            pace = SIGNALS["release_pace"].read(con, now, timedelta(minutes=10), {})
+        m.review_oldest_age.clear()
+        for labels, hours in review:
+            m.review_oldest_age.labels(labels["site"]).set(hours * 3600)
+        if pace:
+            m.release_pace.set(pace[0][1])
+        m.alerts.clear()
+        for inst in self.alerts.active():
+            m.alerts.labels(inst.rule, inst.severity or "", inst.state).inc()
 
     def start(self) -> Runtime:
         global _current
@@ -141,6 +167,8 @@ class Runtime:
             self.runner.start()
             if self.digest_thread:
                 self.digest_thread.start()
+            if self.alerts:
+                self.alerts.start()
             _current = self
         log.info("collector runtime started on %s", self.store.path)
         return self
@@ -150,6 +178,8 @@ class Runtime:
         self.runner.stop()
         if self.digest_thread:
             self.digest_thread.stop()
+        if self.alerts:
+            self.alerts.stop()
         self.store.checkpoint()
         self.store.close()
         with _current_lock:

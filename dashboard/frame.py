@@ -46,7 +46,8 @@ navigation = st.navigation(
             st.Page(PAGES / "report.py", title=t("report_title"), icon=":material/summarize:", url_path="report")
         ],
         t("ops"): [
-            st.Page(PAGES / "collectors.py", title=t("collectors"), icon=":material/lan:", url_path="collectors")
+            st.Page(PAGES / "alerts.py", title=t("alerts"), icon=":material/notifications_active:", url_path="alerts"),
+            st.Page(PAGES / "collectors.py", title=t("collectors"), icon=":material/lan:", url_path="collectors"),
         ],
     },
     position="hidden" if kiosk else "sidebar",

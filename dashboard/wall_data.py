@@ -9,6 +9,7 @@ one screen or thirty.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
+from cbec.alerts.engine import message
 from cbec.clock import same_time_last_year
 from cbec.status import codes
 from collectors import runtime as rt
@@ -133,7 +135,7 @@ class Screen:
 class Snapshot:
     now: datetime
     screens: dict[str, Screen]
-    alerts: list[dict]  # site, severity, text key, detail; the wall's alert slot
+    alerts: list[dict]  # site, severity, state, zh, en: what the alert rules have active
     simulated_history: bool
 
 
@@ -201,7 +203,7 @@ def _snapshot(runtime: rt.Runtime) -> Snapshot:
             components=_with_link(components if site is None else components[components["site_code"] == site], link),
             sites=_site_rows(runtime, curves, latency, waiting, now) if site is None else [],
         )
-    return Snapshot(now, screens, _alerts(runtime, screens, components), simulated)
+    return Snapshot(now, screens, _alerts(runtime), simulated)
 
 
 def _with_link(components: pd.DataFrame, link: pd.DataFrame) -> pd.DataFrame:
@@ -229,59 +231,25 @@ def _site_rows(runtime: rt.Runtime, curves: dict, latency: dict, waiting: dict, 
     return rows
 
 
-def _alerts(runtime: rt.Runtime, screens: dict[str, Screen], components: pd.DataFrame) -> list[dict]:
-    """The wall's alert slot: conditions past the configured limits right now."""
-    cfg = runtime.config
+def _alerts(runtime: rt.Runtime) -> list[dict]:
+    """The wall's alert strip: what the alert rules have firing (or still
+    recovering, or cannot evaluate), worst first, in both languages."""
+    if runtime.alerts is None:
+        return []
+    rules = {r.name: r for r in runtime.alerts.config.rules}
     out = []
-    for name, h in runtime.health()["collectors"].items():
-        if h["stale"] or h["state"] == "error":
-            out.append({"site": None, "severity": "critical", "key": "alert_source_stale", "detail": name})
-    for row in components.itertuples():
-        if row.state in ("down", "stale"):
-            out.append(
-                {
-                    "site": row.site_code,
-                    "severity": "critical",
-                    "key": f"alert_equipment_{row.state}",
-                    "detail": row.component,
-                }
-            )
-    wh = screens[CITY].warehouses
-    for row in wh[wh["occupancy_ratio"] >= cfg.wall.occupancy_high].itertuples():
-        out.append(
-            {
-                "site": row.site_code,
-                "severity": "warning",
-                "key": "alert_occupancy",
-                "detail": f"{row.name_zh} {row.occupancy_ratio:.0%}",
-                "detail_en": f"{row.name_en} {row.occupancy_ratio:.0%}",
-            }
-        )
-    link = screens[CITY].components
-    if not link.empty and "utilization_ratio" in link:
-        for row in link[link["utilization_ratio"] >= cfg.wall.link_high].itertuples():
-            out.append(
-                {
-                    "site": row.site_code,
-                    "severity": "warning",
-                    "key": "alert_link",
-                    "detail": f"{row.component} {row.utilization_ratio:.0%}",
-                }
-            )
-    target = cfg.wall.review_target_hours * 3600
-    for s in cfg.sites:
-        r = screens[s.code].review
-        if r.oldest_age_s and r.oldest_age_s > target:
-            out.append(
-                {
-                    "site": s.code,
-                    "severity": "warning",
-                    "key": "alert_review_overdue",
-                    "detail": f"{r.oldest_age_s / 3600:.1f} h",
-                }
-            )
-    order = {"critical": 0, "warning": 1}
-    return sorted(out, key=lambda a: order[a["severity"]])
+    for inst in runtime.alerts.active():
+        if inst.state == "pending":
+            continue
+        labels = json.loads(inst.labels)
+        rule = rules.get(inst.rule)
+        severity = inst.severity or ("critical" if inst.state == "error" else "warning")
+        zh = inst.message if rule is None or inst.labels == "{}" else message(rule, labels, inst.value, "zh")
+        en = inst.message if rule is None or inst.labels == "{}" else message(rule, labels, inst.value, "en")
+        if inst.labels == "{}":  # the rule as a whole: no data, or an error
+            zh, en = f"{inst.rule}: {inst.state} {zh}".strip(), f"{inst.rule}: {inst.state} {en}".strip()
+        out.append({"site": labels.get("site"), "severity": severity, "state": inst.state, "zh": zh, "en": en})
+    return out
 
 
 _SNAPSHOT = _Shared(_snapshot, lambda runtime: runtime.config.wall.refresh_seconds)

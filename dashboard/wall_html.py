@@ -294,8 +294,7 @@ def alerts_strip(snap: Snapshot, screen: str, lang: str, names: dict[str, str]) 
     if not alerts:
         return f'<div class="alerts calm">✓ {escape(text("no_alerts", lang))}</div>'
     items = "".join(
-        f'<span class="alert {a["severity"]}">{escape(names.get(a["site"], "") if a["site"] else "")} '
-        f"{escape(text(a['key'], lang))} {escape(a.get('detail_en' if lang == 'en' else 'detail', a['detail']))}</span>"
+        f'<span class="alert {a["severity"]} {a["state"]}">{escape(a["en"] if lang == "en" else a["zh"])}</span>'
         for a in alerts[:4]
     )
     more = f'<span class="more">+{len(alerts) - 4}</span>' if len(alerts) > 4 else ""

@@ -171,3 +171,7 @@ def digest_runs(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFrame
 def release_coverage(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> tuple[int, datetime | None]:
     days, first = con.execute(sql("read_release_coverage"), {"from_ts": start, "until_ts": end}).fetchall()[0]
     return int(days), first
+
+
+def alert_transitions(con: duckdb.DuckDBPyConnection, limit: int = 100) -> pd.DataFrame:
+    return con.execute(sql("read_alert_transitions"), {"limit": limit}).df()

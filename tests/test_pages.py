@@ -12,7 +12,7 @@ from dashboard.numbers import count_zh
 from queries import read
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["overview", "warehouses", "system_health", "collectors"]
+PAGES = ["overview", "warehouses", "system_health", "collectors", "alerts"]
 
 
 def frame(lang: str = "zh") -> AppTest:

@@ -91,6 +91,21 @@ def parse_rule(raw: dict[str, Any], where: str) -> Rule:
     )
 
 
+@dataclass(frozen=True)
+class AlertConfig:
+    interval: timedelta  # how often the runtime evaluates every rule
+    rules: tuple[Rule, ...]
+
+
+def load_alert_config(path: str | Path | None = None) -> AlertConfig:
+    path = Path(path or os.environ.get("CBEC_ALERTS") or DEFAULT_RULES)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, tomllib.TOMLDecodeError):
+        return AlertConfig(timedelta(seconds=15), load_rules(path))  # load_rules says what is wrong
+    return AlertConfig(duration(raw.get("interval", "15s"), str(path)), load_rules(path))
+
+
 def load_rules(path: str | Path | None = None) -> tuple[Rule, ...]:
     path = Path(path or os.environ.get("CBEC_ALERTS") or DEFAULT_RULES)
     try:

@@ -105,6 +105,14 @@ class Metrics:
             ["collector"],
             registry=r,
         )
+        self.review_oldest_age = Gauge(
+            "cbec_manual_review_oldest_age_seconds", "Age of the oldest list in manual review", ["site"], registry=r
+        )
+        self.release_pace = Gauge(
+            "cbec_release_pace_ratio", "Releases in the last 10 minutes against the same minutes last year", registry=r
+        )
+        self.alerts = Gauge("cbec_alerts", "Alert instances by rule, severity and state", ["rule", "severity", "state"],
+                            registry=r)  # fmt: skip
         self.wall_streams = Gauge("cbec_wall_streams_open", "Wall screens receiving the live event stream", registry=r)
         self.wall_stream_bytes = Counter(
             "cbec_wall_stream_sent_bytes", "Bytes sent to wall screens over the live event stream", registry=r

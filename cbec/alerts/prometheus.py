@@ -1,0 +1,64 @@
+"""The alert rules as a Prometheus alerting-rule file, generated from the same
+configuration the app evaluates: one rule per severity, over the series this
+process exposes on /metrics. Written as JSON, which Prometheus reads as YAML."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+
+from cbec.alerts.rules import Rule
+from cbec.alerts.signals import SIGNALS
+
+
+def prom_duration(d: timedelta) -> str:
+    s = int(d.total_seconds())
+    if s and s % 3600 == 0:
+        return f"{s // 3600}h"
+    if s and s % 60 == 0:
+        return f"{s // 60}m"
+    return f"{s}s"
+
+
+def alert_name(rule: Rule) -> str:
+    return "Cbec" + "".join(part.capitalize() for part in rule.name.split("_"))
+
+
+def prom_template(template: str) -> str:
+    """Python's {site} and {value:.0%} as Prometheus templates."""
+
+    def sub(m: re.Match) -> str:
+        name, fmt = m.group(1), m.group(2) or ""
+        if name != "value":
+            return "{{ $labels." + name + " }}"
+        if fmt.endswith("%"):
+            return "{{ $value | humanizePercentage }}"
+        return "{{ $value | humanize }}"
+
+    return re.sub(r"\{(\w+)(?::([^}]*))?\}", sub, template)
+
+
+def rule_groups(rules: tuple[Rule, ...], interval: timedelta) -> dict:
+    out = []
+    for rule in rules:
+        promql = SIGNALS[rule.signal].promql
+        for severity, threshold in sorted(rule.thresholds.items()):
+            entry = {
+                "alert": alert_name(rule),
+                "expr": f"({promql}) {rule.op} {threshold:g}",
+                "for": prom_duration(rule.for_),
+                "labels": {"severity": severity, "rule": rule.name, **rule.labels},
+                "annotations": {
+                    "summary": prom_template(rule.message_en),
+                    "summary_zh": prom_template(rule.message_zh),
+                },
+            }
+            if rule.keep_firing_for:
+                entry["keep_firing_for"] = prom_duration(rule.keep_firing_for)
+            out.append(entry)
+    return {"groups": [{"name": "cbec", "interval": prom_duration(interval), "rules": out}]}
+
+
+def rule_file(rules: tuple[Rule, ...], interval: timedelta) -> str:
+    return json.dumps(rule_groups(rules, interval), ensure_ascii=False, indent=2) + "\n"

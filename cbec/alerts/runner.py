@@ -1,0 +1,62 @@
+"""Evaluates the alert rules in the running app on their own interval, beside
+the collectors, and keeps the latest states for the pages and /metrics."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+from cbec.alerts.engine import Evaluator, Instance, load_states, record
+from cbec.alerts.rules import AlertConfig
+from queries.store import Store
+
+log = logging.getLogger("cbec.alerts")
+
+
+class AlertRunner:
+    def __init__(self, config: AlertConfig, store: Store, clock: Callable[[], datetime], health: Callable[[], dict]):
+        self.config, self.store, self.clock, self.health = config, store, clock, health
+        with store.reading() as con:
+            self.evaluator = Evaluator(config.rules, load_states(con))
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="alerts", daemon=True)
+        self.last_evaluated: datetime | None = None
+
+    def evaluate(self) -> list[tuple[Instance, Instance]]:
+        """One evaluation of every rule, its transitions stored."""
+        now = self.clock()
+        health = self.health()
+        with self._lock:
+            with self.store.reading() as con:
+                changes = self.evaluator.evaluate(con, now, health)
+            if changes:
+                with self.store.write_lock:
+                    self.store.writer.execute("BEGIN")
+                    record(self.store.writer, changes, now)
+                    self.store.writer.execute("COMMIT")
+            self.last_evaluated = now
+        for before, after in changes:
+            log.info("alert %s %s: %s -> %s %s", after.rule, after.labels, before.state, after.state, after.message)
+        return changes
+
+    def active(self) -> list[Instance]:
+        with self._lock:
+            return self.evaluator.active()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(30)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.config.interval.total_seconds()):
+            try:
+                self.evaluate()
+            except Exception:
+                log.exception("alert evaluation failed")
