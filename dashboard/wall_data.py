@@ -79,11 +79,11 @@ def _headlines(runtime: rt.Runtime) -> Headlines:
         spark = read.release_per_minute_by_site(con, max(day0, minute - timedelta(minutes=60)), minute)
         ly_total = read.release_totals(con, ly0, ly0 + (now - day0)).released_lists
         ly_site = {s.site_code: s.released_lists for s in read.release_by_site(con, ly0, ly0 + (now - day0))}
-    city = spark.sum(axis=1).tolist()
+    city = [int(n) for n in spark.sum(axis=1).tolist()]
     screens = {CITY: Headline(today.released_lists, today.goods_value_fen, city[-1] if city else 0, ly_total, city)}
     for site in runtime.config.sites:
         s = by_site.get(site.code)
-        series = spark[site.code].tolist() if site.code in spark else [0] * len(spark)
+        series = [int(n) for n in spark[site.code].tolist()] if site.code in spark else [0] * len(spark)
         screens[site.code] = Headline(
             s.released_lists if s else 0,
             s.goods_value_fen if s else 0,
@@ -237,6 +237,8 @@ def _alerts(runtime: rt.Runtime) -> list[dict]:
     if runtime.alerts is None:
         return []
     rules = {r.name: r for r in runtime.alerts.config.rules}
+    names_zh = {s.code: s.name_zh for s in runtime.config.sites}
+    names_en = {s.code: s.name_en for s in runtime.config.sites}
     out = []
     for inst in runtime.alerts.active():
         if inst.state == "pending":
@@ -244,8 +246,10 @@ def _alerts(runtime: rt.Runtime) -> list[dict]:
         labels = json.loads(inst.labels)
         rule = rules.get(inst.rule)
         severity = inst.severity or ("critical" if inst.state == "error" else "warning")
-        zh = inst.message if rule is None or inst.labels == "{}" else message(rule, labels, inst.value, "zh")
-        en = inst.message if rule is None or inst.labels == "{}" else message(rule, labels, inst.value, "en")
+        zh = en = inst.message
+        if rule is not None and inst.labels != "{}":  # said with the site's name, in each language
+            zh = message(rule, labels | {"site": names_zh.get(labels.get("site"), "")}, inst.value, "zh")
+            en = message(rule, labels | {"site": names_en.get(labels.get("site"), "")}, inst.value, "en")
         if inst.labels == "{}":  # the rule as a whole: no data, or an error
             zh, en = f"{inst.rule}: {inst.state} {zh}".strip(), f"{inst.rule}: {inst.state} {en}".strip()
         out.append({"site": labels.get("site"), "severity": severity, "state": inst.state, "zh": zh, "en": en})

@@ -295,9 +295,9 @@ def alerts_strip(snap: Snapshot, screen: str, lang: str, names: dict[str, str]) 
         return f'<div class="alerts calm">✓ {escape(text("no_alerts", lang))}</div>'
     items = "".join(
         f'<span class="alert {a["severity"]} {a["state"]}">{escape(a["en"] if lang == "en" else a["zh"])}</span>'
-        for a in alerts[:4]
+        for a in alerts[:3]
     )
-    more = f'<span class="more">+{len(alerts) - 4}</span>' if len(alerts) > 4 else ""
+    more = f'<span class="more">+{len(alerts) - 3}</span>' if len(alerts) > 3 else ""
     title = f"<b>{escape(text('attention', lang))} {len(alerts)}</b>"
     return f'<div class="alerts" data-testid="wall-alerts">{title}{items}{more}</div>'
 

@@ -69,7 +69,6 @@ def test_each_screen_fills_a_tv_in_kiosk_mode(app, browser, size):
                 assert not page.locator(selector).first.is_visible(), f"{selector} shows on {screen}"
             assert page.evaluate(FIT) == [], screen
             assert page.locator(".wall .screen-name").inner_text()
-            screenshot(page, f"wall-{screen}-{size[0]}x{size[1]}")
         finally:
             page.close()
 
@@ -171,3 +170,21 @@ def test_a_running_total_never_goes_backwards_on_screen(app, browser):
     assert released(page) == 5_000_000
     assert page.locator('[data-testid="wall-value"] .v').inner_text() == "900"
     page.close()
+
+
+def test_screenshots_of_every_screen_once_history_is_loaded(app, browser):
+    """For people to look at: each screen at both sizes with the night's history in place."""
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        sim = httpx.get(f"{app}/healthz", timeout=5).json()["collectors"]["simulator"]
+        if not sim["note"].startswith("back-filling"):
+            break
+        time.sleep(2)
+    for size in ((1920, 1080), (3840, 2160)):
+        for screen in SCREENS:
+            lang = "en" if screen == "hzw" else "zh"
+            page = open_wall(browser, app, f"kiosk=1&screen={screen}&lang={lang}", size)
+            page.wait_for_timeout(2000)
+            assert page.evaluate(FIT) == [], screen
+            screenshot(page, f"wall-{screen}-{size[0]}x{size[1]}")
+            page.close()
