@@ -20,6 +20,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
+from cbec.alerts import loop
 from cbec.alerts.engine import message
 from cbec.clock import same_time_last_year
 from cbec.status import codes
@@ -239,6 +240,9 @@ def _alerts(runtime: rt.Runtime) -> list[dict]:
     rules = {r.name: r for r in runtime.alerts.config.rules}
     names_zh = {s.code: s.name_zh for s in runtime.config.sites}
     names_en = {s.code: s.name_en for s in runtime.config.sites}
+    now = runtime.clock()
+    with runtime.store.reading() as con:
+        all_acks, all_silences = loop.acks(con), loop.silences(con, now)
     out = []
     for inst in runtime.alerts.active():
         if inst.state == "pending":
@@ -252,7 +256,17 @@ def _alerts(runtime: rt.Runtime) -> list[dict]:
             en = message(rule, labels | {"site": names_en.get(labels.get("site"), "")}, inst.value, "en")
         if inst.labels == "{}":  # the rule as a whole: no data, or an error
             zh, en = f"{inst.rule}: {inst.state} {zh}".strip(), f"{inst.rule}: {inst.state} {en}".strip()
-        out.append({"site": labels.get("site"), "severity": severity, "state": inst.state, "zh": zh, "en": en})
+        out.append(
+            {
+                "site": labels.get("site"),
+                "severity": severity,
+                "state": inst.state,
+                "zh": zh,
+                "en": en,
+                "acked": loop.ack_of(all_acks, inst) is not None,
+                "silenced": any(x.matches(inst, now) for x in all_silences),
+            }
+        )
     return out
 
 

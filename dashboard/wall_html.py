@@ -293,10 +293,13 @@ def alerts_strip(snap: Snapshot, screen: str, lang: str, names: dict[str, str]) 
     alerts = [a for a in snap.alerts if screen == CITY or a["site"] in (None, screen)]
     if not alerts:
         return f'<div class="alerts calm">✓ {escape(text("no_alerts", lang))}</div>'
-    items = "".join(
-        f'<span class="alert {a["severity"]} {a["state"]}">{escape(a["en"] if lang == "en" else a["zh"])}</span>'
-        for a in alerts[:3]
-    )
+
+    def one(a: dict) -> str:
+        marks = (f" · {text('alert_silenced', lang)}" if a["silenced"] else "") + (" ✓" if a["acked"] else "")
+        cls = f"alert {a['severity']} {a['state']}" + (" silenced" if a["silenced"] else "")
+        return f'<span class="{cls}">{escape((a["en"] if lang == "en" else a["zh"]) + marks)}</span>'
+
+    items = "".join(one(a) for a in alerts[:3])
     more = f'<span class="more">+{len(alerts) - 3}</span>' if len(alerts) > 3 else ""
     title = f"<b>{escape(text('attention', lang))} {len(alerts)}</b>"
     return f'<div class="alerts" data-testid="wall-alerts">{title}{items}{more}</div>'

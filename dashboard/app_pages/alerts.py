@@ -8,6 +8,7 @@ import json
 import pandas as pd
 import streamlit as st
 
+from cbec.alerts import loop
 from dashboard import data
 from dashboard.components import page
 from dashboard.i18n import lang, t
@@ -29,8 +30,12 @@ def active() -> None:
         return
     rules = {r.name: r for r in runtime.alerts.config.rules}
     now = runtime.clock()
+    with runtime.store.reading() as con:
+        all_acks, all_silences = loop.acks(con), loop.silences(con, now)
     rows = []
     for inst in runtime.alerts.active():
+        ack = loop.ack_of(all_acks, inst)
+        muted = next((x for x in all_silences if x.matches(inst, now)), None)
         rule = rules.get(inst.rule)
         threshold = rule.thresholds.get(inst.severity) if rule and inst.severity else None
         rows.append(
@@ -44,6 +49,8 @@ def active() -> None:
                 t("alert_value"): inst.value,
                 t("alert_threshold"): f"{rule.op} {threshold}" if threshold is not None else "",
                 t("alert_message"): inst.message,
+                t("alert_ack"): f"{ack.by} {ack.at:%H:%M}: {ack.comment}" if ack else "",
+                t("alert_silenced"): f"{t('until')} {muted.ends_at:%m-%d %H:%M}" if muted else "",
             }
         )
     if not rows:
@@ -91,6 +98,57 @@ def rules() -> None:
     )
 
 
+def acknowledge_form() -> None:
+    if runtime.alerts is None:
+        return
+    st.subheader(t("alert_acknowledge"))
+    choices = {f"{i.rule} · {where(i.labels)} · {i.state}": i for i in runtime.alerts.active()}
+    if not choices:
+        st.caption(t("no_alerts"))
+        return
+    with st.form("ack", clear_on_submit=True):
+        picked = st.selectbox(t("alert_rule"), list(choices))
+        who = st.text_input(t("who"))
+        comment = st.text_input(t("comment"))
+        if st.form_submit_button(t("alert_acknowledge")):
+            try:
+                with runtime.store.write_lock:
+                    loop.acknowledge(runtime.store.writer, choices[picked], who, comment, runtime.clock())
+                st.success(t("done"))
+            except loop.LoopError as e:
+                st.error(str(e))
+
+
+def silence_form() -> None:
+    st.subheader(t("alert_silences"))
+    now = runtime.clock()
+    with st.form("silence", clear_on_submit=True):
+        matchers = st.text_input(t("silence_matchers"), placeholder="rule=warehouse_occupancy_high site=bsq")
+        hours = st.number_input(t("silence_hours"), min_value=0.25, max_value=168.0, value=2.0, step=0.25)
+        who = st.text_input(t("who"))
+        comment = st.text_input(t("comment"))
+        if st.form_submit_button(t("silence_add")):
+            try:
+                parsed = loop.parse_matchers(matchers)
+                with runtime.store.write_lock:
+                    loop.silence(runtime.store.writer, parsed, hours, who, comment, now)
+                st.success(t("done"))
+            except loop.LoopError as e:
+                st.error(str(e))
+    with runtime.store.reading() as con:
+        current = loop.silences(con, now)
+    for x in current:
+        c1, c2 = st.columns([5, 1])
+        labels = " ".join(f"{k}={v}" for k, v in x.matchers.items())
+        c1.write(f"{labels} · {x.starts_at:%m-%d %H:%M}–{x.ends_at:%m-%d %H:%M} · {x.by}: {x.comment}")
+        if c2.button(t("silence_end"), key=f"end-{x.id}"):
+            with runtime.store.write_lock:
+                loop.end_silence(runtime.store.writer, x.id, runtime.clock())
+            st.rerun()
+
+
 active()
+acknowledge_form()
+silence_form()
 history()
 rules()
