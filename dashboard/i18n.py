@@ -62,6 +62,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "alert_value": ("当前值", "Value"),
     "alert_threshold": ("阈值", "Threshold"),
     "alert_message": ("说明", "Message"),
+    "alerts_deliveries": ("通知发送记录", "Notifications sent"),
+    "alerts_no_webhook": (
+        "未配置通知（alerts.toml 的 [notify]）。",
+        "No notifications configured ([notify] in alerts.toml).",
+    ),
+    "alerts_no_deliveries": ("还没有发送过通知。", "No notifications sent yet."),
     "alert_ack": ("已确认", "Acknowledged"),
     "alert_silenced": ("已静默", "Silenced"),
     "alert_acknowledge": ("确认告警", "Acknowledge"),

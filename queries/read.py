@@ -175,3 +175,7 @@ def release_coverage(con: duckdb.DuckDBPyConnection, start: datetime, end: datet
 
 def alert_transitions(con: duckdb.DuckDBPyConnection, limit: int = 100) -> pd.DataFrame:
     return con.execute(sql("read_alert_transitions"), {"limit": limit}).df()
+
+
+def alert_deliveries(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFrame:
+    return con.execute(sql("read_alert_deliveries"), {"limit": limit}).df()

@@ -9,13 +9,12 @@ import io
 import json
 import re
 import shutil
-import threading
 from datetime import date, datetime, time, timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from receiver import Receiver
 from streamlit.testing.v1 import AppTest
 
 from cbec.cli import main as cli
@@ -189,36 +188,6 @@ def test_cbec_report_writes_each_format(report_db, tmp_path, capsys):
     assert "11月11日0点至0点5分，宁波海关共放行" in said
     assert cli(["report", "--db", str(report_db), "--date", "2019-11-11", "--out", str(tmp_path / "r.doc")]) == 2
     assert "format must be one of" in capsys.readouterr().err
-
-
-class Receiver:
-    """A local group robot: records each post; answers with the queued statuses first."""
-
-    def __init__(self, statuses: list[int]):
-        self.posts: list[dict] = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                outer.posts.append(json.loads(body))
-                status = statuses.pop(0) if statuses else 200
-                answer = json.dumps({"errcode": 0 if status == 200 else 500, "errmsg": "ok"}).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/send?key=${{CBEC_TEST_ROBOT_KEY}}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
 
 
 @pytest.fixture

@@ -92,9 +92,19 @@ def parse_rule(raw: dict[str, Any], where: str) -> Rule:
 
 
 @dataclass(frozen=True)
+class NotifyConfig:
+    webhook_url: str = ""
+    webhook_kind: str = "wecom"
+    webhook_secret: str = ""
+    repeat_interval: timedelta = timedelta(hours=1)
+    retries: int = 3
+
+
+@dataclass(frozen=True)
 class AlertConfig:
     interval: timedelta  # how often the runtime evaluates every rule
     rules: tuple[Rule, ...]
+    notify: NotifyConfig = NotifyConfig()
 
 
 def load_alert_config(path: str | Path | None = None) -> AlertConfig:
@@ -103,7 +113,17 @@ def load_alert_config(path: str | Path | None = None) -> AlertConfig:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, tomllib.TOMLDecodeError):
         return AlertConfig(timedelta(seconds=15), load_rules(path))  # load_rules says what is wrong
-    return AlertConfig(duration(raw.get("interval", "15s"), str(path)), load_rules(path))
+    n = raw.get("notify", {})
+    notify = NotifyConfig(
+        webhook_url=str(n.get("webhook_url", "")),
+        webhook_kind=str(n.get("webhook_kind", "wecom")),
+        webhook_secret=str(n.get("webhook_secret", "")),
+        repeat_interval=duration(n.get("repeat_interval", "1h"), f"{path}: notify"),
+        retries=int(n.get("retries", 3)),
+    )
+    if notify.webhook_kind not in ("wecom", "dingtalk", "json"):
+        raise ConfigError(f"{path}: notify.webhook_kind must be wecom, dingtalk or json")
+    return AlertConfig(duration(raw.get("interval", "15s"), str(path)), load_rules(path), notify)
 
 
 def load_rules(path: str | Path | None = None) -> tuple[Rule, ...]:

@@ -8,18 +8,33 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
+from cbec.alerts import notify
 from cbec.alerts.engine import Evaluator, Instance, load_states, record
+from cbec.alerts.notify import Notifier
 from cbec.alerts.rules import AlertConfig
+from cbec.webhook import Webhook
+from collectors.registry import streamlit_secret
 from queries.store import Store
 
 log = logging.getLogger("cbec.alerts")
 
 
 class AlertRunner:
-    def __init__(self, config: AlertConfig, store: Store, clock: Callable[[], datetime], health: Callable[[], dict]):
+    def __init__(
+        self,
+        config: AlertConfig,
+        store: Store,
+        clock: Callable[[], datetime],
+        health: Callable[[], dict],
+        webhook: Webhook | None = None,
+    ):
         self.config, self.store, self.clock, self.health = config, store, clock, health
+        n = config.notify
+        if webhook is None and n.webhook_url:
+            webhook = Webhook(n.webhook_url, n.webhook_kind, n.webhook_secret, n.retries, secrets=streamlit_secret)
         with store.reading() as con:
             self.evaluator = Evaluator(config.rules, load_states(con))
+            self.notifier = Notifier(n, webhook, con) if webhook else None
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="alerts", daemon=True)
@@ -38,6 +53,12 @@ class AlertRunner:
                     record(self.store.writer, changes, now)
                     self.store.writer.execute("COMMIT")
             self.last_evaluated = now
+            if self.notifier:
+                with self.store.reading() as con:
+                    deliveries = self.notifier.process(con, changes, self.evaluator.active(), now)
+                if deliveries:
+                    with self.store.write_lock:
+                        notify.record(self.store.writer, deliveries)
         for before, after in changes:
             log.info("alert %s %s: %s -> %s %s", after.rule, after.labels, before.state, after.state, after.message)
         return changes

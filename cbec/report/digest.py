@@ -4,13 +4,9 @@ DingTalk), once per job and day, with retries, and records every run."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import logging
 import threading
 import time
-import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,7 +16,7 @@ import httpx
 from cbec.config import Config, DigestJob
 from cbec.report import export
 from cbec.report.figures import Report, build
-from collectors.http_json.source import MappingError, resolve_secret
+from cbec.webhook import Webhook
 from dashboard.i18n import text
 from dashboard.numbers import count_zh
 from queries import read
@@ -36,22 +32,6 @@ WRITERS = {
     "pdf": export.to_pdf,
     "md": lambda r, lang: export.to_markdown(r, lang).encode("utf-8"),
 }
-
-
-def robot_message(kind: str, title: str, text: str) -> dict:
-    """The body a group robot takes: WeCom and DingTalk markdown, or a plain JSON object."""
-    if kind == "wecom":
-        return {"msgtype": "markdown", "markdown": {"content": f"**{title}**\n{text}"}}
-    if kind == "dingtalk":
-        return {"msgtype": "markdown", "markdown": {"title": title, "text": f"### {title}\n{text}"}}
-    return {"title": title, "text": text}
-
-
-def dingtalk_signed(url: str, secret: str, now_ms: int) -> str:
-    """DingTalk's signed robot URL: timestamp and an HMAC-SHA256 of "timestamp\\nsecret"."""
-    digest = hmac.new(secret.encode(), f"{now_ms}\n{secret}".encode(), hashlib.sha256).digest()
-    sign = urllib.parse.quote_plus(base64.b64encode(digest).decode())
-    return f"{url}{'&' if '?' in url else '?'}timestamp={now_ms}&sign={sign}"
 
 
 def digest_text(r: Report, district: tuple[str, str], files: list[str]) -> str:
@@ -108,8 +88,9 @@ class Digest:
             if cfg.webhook_url:
                 district = (self.config.district_zh, self.config.district_en)
                 title = f"{text('rep_title', 'zh')} {export.window_text(report)}"
-                body = robot_message(cfg.webhook_kind, title, digest_text(report, district, files))
-                attempts, error = self._post(body)
+                hook = Webhook(cfg.webhook_url, cfg.webhook_kind, cfg.webhook_secret, cfg.retries, self.post,
+                               self.secrets, self.sleep)  # fmt: skip
+                attempts, error = hook.send(title, digest_text(report, district, files))
                 if error:
                     outcome = "post_failed"
             record |= {"outcome": outcome, "attempts": attempts, "detail": "; ".join(filter(None, [*problems, error]))}
@@ -135,30 +116,6 @@ class Digest:
             tmp.replace(path)  # a reader never sees half a file
             written.append(path.name)
         return written, problems
-
-    def _post(self, body: dict) -> tuple[int, str]:
-        """Posts with retries and backoff; returns attempts and the last error ("" when delivered)."""
-        cfg = self.config.digest
-        try:
-            url = resolve_secret(cfg.webhook_url, self.secrets)
-            secret = resolve_secret(cfg.webhook_secret, self.secrets) if cfg.webhook_secret else ""
-        except MappingError as e:
-            return 0, f"webhook: {e}"
-        error = ""
-        for attempt in range(1, cfg.retries + 2):
-            try:
-                # a signature holds for an hour: sign each attempt afresh
-                target = dingtalk_signed(url, secret, int(time.time() * 1000)) if secret else url
-                r = self.post(target, json=body, timeout=10)
-                answer = r.json() if r.headers.get("content-type", "").startswith("application/json") else {}
-                if r.status_code == 200 and answer.get("errcode", 0) == 0:
-                    return attempt, ""
-                error = f"webhook answered {r.status_code}: {str(answer or r.text)[:200]}"
-            except (httpx.HTTPError, ValueError) as e:
-                error = f"webhook: {type(e).__name__}: {e}"
-            if attempt <= cfg.retries:
-                self.sleep(min(2.0 ** (attempt - 1), 30.0))
-        return cfg.retries + 1, error
 
     def _record(self, record: dict) -> dict:
         record["ran_at"] = self.clock()

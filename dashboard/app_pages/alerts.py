@@ -73,6 +73,19 @@ def history() -> None:
     st.dataframe(df, hide_index=True, width="stretch")
 
 
+def deliveries() -> None:
+    st.subheader(t("alerts_deliveries"))
+    if runtime.alerts is None or runtime.alerts.notifier is None:
+        st.caption(t("alerts_no_webhook"))
+        return
+    with runtime.store.reading() as con:
+        df = read.alert_deliveries(con, 50)
+    if df.empty:
+        st.caption(t("alerts_no_deliveries"))
+    else:
+        st.dataframe(df, hide_index=True, width="stretch")
+
+
 def rules() -> None:
     st.subheader(t("alerts_rules"))
     if runtime.alerts is None:
@@ -151,4 +164,5 @@ active()
 acknowledge_form()
 silence_form()
 history()
+deliveries()
 rules()
