@@ -204,7 +204,7 @@ def _snapshot(runtime: rt.Runtime) -> Snapshot:
             components=_with_link(components if site is None else components[components["site_code"] == site], link),
             sites=_site_rows(runtime, curves, latency, waiting, now) if site is None else [],
         )
-    return Snapshot(now, screens, _alerts(runtime), simulated)
+    return Snapshot(now, screens, active_alerts(runtime), simulated)
 
 
 def _with_link(components: pd.DataFrame, link: pd.DataFrame) -> pd.DataFrame:
@@ -232,7 +232,7 @@ def _site_rows(runtime: rt.Runtime, curves: dict, latency: dict, waiting: dict, 
     return rows
 
 
-def _alerts(runtime: rt.Runtime) -> list[dict]:
+def active_alerts(runtime: rt.Runtime) -> list[dict]:
     """The wall's alert strip: what the alert rules have firing (or still
     recovering, or cannot evaluate), worst first, in both languages."""
     if runtime.alerts is None:

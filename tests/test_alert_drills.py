@@ -11,6 +11,7 @@ import pytest
 
 from cbec.config import load_config
 from collectors.runtime import Runtime
+from dashboard.wall_data import active_alerts as wall_alerts
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,15 +50,15 @@ def wait_for(rt, predicate, seconds: float = 20) -> set:
 
 
 @pytest.mark.parametrize(
-    ("switch", "value", "rule", "where"),
+    ("switch", "value", "rule", "where", "on_wall"),
     [
-        ("link_saturated", True, "link_utilization_high", '"component": "eport_link"'),
-        ("warehouse_full", "BSQ-W01", "warehouse_occupancy_high", '"warehouse": "BSQ-W01"'),
-        ("equipment_down", "lishe/xray-1", "equipment_down", '"component": "xray-1"'),
-        ("source_stopped", True, "source_stale", '"collector": "simulator"'),
+        ("link_saturated", True, "link_utilization_high", '"component": "eport_link"', "保税区 链路 eport_link 占用"),
+        ("warehouse_full", "BSQ-W01", "warehouse_occupancy_high", '"warehouse": "BSQ-W01"', "仓库 BSQ-W01（保税区）"),
+        ("equipment_down", "lishe/xray-1", "equipment_down", '"component": "xray-1"', "栎社 设备 xray-1 离线"),
+        ("source_stopped", True, "source_stale", '"collector": "simulator"', "数据源 simulator 超过阈值"),
     ],
 )
-def test_a_fault_fires_its_alert_and_clearing_it_resolves_it(drill, switch, value, rule, where):
+def test_a_fault_fires_its_alert_and_clearing_it_resolves_it(drill, switch, value, rule, where, on_wall):
     rt, faults = drill
 
     def has(now):
@@ -66,6 +67,8 @@ def test_a_fault_fires_its_alert_and_clearing_it_resolves_it(drill, switch, valu
     assert not has(wait_for(rt, lambda now: False, seconds=2))
     setattr(faults, switch, value)
     assert has(wait_for(rt, has)), f"{rule} did not fire"
+    # and the wall's alert strip says it
+    assert any(a["state"] == "firing" and on_wall in a["zh"] for a in wall_alerts(rt)), wall_alerts(rt)
     setattr(faults, switch, False if isinstance(value, bool) else None)
     assert not has(wait_for(rt, lambda now: not has(now))), f"{rule} did not resolve"
     with rt.store.reading() as con:

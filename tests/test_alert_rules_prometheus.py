@@ -50,3 +50,11 @@ def test_every_rule_and_severity_is_exported_over_series_on_metrics(rule_file):
         for r in g["rules"]:
             for series in re.findall(r"\bcbec_[a-z_]+", r["expr"]):
                 assert series.removesuffix("_total") in exposed, f"{series} is not on /metrics"
+
+
+def test_the_example_alertmanager_route_is_valid():
+    amtool = shutil.which("amtool") or "/usr/bin/amtool"
+    done = subprocess.run(
+        [amtool, "check-config", str(ROOT / "docs" / "alertmanager.example.yml")], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and "SUCCESS" in done.stdout, done.stdout + done.stderr
