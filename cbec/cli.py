@@ -208,7 +208,19 @@ def cmd_alert_rules(args: argparse.Namespace) -> int:
     from cbec.alerts.rules import load_alert_config
 
     config = load_alert_config(args.rules)
-    text = rule_file(config.rules, config.interval)
+    rules = config.rules
+    if args.db:  # with the rules as saved from the editor in that database
+        from cbec.alerts.editor import overrides
+        from cbec.alerts.rules import with_overrides
+        from queries.store import Store
+
+        store = Store(args.db, read_only=True)
+        try:
+            with store.reading() as con:
+                rules = with_overrides(rules, overrides(con))
+        finally:
+            store.close()
+    text = rule_file(rules, config.interval)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
     else:
@@ -248,6 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("alert-rules", help="the alert rules as a Prometheus rule file")
     a.add_argument("--rules", help="rules file (default: assets/config/alerts.toml, or CBEC_ALERTS)")
     a.add_argument("--out", help="file to write (default: standard output)")
+    a.add_argument("--db", help="apply the rules saved from the editor in this database file")
     a.set_defaults(func=cmd_alert_rules)
     i = sub.add_parser("ingest", help="import CEB621/CEB622/CEB816 files or folders into a database file")
     i.add_argument("paths", nargs="+", help="message files, or folders of them")

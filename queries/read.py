@@ -179,3 +179,7 @@ def alert_transitions(con: duckdb.DuckDBPyConnection, limit: int = 100) -> pd.Da
 
 def alert_deliveries(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFrame:
     return con.execute(sql("read_alert_deliveries"), {"limit": limit}).df()
+
+
+def alert_rule_changes(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFrame:
+    return con.execute(sql("read_alert_rule_changes"), {"limit": limit}).df()

@@ -139,3 +139,26 @@ def load_rules(path: str | Path | None = None) -> tuple[Rule, ...]:
     if len(names) != len(set(names)):
         raise ConfigError(f"{path}: rule names must be unique")
     return rules
+
+
+def rule_to_raw(rule: Rule) -> dict[str, Any]:
+    """A rule in the form the file and `parse_rule` take."""
+    from cbec.alerts.prometheus import prom_duration
+
+    return {
+        "name": rule.name,
+        "signal": rule.signal,
+        "op": rule.op,
+        **rule.thresholds,
+        "for": prom_duration(rule.for_),
+        "keep_firing_for": prom_duration(rule.keep_firing_for),
+        "lookback": prom_duration(rule.lookback),
+        "message_zh": rule.message_zh,
+        "message_en": rule.message_en,
+        "labels": dict(rule.labels),
+    }
+
+
+def with_overrides(rules: tuple[Rule, ...], overrides: dict[str, dict]) -> tuple[Rule, ...]:
+    """The rules with those saved from the editor in place of the file's."""
+    return tuple(parse_rule(overrides[r.name], "rule editor") if r.name in overrides else r for r in rules)

@@ -6,12 +6,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
-from cbec.alerts import notify
+from cbec.alerts import editor, notify
 from cbec.alerts.engine import Evaluator, Instance, load_states, record
 from cbec.alerts.notify import Notifier
-from cbec.alerts.rules import AlertConfig
+from cbec.alerts.rules import AlertConfig, Rule, with_overrides
 from cbec.webhook import Webhook
 from collectors.registry import streamlit_secret
 from queries.store import Store
@@ -33,6 +34,7 @@ class AlertRunner:
         if webhook is None and n.webhook_url:
             webhook = Webhook(n.webhook_url, n.webhook_kind, n.webhook_secret, n.retries, secrets=streamlit_secret)
         with store.reading() as con:
+            self.config = config = replace(config, rules=with_overrides(config.rules, editor.overrides(con)))
             self.evaluator = Evaluator(config.rules, load_states(con))
             self.notifier = Notifier(n, webhook, con) if webhook else None
         self._lock = threading.Lock()
@@ -62,6 +64,12 @@ class AlertRunner:
         for before, after in changes:
             log.info("alert %s %s: %s -> %s %s", after.rule, after.labels, before.state, after.state, after.message)
         return changes
+
+    def replace_rule(self, rule: Rule) -> None:
+        """A rule saved from the editor takes effect at the next evaluation; its alerts keep their states."""
+        with self._lock:
+            self.evaluator.rules[rule.name] = rule
+            self.config = replace(self.config, rules=tuple(self.evaluator.rules.values()))
 
     def active(self) -> list[Instance]:
         with self._lock:

@@ -8,7 +8,9 @@ import json
 import pandas as pd
 import streamlit as st
 
-from cbec.alerts import loop
+from cbec.alerts import editor, loop
+from cbec.alerts.prometheus import prom_duration
+from cbec.config import ConfigError
 from dashboard import data
 from dashboard.components import page
 from dashboard.i18n import lang, t
@@ -160,9 +162,75 @@ def silence_form() -> None:
             st.rerun()
 
 
+def rule_editor() -> None:
+    if runtime.alerts is None:
+        return
+    st.subheader(t("rule_editor"))
+    rules_by_name = {r.name: r for r in runtime.alerts.config.rules}
+    name = st.selectbox(t("alert_rule"), list(rules_by_name), key="edit_rule")
+    rule = rules_by_name[name]
+    with st.form("edit"):
+        c1, c2, c3, c4 = st.columns(4)
+        warning = c1.text_input(f"warning ({rule.op})", str(rule.thresholds.get("warning", "")))
+        critical = c2.text_input(f"critical ({rule.op})", str(rule.thresholds.get("critical", "")))
+        for_ = c3.text_input("for", prom_duration(rule.for_))
+        keep = c4.text_input("keep_firing_for", prom_duration(rule.keep_firing_for))
+        message_zh = st.text_input("message_zh", rule.message_zh)
+        message_en = st.text_input("message_en", rule.message_en)
+        who = st.text_input(t("who"), key="edit_who")
+        b1, b2 = st.columns(2)
+        show = b1.form_submit_button(t("rule_preview"))
+        store_it = b2.form_submit_button(t("rule_save"), type="primary")
+    if not (show or store_it):
+        return
+    changes = {"warning": warning, "critical": critical, "for": for_, "keep_firing_for": keep,
+               "message_zh": message_zh, "message_en": message_en}  # fmt: skip
+    try:
+        new = editor.candidate(rule, {k: _number(v) if k in ("warning", "critical") else v for k, v in changes.items()})
+    except ConfigError as e:
+        st.error(str(e))
+        return
+    with runtime.store.reading() as con:
+        rows = editor.preview(con, new, runtime.clock(), runtime.health()["collectors"])
+    st.caption(t("rule_would_fire"))
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    if store_it:
+        try:
+            with runtime.store.write_lock:
+                editor.save(runtime.store.writer, rule, new, who, runtime.clock())
+        except ValueError as e:
+            st.error(str(e))
+            return
+        runtime.alerts.replace_rule(new)
+        st.success(t("done"))
+
+
+def _number(text: str) -> float | str | None:
+    """A threshold as typed: empty removes it, anything else must read as a number."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return text  # parse_rule says it is not a number
+
+
+def rule_changes() -> None:
+    if runtime.alerts is None:
+        return
+    with runtime.store.reading() as con:
+        df = read.alert_rule_changes(con, 50)
+    if not df.empty:
+        st.markdown(f"**{t('rule_changes')}**")
+        st.dataframe(df, hide_index=True, width="stretch")
+
+
 active()
 acknowledge_form()
 silence_form()
 history()
 deliveries()
 rules()
+rule_editor()
+rule_changes()

@@ -1,0 +1,1 @@
+INSERT INTO alert_rule_change VALUES ($changed_at, $changed_by, $rule, $old, $new)
