@@ -17,7 +17,7 @@ from dashboard.i18n import lang, t
 from queries import read
 
 runtime = page.start()
-SEVERITY_MARK = {"critical": "🔴", "warning": "🟠", None: "⚪"}
+SEVERITY = {"critical": ("严重", "critical"), "warning": ("警告", "warning")}
 
 
 def where(labels: str) -> str:
@@ -42,13 +42,13 @@ def active() -> None:
         threshold = rule.thresholds.get(inst.severity) if rule and inst.severity else None
         rows.append(
             {
-                t("alert_severity"): f"{SEVERITY_MARK.get(inst.severity, '')} {inst.severity or ''}",
+                t("alert_severity"): SEVERITY.get(inst.severity, ("", ""))[lang() == "en"],
                 t("alert_state"): inst.state,
                 t("alert_rule"): inst.rule,
                 t("alert_where"): where(inst.labels),
                 t("alert_since"): inst.since.strftime("%m-%d %H:%M:%S") if inst.since else "",
                 t("alert_for"): f"{(now - inst.since).total_seconds() / 60:.0f} min" if inst.since else "",
-                t("alert_value"): inst.value,
+                t("alert_value"): None if inst.value is None else round(inst.value, 3),
                 t("alert_threshold"): f"{rule.op} {threshold}" if threshold is not None else "",
                 t("alert_message"): inst.message,
                 t("alert_ack"): f"{ack.by} {ack.at:%H:%M}: {ack.comment}" if ack else "",
