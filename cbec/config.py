@@ -159,14 +159,19 @@ def _need(table: dict[str, Any], key: str, where: str) -> Any:
     return table[key]
 
 
-def load_config(path: str | Path | None = None) -> Config:
-    path = Path(path or os.environ.get("CBEC_CONFIG") or DEFAULT_CONFIG)
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """A TOML file's contents, or a ConfigError that names the file and the fault."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"configuration file not found: {path}") from None
+        raise ConfigError(f"{what} not found: {path}") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: {e}") from None
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    path = Path(path or os.environ.get("CBEC_CONFIG") or DEFAULT_CONFIG)
+    raw = read_toml(path, "configuration file")
 
     sites = tuple(
         Site(

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from cbec.alerts.signals import SIGNALS
-from cbec.config import ROOT, ConfigError
+from cbec.config import ROOT, ConfigError, read_toml
 
 DEFAULT_RULES = ROOT / "assets" / "config" / "alerts.toml"
 SEVERITIES = ("critical", "warning")  # the first that holds wins
@@ -109,10 +108,11 @@ class AlertConfig:
 
 def load_alert_config(path: str | Path | None = None) -> AlertConfig:
     path = Path(path or os.environ.get("CBEC_ALERTS") or DEFAULT_RULES)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, tomllib.TOMLDecodeError):
-        return AlertConfig(timedelta(seconds=15), load_rules(path))  # load_rules says what is wrong
+    raw = read_toml(path, "alert rules file")
+    rules = tuple(parse_rule(r, str(path)) for r in raw.get("rule", []))
+    names = [r.name for r in rules]
+    if len(names) != len(set(names)):
+        raise ConfigError(f"{path}: rule names must be unique")
     n = raw.get("notify", {})
     notify = NotifyConfig(
         webhook_url=str(n.get("webhook_url", "")),
@@ -123,22 +123,11 @@ def load_alert_config(path: str | Path | None = None) -> AlertConfig:
     )
     if notify.webhook_kind not in ("wecom", "dingtalk", "json"):
         raise ConfigError(f"{path}: notify.webhook_kind must be wecom, dingtalk or json")
-    return AlertConfig(duration(raw.get("interval", "15s"), str(path)), load_rules(path), notify)
+    return AlertConfig(duration(raw.get("interval", "15s"), str(path)), rules, notify)
 
 
 def load_rules(path: str | Path | None = None) -> tuple[Rule, ...]:
-    path = Path(path or os.environ.get("CBEC_ALERTS") or DEFAULT_RULES)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"alert rules file not found: {path}") from None
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{path}: {e}") from None
-    rules = tuple(parse_rule(r, str(path)) for r in raw.get("rule", []))
-    names = [r.name for r in rules]
-    if len(names) != len(set(names)):
-        raise ConfigError(f"{path}: rule names must be unique")
-    return rules
+    return load_alert_config(path).rules
 
 
 def rule_to_raw(rule: Rule) -> dict[str, Any]:
