@@ -6,21 +6,42 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from datetime import timedelta, timezone
 
 from collectors import runtime as rt
 from dashboard import wall_html
 from dashboard.i18n import text
 from dashboard.numbers import count_en, count_zh, percent_change, signed_percent, yuan_zh
-from dashboard.wall_data import Headlines, Snapshot, headlines, snapshot
+from dashboard.wall_data import Headlines, headlines, snapshot
 
 BEIJING = timezone(timedelta(hours=8))
 
-_lock = threading.Lock()
-_made: dict[tuple[str, str], bytes] = {}
-_made_for: list[Headlines] = []
-_panels: dict[tuple[str, str], bytes] = {}
-_panels_for: list[Snapshot] = []
+
+class _Made:
+    """Events made once per source (a second's headlines, a snapshot), screen
+    and language, whoever asks; a new source drops the old events."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._source: object = None
+        self._events: dict[tuple[str, str], bytes] = {}
+
+    def get(self, source: object, screen: str, lang: str, make: Callable[[], bytes]) -> bytes:
+        with self._lock:
+            if source is not self._source:
+                self._source, self._events = source, {}
+            if (screen, lang) not in self._events:
+                self._events[screen, lang] = make()
+            return self._events[screen, lang]
+
+
+_headline_events, _panel_events = _Made(), _Made()
+
+
+def _event(data: dict, name: str = "") -> bytes:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return (f"event: {name}\n" if name else "").encode() + f"data: {body}\n\n".encode()
 
 
 def message(h: Headlines, screen: str, lang: str) -> dict:
@@ -57,29 +78,21 @@ def loading_text(note: str, lang: str) -> str:
 def event(screen: str, lang: str) -> bytes:
     """One `data:` event for this screen and language, made once per second."""
     h = headlines()
-    with _lock:
-        if not _made_for or _made_for[0] is not h:
-            _made.clear()
-            _made_for[:] = [h]
-        if (screen, lang) not in _made:
-            body = json.dumps(message(h, screen, lang), ensure_ascii=False, separators=(",", ":"))
-            _made[screen, lang] = f"data: {body}\n\n".encode()
-        return _made[screen, lang]
+    return _headline_events.get(h, screen, lang, lambda: _event(message(h, screen, lang)))
 
 
 def panels(screen: str, lang: str) -> tuple[int, bytes]:
     """The slow panels as one `panels` event, made once per snapshot; and the
     snapshot's id, so a stream sends them only when they changed."""
     snap = snapshot()
-    with _lock:
-        if not _panels_for or _panels_for[0] is not snap:
-            _panels.clear()
-            _panels_for[:] = [snap]
-        if (screen, lang) not in _panels:
-            body = wall_html.body(snap, screen, lang, rt.current().config)
-            payload = json.dumps({"screen": screen, "html": body}, ensure_ascii=False, separators=(",", ":"))
-            _panels[screen, lang] = f"event: panels\ndata: {payload}\n\n".encode()
-        return id(snap), _panels[screen, lang]
+    cfg = rt.current().config
+    made = _panel_events.get(
+        snap,
+        screen,
+        lang,
+        lambda: _event({"screen": screen, "html": wall_html.body(snap, screen, lang, cfg)}, "panels"),
+    )
+    return id(snap), made
 
 
 def next_events(screen: str, lang: str, panels_sent: int | None) -> tuple[bytes, int]:

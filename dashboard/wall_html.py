@@ -4,14 +4,13 @@ to any screen size and have no state to lose between updates."""
 
 from __future__ import annotations
 
-import threading
 from html import escape
 
 import numpy as np
 import pandas as pd
 
 from cbec.config import Config
-from dashboard.i18n import text
+from dashboard.i18n import TEXT, text
 from dashboard.numbers import count_en, count_zh
 from dashboard.wall_data import CITY, Screen, Snapshot, Waiting
 
@@ -236,7 +235,7 @@ def warehouse_tiles(wh: pd.DataFrame, cfg: Config, lang: str) -> str:
 
 def focus_panel(s: Screen, cfg: Config, lang: str) -> str:
     """Each site's own concern (DOMAIN.md: the four business sites)."""
-    title = text(f"focus_{s.code}", lang) if f"focus_{s.code}" in _FOCUS_KEYS else ""
+    title = text(f"focus_{s.code}", lang) if f"focus_{s.code}" in TEXT else ""
     if s.code == "lishe":
         return _panel(title, equipment_grid(s, lang, ("gate", "xray", "camera")), "focus")
     if s.code == "hzw":
@@ -267,9 +266,6 @@ def focus_panel(s: Screen, cfg: Config, lang: str) -> str:
         f"{_big(text('per_minute', lang), f'{(s.per_minute or [0])[-1]:,}')}</div>{bars(s.per_minute, 'bars tall')}",
         "focus",
     )
-
-
-_FOCUS_KEYS = {"focus_meishan", "focus_bsq", "focus_lishe", "focus_hzw"}
 
 
 def sites_panel(s: Screen, lang: str) -> str:
@@ -305,7 +301,8 @@ def alerts_strip(snap: Snapshot, screen: str, lang: str, names: dict[str, str]) 
     return f'<div class="alerts" data-testid="wall-alerts">{title}{items}{more}</div>'
 
 
-def _body(snap: Snapshot, screen: str, lang: str, cfg: Config) -> str:
+def body(snap: Snapshot, screen: str, lang: str, cfg: Config) -> str:
+    """The panels of one screen in one language."""
     s = snap.screens[screen]
     names = {site.code: (site.name_en if lang == "en" else site.name_zh) for site in cfg.sites}
     top = sites_panel(s, lang) if screen == CITY else focus_panel(s, cfg, lang)
@@ -316,19 +313,3 @@ def _body(snap: Snapshot, screen: str, lang: str, cfg: Config) -> str:
         f"{warehouse_panel(s, cfg, lang)}{systems_panel(s, cfg, lang)}"
         f"</div>{alerts_strip(snap, screen, lang, names)}"
     )
-
-
-_drawn: dict[tuple[str, str], str] = {}
-_drawn_for: list[Snapshot] = []
-_lock = threading.Lock()
-
-
-def body(snap: Snapshot, screen: str, lang: str, cfg: Config) -> str:
-    """Drawn once per (snapshot, screen, language), whoever asks."""
-    with _lock:
-        if not _drawn_for or _drawn_for[0] is not snap:
-            _drawn.clear()
-            _drawn_for[:] = [snap]
-        if (screen, lang) not in _drawn:
-            _drawn[screen, lang] = _body(snap, screen, lang, cfg)
-        return _drawn[screen, lang]

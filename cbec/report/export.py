@@ -93,25 +93,10 @@ def tables(r: Report, lang: str) -> dict[str, tuple[list[str], list[list]]]:
 
 def _summary_table(r: Report, lang: str) -> tuple[list[str], list[list]]:
     L = lambda k: text(k, lang)  # noqa: E731
-    w = r.window
     rows = [
-        [L("rep_total"), w.lists, w.value_fen / 100, w.lists_ly, w.value_fen_ly / 100, _change(w.lists_change)],
-        [
-            L("rep_month"),
-            r.month.lists,
-            r.month.value_fen / 100,
-            r.month.lists_ly,
-            r.month.value_fen_ly / 100,
-            _change(r.month.lists_change),
-        ],
-        [
-            L("rep_year"),
-            r.year.lists,
-            r.year.value_fen / 100,
-            r.year.lists_ly,
-            r.year.value_fen_ly / 100,
-            _change(r.year.lists_change),
-        ],
+        [L(key), c.lists, c.value_fen / 100, c.lists_ly, c.value_fen_ly / 100, _change(c.lists_change)]
+        for key, c in (("rep_total", r.window), ("rep_month", r.month), ("rep_year", r.year))
+    ] + [
         [L("rep_whole_day_ly"), r.whole_day_ly[0], r.whole_day_ly[1] / 100, None, None, None],
     ]
     return [L("figure"), L("rep_lists"), L("rep_value"), L("rep_lists_ly"), L("rep_value_ly"), L("rep_change")], rows
