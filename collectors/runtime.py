@@ -80,8 +80,12 @@ class Runtime:
                 self.digest_thread = DigestThread(digest)
             replaying = [s for s in self.runner.sources().values() if getattr(s, "mode", "") == "replay"]
             if replaying and clock is now_beijing:
-                # a replayed night: the screens show the night's time, not today's
+                # a replayed night: the screens show the night's time, not today's,
+                # and what other sources stamp (a quarantined file) is on that time too
                 self.clock = replaying[0].sim_now
+                for s in self.runner.sources().values():
+                    if s not in replaying and getattr(s, "clock", None) is now_beijing:
+                        s.clock = self.clock
 
     def _record_run(
         self, name: str, started: datetime, finished: datetime, outcome: str, records: int, error: str | None

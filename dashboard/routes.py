@@ -107,6 +107,9 @@ async def simulator_faults(request: Request) -> Response:
             return JSONResponse(
                 {"error": f"unknown switch(es): {', '.join(sorted(unknown))}", "known": sorted(known)}, status_code=400
             )
+        problem = sims[name].fault_problem(body)
+        if problem:
+            return JSONResponse({"error": problem}, status_code=400)
         for k, v in body.items():
             setattr(sims[name].faults, k, v)
     return JSONResponse({n: s.faults.as_dict() for n, s in sims.items()})

@@ -232,30 +232,33 @@ def _site_rows(runtime: rt.Runtime, curves: dict, latency: dict, waiting: dict, 
     return rows
 
 
+def alert_text(config, rule, inst, lang: str) -> str:
+    """What an alert says, with its site's name in the language asked."""
+    if inst.labels == "{}":  # the rule as a whole: no data, or an error
+        return f"{inst.rule}: {inst.state} {inst.message}".strip()
+    if rule is None:
+        return inst.message
+    labels = json.loads(inst.labels)
+    names = {s.code: s.name_en if lang == "en" else s.name_zh for s in config.sites}
+    return message(rule, labels | {"site": names.get(labels.get("site"), "")}, inst.value, lang)
+
+
 def active_alerts(runtime: rt.Runtime) -> list[dict]:
     """The wall's alert strip: what the alert rules have firing (or still
-    recovering, or cannot evaluate), worst first, in both languages."""
+    recovering, or cannot evaluate), worst first, then what is pending, in
+    both languages."""
     if runtime.alerts is None:
         return []
     rules = {r.name: r for r in runtime.alerts.config.rules}
-    names_zh = {s.code: s.name_zh for s in runtime.config.sites}
-    names_en = {s.code: s.name_en for s in runtime.config.sites}
     now = runtime.clock()
     with runtime.store.reading() as con:
         all_acks, all_silences = loop.acks(con), loop.silences(con, now)
     out = []
-    for inst in runtime.alerts.active():
-        if inst.state == "pending":
-            continue
+    for inst in sorted(runtime.alerts.active(), key=lambda i: i.state == "pending"):
         labels = json.loads(inst.labels)
         rule = rules.get(inst.rule)
         severity = inst.severity or ("critical" if inst.state == "error" else "warning")
-        zh = en = inst.message
-        if rule is not None and inst.labels != "{}":  # said with the site's name, in each language
-            zh = message(rule, labels | {"site": names_zh.get(labels.get("site"), "")}, inst.value, "zh")
-            en = message(rule, labels | {"site": names_en.get(labels.get("site"), "")}, inst.value, "en")
-        if inst.labels == "{}":  # the rule as a whole: no data, or an error
-            zh, en = f"{inst.rule}: {inst.state} {zh}".strip(), f"{inst.rule}: {inst.state} {en}".strip()
+        zh, en = (alert_text(runtime.config, rule, inst, lang) for lang in ("zh", "en"))
         out.append(
             {
                 "site": labels.get("site"),

@@ -292,13 +292,16 @@ def alerts_strip(snap: Snapshot, screen: str, lang: str, names: dict[str, str]) 
 
     def one(a: dict) -> str:
         marks = (f" · {text('alert_silenced', lang)}" if a["silenced"] else "") + (" ✓" if a["acked"] else "")
+        first = f"{text('alert_pending', lang)} " if a["state"] == "pending" else ""
         cls = f"alert {a['severity']} {a['state']}" + (" silenced" if a["silenced"] else "")
-        return f'<span class="{cls}">{escape((a["en"] if lang == "en" else a["zh"]) + marks)}</span>'
+        return f'<span class="{cls}">{escape(first + (a["en"] if lang == "en" else a["zh"]) + marks)}</span>'
 
     items = "".join(one(a) for a in alerts[:3])
     more = f'<span class="more">+{len(alerts) - 3}</span>' if len(alerts) > 3 else ""
+    # only pending: not yet an alert, so the strip stays calm
+    calm = " calm" if all(a["state"] == "pending" for a in alerts) else ""
     title = f"<b>{escape(text('attention', lang))} {len(alerts)}</b>"
-    return f'<div class="alerts" data-testid="wall-alerts">{title}{items}{more}</div>'
+    return f'<div class="alerts{calm}" data-testid="wall-alerts">{title}{items}{more}</div>'
 
 
 def body(snap: Snapshot, screen: str, lang: str, cfg: Config) -> str:

@@ -1,10 +1,12 @@
-"""The simulator's fault switches drive the shipped rules to firing and back,
-in a running runtime (rules with `for` shortened so the drill takes seconds)."""
+"""The simulator's fault switches drive every shipped rule to firing and back,
+in a running runtime (rules with `for` shortened so the drill takes seconds;
+rules over minutes or hours of data replay an ordinary night at a speed)."""
 
 from __future__ import annotations
 
 import re
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,23 +16,38 @@ from collectors.runtime import Runtime
 from dashboard.wall_data import active_alerts as wall_alerts
 
 ROOT = Path(__file__).resolve().parent.parent
+ORDINARY_NIGHT = date(2026, 11, 20)
 
 
-@pytest.fixture
-def drill(tmp_path, monkeypatch):
+def start_runtime(tmp_path, monkeypatch, *, speed: float | None = None, history: bool = False, xml: bool = False):
     config = (ROOT / "assets" / "config" / "cbec.toml").read_text(encoding="utf-8")
-    # no history to back-fill, and a source counts as stale after 3 s
-    config = config.replace(
-        'name = "simulator"\nkind = "simulator"\n', 'name = "simulator"\nkind = "simulator"\nbackfill = false\n'
-    )
+    # a source counts as stale after 3 s
     config = re.sub(r'(name = "simulator"[\s\S]*?stale_after_seconds = )\d+', r"\g<1>3", config, count=1)
+    if history:  # last year's night for the release pace, and yesterday's last minutes
+        config = config.replace("history_days = 30", "history_days = 1")
+    else:
+        config = config.replace(
+            'name = "simulator"\nkind = "simulator"\n', 'name = "simulator"\nkind = "simulator"\nbackfill = false\n'
+        )
+    if xml:
+        config = config.replace('inbox = "var/inbox"', f'inbox = "{tmp_path / "inbox"}"')
+        monkeypatch.setenv("CBEC_XML_DEMO", "1")
+    if speed:
+        monkeypatch.setenv("CBEC_SIM_MODE", "replay")
+        monkeypatch.setenv("CBEC_SIM_DAY", ORDINARY_NIGHT.isoformat())
+        monkeypatch.setenv("CBEC_SIM_SPEED", str(speed))
     (tmp_path / "cbec.toml").write_text(config, encoding="utf-8")
     rules = (ROOT / "assets" / "config" / "alerts.toml").read_text(encoding="utf-8")
     rules = re.sub(r'^(for|keep_firing_for) = ".*"$', r'\1 = "0s"', rules, flags=re.M)
     (tmp_path / "alerts.toml").write_text(rules, encoding="utf-8")
     monkeypatch.setenv("CBEC_ALERTS", str(tmp_path / "alerts.toml"))
     monkeypatch.setenv("CBEC_REPORTS", str(tmp_path / "reports"))
-    rt = Runtime(load_config(tmp_path / "cbec.toml"), db_path=tmp_path / "drill.duckdb").start()
+    return Runtime(load_config(tmp_path / "cbec.toml"), db_path=tmp_path / "drill.duckdb").start()
+
+
+@pytest.fixture
+def drill(tmp_path, monkeypatch):
+    rt = start_runtime(tmp_path, monkeypatch)
     yield rt, rt.runner.sources()["simulator"].faults
     rt.stop()
 
@@ -60,17 +77,55 @@ def wait_for(rt, predicate, seconds: float = 20) -> set:
 )
 def test_a_fault_fires_its_alert_and_clearing_it_resolves_it(drill, switch, value, rule, where, on_wall):
     rt, faults = drill
+    run_drill(rt, faults, switch, value, rule, where, on_wall)
 
+
+@pytest.mark.parametrize(
+    ("switch", "speed", "options", "rule", "where", "on_wall"),
+    [
+        # three simulated hours with nobody deciding reviews take 12 s
+        ("review_backlog", 900, {}, "manual_review_overdue", '"site": "bsq"', "保税区 人工审核最久已等"),
+        # ten minutes of releases against the same minutes last year
+        ("receipts_held", 60, {"history": True}, "release_pace_low", '"site": "city"', "放行速度仅为去年同时段"),
+        ("error_receipts", 60, {}, "error_receipts_high", '"site": "bsq"', "保税区 异常回执"),
+        # files set aside over the last hour: an hour passes in 15 s
+        (
+            "bad_messages",
+            240,
+            {"xml": True},
+            "quarantine_rate_high",
+            '"collector": "ceb_inbox"',
+            "ceb_inbox 最近一小时隔离",
+        ),
+    ],
+)
+def test_a_fault_over_the_night_fires_its_alert_and_clearing_it_resolves_it(
+    tmp_path, monkeypatch, switch, speed, options, rule, where, on_wall
+):
+    rt = start_runtime(tmp_path, monkeypatch, speed=speed, **options)
+    try:
+        sim = rt.runner.sources()["simulator"]
+        if options.get("history"):
+            deadline = time.monotonic() + 90
+            while sim.history_loading and time.monotonic() < deadline:
+                time.sleep(0.5)
+            assert not sim.history_loading, "history did not load"
+        run_drill(rt, sim.faults, switch, True, rule, where, on_wall, seconds=40)
+    finally:
+        rt.stop()
+
+
+def run_drill(rt, faults, switch, value, rule, where, on_wall, seconds: float = 20) -> None:
     def has(now):
         return any(r == rule and where in labels for r, labels in now)
 
     assert not has(wait_for(rt, lambda now: False, seconds=2))
     setattr(faults, switch, value)
-    assert has(wait_for(rt, has)), f"{rule} did not fire"
+    assert has(wait_for(rt, has, seconds)), f"{rule} did not fire"
     # and the wall's alert strip says it
     assert any(a["state"] == "firing" and on_wall in a["zh"] for a in wall_alerts(rt)), wall_alerts(rt)
     setattr(faults, switch, False if isinstance(value, bool) else None)
-    assert not has(wait_for(rt, lambda now: not has(now))), f"{rule} did not resolve"
+    assert not has(wait_for(rt, lambda now: not has(now), seconds)), f"{rule} did not resolve"
     with rt.store.reading() as con:
         rows = con.execute(
             "SELECT labels, list(to_state ORDER BY changed_at) FROM alert_transition"

@@ -194,22 +194,123 @@ def test_replay_plays_a_chosen_day_at_a_speed_factor(config):
     assert max(times) > datetime(2019, 11, 11, 0, 9)
 
 
-def test_review_backlog_fault_sends_more_lists_to_manual_review_for_longer(config):
+def _paths(config, knobs) -> tuple[float, float]:
+    """Shares of lists sent to manual review, and of receipts that report an error."""
+    g = Generator(config, 5, knobs)
+    lists, r = g.minutes(g.plan(PROMO_DAY, "promotion"), 0, 2)
+    errors = np.isin(r.status, (4, 100)) | (r.status < 0)
+    return len(np.unique(r.idx[r.status == 300])) / len(lists.seq), errors.mean()
+
+
+def test_review_backlog_and_error_receipt_switches_change_what_is_drawn(config):
     from collectors.simulator.generator import Knobs
 
-    plan_day = PROMO_DAY
+    review, errors = _paths(config, Knobs())
+    backlog_review, _ = _paths(config, Knobs(review_backlog=True))
+    _, surge_errors = _paths(config, Knobs(error_receipts=True))
+    assert backlog_review > 2.5 * review
+    # a normal night stays far below the error-receipt rule's 5 %; the surge above it
+    assert errors < 0.01 and surge_errors > 0.05
 
-    def manual(knobs):
-        g = Generator(config, 5, knobs)
-        lists, r = g.minutes(g.plan(plan_day, "promotion"), 0, 2)
-        reviewed = np.unique(r.idx[r.status == 300])
-        t300 = {i: t for i, s, t in zip(r.idx, r.status, r.time_us) if s == 300}
-        delays = [t - t300[i] for i, s, t in zip(r.idx, r.status, r.time_us) if s == 800 and i in t300]
-        return len(reviewed) / len(lists.seq), np.median(delays)
 
-    share, delay = manual(Knobs())
-    backlog_share, backlog_delay = manual(Knobs(review_backlog=True))
-    assert backlog_share > 2 * share and backlog_delay > 3 * delay
+def test_no_manual_review_waits_past_the_desk_limit_on_a_normal_night(config):
+    g = Generator(config, 3)
+    lists, r = g.minutes(g.plan(PROMO_DAY, "promotion"), 0, 30)
+    t300 = dict(zip(r.idx[r.status == 300].tolist(), r.time_us[r.status == 300].tolist()))
+    waits = [
+        t - t300[i] for i, s, t in zip(r.idx.tolist(), r.status.tolist(), r.time_us.tolist()) if s == 800 and i in t300
+    ]
+    assert len(waits) > 1000
+    assert max(waits) <= model.MANUAL_CAP * 1e6 and np.median(waits) < 1.5 * 3600 * 1e6
+
+
+def _live(config, start: datetime):
+    """A live simulator of an ordinary day on a clock the test moves."""
+    wall = {"now": start}
+    ordinary = replace(config, simulator=replace(config.simulator, live_day_kind="ordinary"))
+    src = SimulatorSource("sim", ordinary, mode="live", clock=lambda: wall["now"], backfill=False)
+    return src, wall
+
+
+def _receipts(sink) -> list[tuple[str, int, datetime]]:
+    return [
+        (c, s, t)
+        for b in sink.batches
+        if b.kind == "receipt"
+        for c, s, t in zip(
+            b.table["cop_no"].to_pylist(), b.table["return_status"].to_pylist(), b.table["return_time"].to_pylist()
+        )
+    ]
+
+
+def test_held_receipts_arrive_late_with_the_times_customs_gave_them(config):
+    src, wall = _live(config, datetime(2026, 11, 26, 10, 0, 0))
+    src.faults.receipts_held = True
+    sink = RecordingSink()
+    for _ in range(5):
+        wall["now"] += timedelta(seconds=30)
+        src.collect(sink)
+    assert not _receipts(sink), "a held exchange delivers no receipt"
+    declared = sum(b.table.num_rows for b in sink.batches if b.kind == "declaration")
+    assert declared > 100
+    src.faults.receipts_held = False
+    wall["now"] += timedelta(seconds=1)
+    src.collect(sink)
+    got = _receipts(sink)
+    released = [t for _, s, t in got if s == 800]
+    assert len(released) > 0.8 * declared
+    # delivered now, stamped when customs decided: within the held minutes
+    assert min(released) < datetime(2026, 11, 26, 10, 1)
+
+
+def test_a_review_backlog_holds_decisions_until_it_clears(config):
+    src, wall = _live(config, datetime(2026, 11, 26, 10, 0, 0))
+    src.faults.review_backlog = True
+    sink = RecordingSink()
+    for _ in range(4 * 60):  # four hours with nobody at the review desk
+        wall["now"] += timedelta(minutes=1)
+        src.collect(sink)
+    got = _receipts(sink)
+    entered = {c: t for c, s, t in got if s == 300}
+    decided = {c for c, s, _ in got if s == 800}
+    assert len(entered) > 100 and not entered.keys() & decided
+    src.faults.review_backlog = False
+    cleared_at = wall["now"]
+    for _ in range(10):
+        wall["now"] += timedelta(minutes=1)
+        src.collect(sink)
+    after = {c: t for c, s, t in _receipts(sink)[len(got) :] if s == 800}
+    # every list that would have been decided meanwhile is decided within minutes, from now on
+    overdue = {c for c, t in entered.items() if t < cleared_at - timedelta(seconds=model.MANUAL_CAP)}
+    assert len(overdue) > 50 and overdue <= after.keys()
+    assert all(after[c] >= cleared_at for c in overdue)
+
+
+def test_bad_messages_write_broken_files_beside_good_ones(config, tmp_path):
+    src, wall = _live(config, datetime(2026, 11, 26, 10, 0, 0))
+    src.xml_inbox = tmp_path
+    src.faults.bad_messages = True
+    for _ in range(3):
+        src.collect(RecordingSink())
+        wall["now"] += timedelta(seconds=20)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert any(n.startswith("CEB621_") for n in names)
+    assert {n.split("_")[2] for n in names if n.startswith("CEB_bad_")} == {"truncated", "unknown", "entities"}
+
+
+@pytest.mark.parametrize(
+    ("switches", "problem"),
+    [
+        ({"receipts_held": "yes"}, "receipts_held takes true or false"),
+        ({"warehouse_full": 3}, "warehouse_full takes a code as text or null"),
+        ({"warehouse_full": "NOPE"}, "no warehouse or site 'NOPE'"),
+        ({"bad_messages": True}, "needs the simulator to write CEB XML"),
+    ],
+)
+def test_fault_switches_refuse_values_they_cannot_take(config, switches, problem):
+    src = SimulatorSource("sim", config, backfill=False)
+    assert problem in src.fault_problem(switches)
+    assert src.fault_problem({"warehouse_full": "BSQ-W01", "error_receipts": True}) is None
 
 
 def test_a_replayed_night_sets_the_screens_clock(tmp_path, config, monkeypatch):

@@ -148,3 +148,29 @@ def test_the_event_stream_carries_a_screens_headline(promo_runtime):
     assert message["released"] == hzw.released_lists and message["value_fen"] == hzw.goods_value_fen
     assert len(message["spark"]) == 5  # the minutes of the night so far
     assert client.get("/api/wall/events?screen=tokyo").status_code == 404
+
+
+def test_the_alert_strip_shows_firing_first_and_pending_calmly():
+    from types import SimpleNamespace
+
+    from dashboard.wall_html import alerts_strip
+
+    def alert(state: str, zh: str, site: str | None = "bsq") -> dict:
+        return {
+            "site": site,
+            "severity": "critical",
+            "state": state,
+            "zh": zh,
+            "en": zh,
+            "acked": False,
+            "silenced": False,
+        }
+
+    pending_only = alerts_strip(SimpleNamespace(alerts=[alert("pending", "链路占用 97%")]), "bsq", "zh", {})
+    assert 'class="alerts calm"' in pending_only and "待定 链路占用 97%" in pending_only
+    both = alerts_strip(
+        SimpleNamespace(alerts=[alert("firing", "设备离线"), alert("pending", "链路")]), "city", "zh", {}
+    )
+    assert 'class="alerts"' in both and both.index("设备离线") < both.index("待定 链路")
+    # another site's alert is not on this site's screen
+    assert "calm" in alerts_strip(SimpleNamespace(alerts=[alert("firing", "x", "hzw")]), "bsq", "zh", {})

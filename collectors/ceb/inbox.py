@@ -232,6 +232,7 @@ class InboxSource:
     max_files_per_run: int = 20_000
     processed: Path | None = None
     quarantine: Path | None = None
+    clock: Callable[[], datetime] = now_beijing  # stamps quarantined files and dated folders
 
     def __post_init__(self) -> None:
         self.inbox.mkdir(parents=True, exist_ok=True)
@@ -241,6 +242,7 @@ class InboxSource:
             processed_dir=self.processed or self.inbox / "processed",
             quarantine_dir=self.quarantine or self.inbox / "quarantine",
             max_bytes=self.max_bytes,
+            clock=lambda: self.clock(),
         )
 
     def collect(self, sink: Sink) -> Collected:

@@ -52,7 +52,8 @@ def day_start_us(d: date) -> int:
 class Knobs:
     """Fault switches that change what the generator draws."""
 
-    review_backlog: bool = False  # more manual reviews, decided far later
+    review_backlog: bool = False  # three times as many lists go to manual review
+    error_receipts: bool = False  # a third of the lists fail: rejects, send failures, processing errors
 
 
 @dataclass
@@ -185,11 +186,11 @@ class Generator:
     def _receipts(self, rng: np.random.Generator, declared: np.ndarray) -> Receipts:
         n = len(declared)
         share = model.PATH_SHARE.copy()
-        manual_delay = model.MANUAL_DELAY
         if self.knobs.review_backlog:
             share[PATHS.index("manual")] *= 3
-            share /= share.sum()
-            manual_delay = (manual_delay[0] * 4, manual_delay[1])
+        if self.knobs.error_receipts:
+            share[[PATHS.index(p) for p in ("reject", "send_fail", "proc_error")]] *= 45
+        share /= share.sum()
         path = rng.choice(len(PATHS), n, p=share)
 
         def lag(params: tuple[float, float]) -> np.ndarray:
@@ -224,7 +225,7 @@ class Generator:
             emit(p["hold"] & (hold_code == code), code, t_hold)
         returned = p["inspect"] & (rng.random(n) < 0.1)
         t800 = t120 + lag(model.RELEASE_DELAY)
-        t800 = np.where(p["manual"], t120 + lag(manual_delay), t800)
+        t800 = np.where(p["manual"], t120 + np.minimum(lag(model.MANUAL_DELAY), int(model.MANUAL_CAP * US)), t800)
         t800 = np.where(p["inspect"], t120 + lag(model.INSPECT_DELAY), t800)
         emit(p["inspect"] & returned, 700, t800)
         released = p["release"] | p["send_fail"] | p["manual"] | (p["inspect"] & ~returned)

@@ -66,7 +66,10 @@ PATH_SHARE = PATH_SHARE / PATH_SHARE.sum()
 # status delays, seconds: (median, sigma of the log) of a lognormal
 ACCEPT_DELAY = (0.8, 0.6)  # 2 -> 120
 RELEASE_DELAY = (0.35, 0.7)  # 120 -> 800 for low-risk lists
-MANUAL_DELAY = (2.5 * 3600, 0.6)  # 300 -> 800, hours later
+MANUAL_DELAY = (1.0 * 3600, 0.4)  # 300 -> 800, hours later
+# the review desk decides every list within the half-day target: it works the
+# oldest first, so none waits longer than this on a normal night
+MANUAL_CAP = 2.5 * 3600
 INSPECT_DELAY = (3.0 * 3600, 0.5)  # 500 -> 800
 CLEAR_DELAY = (1.5 * 3600, 0.4)  # 800 -> 899
 RESEND_DELAY = (120.0, 0.5)  # 4 -> 2 again
@@ -119,9 +122,11 @@ class DayPlan:
         return smooth / smooth.sum() * rate.sum()
 
 
-def _lognormal_cdf(x: float, median: float, sigma: float) -> float:
+def _lognormal_cdf(x: float, median: float, sigma: float, cap: float = math.inf) -> float:
     if x <= 0:
         return 0.0
+    if x >= cap:
+        return 1.0
     return 0.5 * (1 + math.erf(math.log(x / median) / (sigma * math.sqrt(2))))
 
 
@@ -137,7 +142,9 @@ def expected_released_share(kind: str, until_hour: float) -> float:
     for m in range(n):
         left = (n - m - 0.5) * 60.0
         share += w[m] * (
-            fast + manual * _lognormal_cdf(left, *MANUAL_DELAY) + inspect * _lognormal_cdf(left, *INSPECT_DELAY)
+            fast
+            + manual * _lognormal_cdf(left, *MANUAL_DELAY, MANUAL_CAP)
+            + inspect * _lognormal_cdf(left, *INSPECT_DELAY)
         )
     return share
 

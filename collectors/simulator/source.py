@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -39,11 +39,18 @@ HISTORY_PIECE_MINUTES = 15
 class Faults:
     """Switches that later checks and demos use to break the night on purpose."""
 
-    source_stopped: bool = False
+    source_stopped: bool = False  # the source answers nothing
     link_saturated: bool = False
-    warehouse_full: str | None = None
+    warehouse_full: str | None = None  # a warehouse or site code
+    # three times as many lists go to manual review and the desk decides none;
+    # once off, the backlog is decided within minutes
     review_backlog: bool = False
-    equipment_down: str | None = None
+    equipment_down: str | None = None  # "site/component"
+    # the exchange holds every receipt back (releases stall); once off, they
+    # arrive with the times customs gave them
+    receipts_held: bool = False
+    error_receipts: bool = False  # a third of new lists are rejected, fail to send or fail processing
+    bad_messages: bool = False  # in CEB XML mode: a broken message file beside every good one
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -120,6 +127,32 @@ class _Pending:
 
 
 @dataclass
+class _Held:
+    """Receipts due but held back by a fault switch."""
+
+    lists: Lists
+    receipts: Receipts
+    retime: bool  # decided only once released (a review), rather than delivered late
+
+
+# broken message files, one kind after another, for the bad_messages switch
+BAD_MESSAGES = (
+    (
+        "truncated",
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<ceb:CEB622Message xmlns:ceb="http://www.chinaport.gov.cn/ceb"><ceb:Inv',
+    ),
+    (
+        "unknown",
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<ceb:CEB999Message xmlns:ceb="http://www.chinaport.gov.cn/ceb"/>',
+    ),
+    (
+        "entities",
+        b'<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]><x>&b;</x>',
+    ),
+)
+
+
+@dataclass
 class SimulatorSource:
     name: str
     config: Config
@@ -140,10 +173,30 @@ class SimulatorSource:
         self._start_sim: datetime | None = None
         self._cursor: datetime | None = None  # next minute to generate
         self._pending: list[_Pending] = []
+        self._held: list[_Held] = []
+        self._bad_written = 0
         self._emitted_until: datetime | None = None
         self._history: Iterator[tuple[str, pa.Table, tuple[datetime, datetime]]] | None = None
         self._history_done = 0
         self._history_total = 0
+
+    def fault_problem(self, switches: dict) -> str | None:
+        """Why these switch values cannot be set (None when they can)."""
+        for f in fields(Faults):
+            if f.name not in switches:
+                continue
+            v = switches[f.name]
+            if f.type == "bool" and not isinstance(v, bool):
+                return f"{f.name} takes true or false, not {v!r}"
+            if f.type != "bool" and not (v is None or isinstance(v, str)):
+                return f"{f.name} takes a code as text or null, not {v!r}"
+        full = switches.get("warehouse_full")
+        places = {w.code for w in self.config.warehouses} | {x.code for x in self.config.sites}
+        if full is not None and full not in places:
+            return f"warehouse_full: no warehouse or site {full!r}"
+        if switches.get("bad_messages") and self.xml_inbox is None:
+            return "bad_messages needs the simulator to write CEB XML files (CBEC_XML_DEMO=1)"
+        return None
 
     # -- time -------------------------------------------------------------------
     def sim_now(self) -> datetime:
@@ -280,7 +333,10 @@ class SimulatorSource:
 
     # -- live records --------------------------------------------------------------
     def _emit(self, sink: Sink, now: datetime) -> int:
-        self._gen.knobs = Knobs(review_backlog=self.faults.review_backlog)
+        f = self.faults
+        self._gen.knobs = Knobs(review_backlog=f.review_backlog, error_receipts=f.error_receipts)
+        if self._held and not f.receipts_held and not f.review_backlog:
+            self._release_held(now)
         while self._cursor <= now:
             d = self._cursor.date()
             m = self._cursor.hour * 60 + self._cursor.minute
@@ -305,11 +361,9 @@ class SimulatorSource:
             r_end = int(np.searchsorted(p.receipts.time_us, now_us, side="right"))
             if r_end > p.rcpt_next:
                 sel = slice(p.rcpt_next, r_end)
-                rcpts.append(
-                    self._gen.render_receipts(
-                        p.lists, Receipts(p.receipts.idx[sel], p.receipts.status[sel], p.receipts.time_us[sel])
-                    )
-                )
+                due = self._hold(p, Receipts(p.receipts.idx[sel], p.receipts.status[sel], p.receipts.time_us[sel]))
+                if len(due.idx):
+                    rcpts.append(self._gen.render_receipts(p.lists, due))
                 p.rcpt_next = r_end
         self._pending = [
             p for p in self._pending if p.rcpt_next < len(p.receipts.idx) or p.decl_next < len(p.lists.seq)
@@ -317,6 +371,8 @@ class SimulatorSource:
         n = 0
         if self.xml_inbox is not None:
             n += self._write_xml(decls, rcpts, now)
+            if self.faults.bad_messages:
+                self._write_bad(now)
         else:
             if decls:
                 sink.write(make_batch("declaration", pa.concat_tables(decls), self.name))
@@ -327,6 +383,48 @@ class SimulatorSource:
         n += self._emit_samples(sink, now)
         self._emitted_until = now
         return n
+
+    def _hold(self, p: _Pending, due: Receipts) -> Receipts:
+        """Keeps back what a fault switch holds; returns the receipts to send now."""
+        if self.faults.receipts_held:
+            self._held.append(_Held(p.lists, due, retime=False))
+            return Receipts(due.idx[:0], due.status[:0], due.time_us[:0])
+        if not self.faults.review_backlog:
+            return due
+        # a list's receipts after its manual review (300) wait for the desk
+        in_review_since = np.full(len(p.lists.seq), np.iinfo(np.int64).max)
+        review = p.receipts.status == 300
+        in_review_since[p.receipts.idx[review]] = p.receipts.time_us[review]
+        held = due.time_us > in_review_since[due.idx]
+        if held.any():
+            self._held.append(_Held(p.lists, Receipts(due.idx[held], due.status[held], due.time_us[held]), True))
+        return Receipts(due.idx[~held], due.status[~held], due.time_us[~held])
+
+    def _release_held(self, now: datetime) -> None:
+        """Puts held receipts back on their way: delivered late with their own
+        times, or (reviews) decided from now on, within a few minutes."""
+        now_us = to_us(now)
+        rng = np.random.default_rng([self.seed, now_us])
+        for h in self._held:
+            r = h.receipts
+            times = r.time_us
+            if h.retime:
+                first = np.full(len(h.lists.seq), np.iinfo(np.int64).max)
+                np.minimum.at(first, r.idx, r.time_us)
+                decided = now_us + rng.integers(0, 5 * 60 * US, len(h.lists.seq))
+                times = r.time_us + np.maximum(decided[r.idx] - first[r.idx], 0)
+            order = np.argsort(times, kind="stable")
+            self._pending.append(
+                _Pending(h.lists, Receipts(r.idx[order], r.status[order], times[order]), decl_next=len(h.lists.seq))
+            )
+        self._held = []
+
+    def _write_bad(self, now: datetime) -> None:
+        from collectors.ceb.write import write_message
+
+        kind, data = BAD_MESSAGES[self._bad_written % len(BAD_MESSAGES)]
+        self._bad_written += 1
+        write_message(self.xml_inbox, f"CEB_bad_{kind}_{now:%Y%m%d%H%M%S%f}.xml", data)
 
     def _write_xml(self, decls: list[pa.Table], rcpts: list[pa.Table], now: datetime) -> int:
         from collectors.ceb.write import ceb621, ceb622, write_message

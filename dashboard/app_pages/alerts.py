@@ -14,6 +14,7 @@ from cbec.config import ConfigError
 from dashboard import data
 from dashboard.components import page
 from dashboard.i18n import lang, t
+from dashboard.wall_data import alert_text
 from queries import read
 
 runtime = page.start()
@@ -50,15 +51,15 @@ def active() -> None:
                 t("alert_for"): f"{(now - inst.since).total_seconds() / 60:.0f} min" if inst.since else "",
                 t("alert_value"): None if inst.value is None else round(inst.value, 3),
                 t("alert_threshold"): f"{rule.op} {threshold}" if threshold is not None else "",
-                t("alert_message"): inst.message,
+                t("alert_message"): alert_text(runtime.config, rule, inst, lang()),
                 t("alert_ack"): f"{ack.by} {ack.at:%H:%M}: {ack.comment}" if ack else "",
                 t("alert_silenced"): f"{t('until')} {muted.ends_at:%m-%d %H:%M}" if muted else "",
             }
         )
     if not rows:
         st.success(t("no_alerts"))
-    else:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    else:  # a plain table: a handful of rows, read and matched by eye
+        st.table(pd.DataFrame(rows).set_index(t("alert_severity")))
     if runtime.alerts.last_evaluated:
         st.caption(f"{t('alerts_evaluated')} {runtime.alerts.last_evaluated:%H:%M:%S}")
 

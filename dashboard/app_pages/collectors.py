@@ -8,6 +8,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
+from collectors.simulator.samples import EQUIPMENT
 from collectors.simulator.source import SimulatorSource
 from dashboard import data
 from dashboard.components import page
@@ -85,14 +86,35 @@ health()
 quarantine()
 digests()
 
+
+def fault_switches(name: str, sim: SimulatorSource) -> None:
+    f = sim.faults
+    cols = st.columns(3)
+    toggles = ["source_stopped", "link_saturated", "review_backlog", "receipts_held", "error_receipts"]
+    if sim.xml_inbox is not None:  # broken files only exist where the simulator writes files
+        toggles.append("bad_messages")
+    for i, switch in enumerate(toggles):
+        setattr(f, switch, cols[i % 3].toggle(t(switch), getattr(f, switch), key=f"{name}-{switch}"))
+    places = [None] + [s.code for s in sim.config.sites] + [w.code for w in sim.config.warehouses]
+    equipment = [None] + [
+        f"{site}/{kind}-{k}" for site, kinds in EQUIPMENT.items() for kind, n in kinds for k in range(1, n + 1)
+    ]
+    c1, c2 = st.columns(2)
+    f.warehouse_full = c1.selectbox(
+        t("warehouse_full"), places, places.index(f.warehouse_full), format_func=lambda v: v or "—", key=f"{name}-full"
+    )
+    f.equipment_down = c2.selectbox(
+        t("equipment_down_switch"),
+        equipment,
+        equipment.index(f.equipment_down) if f.equipment_down in equipment else 0,
+        format_func=lambda v: v or "—",
+        key=f"{name}-equipment",
+    )
+
+
 sims = {n: s for n, s in runtime.runner.sources().items() if isinstance(s, SimulatorSource)}
 if sims:
     st.subheader(t("fault_switches"))
     st.caption(t("fault_help"))
     for name, sim in sims.items():
-        c1, c2, c3, c4 = st.columns(4)
-        sim.faults.source_stopped = c1.toggle(t("source_stopped"), sim.faults.source_stopped, key=f"{name}-stop")
-        sim.faults.link_saturated = c2.toggle(t("link_saturated"), sim.faults.link_saturated, key=f"{name}-link")
-        sim.faults.review_backlog = c3.toggle(t("review_backlog"), sim.faults.review_backlog, key=f"{name}-rev")
-        full = c4.text_input(t("warehouse_full"), sim.faults.warehouse_full or "", key=f"{name}-full")
-        sim.faults.warehouse_full = full.strip() or None
+        fault_switches(name, sim)
