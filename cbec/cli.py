@@ -8,6 +8,7 @@ import sys
 from datetime import date, datetime, time
 from pathlib import Path
 
+from cbec.access import commands
 from cbec.config import ConfigError, load_config
 from queries.store import StoreError
 
@@ -271,11 +272,14 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--json", action="store_true", help="print one JSON object")
     i.add_argument("--quiet", action="store_true", help="no progress bar")
     i.set_defaults(func=cmd_ingest)
+    commands.add_parsers(sub)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    commands.check(args, parser)
     try:
         return args.func(args)
     except (UsageError, ConfigError, StoreError) as e:

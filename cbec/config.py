@@ -116,6 +116,22 @@ class DigestConfig:
 
 
 @dataclass(frozen=True)
+class AccessConfig:
+    """Who may open the app. "demo" opens everything to everybody (the default,
+    for a first look); "signin" needs an account, OIDC or a kiosk token."""
+
+    mode: str = "demo"  # demo | signin
+    idle_minutes: float = 30.0
+    max_failures: int = 5  # failed sign-ins in a row before the account locks
+    lockout_minutes: float = 15.0
+    metrics_token: str = ""  # /metrics off loopback with this bearer token; may hold ${NAME}
+    api_token: str = ""  # write endpoints need this bearer token; may hold ${NAME}
+    oidc: bool = False  # sign in with st.login (the provider in .streamlit/secrets.toml [auth])
+    role_claim: str = "groups"
+    role_map: tuple[tuple[str, str], ...] = ()  # claim value -> role
+
+
+@dataclass(frozen=True)
 class Config:
     district_zh: str
     district_en: str
@@ -130,6 +146,7 @@ class Config:
     collectors: tuple[CollectorConfig, ...]
     wall: WallConfig = WallConfig(5.0, 60.0, 4.0, 0.3, 0.9, 0.8, (Slide("city", 30.0),))
     digest: DigestConfig = DigestConfig(Path("var/reports"), ("xlsx", "md"), "", "wecom", 3, ())
+    access: AccessConfig = AccessConfig()
 
     def is_promotion_day(self, d: date) -> bool:
         return d.strftime("%m-%d") in self.simulator.promotion_days
@@ -284,7 +301,35 @@ def load_config(path: str | Path | None = None) -> Config:
         collectors=collectors,
         wall=wall,
         digest=digest,
+        access=_access(raw.get("access", {}), str(path)),
     )
+
+
+def _access(d: dict[str, Any], where: str) -> AccessConfig:
+    mode = os.environ.get("CBEC_ACCESS") or str(d.get("mode", "demo"))
+    if mode not in ("demo", "signin"):
+        raise ConfigError(f"{where}: access.mode must be demo or signin, not {mode!r}")
+    role_map = tuple((str(k), str(v)) for k, v in dict(d.get("role_map", {})).items())
+    bad = [v for _, v in role_map if v not in ("duty", "leader", "ops", "admin")]
+    if bad:
+        raise ConfigError(f"{where}: access.role_map: unknown role(s) {', '.join(bad)}")
+    try:
+        out = AccessConfig(
+            mode=mode,
+            idle_minutes=float(d.get("idle_minutes", 30)),
+            max_failures=int(d.get("max_failures", 5)),
+            lockout_minutes=float(d.get("lockout_minutes", 15)),
+            metrics_token=str(d.get("metrics_token", "")),
+            api_token=str(d.get("api_token", "")),
+            oidc=bool(d.get("oidc", False)),
+            role_claim=str(d.get("role_claim", "groups")),
+            role_map=role_map,
+        )
+    except (TypeError, ValueError) as e:
+        raise ConfigError(f"{where}: access: {e}") from None
+    if out.idle_minutes <= 0 or out.max_failures < 1 or out.lockout_minutes <= 0:
+        raise ConfigError(f"{where}: access: idle_minutes, max_failures and lockout_minutes must be positive")
+    return out
 
 
 def _clock_time(text: str, where: str) -> time:

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from cbec.access.roles import may_open
+from collectors import runtime as rt
+from dashboard import access
 from dashboard.i18n import lang, t
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
@@ -18,38 +21,68 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if kiosk else "auto",
 )
 
+try:
+    runtime = rt.current()
+except RuntimeError:  # each page says so
+    runtime = None
+viewer = access.gate(runtime) if runtime is not None else None
+kiosk = kiosk or (viewer is not None and viewer.role == "kiosk")
+
 if not kiosk:  # a wall screen has no sidebar; ?lang=en sets its language
     with st.sidebar:
+        if viewer is not None:
+            access.who_box(runtime, viewer)
         choice = st.radio(t("language"), ["中文", "English"], index=1 if lang() == "en" else 0, horizontal=True)
         wanted = "en" if choice == "English" else "zh"
         if wanted != st.session_state.lang:
             st.session_state.lang = wanted
             st.rerun()
 
-navigation = st.navigation(
-    {
-        t("live"): [
-            st.Page(
-                PAGES / "overview.py",
-                title=t("overview"),
-                icon=":material/monitoring:",
-                url_path="overview",
-                default=True,
-            ),
-            st.Page(PAGES / "wall.py", title=t("wall"), icon=":material/tv:", url_path="wall"),
-            st.Page(PAGES / "warehouses.py", title=t("warehouses"), icon=":material/warehouse:", url_path="warehouses"),
-            st.Page(
-                PAGES / "system_health.py", title=t("system_health"), icon=":material/router:", url_path="system-health"
-            ),
-        ],
-        t("reports"): [
-            st.Page(PAGES / "report.py", title=t("report_title"), icon=":material/summarize:", url_path="report")
-        ],
-        t("ops"): [
-            st.Page(PAGES / "alerts.py", title=t("alerts"), icon=":material/notifications_active:", url_path="alerts"),
-            st.Page(PAGES / "collectors.py", title=t("collectors"), icon=":material/lan:", url_path="collectors"),
-        ],
-    },
-    position="hidden" if kiosk else "sidebar",
-)
+SECTIONS = {
+    "live": [
+        ("overview", "overview", ":material/monitoring:", "overview"),
+        ("wall", "wall", ":material/tv:", "wall"),
+        ("warehouses", "warehouses", ":material/warehouse:", "warehouses"),
+        ("system_health", "system_health", ":material/router:", "system-health"),
+    ],
+    "reports": [("report", "report_title", ":material/summarize:", "report")],
+    "ops": [
+        ("alerts", "alerts", ":material/notifications_active:", "alerts"),
+        ("collectors", "collectors", ":material/lan:", "collectors"),
+    ],
+    "admin": [
+        ("users", "users", ":material/group:", "users"),
+        ("audit", "audit", ":material/policy:", "audit"),
+    ],
+}
+
+
+def visible(page: str) -> bool:
+    # only the pages the role may open exist for this session (each page checks again)
+    return viewer is None or may_open(viewer.role, page)
+
+
+first = next(name for pages in SECTIONS.values() for name, *_ in pages if visible(name))
+sections = {}
+for section, pages in SECTIONS.items():
+    listed = [
+        st.Page(PAGES / f"{name}.py", title=t(title), icon=icon, url_path=url, default=name == first)
+        for name, title, icon, url in pages
+        if visible(name)
+    ]
+    if listed:
+        sections[t(section)] = listed
+
+if viewer is not None and viewer.via == "password" and not kiosk:
+
+    @st.fragment(run_every=30)
+    def still_signed_in() -> None:
+        # an idle session ends even while only its live fragments rerun
+        if not access.still_valid(runtime):
+            st.rerun(scope="app")
+
+    with st.sidebar:
+        still_signed_in()
+
+navigation = st.navigation(sections, position="hidden" if kiosk else "sidebar")
 navigation.run()

@@ -4,7 +4,7 @@ event stream, and the simulator's fault switches (loopback only)."""
 from __future__ import annotations
 
 import asyncio
-import ipaddress
+import json
 import signal
 import threading
 import time
@@ -16,6 +16,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from cbec.access import http
+from cbec.access.guard import perform
+from cbec.access.roles import Viewer
+from cbec.clock import now_beijing
+from collectors import registry
 from collectors import runtime as rt
 from collectors.simulator.source import Faults, SimulatorSource
 from dashboard import feed
@@ -47,20 +52,6 @@ def end_streams_on_signal() -> None:
         signal.signal(sig, handler)
 
 
-def from_loopback(request: Request) -> bool:
-    """True for 127.0.0.0/8 and ::1, also as the IPv4-mapped ::ffff:127.0.0.1
-    a dual-stack listener reports."""
-    if request.client is None:
-        return False
-    try:
-        ip = ipaddress.ip_address(request.client.host)
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return ip.is_loopback
-
-
 def _runtime_or_503():
     try:
         return rt.current(), None
@@ -68,10 +59,17 @@ def _runtime_or_503():
         return None, JSONResponse({"status": "down", "error": str(e)}, status_code=503)
 
 
+def _source(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
 async def metrics(request: Request) -> Response:
     runtime, err = _runtime_or_503()
     if err:
         return err
+    refusal = http.metrics_refusal(request, runtime.config.access, registry.streamlit_secret)
+    if refusal:
+        return JSONResponse({"error": refusal}, status_code=403)
     return Response(runtime.metrics_text(), media_type=CONTENT_TYPE_LATEST)
 
 
@@ -85,11 +83,12 @@ async def healthz(request: Request) -> Response:
 
 async def simulator_faults(request: Request) -> Response:
     """GET shows the switches; POST {"collector": "simulator", "source_stopped": true, ...} sets them."""
-    if not from_loopback(request):
-        return JSONResponse({"error": "fault switches are open to loopback only"}, status_code=403)
     runtime, err = _runtime_or_503()
     if err:
         return err
+    refusal = http.write_refusal(request, runtime.config.access, registry.streamlit_secret)
+    if refusal:
+        return JSONResponse({"error": refusal}, status_code=403)
     sims = {n: s for n, s in runtime.runner.sources().items() if isinstance(s, SimulatorSource)}
     if request.method == "POST":
         try:
@@ -110,6 +109,11 @@ async def simulator_faults(request: Request) -> Response:
         problem = sims[name].fault_problem(body)
         if problem:
             return JSONResponse({"error": problem}, status_code=400)
+        api = Viewer("api", "ops", "api", _source(request))
+        detail = json.dumps(body, sort_keys=True)
+        perform(
+            runtime.store, api, "simulator.fault", f"collector:{name}", now_beijing(), lambda con: None, detail=detail
+        )
         for k, v in body.items():
             setattr(sims[name].faults, k, v)
     return JSONResponse({n: s.faults.as_dict() for n, s in sims.items()})
@@ -126,14 +130,31 @@ async def wall_events(request: Request) -> Response:
     if screen != "city" and screen not in {s.code for s in runtime.config.sites}:
         return JSONResponse({"error": f"unknown screen {screen!r}"}, status_code=404)
     metrics = runtime.metrics
+    ticket = request.query_params.get("ticket", "")
+
+    def allowed() -> bool:
+        viewer = http.stream_viewer(
+            runtime.store.reading, ticket, runtime.config.access, now_beijing(), _source(request)
+        )
+        return viewer is not None and http.may_stream(viewer, screen)
+
+    if not await anyio.to_thread.run_sync(allowed):
+        return JSONResponse({"error": "this screen needs a valid kiosk token or a signed-in page"}, status_code=401)
+    recheck = runtime.config.wall.refresh_seconds
 
     async def stream():
         metrics.wall_streams.inc()
         try:
             yield b"retry: 1000\n\n"
             ends = time.monotonic() + STREAM_SECONDS
+            checked = time.monotonic()
             sent = None
             while time.monotonic() < ends and not _Stopping.now and not await request.is_disconnected():
+                if time.monotonic() - checked >= recheck:  # a revoked token stops within one refresh
+                    checked = time.monotonic()
+                    if not await anyio.to_thread.run_sync(allowed):
+                        yield b"event: denied\ndata: {}\n\n"
+                        return
                 try:
                     chunk, sent = await anyio.to_thread.run_sync(feed.next_events, screen, lang, sent)
                 except RuntimeError:  # the runtime stopped: end the stream, the browser retries

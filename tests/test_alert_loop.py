@@ -87,7 +87,7 @@ def test_the_alerts_page_shows_acknowledged_and_silenced_alerts(promo_runtime):
     at.run()
     at.switch_page("app_pages/alerts.py").run()
     assert not at.exception, at.exception
-    active = at.dataframe[0].value
+    active = at.table[0].value
     row = active[active["规则"] == "source_stale"].iloc[0]
     assert row["已确认"].startswith("ops-wang") and "restarting the feed" in row["已确认"]
     assert row["已静默"].startswith("至")

@@ -43,7 +43,7 @@ function setKpi(el, label, value, sub) {
 function banner(s) {
   const el = q(s, ".stale-banner");
   const lost = Date.now() - s.lastMessage > 6000;
-  const msg = lost ? s.data.labels.connection_lost : (s.message && s.message.stale) || "";
+  const msg = s.denied ? s.data.labels.wall_denied : lost ? s.data.labels.connection_lost : (s.message && s.message.stale) || "";
   el.hidden = !msg;
   el.textContent = msg;
   s.root.classList.toggle("is-stale", !!msg);
@@ -124,8 +124,19 @@ function show(s, m) {
 function connect(s) {
   if (s.events) s.events.close();
   clearTimeout(s.retry);
-  const url = `${s.data.events_url}?screen=${encodeURIComponent(s.screen)}&lang=${s.data.lang}`;
+  if (s.denied) return;
+  const ticket = s.data.ticket ? `&ticket=${encodeURIComponent(s.data.ticket)}` : "";
+  const url = `${s.data.events_url}?screen=${encodeURIComponent(s.screen)}&lang=${s.data.lang}${ticket}`;
   const es = new EventSource(url);
+  // the token was revoked (or the session ended): no figure stays on screen
+  es.addEventListener("denied", () => {
+    s.denied = true;
+    es.close();
+    q(s, ".body").innerHTML = "";
+    s.root.querySelectorAll(".kpi .v, .kpi .s").forEach((el) => { el.textContent = "—"; });
+    q(s, ".spark").innerHTML = "";
+    banner(s);
+  });
   es.onmessage = (e) => show(s, JSON.parse(e.data));
   es.addEventListener("panels", (e) => {
     const p = JSON.parse(e.data);

@@ -40,5 +40,13 @@ def save(con: duckdb.DuckDBPyConnection, old: Rule, new: Rule, who: str, now: da
     )
 
 
+def difference(old: Rule, new: Rule) -> dict[str, list]:
+    """The fields that change, as [old, new]: what the audit trail says of an edit."""
+    before, after = rule_to_raw(old), rule_to_raw(new)
+    return {
+        k: [before.get(k), after.get(k)] for k in sorted(before.keys() | after.keys()) if before.get(k) != after.get(k)
+    }
+
+
 def overrides(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
     return {rule: json.loads(new) for rule, new in con.execute(sql("read_alert_rule_overrides")).fetchall()}

@@ -11,13 +11,13 @@ import streamlit as st
 from cbec.alerts import editor, loop
 from cbec.alerts.prometheus import prom_duration
 from cbec.config import ConfigError
-from dashboard import data
+from dashboard import access, data
 from dashboard.components import page
 from dashboard.i18n import lang, t
 from dashboard.wall_data import alert_text
 from queries import read
 
-runtime = page.start()
+runtime = page.start("alerts")
 SEVERITY = {"critical": ("严重", "critical"), "warning": ("警告", "warning")}
 
 
@@ -49,8 +49,11 @@ def active() -> None:
                 t("alert_where"): where(inst.labels),
                 t("alert_since"): inst.since.strftime("%m-%d %H:%M:%S") if inst.since else "",
                 t("alert_for"): f"{(now - inst.since).total_seconds() / 60:.0f} min" if inst.since else "",
-                t("alert_value"): None if inst.value is None else round(inst.value, 3),
-                t("alert_threshold"): f"{rule.op} {threshold}" if threshold is not None else "",
+                t("alert_value"): "" if inst.value is None else f"{inst.value:.4g}",
+                # in words: a cell starting with ">" would read as a quote
+                t("alert_threshold"): f"{t('op_above' if rule.op == '>' else 'op_below')} {threshold:g}"
+                if threshold is not None
+                else "",
                 t("alert_message"): alert_text(runtime.config, rule, inst, lang()),
                 t("alert_ack"): f"{ack.by} {ack.at:%H:%M}: {ack.comment}" if ack else "",
                 t("alert_silenced"): f"{t('until')} {muted.ends_at:%m-%d %H:%M}" if muted else "",
@@ -114,6 +117,29 @@ def rules() -> None:
     )
 
 
+def who_field(key: str) -> str:
+    """Who acts: the signed-in account; in the open demo, a name typed in."""
+    viewer = access.current()
+    if viewer.via == "demo":
+        return st.text_input(t("who"), key=key)
+    st.caption(f"{t('who')}: {viewer.name}")
+    return viewer.name
+
+
+def attempt(action: str, target: str, change, detail: str = "") -> bool:
+    """Does one ops action; says plainly when it is refused or invalid."""
+    try:
+        access.act(runtime, action, target, change, detail)
+    except access.Forbidden:
+        st.error(t("forbidden_action"))
+        return False
+    except (loop.LoopError, ValueError) as e:
+        st.error(str(e))
+        return False
+    return True
+
+
+@st.fragment(run_every=data.refresh_seconds() * 5)
 def acknowledge_form() -> None:
     if runtime.alerts is None:
         return
@@ -122,45 +148,58 @@ def acknowledge_form() -> None:
     if not choices:
         st.caption(t("no_alerts"))
         return
+    if not access.allowed("alert.ack"):
+        st.caption(t("forbidden_action"))
+        return
     with st.form("ack", clear_on_submit=True):
         picked = st.selectbox(t("alert_rule"), list(choices))
-        who = st.text_input(t("who"))
+        who = who_field("ack_who")
         comment = st.text_input(t("comment"))
         if st.form_submit_button(t("alert_acknowledge")):
-            try:
-                with runtime.store.write_lock:
-                    loop.acknowledge(runtime.store.writer, choices[picked], who, comment, runtime.clock())
+            inst = choices[picked]
+            now = runtime.clock()
+            if attempt(
+                "alert.ack",
+                f"alert:{inst.rule} {where(inst.labels)}",
+                lambda con: loop.acknowledge(con, inst, who, comment, now),
+                detail=f"{inst.state}: {comment}",
+            ):
                 st.success(t("done"))
-            except loop.LoopError as e:
-                st.error(str(e))
 
 
 def silence_form() -> None:
     st.subheader(t("alert_silences"))
     now = runtime.clock()
-    with st.form("silence", clear_on_submit=True):
-        matchers = st.text_input(t("silence_matchers"), placeholder="rule=warehouse_occupancy_high site=bsq")
-        hours = st.number_input(t("silence_hours"), min_value=0.25, max_value=168.0, value=2.0, step=0.25)
-        who = st.text_input(t("who"))
-        comment = st.text_input(t("comment"))
-        if st.form_submit_button(t("silence_add")):
-            try:
-                parsed = loop.parse_matchers(matchers)
-                with runtime.store.write_lock:
-                    loop.silence(runtime.store.writer, parsed, hours, who, comment, now)
-                st.success(t("done"))
-            except loop.LoopError as e:
-                st.error(str(e))
+    if access.allowed("alert.silence"):
+        with st.form("silence", clear_on_submit=True):
+            matchers = st.text_input(t("silence_matchers"), placeholder="rule=warehouse_occupancy_high site=bsq")
+            hours = st.number_input(t("silence_hours"), min_value=0.25, max_value=168.0, value=2.0, step=0.25)
+            who = who_field("silence_who")
+            comment = st.text_input(t("comment"))
+            if st.form_submit_button(t("silence_add")):
+                try:
+                    parsed = loop.parse_matchers(matchers)
+                except loop.LoopError as e:
+                    st.error(str(e))
+                    parsed = None
+                if parsed and attempt(
+                    "alert.silence",
+                    f"silence:{matchers.strip()}",
+                    lambda con: loop.silence(con, parsed, hours, who, comment, now),
+                    detail=f"{hours} h: {comment}",
+                ):
+                    st.success(t("done"))
     with runtime.store.reading() as con:
         current = loop.silences(con, now)
     for x in current:
         c1, c2 = st.columns([5, 1])
         labels = " ".join(f"{k}={v}" for k, v in x.matchers.items())
         c1.write(f"{labels} · {x.starts_at:%m-%d %H:%M}–{x.ends_at:%m-%d %H:%M} · {x.by}: {x.comment}")
-        if c2.button(t("silence_end"), key=f"end-{x.id}"):
-            with runtime.store.write_lock:
-                loop.end_silence(runtime.store.writer, x.id, runtime.clock())
-            st.rerun()
+        if c2.button(t("silence_end"), key=f"end-{x.id}", disabled=not access.allowed("alert.silence")):
+            if attempt(
+                "alert.silence", f"silence:{labels}", lambda con, sid=x.id: loop.end_silence(con, sid, now), "end"
+            ):
+                st.rerun()
 
 
 def rule_editor() -> None:
@@ -178,10 +217,10 @@ def rule_editor() -> None:
         keep = c4.text_input("keep_firing_for", prom_duration(rule.keep_firing_for))
         message_zh = st.text_input("message_zh", rule.message_zh)
         message_en = st.text_input("message_en", rule.message_en)
-        who = st.text_input(t("who"), key="edit_who")
+        who = who_field("edit_who")
         b1, b2 = st.columns(2)
         show = b1.form_submit_button(t("rule_preview"))
-        store_it = b2.form_submit_button(t("rule_save"), type="primary")
+        store_it = b2.form_submit_button(t("rule_save"), type="primary", disabled=not access.allowed("alert.rule_edit"))
     if not (show or store_it):
         return
     changes = {"warning": warning, "critical": critical, "for": for_, "keep_firing_for": keep,
@@ -196,11 +235,13 @@ def rule_editor() -> None:
     st.caption(t("rule_would_fire"))
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     if store_it:
-        try:
-            with runtime.store.write_lock:
-                editor.save(runtime.store.writer, rule, new, who, runtime.clock())
-        except ValueError as e:
-            st.error(str(e))
+        now = runtime.clock()
+        if not attempt(
+            "alert.rule_edit",
+            f"rule:{rule.name}",
+            lambda con: editor.save(con, rule, new, who, now),
+            detail=json.dumps(editor.difference(rule, new), ensure_ascii=False, sort_keys=True),
+        ):
             return
         runtime.alerts.replace_rule(new)
         st.success(t("done"))

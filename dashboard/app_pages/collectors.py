@@ -3,6 +3,7 @@ the latest runs, and the simulator's fault switches for drills."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pandas as pd
@@ -10,12 +11,12 @@ import streamlit as st
 
 from collectors.simulator.samples import EQUIPMENT
 from collectors.simulator.source import SimulatorSource
-from dashboard import data
+from dashboard import access, data
 from dashboard.components import page
 from dashboard.i18n import t
 from queries import read
 
-runtime = page.start()
+runtime = page.start("collectors")
 
 STATE_MARK = {"ok": "●", "quiet": "◐", "starting": "○", "stale": "▲", "error": "✖"}
 
@@ -89,27 +90,40 @@ digests()
 
 def fault_switches(name: str, sim: SimulatorSource) -> None:
     f = sim.faults
+    locked = not access.allowed("simulator.fault")
     cols = st.columns(3)
     toggles = ["source_stopped", "link_saturated", "review_backlog", "receipts_held", "error_receipts"]
     if sim.xml_inbox is not None:  # broken files only exist where the simulator writes files
         toggles.append("bad_messages")
-    for i, switch in enumerate(toggles):
-        setattr(f, switch, cols[i % 3].toggle(t(switch), getattr(f, switch), key=f"{name}-{switch}"))
+    wanted = {
+        switch: cols[i % 3].toggle(t(switch), getattr(f, switch), key=f"{name}-{switch}", disabled=locked)
+        for i, switch in enumerate(toggles)
+    }
     places = [None] + [s.code for s in sim.config.sites] + [w.code for w in sim.config.warehouses]
     equipment = [None] + [
         f"{site}/{kind}-{k}" for site, kinds in EQUIPMENT.items() for kind, n in kinds for k in range(1, n + 1)
     ]
     c1, c2 = st.columns(2)
-    f.warehouse_full = c1.selectbox(
-        t("warehouse_full"), places, places.index(f.warehouse_full), format_func=lambda v: v or "—", key=f"{name}-full"
-    )
-    f.equipment_down = c2.selectbox(
-        t("equipment_down_switch"),
-        equipment,
+    wanted["warehouse_full"] = c1.selectbox(
+        t("warehouse_full"), places, places.index(f.warehouse_full), format_func=lambda v: v or "—",
+        key=f"{name}-full", disabled=locked,
+    )  # fmt: skip
+    wanted["equipment_down"] = c2.selectbox(
+        t("equipment_down_switch"), equipment,
         equipment.index(f.equipment_down) if f.equipment_down in equipment else 0,
-        format_func=lambda v: v or "—",
-        key=f"{name}-equipment",
-    )
+        format_func=lambda v: v or "—", key=f"{name}-equipment", disabled=locked,
+    )  # fmt: skip
+    changed = {k: v for k, v in wanted.items() if getattr(f, k) != v}
+    if not changed:
+        return
+    try:
+        detail = json.dumps(changed, sort_keys=True)
+        access.act(runtime, "simulator.fault", f"collector:{name}", lambda con: None, detail=detail)
+    except access.Forbidden:
+        st.error(t("forbidden_action"))
+        return
+    for k, v in changed.items():
+        setattr(f, k, v)
 
 
 sims = {n: s for n, s in runtime.runner.sources().items() if isinstance(s, SimulatorSource)}

@@ -10,7 +10,7 @@ from dashboard.components import charts, page, tiles
 from dashboard.i18n import lang, site_name, t
 from dashboard.numbers import count_en, count_zh, percent_change, signed_percent, yuan_en, yuan_zh
 
-page.start()
+page.start("overview")
 
 CHART_CONFIG = {"displayModeBar": False, "staticPlot": False}
 

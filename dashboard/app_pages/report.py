@@ -11,12 +11,13 @@ import streamlit as st
 
 from cbec.report import export
 from cbec.report.figures import Report, build
-from dashboard import feed
+from dashboard import access, feed
+from dashboard.access import act
 from dashboard.components import page
 from dashboard.i18n import lang, t
 from dashboard.numbers import count_en, count_zh, signed_percent, yuan_en, yuan_zh
 
-runtime = page.start()
+runtime = page.start("report")
 cfg = runtime.config
 language = lang()
 fmt_count = count_en if language == "en" else count_zh
@@ -126,12 +127,24 @@ st.dataframe(
 
 st.subheader(t("downloads"))
 stem = f"cbec-report-{report.day.isoformat()}" + (f"-{report.end:%H%M}" if cutoff else "")
-d1, d2, d3, d4 = st.columns(4)
-d1.download_button("Excel", lambda: export.to_xlsx(report, language), f"{stem}.xlsx", icon=":material/table:",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
-d2.download_button("CSV", lambda: export.to_csv(report, language), f"{stem}.csv", mime="text/csv",
-                   icon=":material/csv:")  # fmt: skip
-d3.download_button("Markdown", lambda: export.to_markdown(report, language), f"{stem}.md", mime="text/markdown",
-                   icon=":material/article:")  # fmt: skip
-d4.download_button("PDF (A4)", lambda: export.to_pdf(report, language), f"{stem}.pdf", mime="application/pdf",
-                   icon=":material/picture_as_pdf:")  # fmt: skip
+
+
+def exported(fmt: str, make) -> bytes:
+    """The file, once the role may export (checked on the server and put on record)."""
+    detail = f"{fmt} {report.day.isoformat()}" + (f" until {report.end:%H:%M}" if cutoff else "")
+    act(runtime, "report.export", f"report:{report.day.isoformat()}", lambda con: None, detail=detail)
+    return make(report, language)
+
+
+if not access.allowed("report.export"):
+    st.caption(t("forbidden_action"))
+else:
+    d1, d2, d3, d4 = st.columns(4)
+    d1.download_button("Excel", lambda: exported("xlsx", export.to_xlsx), f"{stem}.xlsx", icon=":material/table:",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+    d2.download_button("CSV", lambda: exported("csv", export.to_csv), f"{stem}.csv", mime="text/csv",
+                       icon=":material/csv:")  # fmt: skip
+    d3.download_button("Markdown", lambda: exported("md", export.to_markdown), f"{stem}.md", mime="text/markdown",
+                       icon=":material/article:")  # fmt: skip
+    d4.download_button("PDF (A4)", lambda: exported("pdf", export.to_pdf), f"{stem}.pdf", mime="application/pdf",
+                       icon=":material/picture_as_pdf:")  # fmt: skip

@@ -11,7 +11,7 @@ from dashboard.components import charts, page, tiles
 from dashboard.i18n import lang, t
 from dashboard.numbers import bits_per_second
 
-runtime = page.start()
+runtime = page.start("system_health")
 
 
 @st.fragment(run_every=data.refresh_seconds())

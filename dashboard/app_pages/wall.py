@@ -13,19 +13,23 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import playlist, wall_data
+from cbec.access.roles import KIOSK
+from dashboard import access, playlist, wall_data
 from dashboard.components import page
 from dashboard.components.wall import wall
 from dashboard.i18n import lang, t, text
 
-runtime = page.start()
+runtime = page.start("wall")
+viewer = access.current()
 cfg = runtime.config
 names = {s.code: (s.name_zh, s.name_en) for s in cfg.sites}
 screens = {wall_data.CITY, *names}
-kiosk = st.query_params.get("kiosk") == "1"
+if viewer.role == KIOSK and "*" not in viewer.screens:  # a kiosk token shows its own screens only
+    screens &= set(viewer.screens)
+kiosk = st.query_params.get("kiosk") == "1" or viewer.role == KIOSK
 
 LABELS = ("released_today", "per_minute", "last_full_minute", "yoy_same_time", "lists_unit", "updated",
-          "connection_lost", "paused")  # fmt: skip
+          "connection_lost", "paused", "wall_denied")  # fmt: skip
 
 
 def screen_name(code: str, language: str) -> str:
@@ -42,7 +46,10 @@ def slides_and_fixed() -> tuple[tuple, bool]:
             raise playlist.PlaylistError(f"unknown screen '{fixed}' (known: {', '.join(sorted(screens))})")
         return (playlist.Slide(fixed, playlist.DEFAULT_DWELL),), True
     given = st.query_params.get("playlist")
-    return (playlist.parse(given, screens) if given else cfg.wall.slides), False
+    if given:
+        return playlist.parse(given, screens), False
+    mine = tuple(s for s in cfg.wall.slides if s.screen in screens)
+    return mine or (playlist.Slide(sorted(screens)[0], playlist.DEFAULT_DWELL),), False
 
 
 try:
@@ -54,6 +61,8 @@ except playlist.PlaylistError as e:
 
 @st.fragment(run_every=cfg.wall.resync_seconds)
 def settings() -> None:
+    if not access.still_valid(runtime):  # a revoked kiosk token, an idle session
+        st.rerun(scope="app")
     language = lang()
     wall(
         {
@@ -71,6 +80,7 @@ def settings() -> None:
             },
             "note": text("history_note", language) if wall_data.snapshot().simulated_history else "",
             "events_url": "/api/wall/events",
+            "ticket": access.stream_ticket(runtime),
         }
     )
 

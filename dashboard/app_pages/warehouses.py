@@ -9,7 +9,7 @@ from dashboard import data
 from dashboard.components import charts, page, tiles
 from dashboard.i18n import lang, t
 
-runtime = page.start()
+runtime = page.start("warehouses")
 
 NEAR_FULL = 0.90
 

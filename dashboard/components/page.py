@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from collectors import runtime as rt
+from dashboard import access
 from dashboard.components import tiles
 from dashboard.i18n import t
 
@@ -15,10 +16,15 @@ def kiosk_css() -> None:
     st.html(f"<style>{KIOSK_CSS.read_text(encoding='utf-8')}</style>")
 
 
-def start() -> rt.Runtime:
+def start(page: str) -> rt.Runtime:
+    """The runtime, once the session may open `page` (checked here, on the server)."""
     tiles.inject_css()
     try:
-        return rt.current()
+        runtime = rt.current()
     except RuntimeError:
         st.error(t("no_runtime"))
         st.stop()
+    if access.current() is None:
+        access.gate(runtime)
+    access.require_page(page)
+    return runtime

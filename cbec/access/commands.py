@@ -1,0 +1,123 @@
+"""`cbec user add|passwd|role|disable|enable|list` and `cbec token
+create|revoke|list`: run on the server machine while the app is stopped (the
+app holds its database; with it running, use the admin page)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+from cbec.access import accounts, passwords, tokens
+from cbec.access.roles import ROLES, Viewer
+from cbec.clock import now_beijing
+from cbec.config import load_config
+from queries.store import Store
+
+SCREENS = ["city", "meishan", "bsq", "lishe", "hzw"]
+
+
+class CommandError(ValueError):
+    pass
+
+
+def _actor() -> Viewer:
+    # whoever can run this on the server can read the database file anyway
+    return Viewer(f"cli:{getpass.getuser()}", "admin", "cli", "cli")
+
+
+def _store(args: argparse.Namespace) -> Store:
+    return Store(args.db or load_config(args.config).store_path)
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        raise CommandError("the two passwords differ")
+    return first
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    store = _store(args)
+    now, actor = now_beijing(), _actor()
+    try:
+        if args.action == "list":
+            with store.reading() as con:
+                df = accounts.accounts(con)
+            print(df.to_string(index=False) if len(df) else "no accounts")
+            return 0
+        if args.action == "add":
+            accounts.add(store, actor, args.name, args.role, _password(args), now)
+        elif args.action == "passwd":
+            accounts.set_password(store, actor, args.name, _password(args), now)
+        elif args.action == "role":
+            accounts.set_role(store, actor, args.name, args.role, now)
+        else:
+            accounts.set_disabled(store, actor, args.name, args.action == "disable", now)
+        print(f"{args.action} {args.name}: done")
+        return 0
+    except (accounts.AccountError, passwords.WeakPassword, CommandError) as e:
+        print(f"cbec user {args.action}: {e}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    store = _store(args)
+    now, actor = now_beijing(), _actor()
+    try:
+        if args.action == "list":
+            with store.reading() as con:
+                df = tokens.tokens(con)
+            print(df.to_string(index=False) if len(df) else "no tokens")
+        elif args.action == "create":
+            screens = [s.strip() for s in args.screens.split(",") if s.strip()]
+            token = tokens.create(store, actor, args.name, screens, SCREENS, now)
+            print("the token (shown once; the wall opens /wall?kiosk=1&token=...):", file=sys.stderr)
+            print(token)
+        else:
+            tokens.revoke(store, actor, args.id, now)
+            print(f"revoked {args.id}")
+        return 0
+    except tokens.TokenError as e:
+        print(f"cbec token {args.action}: {e}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+
+
+def add_parsers(sub) -> None:
+    u = sub.add_parser("user", help="local accounts: add, passwd, role, disable, enable, list")
+    u.add_argument("action", choices=("add", "passwd", "role", "disable", "enable", "list"))
+    u.add_argument("name", nargs="?", help="account name")
+    u.add_argument("--role", choices=ROLES, help="for add and role")
+    u.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    u.add_argument("--db", help="database file (default: the configured store)")
+    u.set_defaults(func=cmd_user)
+    t = sub.add_parser("token", help="kiosk tokens for wall screens: create, revoke, list")
+    t.add_argument("action", choices=("create", "revoke", "list"))
+    t.add_argument("name", nargs="?", help="for create: where the screen hangs")
+    t.add_argument("--screens", default="*", help=f"for create: * or some of {','.join(SCREENS)} (default: *)")
+    t.add_argument("--id", help="for revoke: the token's id")
+    t.add_argument("--db", help="database file (default: the configured store)")
+    t.set_defaults(func=cmd_token)
+
+
+def check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """Arguments each action needs, said before anything opens the database."""
+    if args.command == "user" and args.action != "list":
+        if not args.name:
+            parser.error(f"user {args.action} needs a name")
+        if args.action in ("add", "role") and not args.role:
+            parser.error(f"user {args.action} needs --role ({', '.join(ROLES)})")
+    if args.command == "token":
+        if args.action == "create" and not args.name:
+            parser.error("token create needs a name")
+        if args.action == "revoke" and not args.id:
+            parser.error("token revoke needs --id")
+    if args.command in ("user", "token"):
+        os.umask(0o077)  # a database created here is readable by its owner only

@@ -1,0 +1,45 @@
+"""The one way an action changes anything: the role is checked on the server
+first, the change and its audit record are written together, and a refusal is
+recorded too and changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+
+import duckdb
+
+from cbec.access import audit
+from cbec.access.roles import Forbidden, Viewer, require
+from queries.store import Store
+
+T = TypeVar("T")
+
+
+def perform(
+    store: Store,
+    viewer: Viewer,
+    action: str,
+    target: str,
+    now: datetime,
+    change: Callable[[duckdb.DuckDBPyConnection], T],
+    *,
+    detail: str = "",
+) -> T:
+    with store.write_lock:
+        con = store.writer
+        try:
+            require(viewer, action)
+        except Forbidden:
+            audit.record(con, viewer, action, target, now, detail=detail, outcome="denied")
+            raise
+        con.execute("BEGIN TRANSACTION")
+        try:
+            result = change(con)
+            audit.record(con, viewer, action, target, now, detail=detail)
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+    return result

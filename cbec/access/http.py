@@ -1,0 +1,87 @@
+"""Who may call the app's own HTTP endpoints.
+
+/healthz is open. /metrics answers loopback, and elsewhere a bearer token when
+one is configured. Write endpoints need the API bearer token; the open demo
+also lets loopback write (its drills). The wall's event stream follows the
+page: open in the demo, else a stream ticket or a kiosk token."""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+from collections.abc import Callable
+from datetime import datetime
+
+from starlette.requests import Request
+
+from cbec.access import tickets, tokens
+from cbec.access.roles import KIOSK, Viewer, may_open
+from cbec.config import AccessConfig
+from collectors.http_json.source import MappingError, resolve_secret
+
+
+def from_loopback(request: Request) -> bool:
+    """True for 127.0.0.0/8 and ::1, also as the IPv4-mapped ::ffff:127.0.0.1
+    a dual-stack listener reports."""
+    if request.client is None:
+        return False
+    try:
+        ip = ipaddress.ip_address(request.client.host)
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_loopback
+
+
+def _bearer(request: Request, configured: str, secrets: Callable[[str], str | None] | None) -> bool | None:
+    """True or False for the request's bearer token against the configured one; None when none is configured."""
+    if not configured:
+        return None
+    try:
+        expected = resolve_secret(configured, secrets)
+    except MappingError:
+        return False  # configured but not set: nobody gets in with a token
+    given = request.headers.get("authorization", "")
+    return bool(expected) and hmac.compare_digest(given.encode(), f"Bearer {expected}".encode())
+
+
+def metrics_refusal(request: Request, access: AccessConfig, secrets=None) -> str | None:
+    """Why /metrics is refused to this request (None when it may read it)."""
+    if from_loopback(request):
+        return None
+    ok = _bearer(request, access.metrics_token, secrets)
+    if ok:
+        return None
+    if ok is None:
+        return "/metrics answers loopback only; set access.metrics_token for a scraper elsewhere"
+    return "/metrics needs the configured bearer token"
+
+
+def write_refusal(request: Request, access: AccessConfig, secrets=None) -> str | None:
+    """Why a write endpoint is refused to this request (None when it may write)."""
+    ok = _bearer(request, access.api_token, secrets)
+    if ok:
+        return None
+    if access.mode == "demo" and from_loopback(request) and ok is None:
+        return None
+    if ok is None:
+        return "write endpoints need access.api_token configured and sent as a bearer token"
+    return "write endpoints need the configured bearer token"
+
+
+def stream_viewer(con_factory, ticket: str, access: AccessConfig, now: datetime, source: str) -> Viewer | None:
+    """Who opened a wall stream, or None when nobody may."""
+    if access.mode == "demo":
+        return Viewer("demo", "admin", "demo", source)
+    if ticket.startswith(tokens.PREFIX):
+        with con_factory() as con:
+            return tokens.viewer_for(con, ticket, source)
+    viewer = tickets.read(ticket, now)
+    return viewer if viewer and may_open(viewer.role, "wall") else None
+
+
+def may_stream(viewer: Viewer, screen: str) -> bool:
+    if viewer.role == KIOSK:
+        return "*" in viewer.screens or screen in viewer.screens
+    return may_open(viewer.role, "wall")

@@ -1,0 +1,1 @@
+SELECT name, role, password_hash, disabled, failed_signins, locked_until FROM account WHERE name = $name

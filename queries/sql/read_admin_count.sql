@@ -1,0 +1,1 @@
+SELECT count(*) FROM account WHERE role = 'admin' AND NOT disabled

@@ -1,0 +1,1 @@
+UPDATE account SET role = $role, changed_at = $now WHERE name = $name

@@ -1,0 +1,310 @@
+"""Access control: the role x page and role x action matrices (every cell),
+passwords and lockout, kiosk tokens, session expiry under a fake clock, who may
+call /metrics and the write endpoints, and the audit record of each act."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from starlette.requests import Request
+from streamlit.testing.v1 import AppTest
+
+from cbec.access import accounts, audit, guard, http, passwords, tickets, tokens
+from cbec.access.roles import ACTIONS, KIOSK, PAGES, ROLES, Forbidden, Viewer, may_open, role_from_claims
+from cbec.config import AccessConfig
+from queries.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+NOW = datetime(2026, 11, 11, 9, 0)
+PASSWORD = "night-shift-2026"
+
+# who opens what: written out cell by cell, not derived from the code under test
+PAGE_MATRIX = {
+    "duty": {"overview", "wall", "warehouses", "system_health"},
+    "leader": {"overview", "wall", "warehouses", "system_health", "report"},
+    "ops": {"overview", "wall", "warehouses", "system_health", "report", "alerts", "collectors"},
+    "admin": set(PAGES),
+    KIOSK: {"wall"},
+}
+ACTION_MATRIX = {
+    "duty": set(),
+    "leader": {"report.export"},
+    "ops": {"report.export", "alert.ack", "alert.silence", "alert.rule_edit", "simulator.fault"},
+    "admin": set(ACTIONS),
+    KIOSK: set(),
+}
+CLI = Viewer("cli:test", "admin", "cli", "cli")
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "access.duckdb")
+    yield s
+    s.close()
+
+
+def events(store, **filters) -> list[tuple]:
+    with store.reading() as con:
+        df = audit.events(con, **filters)
+    return list(df[["actor", "action", "target", "outcome"]].itertuples(index=False, name=None))
+
+
+@pytest.mark.parametrize("role", [*ROLES, KIOSK])
+@pytest.mark.parametrize("page", list(PAGES))
+def test_each_role_opens_exactly_its_pages(role, page):
+    assert may_open(role, page) == (page in PAGE_MATRIX[role])
+
+
+def _row_count(store, table: str) -> int:
+    with store.reading() as con:
+        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # table names from this test only
+
+
+@pytest.mark.parametrize("role", [*ROLES, KIOSK])
+@pytest.mark.parametrize("action", list(ACTIONS))
+def test_each_role_takes_exactly_its_actions_and_a_refusal_changes_nothing(store, role, action):
+    viewer = Viewer(f"someone-{role}", role, "password", "10.1.2.3")
+    before = _row_count(store, "account")
+
+    def change(con):
+        con.execute("INSERT INTO account VALUES (?, 'duty', 'x', false, 0, NULL, ?, ?)", [f"made-by-{role}", NOW, NOW])
+
+    if action in ACTION_MATRIX[role]:
+        guard.perform(store, viewer, action, "target:x", NOW, change)
+        assert _row_count(store, "account") == before + 1
+        assert events(store, actor=viewer.name) == [(viewer.name, action, "target:x", "ok")]
+    else:
+        with pytest.raises(Forbidden, match=f"may not {action}"):
+            guard.perform(store, viewer, action, "target:x", NOW, change)
+        assert _row_count(store, "account") == before, "a refused action changed something"
+        assert events(store, actor=viewer.name) == [(viewer.name, action, "target:x", "denied")]
+
+
+def test_a_failed_change_is_not_recorded_as_done(store):
+    def change(con):
+        con.execute("INSERT INTO account VALUES ('half', 'duty', 'x', false, 0, NULL, ?, ?)", [NOW, NOW])
+        raise ValueError("the second half failed")
+
+    with pytest.raises(ValueError):
+        guard.perform(store, CLI, "user.manage", "user:half", NOW, change)
+    assert _row_count(store, "account") == 0 and events(store) == []
+
+
+def test_passwords_are_salted_slow_hashes_never_the_password():
+    a, b = passwords.hash_password(PASSWORD), passwords.hash_password(PASSWORD)
+    assert a != b and a.startswith("$argon2id$") and PASSWORD not in a
+    assert passwords.verify(a, PASSWORD) and not passwords.verify(a, PASSWORD + "x")
+    with pytest.raises(passwords.WeakPassword):
+        passwords.check_strength("short")
+
+
+def test_sign_in_locks_after_repeated_failures_and_opens_again_later(store):
+    accounts.add(store, CLI, "wang", "ops", PASSWORD, NOW)
+    policy = accounts.Policy(max_failures=5, lockout=timedelta(minutes=15))
+    for k in range(5):
+        with pytest.raises(accounts.SignInFailed, match="wrong name or password"):
+            accounts.sign_in(store, "wang", f"guess-{k}-guess", NOW + timedelta(seconds=k), "10.0.0.9", policy)
+    # locked: even the right password is refused until the lock ends
+    with pytest.raises(accounts.SignInFailed, match="locked until 09:15"):
+        accounts.sign_in(store, "wang", PASSWORD, NOW + timedelta(minutes=1), "10.0.0.9", policy)
+    viewer = accounts.sign_in(store, "wang", PASSWORD, NOW + timedelta(minutes=16), "10.0.0.9", policy)
+    assert (viewer.name, viewer.role, viewer.source) == ("wang", "ops", "10.0.0.9")
+    outcomes = [o for *_, o in events(store, action="signin")][::-1]
+    assert outcomes == ["failed"] * 6 + ["ok"]
+    with store.reading() as con:
+        details = list(audit.events(con, action="signin")["detail"])[::-1]
+    assert "locked until 09:15" in details[4] and details[5] == "account locked"
+
+
+def test_a_wrong_name_reads_like_a_wrong_password_but_the_audit_says_which(store):
+    accounts.add(store, CLI, "wang", "ops", PASSWORD, NOW)
+    with pytest.raises(accounts.SignInFailed, match="wrong name or password"):
+        accounts.sign_in(store, "nobody", PASSWORD, NOW, "10.0.0.9")
+    with store.reading() as con:
+        assert audit.events(con, action="signin")["detail"][0] == "no such account"
+
+
+def test_a_disabled_account_cannot_sign_in_and_the_last_admin_stays(store):
+    accounts.add(store, CLI, "root-admin", "admin", PASSWORD, NOW)
+    accounts.add(store, CLI, "li", "duty", PASSWORD, NOW)
+    accounts.set_disabled(store, CLI, "li", True, NOW)
+    with pytest.raises(accounts.SignInFailed, match="disabled"):
+        accounts.sign_in(store, "li", PASSWORD, NOW, "")
+    with pytest.raises(accounts.AccountError, match="last admin"):
+        accounts.set_disabled(store, CLI, "root-admin", True, NOW)
+    with pytest.raises(accounts.AccountError, match="last admin"):
+        accounts.set_role(store, CLI, "root-admin", "ops", NOW)
+
+
+def test_kiosk_tokens_are_scoped_stored_hashed_and_revocable(store):
+    token = tokens.create(store, CLI, "保税区大厅", ["bsq", "city"], ["city", "bsq", "hzw"], NOW)
+    with store.reading() as con:
+        viewer = tokens.viewer_for(con, token, "10.9.9.9")
+        stored = con.execute("SELECT secret_hash FROM kiosk_token").fetchone()[0]
+        assert tokens.viewer_for(con, token[:-1] + ("A" if token[-1] != "A" else "B")) is None
+    assert token.split("_")[-1] not in stored
+    assert viewer.role == KIOSK and set(viewer.screens) == {"bsq", "city"}
+    assert http.may_stream(viewer, "bsq") and not http.may_stream(viewer, "hzw")
+    assert may_open(viewer.role, "wall") and not may_open(viewer.role, "overview")
+    tokens.revoke(store, CLI, viewer.token_id, NOW)
+    with store.reading() as con:
+        assert tokens.viewer_for(con, token) is None
+    assert [a for _, a, _, _ in events(store)] == ["token.manage", "token.manage"]
+    with pytest.raises(tokens.TokenError, match="screens"):
+        tokens.create(store, CLI, "x", ["moon"], ["city"], NOW)
+
+
+def test_stream_tickets_cannot_be_forged_and_expire():
+    ticket = tickets.issue(Viewer("zhao", "duty", "password"), NOW)
+    assert tickets.read(ticket, NOW + timedelta(minutes=9)).name == "zhao"
+    assert tickets.read(ticket, NOW + tickets.LIFETIME + timedelta(seconds=1)) is None
+    head, payload, sig = ticket.split(".")
+    forged = tickets.issue(Viewer("zhao", "admin", "password"), NOW).split(".")[1]
+    assert tickets.read(f"{head}.{forged}.{sig}", NOW) is None
+
+
+def test_oidc_roles_come_from_a_claim():
+    mapping = {"cbec-duty": "duty", "cbec-ops": "ops"}
+    assert role_from_claims({"groups": ["staff", "cbec-duty", "cbec-ops"]}, "groups", mapping) == "ops"
+    assert role_from_claims({"groups": "cbec-duty"}, "groups", mapping) == "duty"
+    assert role_from_claims({"groups": ["staff"]}, "groups", mapping) is None
+    assert role_from_claims({}, "groups", mapping) is None
+
+
+def request(host: str, token: str | None = None) -> Request:
+    headers = [(b"authorization", f"Bearer {token}".encode())] if token else []
+    return Request({"type": "http", "method": "GET", "path": "/", "headers": headers, "client": (host, 5000)})
+
+
+def test_metrics_answer_loopback_and_elsewhere_only_the_configured_bearer(monkeypatch):
+    open_ = AccessConfig()
+    assert http.metrics_refusal(request("127.0.0.1"), open_) is None
+    assert "loopback only" in http.metrics_refusal(request("10.0.0.5"), open_)
+    monkeypatch.setenv("CBEC_METRICS_TOKEN", "s3cret-scrape")
+    with_token = AccessConfig(metrics_token="${CBEC_METRICS_TOKEN}")
+    assert http.metrics_refusal(request("10.0.0.5", "s3cret-scrape"), with_token) is None
+    assert "bearer" in http.metrics_refusal(request("10.0.0.5", "wrong"), with_token)
+    assert "bearer" in http.metrics_refusal(request("10.0.0.5"), with_token)
+
+
+def test_write_endpoints_need_the_api_token_outside_the_local_demo(monkeypatch):
+    demo, signin = AccessConfig(mode="demo"), AccessConfig(mode="signin")
+    assert http.write_refusal(request("127.0.0.1"), demo) is None  # the demo's own drills
+    assert http.write_refusal(request("10.0.0.5"), demo) is not None
+    assert "api_token" in http.write_refusal(request("127.0.0.1"), signin)
+    monkeypatch.setenv("CBEC_API_TOKEN", "s3cret-write")
+    guarded = AccessConfig(mode="signin", api_token="${CBEC_API_TOKEN}")
+    assert http.write_refusal(request("10.0.0.5", "s3cret-write"), guarded) is None
+    assert http.write_refusal(request("127.0.0.1", "nope"), guarded) is not None
+    assert http.write_refusal(request("127.0.0.1"), dataclasses.replace(guarded, mode="demo")) is not None
+
+
+def test_xsrf_protection_stays_on():
+    from streamlit import config as st_config
+
+    assert "enableXsrfProtection" not in (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    assert st_config.get_option("server.enableXsrfProtection") is True
+
+
+# -- the pages, as a browser session sees them (AppTest) -------------------------
+
+
+@pytest.fixture
+def signin_runtime(promo_runtime):
+    promo_runtime.config = dataclasses.replace(
+        promo_runtime.config, access=AccessConfig(mode="signin", idle_minutes=30)
+    )
+    for name, role in (("zhao", "duty"), ("qian", "leader"), ("sun", "ops"), ("li", "admin")):
+        accounts.add(promo_runtime.store, CLI, name, role, PASSWORD, NOW)
+    return promo_runtime
+
+
+def signed_in(name: str, clock) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard" / "frame.py"), default_timeout=60)
+    at.run()
+    at.text_input[0].input(name)
+    at.text_input[1].input(PASSWORD)
+    at.button[0].click()
+    return at.run()
+
+
+@pytest.fixture
+def fake_clock(monkeypatch):
+    from dashboard import access
+
+    now = {"t": NOW}
+    monkeypatch.setattr(access, "clock", lambda: now["t"])
+    return now
+
+
+PAGE_FILES = {p: f"app_pages/{p}.py" for p in PAGES}
+
+
+@pytest.mark.parametrize("name,role", [("zhao", "duty"), ("qian", "leader"), ("sun", "ops"), ("li", "admin")])
+def test_each_account_sees_exactly_its_pages_and_others_are_refused_on_the_server(
+    signin_runtime, fake_clock, name, role
+):
+    at = signed_in(name, fake_clock)
+    assert not at.exception, at.exception
+    assert any(f"{name} ·" in c.value for c in at.sidebar.caption), "the sidebar says who is signed in"
+    for page, path in PAGE_FILES.items():
+        if page == "wall":
+            continue  # a custom component; covered in the browser
+        if page in PAGE_MATRIX[role]:
+            at.switch_page(path).run()
+            assert not at.exception and not at.error, (page, at.exception, [e.value for e in at.error])
+            continue
+        # not in this session's navigation at all...
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(path)
+        # ...and the page itself refuses the session when its script is run anyway
+        direct = AppTest.from_file(str(ROOT / "dashboard" / path), default_timeout=60)
+        direct.session_state["viewer"] = Viewer(name, role, "password")
+        direct.run()
+        assert any("无权打开此页面" in e.value for e in direct.error), f"{role} opened {page}"
+        assert not direct.dataframe and not direct.table
+        assert all(h.proto.body.lstrip().startswith("<style>") for h in direct.get("html")), "a figure showed"
+
+
+def test_the_sign_in_screen_comes_first_and_a_wrong_password_is_refused(signin_runtime, fake_clock):
+    at = AppTest.from_file(str(ROOT / "dashboard" / "frame.py"), default_timeout=60).run()
+    assert at.button[0].label == "登录" and not at.get("html")
+    at.text_input[0].input("zhao")
+    at.text_input[1].input("not-the-password")
+    at.button[0].click()
+    at.run()
+    assert any("wrong name or password" in e.value for e in at.error)
+
+
+def test_an_idle_session_expires_and_says_so(signin_runtime, fake_clock):
+    at = signed_in("zhao", fake_clock)
+    fake_clock["t"] = NOW + timedelta(minutes=29)
+    at.run()
+    assert not at.text_input, "still signed in before the idle limit"
+    fake_clock["t"] += timedelta(minutes=29)  # active 29 min ago: still within
+    at.run()
+    assert not at.text_input
+    fake_clock["t"] += timedelta(minutes=31)
+    at.run()
+    assert at.text_input and any("已自动退出" in i.value for i in at.info)
+    assert ("zhao", "signout", "user:zhao", "ok") in events(signin_runtime.store)
+
+
+def test_first_start_without_an_admin_says_how_to_make_one(promo_runtime):
+    promo_runtime.config = dataclasses.replace(promo_runtime.config, access=AccessConfig(mode="signin"))
+    at = AppTest.from_file(str(ROOT / "dashboard" / "frame.py"), default_timeout=60).run()
+    assert any("cbec user add" in e.value for e in at.error)
+
+
+def test_a_duty_account_cannot_acknowledge_edit_or_export_and_a_leader_can_export(signin_runtime, fake_clock):
+    duty = Viewer("zhao", "duty", "password")
+    for action in ("alert.ack", "alert.rule_edit", "alert.silence", "report.export"):
+        with pytest.raises(Forbidden):
+            guard.perform(signin_runtime.store, duty, action, "x", NOW, lambda con: None)
+    at = signed_in("qian", fake_clock)
+    at.switch_page("app_pages/report.py").run()
+    assert not at.exception
+    assert [b.proto.label for b in at.get("download_button")] == ["Excel", "CSV", "Markdown", "PDF (A4)"]
