@@ -58,15 +58,15 @@ SECTIONS = {
 
 
 def visible(page: str) -> bool:
-    # only the pages the role may open exist for this session (each page checks again)
-    return viewer is None or may_open(viewer.role, page)
+    # only the pages the role may open exist for this session (each page checks
+    # again); the overview is always there as the root page, and refuses a kiosk
+    return viewer is None or may_open(viewer.role, page) or page == "overview"
 
 
-first = next(name for pages in SECTIONS.values() for name, *_ in pages if visible(name))
 sections = {}
 for section, pages in SECTIONS.items():
     listed = [
-        st.Page(PAGES / f"{name}.py", title=t(title), icon=icon, url_path=url, default=name == first)
+        st.Page(PAGES / f"{name}.py", title=t(title), icon=icon, url_path=url, default=name == "overview")
         for name, title, icon, url in pages
         if visible(name)
     ]

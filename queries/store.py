@@ -96,8 +96,8 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         text = str(e)
         if "lock" in text.lower():
             raise StoreLocked(
-                f"{path} is held by a running cbec server; stop it first, or drop files "
-                f"into its inbox / use its HTTP API instead"
+                f"{path} is held by a running cbec server; stop it first, or use the running app "
+                f"(accounts and tokens: its admin page; messages: drop files into its inbox)"
             ) from None
         raise StoreError(f"cannot open {path}: {text.splitlines()[0]}") from None
     except duckdb.Error as e:

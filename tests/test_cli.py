@@ -78,3 +78,31 @@ def test_errors_are_one_clear_line(args, message, tmp_path):
     assert out.returncode == 2
     assert message in out.stderr and len(out.stderr.strip().splitlines()) == 1
     assert "Traceback" not in out.stderr
+
+
+def cbec_cli(*args: str, stdin: str = "", cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "cbec.cli", *args], input=stdin, capture_output=True, text=True, timeout=60, cwd=cwd
+    )
+
+
+def test_user_and_token_commands_manage_accounts_and_say_what_is_wrong(tmp_path):
+    db = str(tmp_path / "users.duckdb")
+    assert cbec_cli("user", "add", "li", "--role", "admin", "--password-stdin", "--db", db,
+                    stdin="correct horse battery\n").returncode == 0  # fmt: skip
+    weak = cbec_cli("user", "add", "wu", "--role", "duty", "--password-stdin", "--db", db, stdin="short\n")
+    assert weak.returncode == 2 and "at least 10 characters" in weak.stderr and "Traceback" not in weak.stderr
+    last = cbec_cli("user", "disable", "li", "--db", db)
+    assert last.returncode == 2 and "last admin" in last.stderr
+    listed = cbec_cli("user", "list", "--db", db).stdout
+    assert "li" in listed and "admin" in listed and "argon2" not in listed
+    token = cbec_cli("token", "create", "hall", "--screens", "bsq", "--db", db).stdout.strip()
+    assert token.startswith("cbk_")
+    tid = token.split("_")[1]
+    assert cbec_cli("token", "revoke", "--id", tid, "--db", db).returncode == 0
+    again = cbec_cli("token", "revoke", "--id", tid, "--db", db)
+    assert again.returncode == 2 and "already revoked" in again.stderr
+    missing = cbec_cli("user", "add", "x", "--db", db)
+    assert missing.returncode == 2 and "needs --role" in missing.stderr
+    # the database file is its owner's alone
+    assert (tmp_path / "users.duckdb").stat().st_mode & 0o077 == 0

@@ -23,4 +23,7 @@ target = c3.text_input(t("audit_target"), placeholder="rule:warehouse_occupancy_
 with runtime.store.reading() as con:
     events = audit.events(con, action=action, actor=actor.strip(), target=target.strip())
 st.caption(t("audit_count").format(n=len(events)))
-st.dataframe(events, hide_index=True, width="stretch")
+COLUMNS = {"happened_at": "at", "actor": "audit_actor", "role": "role", "action": "audit_action",
+           "target": "audit_target_col", "detail": "audit_detail", "source": "audit_source",
+           "outcome": "audit_outcome"}  # fmt: skip
+st.dataframe(events.rename(columns={k: t(v) for k, v in COLUMNS.items()}), hide_index=True, width="stretch")

@@ -1,0 +1,120 @@
+"""Sign-in as a new deployment has it, in headless Chromium: the first admin
+made with `cbec user add`, each role's pages, a kiosk token on a wall and its
+revocation from the admin page, and the audit trail that answers who did it."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS, ROOT, running_app, screenshot
+
+pytestmark = pytest.mark.browser
+PASSWORD = "night-shift-2026"
+
+
+def cbec(db, *args: str, stdin: str = "") -> str:
+    out = subprocess.run(
+        [sys.executable, "-m", "cbec.cli", *args, "--db", str(db)],
+        input=stdin, capture_output=True, text=True, cwd=ROOT, check=True,
+    )  # fmt: skip
+    return out.stdout
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory):
+    db = tmp_path_factory.mktemp("signin") / "signin.duckdb"
+    for name, role in (("li-admin", "admin"), ("zhao-duty", "duty")):
+        cbec(db, "user", "add", name, "--role", role, "--password-stdin", stdin=PASSWORD + "\n")
+    token = cbec(db, "token", "create", "保税区大厅", "--screens", "bsq").strip()
+    assert re.fullmatch(r"cbk_[0-9a-f]{10}_[\w-]{40,}", token)
+    with running_app(db, env={"CBEC_ACCESS": "signin"}) as (base, _):
+        yield base, token
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def sign_in(browser, base: str, name: str):
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page.goto(f"{base}/")
+    page.get_by_label("账号").fill(name)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.locator('[data-testid="stSidebarNav"]').wait_for(timeout=60_000)
+    return page
+
+
+def nav(page) -> list[str]:
+    links = page.locator('[data-testid="stSidebarNav"] a')
+    return sorted(text.split("\n")[-1] for text in links.all_inner_texts())  # without the icon's name
+
+
+def test_nothing_shows_before_sign_in(deployment, browser):
+    base, _ = deployment
+    page = browser.new_page()
+    page.goto(f"{base}/wall?kiosk=1&screen=bsq")
+    page.get_by_role("button", name="登录").wait_for(timeout=60_000)
+    assert not page.locator(".wall").count() and not page.locator('[data-testid="stSidebarNav"]').count()
+    page.close()
+    # the stream refuses a page nobody signed in to; /healthz stays open, /metrics answers loopback
+    assert httpx.get(f"{base}/api/wall/events?screen=bsq", timeout=5).status_code == 401
+    assert httpx.get(f"{base}/healthz", timeout=5).status_code == 200
+    assert httpx.get(f"{base}/metrics", timeout=5).status_code == 200
+    refused = httpx.post(f"{base}/api/simulator/faults", json={"source_stopped": True}, timeout=5)
+    assert refused.status_code == 403 and "api_token" in refused.json()["error"]
+
+
+def test_a_duty_account_sees_the_live_screens_only(deployment, browser):
+    base, _ = deployment
+    page = sign_in(browser, base, "zhao-duty")
+    assert nav(page) == sorted(["全市总览", "大屏", "仓库库容", "系统运行状态"])
+    page.goto(f"{base}/alerts")
+    page.wait_for_timeout(3000)
+    assert not page.get_by_text("确认告警").count(), "a duty account reached the alerts page"
+    screenshot(page, "signin-duty-navigation")
+    page.close()
+
+
+def test_a_revoked_kiosk_token_stops_the_wall_within_one_refresh(deployment, browser):
+    base, token = deployment
+    wall = browser.new_page(viewport={"width": 1920, "height": 1080})
+    wall.goto(f"{base}/wall?kiosk=1&screen=bsq&token={token}")
+    wall.wait_for_selector('[data-testid="wall-released"] .v:not(:empty)', timeout=60_000)
+    assert re.search(r"\d", wall.locator('[data-testid="wall-released"] .v').inner_text())
+    assert not wall.get_by_text("Page not found").count()
+    # the token is scoped to 保税区: another screen is refused
+    assert httpx.get(f"{base}/api/wall/events?screen=city&ticket={token}", timeout=5).status_code == 401
+
+    admin = sign_in(browser, base, "li-admin")
+    assert "账号与令牌" in nav(admin) and "审计记录" in nav(admin)
+    admin.get_by_role("link", name="账号与令牌").click()
+    admin.get_by_role("button", name="撤销令牌").click()
+    revoked = time.monotonic()
+    banner = wall.locator('[data-testid="stale-banner"]')
+    banner.wait_for(state="visible", timeout=(5 + 5) * 1000)  # one refresh, and a second of slack
+    took = time.monotonic() - revoked
+    assert "访问已撤销" in banner.inner_text()
+    assert wall.locator('[data-testid="wall-released"] .v').inner_text() == "—"
+    assert not wall.locator(".wall .panel").count()
+    screenshot(wall, "wall-token-revoked-1920x1080")
+    assert took <= 5 + 5, f"the wall showed data {took:.1f} s after the revocation"
+
+    # the audit trail answers who revoked it, and when
+    admin.get_by_role("link", name="审计记录").click()
+    admin.get_by_text("条记录").wait_for(timeout=30_000)
+    admin.wait_for_timeout(1500)  # the table draws on a canvas
+    screenshot(admin, "audit-trail")
+    wall.close()
+    admin.close()
