@@ -308,3 +308,42 @@ def test_a_duty_account_cannot_acknowledge_edit_or_export_and_a_leader_can_expor
     at.switch_page("app_pages/report.py").run()
     assert not at.exception
     assert [b.proto.label for b in at.get("download_button")] == ["Excel", "CSV", "Markdown", "PDF (A4)"]
+
+
+def test_an_admin_adds_an_account_on_the_page_and_it_is_on_record(signin_runtime, fake_clock):
+    at = signed_in("li", fake_clock)
+    at.switch_page("app_pages/users.py").run()
+    at.text_input[0].input("zhou")  # the add form comes first
+    at.text_input[1].input("another-long-pass")
+    at.selectbox[0].select("leader")
+    at.button(key="FormSubmitter:add_account-新增账号").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with signin_runtime.store.reading() as con:
+        assert ("zhou", "leader") in [
+            tuple(r) for r in accounts.accounts(con)[["name", "role"]].itertuples(index=False)
+        ]
+    assert ("li", "user.manage", "user:zhou", "ok") in events(signin_runtime.store)
+
+
+def test_an_ops_acknowledgement_carries_the_signed_in_name(signin_runtime, fake_clock):
+    from cbec.alerts.rules import load_alert_config
+    from cbec.alerts.runner import AlertRunner
+
+    runner = AlertRunner(load_alert_config(), signin_runtime.store, clock=signin_runtime.clock,
+                         health=lambda: {"simulator": {"stale": True, "state": "quiet"}})  # fmt: skip
+    signin_runtime.alerts = runner
+    runner.evaluate()
+    at = signed_in("sun", fake_clock)
+    at.switch_page("app_pages/alerts.py").run()
+    ack = next(s for s in at.selectbox if "source_stale" in str(s.options))
+    ack.select(next(o for o in ack.options if "source_stale" in o))
+    comment = next(w for w in at.text_input if w.label == "说明")
+    comment.input("restarting the feed")
+    at.button(key="FormSubmitter:ack-确认告警").click()
+    at.run()
+    assert not at.exception, at.exception
+    with signin_runtime.store.reading() as con:
+        by = con.execute("SELECT acked_by, comment FROM alert_ack").fetchall()
+    assert by == [("sun", "restarting the feed")]
+    assert any(a == "sun" and act == "alert.ack" and o == "ok" for a, act, _, o in events(signin_runtime.store))
