@@ -6,15 +6,18 @@ from __future__ import annotations
 import asyncio
 import faulthandler
 import logging
+import os
 import signal
+import sys
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import streamlit as st
 
-from cbec.config import load_config
+from cbec.config import ConfigError, load_config
 from collectors.runtime import Runtime
 from dashboard.routes import end_streams_on_signal, routes
+from queries.store import StoreError
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -26,7 +29,13 @@ FRAME = Path(__file__).resolve().parent / "dashboard" / "frame.py"
 
 @asynccontextmanager
 async def lifespan(app: st.App):
-    runtime = await asyncio.to_thread(lambda: Runtime(load_config()).start())
+    try:
+        runtime = await asyncio.to_thread(lambda: Runtime(load_config()).start())
+    except (ConfigError, StoreError) as e:
+        # nothing can run without its configuration and its store: say why in one line, touch nothing
+        logging.getLogger("cbec").critical("cannot start: %s", e)
+        sys.stderr.flush()
+        os._exit(2)
     end_streams_on_signal()
     try:
         yield {"runtime": runtime}

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cbec.clock import now_beijing
+from cbec.failures import log_failure
 from collectors.sinks import Sink
 from collectors.source import Collected, Source
 
@@ -147,8 +148,8 @@ class Runner:
         if self.on_run:
             try:
                 self.on_run(name, started, finished, outcome, records, error)
-            except Exception:
-                log.exception("recording the run of %s failed", name)
+            except Exception as e:
+                log_failure(log, f"recording the run of {name} failed", e)
         return result
 
     def refresh_state(self, name: str) -> str:

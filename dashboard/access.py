@@ -171,11 +171,17 @@ def allowed(action: str) -> bool:
 
 
 def act(
-    runtime: rt.Runtime, action: str, target: str, change: Callable[[duckdb.DuckDBPyConnection], T], detail: str = ""
+    runtime: rt.Runtime,
+    action: str,
+    target: str,
+    change: Callable[[duckdb.DuckDBPyConnection], T],
+    detail: str = "",
+    viewer: Viewer | None = None,
 ) -> T:
-    """Does an action as the session's viewer: checked, written and audited
-    together (cbec.access.guard); Forbidden when the role does not allow it."""
-    viewer = current() or Viewer("nobody", "-", "none", _source())
+    """Does an action as the session's viewer (or `viewer`, taken while the
+    script ran, for work done later such as a download): checked, written and
+    audited together (cbec.access.guard); Forbidden when the role does not allow it."""
+    viewer = viewer or current() or Viewer("nobody", "-", "none", _source())
     return guard.perform(runtime.store, viewer, action, target, clock(), change, detail=detail)
 
 

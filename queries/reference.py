@@ -6,7 +6,7 @@ import pyarrow as pa
 
 from cbec.config import Config
 from queries.loader import sql
-from queries.store import Store
+from queries.store import Store, transaction
 
 
 def _rows(config: Config) -> dict[str, pa.Table]:
@@ -64,13 +64,8 @@ def _rows(config: Config) -> dict[str, pa.Table]:
 def load_reference(store: Store, config: Config) -> None:
     con = store.writer
     with store.write_lock:
-        con.execute("BEGIN")
-        try:
+        with transaction(con):
             for table, ref_rows in _rows(config).items():
                 con.register("ref_rows", ref_rows)
                 con.execute(sql(f"ref_load_{table}"))
                 con.unregister("ref_rows")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise

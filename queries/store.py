@@ -28,6 +28,23 @@ class StoreLocked(StoreError):
     pass
 
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN … COMMIT. On failure, a ROLLBACK when the transaction is still open
+    (a failed COMMIT, say on a full disk, has ended it already), and the first
+    error is the one raised."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+        con.execute("COMMIT")
+    except BaseException:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+        raise
+
+
 def migrations() -> list[tuple[int, Path]]:
     found = []
     for p in sorted(MIGRATIONS_DIR.glob("*.sql")):
@@ -62,8 +79,7 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[i
     applied = []
     for version, path in migrations():
         if current < version <= target:
-            con.execute("BEGIN")
-            try:
+            with transaction(con):
                 if version == 1:
                     con.execute(
                         "CREATE TABLE IF NOT EXISTS schema_version "
@@ -71,10 +87,6 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[i
                     )
                 con.execute(path.read_text(encoding="utf-8"))
                 con.execute("INSERT INTO schema_version VALUES (?, current_localtimestamp())", [version])
-                con.execute("COMMIT")
-            except Exception:
-                con.execute("ROLLBACK")
-                raise
             applied.append(version)
     return applied
 

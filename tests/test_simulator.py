@@ -324,3 +324,35 @@ def test_a_replayed_night_sets_the_screens_clock(tmp_path, config, monkeypatch):
         assert now.date().isoformat() == "2019-11-11" and now.hour == 0
     finally:
         rt.stop()
+
+
+class FullDiskSink(RecordingSink):
+    """Refuses every write while `full`, as a store on a full disk does."""
+
+    def __init__(self):
+        super().__init__()
+        self.full = False
+
+    def write(self, batch):
+        if self.full and batch.kind in ("declaration", "receipt"):
+            raise OSError(28, "No space left on device")
+        return super().write(batch)
+
+
+def test_records_refused_by_a_full_disk_are_sent_again_and_count_once(config):
+    def run(fail_between: tuple[int, int]) -> list[tuple]:
+        src, wall = _live(config, datetime(2026, 11, 26, 10, 0, 0))
+        sink = FullDiskSink()
+        for tick in range(12):
+            wall["now"] += timedelta(seconds=20)
+            sink.full = fail_between[0] <= tick < fail_between[1]
+            try:
+                src.collect(sink)
+            except OSError:
+                assert sink.full
+        keys = [(b.kind, r) for b in sink.batches if b.kind in ("declaration", "receipt")
+                for r in zip(*[b.table[c].to_pylist() for c in b.table.column_names[:3]])]  # fmt: skip
+        return sorted(keys, key=repr)
+
+    clean, broken = run((99, 99)), run((3, 7))
+    assert len(clean) > 1000 and broken == clean, "a full disk lost or doubled records"

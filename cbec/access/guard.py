@@ -12,7 +12,7 @@ import duckdb
 
 from cbec.access import audit
 from cbec.access.roles import Forbidden, Viewer, require
-from queries.store import Store
+from queries.store import Store, transaction
 
 T = TypeVar("T")
 
@@ -34,12 +34,7 @@ def perform(
         except Forbidden:
             audit.record(con, viewer, action, target, now, detail=detail, outcome="denied")
             raise
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             result = change(con)
             audit.record(con, viewer, action, target, now, detail=detail)
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        con.execute("COMMIT")
     return result

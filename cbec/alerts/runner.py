@@ -13,9 +13,10 @@ from cbec.alerts import editor, notify
 from cbec.alerts.engine import Evaluator, Instance, load_states, record
 from cbec.alerts.notify import Notifier
 from cbec.alerts.rules import AlertConfig, Rule, with_overrides
+from cbec.failures import log_failure
 from cbec.webhook import Webhook
 from collectors.registry import streamlit_secret
-from queries.store import Store
+from queries.store import Store, transaction
 
 log = logging.getLogger("cbec.alerts")
 
@@ -50,10 +51,8 @@ class AlertRunner:
             with self.store.reading() as con:
                 changes = self.evaluator.evaluate(con, now, health)
             if changes:
-                with self.store.write_lock:
-                    self.store.writer.execute("BEGIN")
+                with self.store.write_lock, transaction(self.store.writer):
                     record(self.store.writer, changes, now)
-                    self.store.writer.execute("COMMIT")
             self.last_evaluated = now
             if self.notifier:
                 with self.store.reading() as con:
@@ -87,5 +86,5 @@ class AlertRunner:
         while not self._stop.wait(self.config.interval.total_seconds()):
             try:
                 self.evaluate()
-            except Exception:
-                log.exception("alert evaluation failed")
+            except Exception as e:
+                log_failure(log, "alert evaluation failed", e)

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 import httpx
 
 from cbec.config import Config, DigestJob
+from cbec.failures import log_failure
 from cbec.report import export
 from cbec.report.figures import Report, build
 from cbec.webhook import Webhook
@@ -95,7 +96,7 @@ class Digest:
                     outcome = "post_failed"
             record |= {"outcome": outcome, "attempts": attempts, "detail": "; ".join(filter(None, [*problems, error]))}
         except Exception as e:  # a digest must never take the collectors down with it
-            log.exception("digest %s failed", job.name)
+            log_failure(log, f"digest {job.name} failed", e)
             record |= {"outcome": "error", "detail": f"{type(e).__name__}: {e}"}
         return self._record(record)
 
@@ -145,5 +146,5 @@ class DigestThread:
         while not self._stop.wait(self.every):
             try:
                 self.digest.tick()
-            except Exception:
-                log.exception("digest check failed")
+            except Exception as e:
+                log_failure(log, "digest check failed", e)

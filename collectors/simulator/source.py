@@ -347,7 +347,9 @@ class SimulatorSource:
             )
             self._cursor += timedelta(minutes=1)
         now_us = to_us(now)
-        decls, rcpts = [], []
+        decls, rcpts, held = [], [], []
+        decl_moves: list[tuple[_Pending, int]] = []
+        rcpt_moves: list[tuple[_Pending, int]] = []
         for p in self._pending:
             d_end = int(np.searchsorted(p.lists.declared_us, now_us, side="right"))
             if d_end > p.decl_next:
@@ -357,48 +359,57 @@ class SimulatorSource:
                         Lists(*[getattr(p.lists, f)[sel] for f in Lists.__dataclass_fields__])
                     )
                 )
-                p.decl_next = d_end
+                decl_moves.append((p, d_end))
             r_end = int(np.searchsorted(p.receipts.time_us, now_us, side="right"))
             if r_end > p.rcpt_next:
                 sel = slice(p.rcpt_next, r_end)
-                due = self._hold(p, Receipts(p.receipts.idx[sel], p.receipts.status[sel], p.receipts.time_us[sel]))
+                due, kept = self._hold(
+                    p, Receipts(p.receipts.idx[sel], p.receipts.status[sel], p.receipts.time_us[sel])
+                )
+                held.extend(kept)
                 if len(due.idx):
                     rcpts.append(self._gen.render_receipts(p.lists, due))
-                p.rcpt_next = r_end
-        self._pending = [
-            p for p in self._pending if p.rcpt_next < len(p.receipts.idx) or p.decl_next < len(p.lists.seq)
-        ]
+                rcpt_moves.append((p, r_end))
+        # a cursor moves only once what it covers is written: after a failed
+        # write (a full disk) the same records go again, and count once
         n = 0
         if self.xml_inbox is not None:
             n += self._write_xml(decls, rcpts, now)
             if self.faults.bad_messages:
                 self._write_bad(now)
-        else:
-            if decls:
-                sink.write(make_batch("declaration", pa.concat_tables(decls), self.name))
-                n += sum(len(t) for t in decls)
-            if rcpts:
-                sink.write(make_batch("receipt", pa.concat_tables(rcpts), self.name))
-                n += sum(len(t) for t in rcpts)
+        elif decls:
+            sink.write(make_batch("declaration", pa.concat_tables(decls), self.name))
+            n += sum(len(t) for t in decls)
+        for p, end in decl_moves:
+            p.decl_next = end
+        if rcpts and self.xml_inbox is None:
+            sink.write(make_batch("receipt", pa.concat_tables(rcpts), self.name))
+            n += sum(len(t) for t in rcpts)
+        for p, end in rcpt_moves:
+            p.rcpt_next = end
+        self._held.extend(held)
+        self._pending = [
+            p for p in self._pending if p.rcpt_next < len(p.receipts.idx) or p.decl_next < len(p.lists.seq)
+        ]
         n += self._emit_samples(sink, now)
         self._emitted_until = now
         return n
 
-    def _hold(self, p: _Pending, due: Receipts) -> Receipts:
-        """Keeps back what a fault switch holds; returns the receipts to send now."""
+    def _hold(self, p: _Pending, due: Receipts) -> tuple[Receipts, list[_Held]]:
+        """Splits off what a fault switch holds back: (receipts to send now, held)."""
         if self.faults.receipts_held:
-            self._held.append(_Held(p.lists, due, retime=False))
-            return Receipts(due.idx[:0], due.status[:0], due.time_us[:0])
+            return Receipts(due.idx[:0], due.status[:0], due.time_us[:0]), [_Held(p.lists, due, retime=False)]
         if not self.faults.review_backlog:
-            return due
+            return due, []
         # a list's receipts after its manual review (300) wait for the desk
         in_review_since = np.full(len(p.lists.seq), np.iinfo(np.int64).max)
         review = p.receipts.status == 300
         in_review_since[p.receipts.idx[review]] = p.receipts.time_us[review]
         held = due.time_us > in_review_since[due.idx]
-        if held.any():
-            self._held.append(_Held(p.lists, Receipts(due.idx[held], due.status[held], due.time_us[held]), True))
-        return Receipts(due.idx[~held], due.status[~held], due.time_us[~held])
+        kept = (
+            [_Held(p.lists, Receipts(due.idx[held], due.status[held], due.time_us[held]), True)] if held.any() else []
+        )
+        return Receipts(due.idx[~held], due.status[~held], due.time_us[~held]), kept
 
     def _release_held(self, now: datetime) -> None:
         """Puts held receipts back on their way: delivered late with their own

@@ -15,7 +15,7 @@ from cbec.clock import now_beijing
 from collectors.records import Batch, RecordError
 from collectors.sinks import WriteResult
 from queries.loader import sql
-from queries.store import Store
+from queries.store import Store, transaction
 
 _TIME_COLUMN = {"receipt": "return_time", "occupancy": "sampled_at", "health": "sampled_at", "declaration": "app_time"}
 
@@ -52,13 +52,9 @@ class DuckDBSink:
         con = self.store.writer
         with self.store.write_lock:
             con.register(f"batch_{batch.kind}", batch.table)
-            con.execute("BEGIN")
             try:
-                result = writer(con, batch)
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+                with transaction(con):
+                    result = writer(con, batch)
             finally:
                 con.unregister(f"batch_{batch.kind}")
         return result

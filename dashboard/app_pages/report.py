@@ -129,10 +129,13 @@ st.subheader(t("downloads"))
 stem = f"cbec-report-{report.day.isoformat()}" + (f"-{report.end:%H%M}" if cutoff else "")
 
 
+viewer = access.current()  # the file is made when it is asked for, outside this run
+
+
 def exported(fmt: str, make) -> bytes:
     """The file, once the role may export (checked on the server and put on record)."""
     detail = f"{fmt} {report.day.isoformat()}" + (f" until {report.end:%H:%M}" if cutoff else "")
-    act(runtime, "report.export", f"report:{report.day.isoformat()}", lambda con: None, detail=detail)
+    act(runtime, "report.export", f"report:{report.day.isoformat()}", lambda con: None, detail, viewer)
     return make(report, language)
 
 
