@@ -1,0 +1,96 @@
+"""A PostgreSQL server of the benchmark's own (Debian's postgresql, on
+loopback, in a temporary folder), loaded with the same tables as a DuckDB file."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+# DuckDB column types → PostgreSQL
+TYPES = {"VARCHAR": "text", "TIMESTAMP": "timestamp", "BIGINT": "bigint", "INTEGER": "integer",
+         "SMALLINT": "smallint", "DOUBLE": "double precision", "BOOLEAN": "boolean", "DATE": "date"}  # fmt: skip
+# what a team would index for these screens
+INDEXES = [
+    "CREATE INDEX ON release_minute (minute)",
+    "CREATE INDEX ON receipt_minute (minute)",
+    "CREATE INDEX ON inventory_list (released_at)",
+    "CREATE INDEX ON inventory_list (declared_at)",
+    "CREATE INDEX ON occupancy_sample (sampled_at)",
+    "CREATE INDEX ON health_sample (metric, sampled_at)",
+    "CREATE INDEX ON health_sample (sampled_at)",
+]
+
+
+def _bin() -> Path:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"))
+    if not found:
+        subprocess.run(["apt-get", "install", "-y", "-q", "postgresql"], check=True)
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"))
+    return Path(found[-1]).parent
+
+
+class Postgres:
+    def __init__(self, port: int, memory_mb: int = 4096):
+        self.port = port
+        self.dir = Path(tempfile.mkdtemp(prefix="cbec-pg-"))
+        shutil.chown(self.dir, "postgres")
+        b = _bin()
+        as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run([*as_pg, str(b / "initdb"), "-D", str(self.dir / "data"), "-A", "trust", "-U", "bench",
+                        "--no-sync", "-E", "UTF8"], check=True, capture_output=True)  # fmt: skip
+        settings = [
+            "listen_addresses='127.0.0.1'", f"port={port}", f"unix_socket_directories='{self.dir}'",
+            f"shared_buffers={memory_mb // 4}MB", f"effective_cache_size={memory_mb}MB", "work_mem=256MB",
+            "maintenance_work_mem=1GB", "max_parallel_workers_per_gather=2", "fsync=off", "jit=off",
+        ]  # fmt: skip
+        (self.dir / "data" / "postgresql.auto.conf").write_text("\n".join(settings) + "\n")
+        subprocess.run([*as_pg, str(b / "pg_ctl"), "-D", str(self.dir / "data"), "-l", str(self.dir / "log"),
+                        "-w", "start"], check=True, capture_output=True)  # fmt: skip
+        self._as_pg, self._bin = as_pg, b
+        self.dsn = f"host=127.0.0.1 port={port} user=bench dbname=postgres"
+
+    def connect(self):
+        import psycopg
+
+        return psycopg.connect(self.dsn, autocommit=True)
+
+    def load(self, duck: Path, tables: list[str]) -> float:
+        """Copies the tables from the DuckDB file; returns seconds taken."""
+        t0 = time.perf_counter()
+        src = duckdb.connect(str(duck), read_only=True)
+        with self.connect() as pg:
+            for table in tables:
+                cols = src.execute(
+                    "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?"
+                    " ORDER BY ordinal_position", [table]
+                ).fetchall()  # fmt: skip
+                ddl = ", ".join(f'"{c}" {TYPES.get(t, "text")}' for c, t in cols)
+                pg.execute(f'CREATE UNLOGGED TABLE "{table}" ({ddl})')
+                path = self.dir / f"{table}.csv"
+                src.execute(f"COPY \"{table}\" TO '{path}' (HEADER false, DELIMITER ',', NULL '')")
+                with (
+                    pg.cursor().copy(f"COPY \"{table}\" FROM STDIN (FORMAT csv, NULL '')") as copy,
+                    open(path, "rb") as f,
+                ):
+                    while chunk := f.read(1 << 20):
+                        copy.write(chunk)
+                path.unlink()
+            for ddl in INDEXES:
+                table = ddl.split(" ON ")[1].split(" ")[0]
+                if table in tables:
+                    pg.execute(ddl)
+            pg.execute("VACUUM ANALYZE")
+        src.close()
+        return time.perf_counter() - t0
+
+    def stop(self) -> None:
+        subprocess.run([*self._as_pg, str(self._bin / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "fast", "stop"],
+                       capture_output=True)  # fmt: skip
+        shutil.rmtree(self.dir, ignore_errors=True)

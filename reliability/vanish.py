@@ -1,0 +1,91 @@
+"""A source vanishes for minutes and comes back: the ops view and /metrics
+show it stale within its threshold, its alert fires, and once it is back
+everything that arrived meanwhile is counted once.
+
+    .venv/bin/python reliability/vanish.py [--minutes 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from cbec.clock import now_beijing  # noqa: E402
+from reliability.app import App, drill_config, say  # noqa: E402
+from reliability.plan_check import per_minute_against_plan  # noqa: E402
+from reliability.totals import totals  # noqa: E402
+
+STALE_AFTER = 15  # the simulator's stale_after_seconds in the shipped configuration
+ALERT = re.compile(r'cbec_alerts\{rule="source_stale",severity="critical",state="firing"\} (\d+)')
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--minutes", type=float, default=3, help="how long the source is gone")
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="cbec-vanish-"))
+    config = drill_config(work, backfill=False, extra='live_day_kind = "ordinary"')
+    db = work / "cbec.duckdb"
+    app = App(config, db, work / "app.log")
+    app.wait_healthy()
+    started = now_beijing()
+    time.sleep(70)  # a whole minute before
+
+    def switch(on: bool) -> None:
+        httpx.post(f"{app.base}/api/simulator/faults", json={"source_stopped": on}, timeout=5).raise_for_status()
+
+    switch(True)
+    gone = time.monotonic()
+    stale_after = firing_after = None
+    while time.monotonic() - gone < args.minutes * 60:
+        if stale_after is None and app.health()["collectors"]["simulator"]["stale"]:
+            stale_after = time.monotonic() - gone
+            say(f"stale on the ops view after {stale_after:.1f} s (threshold {STALE_AFTER} s)")
+        m = ALERT.search(app.metrics())
+        if firing_after is None and m and int(m.group(1)) > 0:
+            firing_after = time.monotonic() - gone
+            say(f"source_stale firing in /metrics after {firing_after:.1f} s")
+        time.sleep(1)
+    switch(False)
+    back = time.monotonic()
+    fresh_after = None
+    while time.monotonic() - back < 60:
+        if not app.health()["collectors"]["simulator"]["stale"]:
+            fresh_after = time.monotonic() - back
+            break
+        time.sleep(0.5)
+    say(f"fresh again {fresh_after:.1f} s after it came back" if fresh_after is not None else "still stale")
+    time.sleep(70)  # a whole minute after
+    m = ALERT.search(app.metrics())
+    resolved = not m or int(m.group(1)) == 0
+    say(f"source_stale {'resolved' if resolved else 'still firing'}")
+    stopped_at = now_beijing()
+    app.stop()
+    first = (started + timedelta(minutes=1)).replace(second=0, microsecond=0)
+    last = stopped_at.replace(second=0, microsecond=0) - timedelta(minutes=1)
+    diffs = per_minute_against_plan(db, config, first, last)
+    got = totals(db)
+    say(f"minutes {first:%H:%M}-{last:%H:%M}, the source gone for {args.minutes:g} of them: "
+        + ("every list counted once" if not diffs else "; ".join(diffs)))  # fmt: skip
+    consistent = got["rollup_released"] == got["released"]
+    say(f"rollup agrees with the facts: {consistent}")
+    ok = (stale_after is not None and stale_after <= STALE_AFTER + 5 and firing_after is not None
+          and fresh_after is not None and resolved and not diffs and consistent)  # fmt: skip
+    say("PASS" if ok else "FAIL")
+    if ok:
+        shutil.rmtree(work)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
