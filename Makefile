@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV := .venv
 READY := $(VENV)/.ready
 
-.PHONY: run test bench-foundation bench-viewers system-packages
+.PHONY: run test bench-foundation bench-viewers bench-queries bench-year reliability system-packages
 
 $(READY): requirements.lock pyproject.toml
 	scripts/setup-python $(PYTHON) $(VENV)
@@ -24,3 +24,17 @@ bench-foundation: $(READY)
 
 bench-viewers: $(READY) system-packages
 	$(VENV)/bin/python bench/viewers.py
+
+bench-queries: $(READY)
+	$(VENV)/bin/python bench/queries.py
+
+# 10^8 lists made once into var/bench/year.duckdb, then measured like the day
+bench-year: $(READY)
+	test -f var/bench/year.duckdb || $(VENV)/bin/python bench/year.py
+	$(VENV)/bin/python bench/queries.py --db var/bench/year.duckdb
+
+# the failure drills (the disk drill mounts a tmpfs: root)
+reliability: $(READY)
+	$(VENV)/bin/python reliability/kill9.py
+	$(VENV)/bin/python reliability/vanish.py
+	$(VENV)/bin/python reliability/disk_full.py

@@ -73,3 +73,10 @@ def test_the_editor_on_the_alerts_page_saves_a_change(promo_runtime):
     save.click().run()
     assert not at.exception, at.exception
     assert promo_runtime.alerts.evaluator.rules[RULE.name].thresholds["warning"] == 0.85
+    # the audit trail answers "who changed this threshold, and when"
+    from cbec.access import audit
+
+    with promo_runtime.store.reading() as con:
+        trail = audit.events(con, action="alert.rule_edit", target=f"rule:{RULE.name}")
+    assert len(trail) == 1 and trail["outcome"][0] == "ok"
+    assert json.loads(trail["detail"][0])["warning"] == [0.9, 0.85]
