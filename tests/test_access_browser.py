@@ -100,6 +100,9 @@ def test_a_revoked_kiosk_token_stops_the_wall_within_one_refresh(deployment, bro
     admin = sign_in(browser, base, "li-admin")
     assert "账号与令牌" in nav(admin) and "审计记录" in nav(admin)
     admin.get_by_role("link", name="账号与令牌").click()
+    admin.get_by_role("button", name="撤销令牌").wait_for(timeout=30_000)
+    admin.wait_for_timeout(1500)  # the tables draw on a canvas
+    screenshot(admin, "users-and-tokens")
     admin.get_by_role("button", name="撤销令牌").click()
     revoked = time.monotonic()
     banner = wall.locator('[data-testid="stale-banner"]')
