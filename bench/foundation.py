@@ -7,7 +7,7 @@ its calibration, and the latency of every overview query with that day loaded.
 from __future__ import annotations
 
 import argparse
-import statistics
+import sys
 import tempfile
 import time
 from datetime import date, datetime, timedelta
@@ -18,18 +18,11 @@ from collectors.runtime import Runtime
 from collectors.simulator.source import simulate_batch
 from queries import read
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.timing import timed  # noqa: E402
+
 DAY = date(2019, 11, 11)
 UNTIL = datetime(2019, 11, 11, 14, 0)
-
-
-def timed(fn, runs: int) -> tuple[float, float]:
-    samples = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t0) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[max(0, int(round(0.95 * len(samples))) - 1)]
 
 
 def main() -> None:

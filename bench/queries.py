@@ -14,7 +14,6 @@ import argparse
 import statistics
 import subprocess
 import sys
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -24,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.peer import Postgres  # noqa: E402
+from bench.timing import timed  # noqa: E402
 from queries.loader import sql  # noqa: E402
 
 NOW = datetime(2019, 11, 11, 14, 0)
@@ -69,18 +69,6 @@ def cases(now: datetime) -> list[tuple[str, str, str, dict]]:
         ("report: by platform", "read_release_by_platform", "report", {"from_ts": day0, "until_ts": now}),
         ("report: by category", "read_release_by_category", "report", {"from_ts": day0, "until_ts": now}),
     ]  # fmt: skip
-
-
-def timed(run, runs: int) -> tuple[float, float]:
-    run()
-    run()  # warm
-    samples = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        run()
-        samples.append((time.perf_counter() - t0) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[max(0, int(round(0.95 * len(samples))) - 1)]
 
 
 def day_db() -> Path:

@@ -4,6 +4,7 @@ with a configuration and database of the drill's, and stops or kills it."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -98,3 +99,11 @@ class App:
 def say(text: str) -> None:
     print(text, flush=True)
     sys.stdout.flush()
+
+
+def verdict(ok: bool, work: Path) -> int:
+    """Says PASS or FAIL; a passed drill's folder goes, a failed one's stays for a look."""
+    say("PASS" if ok else f"FAIL (the drill's files are in {work})")
+    if ok:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0 if ok else 1

@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cbec.clock import now_beijing  # noqa: E402
-from reliability.app import App, drill_config, say  # noqa: E402
-from reliability.plan_check import per_minute_against_plan  # noqa: E402
+from reliability.app import App, drill_config, say, verdict  # noqa: E402
+from reliability.plan_check import report_minutes  # noqa: E402
 from reliability.totals import totals  # noqa: E402
 
 
@@ -99,17 +97,11 @@ def main() -> int:
         got = totals(db)
         consistent = got["rollup_released"] == got["released"] and got["lists"] >= got["released"] > 0
         say(f"reopened: {got['lists']:,} lists, {got['receipts']:,} receipts; rollup agrees: {consistent}")
-        first = (started + timedelta(minutes=1)).replace(second=0, microsecond=0)
-        last = stopped_at.replace(second=0, microsecond=0) - timedelta(minutes=1)
-        diffs = per_minute_against_plan(db, config, first, last)
-        say(f"minutes {first:%H:%M}-{last:%H:%M}: " + ("every list counted once" if not diffs else "; ".join(diffs)))
-        ok = bool(seen and in_log and back and consistent and not diffs and clean)
+        once = report_minutes(db, config, started, stopped_at, say)
+        ok = bool(seen and in_log and back and consistent and once and clean)
     finally:
         subprocess.run(["umount", str(mount)], check=False)
-    say("PASS" if ok else "FAIL")
-    if ok:
-        shutil.rmtree(work)
-    return 0 if ok else 1
+    return verdict(ok, work)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from cbec.config import load_config  # noqa: E402
 from collectors.ceb.write import XmlFileSink  # noqa: E402
 from collectors.simulator.source import simulate_batch  # noqa: E402
-from reliability.app import ROOT, App, drill_config, say  # noqa: E402
+from reliability.app import ROOT, App, drill_config, say, verdict  # noqa: E402
 from reliability.totals import totals  # noqa: E402
 
 
@@ -93,10 +93,8 @@ def main() -> int:
         say(f"  {key:16s} reference {want[key]!s:>30s}   after {kills} kills {got[key]!s:>30s}")
     quarantined = list((inbox / "quarantine").glob("*.xml")) if (inbox / "quarantine").exists() else []
     say(f"quarantined: {len(quarantined)}")
-    say("PASS: totals equal the source exactly" if same and not quarantined else "FAIL: totals differ")
-    if same:
-        shutil.rmtree(work)
-    return 0 if same and not quarantined else 1
+    say("totals equal the source exactly" if same else "totals differ")
+    return verdict(same and not quarantined, work)
 
 
 if __name__ == "__main__":

@@ -37,3 +37,12 @@ def per_minute_against_plan(db: Path, config_path: Path, first: datetime, last: 
             out.append(f"{m:%H:%M}: stored {got.get(m, 0)}, drawn {want[k]}")
         m += timedelta(minutes=1)
     return out
+
+
+def report_minutes(db: Path, config_path: Path, started: datetime, stopped: datetime, say) -> bool:
+    """Checks the whole minutes between a run's start and stop; says and returns whether each counted once."""
+    first = (started + timedelta(minutes=1)).replace(second=0, microsecond=0)
+    last = stopped.replace(second=0, microsecond=0) - timedelta(minutes=1)
+    diffs = per_minute_against_plan(db, config_path, first, last)
+    say(f"minutes {first:%H:%M}-{last:%H:%M}: " + ("every list counted once" if not diffs else "; ".join(diffs)))
+    return not diffs

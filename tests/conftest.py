@@ -53,3 +53,15 @@ def promo_runtime(promo_db, tmp_path, config):
     rt = Runtime(config, db_path=copy, with_collectors=False, clock=lambda: PROMO_UNTIL).adopt()
     yield rt
     rt.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, for one test module."""
+    from browser import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

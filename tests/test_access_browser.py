@@ -11,7 +11,7 @@ import time
 
 import httpx
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS, ROOT, running_app, screenshot
+from browser import ROOT, running_app, screenshot
 
 pytestmark = pytest.mark.browser
 PASSWORD = "night-shift-2026"
@@ -34,16 +34,6 @@ def deployment(tmp_path_factory):
     assert re.fullmatch(r"cbk_[0-9a-f]{10}_[\w-]{40,}", token)
     with running_app(db, env={"CBEC_ACCESS": "signin"}) as (base, _):
         yield base, token
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def sign_in(browser, base: str, name: str):

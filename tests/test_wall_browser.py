@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS, running_app, screenshot
+from browser import running_app, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -33,16 +33,6 @@ FIT = (Path(__file__).parent / "wall_fit.js").read_text(encoding="utf-8")
 def app(tmp_path_factory):
     with running_app(tmp_path_factory.mktemp("wall") / "wall.duckdb") as (base, proc):
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def released(page) -> int:
