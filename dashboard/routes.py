@@ -1,5 +1,6 @@
 """HTTP routes served beside the UI: /metrics, /healthz, the wall screens' live
-event stream, and the simulator's fault switches (loopback only)."""
+event stream, and the simulator's fault switches; who may call each is
+decided in cbec/access/http.py."""
 
 from __future__ import annotations
 
@@ -111,9 +112,11 @@ async def simulator_faults(request: Request) -> Response:
             return JSONResponse({"error": problem}, status_code=400)
         api = Viewer("api", "ops", "api", _source(request))
         detail = json.dumps(body, sort_keys=True)
-        perform(
-            runtime.store, api, "simulator.fault", f"collector:{name}", now_beijing(), lambda con: None, detail=detail
-        )
+        # on record before it takes effect; off the event loop, which a busy store would stall
+        await anyio.to_thread.run_sync(
+            lambda: perform(runtime.store, api, "simulator.fault", f"collector:{name}", now_beijing(),
+                            lambda con: None, detail=detail)
+        )  # fmt: skip
         for k, v in body.items():
             setattr(sims[name].faults, k, v)
     return JSONResponse({n: s.faults.as_dict() for n, s in sims.items()})

@@ -74,6 +74,10 @@ def test_a_duty_account_sees_the_live_screens_only(deployment, browser):
     page.wait_for_timeout(3000)
     assert not page.get_by_text("确认告警").count(), "a duty account reached the alerts page"
     screenshot(page, "signin-duty-navigation")
+    # the wall inside the app: its event stream takes the page's signed ticket
+    page.get_by_role("link", name="大屏").click()
+    page.wait_for_selector('[data-testid="wall-released"] .v:not(:empty)', timeout=60_000)
+    assert re.search(r"\d", page.locator('[data-testid="wall-released"] .v').inner_text())
     page.close()
 
 
