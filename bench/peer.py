@@ -63,6 +63,8 @@ class Postgres:
 
     def load(self, duck: Path, tables: list[str]) -> float:
         """Copies the tables from the DuckDB file; returns seconds taken."""
+        from psycopg import sql as psql
+
         t0 = time.perf_counter()
         src = duckdb.connect(str(duck), read_only=True)
         with self.connect() as pg:
@@ -71,14 +73,14 @@ class Postgres:
                     "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?"
                     " ORDER BY ordinal_position", [table]
                 ).fetchall()  # fmt: skip
-                ddl = ", ".join(f'"{c}" {TYPES.get(t, "text")}' for c, t in cols)
-                pg.execute(f'CREATE UNLOGGED TABLE "{table}" ({ddl})')
+                columns = psql.SQL(", ").join(
+                    psql.SQL("{} {}").format(psql.Identifier(c), psql.SQL(TYPES.get(t, "text"))) for c, t in cols
+                )
+                pg.execute(psql.SQL("CREATE UNLOGGED TABLE {} ({})").format(psql.Identifier(table), columns))
                 path = self.dir / f"{table}.csv"
-                src.execute(f"COPY \"{table}\" TO '{path}' (HEADER false, DELIMITER ',', NULL '')")
-                with (
-                    pg.cursor().copy(f"COPY \"{table}\" FROM STDIN (FORMAT csv, NULL '')") as copy,
-                    open(path, "rb") as f,
-                ):
+                src.table(table).write_csv(str(path), header=False)
+                copy_in = psql.SQL("COPY {} FROM STDIN (FORMAT csv)").format(psql.Identifier(table))
+                with pg.cursor().copy(copy_in) as copy, open(path, "rb") as f:
                     while chunk := f.read(1 << 20):
                         copy.write(chunk)
                 path.unlink()

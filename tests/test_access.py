@@ -58,28 +58,28 @@ def test_each_role_opens_exactly_its_pages(role, page):
     assert may_open(role, page) == (page in PAGE_MATRIX[role])
 
 
-def _row_count(store, table: str) -> int:
+def accounts_stored(store) -> int:
     with store.reading() as con:
-        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # table names from this test only
+        return con.execute("SELECT count(*) FROM account").fetchone()[0]
 
 
 @pytest.mark.parametrize("role", [*ROLES, KIOSK])
 @pytest.mark.parametrize("action", list(ACTIONS))
 def test_each_role_takes_exactly_its_actions_and_a_refusal_changes_nothing(store, role, action):
     viewer = Viewer(f"someone-{role}", role, "password", "10.1.2.3")
-    before = _row_count(store, "account")
+    before = accounts_stored(store)
 
     def change(con):
         con.execute("INSERT INTO account VALUES (?, 'duty', 'x', false, 0, NULL, ?, ?)", [f"made-by-{role}", NOW, NOW])
 
     if action in ACTION_MATRIX[role]:
         guard.perform(store, viewer, action, "target:x", NOW, change)
-        assert _row_count(store, "account") == before + 1
+        assert accounts_stored(store) == before + 1
         assert events(store, actor=viewer.name) == [(viewer.name, action, "target:x", "ok")]
     else:
         with pytest.raises(Forbidden, match=f"may not {action}"):
             guard.perform(store, viewer, action, "target:x", NOW, change)
-        assert _row_count(store, "account") == before, "a refused action changed something"
+        assert accounts_stored(store) == before, "a refused action changed something"
         assert events(store, actor=viewer.name) == [(viewer.name, action, "target:x", "denied")]
 
 
@@ -90,7 +90,7 @@ def test_a_failed_change_is_not_recorded_as_done(store):
 
     with pytest.raises(ValueError):
         guard.perform(store, CLI, "user.manage", "user:half", NOW, change)
-    assert _row_count(store, "account") == 0 and events(store) == []
+    assert accounts_stored(store) == 0 and events(store) == []
 
 
 def test_passwords_are_salted_slow_hashes_never_the_password():

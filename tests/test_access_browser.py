@@ -36,9 +36,10 @@ def deployment(tmp_path_factory):
         yield base, token
 
 
-def sign_in(browser, base: str, name: str):
+def sign_in(browser, base: str, name: str, path: str = "/"):
+    """A new page at `path`, signed in there (a page load starts a new session)."""
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
-    page.goto(f"{base}/")
+    page.goto(f"{base}{path}")
     page.get_by_label("账号").fill(name)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
@@ -70,15 +71,18 @@ def test_a_duty_account_sees_the_live_screens_only(deployment, browser):
     base, _ = deployment
     page = sign_in(browser, base, "zhao-duty")
     assert nav(page) == sorted(["全市总览", "大屏", "仓库库容", "系统运行状态"])
-    page.goto(f"{base}/alerts")
-    page.wait_for_timeout(3000)
-    assert not page.get_by_text("确认告警").count(), "a duty account reached the alerts page"
     screenshot(page, "signin-duty-navigation")
     # the wall inside the app: its event stream takes the page's signed ticket
     page.get_by_role("link", name="大屏").click()
     page.wait_for_selector('[data-testid="wall-released"] .v:not(:empty)', timeout=60_000)
     assert re.search(r"\d", page.locator('[data-testid="wall-released"] .v').inner_text())
     page.close()
+    # the alerts page's address, signed in as duty: not there
+    direct = sign_in(browser, base, "zhao-duty", "/alerts")
+    direct.wait_for_timeout(3000)
+    assert "/alerts" not in direct.url and not direct.get_by_text("确认告警").count()
+    assert nav(direct) == sorted(["全市总览", "大屏", "仓库库容", "系统运行状态"])
+    direct.close()
 
 
 def test_a_revoked_kiosk_token_stops_the_wall_within_one_refresh(deployment, browser):
