@@ -15,8 +15,6 @@ from cbec.clock import now_beijing
 from cbec.config import load_config
 from queries.store import Store
 
-SCREENS = ["city", "meishan", "bsq", "lishe", "hzw"]
-
 
 class CommandError(ValueError):
     pass
@@ -40,15 +38,27 @@ def _password(args: argparse.Namespace) -> str:
     return first
 
 
-def cmd_user(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, errors: tuple[type[Exception], ...], work) -> int:
+    """Opens the store, does `work(store, now, actor)` and closes it; an
+    expected error is one line and exit code 2."""
     store = _store(args)
-    now, actor = now_beijing(), _actor()
     try:
+        work(store, now_beijing(), _actor())
+        return 0
+    except errors as e:
+        print(f"cbec {args.command} {args.action}: {e}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    def work(store: Store, now, actor: Viewer) -> None:
         if args.action == "list":
             with store.reading() as con:
                 df = accounts.accounts(con)
             print(df.to_string(index=False) if len(df) else "no accounts")
-            return 0
+            return
         if args.action == "add":
             accounts.add(store, actor, args.name, args.role, _password(args), now)
         elif args.action == "passwd":
@@ -58,36 +68,27 @@ def cmd_user(args: argparse.Namespace) -> int:
         else:
             accounts.set_disabled(store, actor, args.name, args.action == "disable", now)
         print(f"{args.action} {args.name}: done")
-        return 0
-    except (accounts.AccountError, passwords.WeakPassword, CommandError) as e:
-        print(f"cbec user {args.action}: {e}", file=sys.stderr)
-        return 2
-    finally:
-        store.close()
+
+    return _run(args, (accounts.AccountError, passwords.WeakPassword, CommandError), work)
 
 
 def cmd_token(args: argparse.Namespace) -> int:
-    store = _store(args)
-    now, actor = now_beijing(), _actor()
-    try:
+    def work(store: Store, now, actor: Viewer) -> None:
         if args.action == "list":
             with store.reading() as con:
                 df = tokens.tokens(con)
             print(df.to_string(index=False) if len(df) else "no tokens")
         elif args.action == "create":
             screens = [s.strip() for s in args.screens.split(",") if s.strip()]
-            token = tokens.create(store, actor, args.name, screens, SCREENS, now)
+            known = ["city", *(site.code for site in load_config(args.config).sites)]
+            token = tokens.create(store, actor, args.name, screens, known, now)
             print("the token (shown once; the wall opens /wall?kiosk=1&token=...):", file=sys.stderr)
             print(token)
         else:
             tokens.revoke(store, actor, args.id, now)
             print(f"revoked {args.id}")
-        return 0
-    except tokens.TokenError as e:
-        print(f"cbec token {args.action}: {e}", file=sys.stderr)
-        return 2
-    finally:
-        store.close()
+
+    return _run(args, (tokens.TokenError,), work)
 
 
 def add_parsers(sub) -> None:
@@ -101,7 +102,7 @@ def add_parsers(sub) -> None:
     t = sub.add_parser("token", help="kiosk tokens for wall screens: create, revoke, list")
     t.add_argument("action", choices=("create", "revoke", "list"))
     t.add_argument("name", nargs="?", help="for create: where the screen hangs")
-    t.add_argument("--screens", default="*", help=f"for create: * or some of {','.join(SCREENS)} (default: *)")
+    t.add_argument("--screens", default="*", help="for create: * or some of city and the site codes (default: *)")
     t.add_argument("--id", help="for revoke: the token's id")
     t.add_argument("--db", help="database file (default: the configured store)")
     t.set_defaults(func=cmd_token)
