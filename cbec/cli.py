@@ -71,7 +71,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                 bar.n = round(100 * done / total)
                 bar.refresh()
 
-            totals = simulate_batch(config, runtime.sink, day, end, seed=args.seed, progress=progress)
+            with runtime.store.bulk_load():
+                totals = simulate_batch(config, runtime.sink, day, end, seed=args.seed, progress=progress)
     finally:
         runtime.stop()
     if not args.quiet:
@@ -147,7 +148,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     ingester = Ingester("cbec-ingest", config.category_for_hs, processed_dir=processed, quarantine_dir=quarantine)
     try:
         with tqdm(total=len(files), unit="file", desc="ingesting", disable=args.json or args.quiet) as bar:
-            report = ingester.run(files, runtime.sink, progress=bar.update)
+            with runtime.store.bulk_load():
+                report = ingester.run(files, runtime.sink, progress=bar.update)
     finally:
         runtime.stop()
     if args.json:

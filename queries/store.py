@@ -103,7 +103,10 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return duckdb.connect(str(path), read_only=read_only, config=_DUCKDB_CONFIG)
+        con = duckdb.connect(str(path), read_only=read_only, config=_DUCKDB_CONFIG)
+        # a long migration or load would draw DuckDB's bar over the command's own output
+        con.execute("SET enable_progress_bar = false")
+        return con
     except duckdb.IOException as e:
         text = str(e)
         if "lock" in text.lower():
@@ -155,6 +158,21 @@ class Store:
             yield con
         finally:
             con.close()
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """For a one-shot load of many large batches (`cbec simulate`, `cbec
+        ingest`): one checkpoint at the end, instead of one after every commit
+        whose log passes DuckDB's 16 MiB threshold, each rewriting the row groups
+        that commit changed. Commits stay durable in the write-ahead log."""
+        with self.write_lock:
+            self._con.execute("SET checkpoint_threshold = '1TB'")
+        try:
+            yield
+        finally:
+            with self.write_lock:
+                self._con.execute("RESET checkpoint_threshold")
+                self._con.execute("CHECKPOINT")
 
     def checkpoint(self) -> None:
         with self.write_lock:

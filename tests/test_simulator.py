@@ -154,6 +154,29 @@ def test_batch_window_stops_at_until(config, tmp_path):
     rt.stop()
 
 
+def test_batch_chunks_split_the_peak_and_do_not_change_the_night(config, tmp_path):
+    from collectors.runtime import Runtime
+    from collectors.simulator.source import chunk_spans
+
+    counts = np.array([5, 0, 9, 1, 1, 1, 20, 2])
+    spans = chunk_spans(counts, 6)
+    assert spans == [(0, 2), (2, 3), (3, 6), (6, 7), (7, 8)]  # a busy minute alone may exceed the size
+    assert chunk_spans(np.array([], int), 6) == []
+
+    until = datetime(2019, 11, 11, 0, 4)
+    q = (
+        "SELECT (SELECT count(*) FROM inventory_list), (SELECT count(*) FROM receipt), "
+        "(SELECT sum(released_lists) FROM release_minute), (SELECT sum(goods_value_fen) FROM release_minute)"
+    )
+    got = []
+    for n, per_chunk in enumerate((1_000_000, 30_000)):
+        rt = Runtime(config, db_path=tmp_path / f"c{n}.duckdb", with_collectors=False)
+        simulate_batch(config, rt.sink, until.date(), until, lists_per_chunk=per_chunk)
+        got.append(rt.store.cursor().execute(q).fetchall())
+        rt.stop()
+    assert got[0] == got[1] and got[0][0][2] > 0
+
+
 def test_live_start_with_history_equals_the_batch_night_minute_by_minute(config, tmp_path):
     """Today's history (aggregates before the start) and the live records after it
     give the same minutes as the batch simulation of the same window: lists whose

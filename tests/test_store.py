@@ -70,3 +70,45 @@ def test_second_process_is_told_the_file_is_held(tmp_path):
     assert out.returncode == 3, out.stderr
     assert "held by a running cbec server" in out.stdout
     assert "Traceback" not in out.stdout + out.stderr
+
+
+def test_lists_survive_the_move_off_the_primary_key_and_stay_one_row_per_list(tmp_path):
+    from datetime import datetime
+
+    from collectors.records import make_batch
+    from collectors.sinks.duckdb_sink import DuckDBSink
+
+    path = tmp_path / "v9.duckdb"
+    con = duckdb.connect(str(path))
+    migrate(con, target=9)
+    con.execute(
+        "INSERT INTO inventory_list (ebc_code, cop_no, site_code, goods_value_fen, declared_at, released_at) "
+        "VALUES ('E1', 'C1', 'bsq', 12345, TIMESTAMP '2019-11-11 00:00:01', TIMESTAMP '2019-11-11 00:01:00')"
+    )
+    con.close()
+
+    s = Store(path)
+    assert s.writer.execute("SELECT cop_no, goods_value_fen, released_at FROM inventory_list").fetchall() == [
+        ("C1", 12345, datetime(2019, 11, 11, 0, 1))
+    ]
+    declaration = {
+        "ebc_code": ["E1", "E2", "E2"],
+        "cop_no": ["C1", "C2", "C2"],
+        "invt_no": [None, None, None],
+        "customs_code": ["3105", "3105", "3105"],
+        "ebp_code": ["P1", "P1", "P1"],
+        "area_code": [None, None, None],
+        "app_time": [datetime(2019, 11, 11, 0, 0, 2)] * 2 + [datetime(2019, 11, 11, 0, 0, 3)],
+        "app_type": [1, 1, 1],
+        "goods_value_fen": [12345, 500, 700],
+        "line_count": [1, 1, 1],
+        "category_code": ["food", "food", "food"],
+    }
+    sink = DuckDBSink(s)
+    first = sink.write(make_batch("declaration", declaration, "test"))
+    again = sink.write(make_batch("declaration", declaration, "test"))
+    rows = s.writer.execute("SELECT cop_no, goods_value_fen FROM inventory_list ORDER BY cop_no").fetchall()
+    # the newest version of C2 within the batch wins; the repeat changes nothing
+    assert rows == [("C1", 12345), ("C2", 700)]
+    assert (first.new, again.new) == (2, 0)
+    s.close()

@@ -234,21 +234,29 @@ class Generator:
         return Receipts(np.concatenate(idx), np.concatenate(status), np.concatenate(times))
 
     # -- record tables ----------------------------------------------------------
-    def _keys(self, lists: Lists, idx: np.ndarray | None = None) -> dict[str, pa.Array]:
-        sel = (lambda a: a) if idx is None else (lambda a: a[idx])
-        day = sel(lists.day)
-        ymd = pa.array([date.fromordinal(int(o)).strftime("%Y%m%d") for o in np.unique(day)])
-        ymd = pc.take(ymd, pa.array(np.searchsorted(np.unique(day), day)))
-        seq = pc.utf8_lpad(pc.cast(pa.array(sel(lists.seq)), pa.string()), 8, "0")
-        cop_no = pc.binary_join_element_wise("CP", ymd, seq, "")
+    def _keys(self, lists: Lists) -> dict[str, pa.Array]:
+        """The string keys of each list; receipts take theirs from these rather
+        than formatting the same numbers once per receipt."""
+        days = np.unique(lists.day)
+        at_day = pa.array(np.searchsorted(days, lists.day))
+        ymd = pc.take(pa.array([date.fromordinal(int(o)).strftime("%Y%m%d") for o in days]), at_day)
+        year = pc.take(pa.array([str(date.fromordinal(int(o)).year) for o in days]), at_day)
+        seq = pc.utf8_lpad(pc.cast(pa.array(lists.seq), pa.string()), 8, "0")
         ebc_codes = pa.array([f"SIMEBC{e:04d}" for e in range(len(self.platform_share) * EBC_PER_PLATFORM)])
         site_cc = pa.array([s.customs_codes[0] for s in self.config.sites])
         ebp = pa.array([p.ebp_code for p in self.config.platforms])
+        customs_code = pc.take(site_cc, pa.array(lists.site))
+        # the list number customs assigns: customs code, year, "I", nine digits
+        invt_digits = (lists.day % 1000) * 1_000_000 + lists.seq % 1_000_000
+        invt_no = pc.binary_join_element_wise(
+            customs_code, year, "I", pc.utf8_lpad(pc.cast(pa.array(invt_digits), pa.string()), 9, "0"), ""
+        )
         return {
-            "ebc_code": pc.take(ebc_codes, pa.array(sel(lists.ebc))),
-            "cop_no": cop_no,
-            "customs_code": pc.take(site_cc, pa.array(sel(lists.site))),
-            "ebp_code": pc.take(ebp, pa.array(sel(lists.platform))),
+            "ebc_code": pc.take(ebc_codes, pa.array(lists.ebc)),
+            "cop_no": pc.binary_join_element_wise("CP", ymd, seq, ""),
+            "customs_code": customs_code,
+            "ebp_code": pc.take(ebp, pa.array(lists.platform)),
+            "invt_no": invt_no,
         }
 
     def render_declarations(self, lists: Lists) -> pa.Table:
@@ -271,33 +279,16 @@ class Generator:
         )
 
     def render_receipts(self, lists: Lists, receipts: Receipts) -> pa.Table:
-        keys = self._keys(lists, receipts.idx)
+        at = pa.array(receipts.idx)
+        keys = {k: pc.take(v, at) for k, v in self._keys(lists).items()}
         # customs assigns the list number on acceptance (120); before that it is absent
-        days = lists.day[receipts.idx]
-        uniq = np.unique(days)
-        years = pa.array([str(date.fromordinal(int(o)).year) for o in uniq], pa.string())
-        year = pc.take(years, pa.array(np.searchsorted(uniq, days)))
-        invt = pc.binary_join_element_wise(
-            keys["customs_code"],
-            year,
-            "I",
-            pc.utf8_lpad(
-                pc.cast(
-                    pa.array((lists.day[receipts.idx] % 1000) * 1_000_000 + lists.seq[receipts.idx] % 1_000_000),
-                    pa.string(),
-                ),
-                9,
-                "0",
-            ),
-            "",
-        )
         assigned = pa.array(~np.isin(receipts.status, [2, 4, -1]))
         codes = sorted(STATUS_INFO)
         info = pc.take(pa.array([STATUS_INFO[c] for c in codes]), pa.array(np.searchsorted(codes, receipts.status)))
         return pa.table(
             {
                 **keys,
-                "invt_no": pc.if_else(assigned, invt, pa.scalar(None, pa.string())),
+                "invt_no": pc.if_else(assigned, keys["invt_no"], pa.scalar(None, pa.string())),
                 "return_status": pa.array(receipts.status),
                 "return_time": pa.array(receipts.time_us.astype("datetime64[us]")),
                 "return_info": info,

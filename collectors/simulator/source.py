@@ -473,6 +473,21 @@ class SimulatorSource:
         return n
 
 
+def chunk_spans(counts: np.ndarray, lists_per_chunk: int) -> list[tuple[int, int]]:
+    """Minute ranges [first, stop) of about `lists_per_chunk` lists each (a
+    busy minute alone may exceed it). Each batch has a fixed cost in the store,
+    so a quiet hour goes in one batch while the midnight peak is split."""
+    spans, first, n = [], 0, 0
+    for m, c in enumerate(counts):
+        if n and n + c > lists_per_chunk:
+            spans.append((first, m))
+            first, n = m, 0
+        n += int(c)
+    if len(counts) > first:
+        spans.append((first, len(counts)))
+    return spans
+
+
 def simulate_batch(
     config: Config,
     sink: Sink,
@@ -480,7 +495,7 @@ def simulate_batch(
     until: datetime,
     *,
     seed: int | None = None,
-    chunk_minutes: int = 30,
+    lists_per_chunk: int = 1_000_000,
     progress: Callable[[int, int], None] | None = None,
     kind: str | None = None,
 ) -> dict[str, int]:
@@ -496,8 +511,7 @@ def simulate_batch(
     last = min(1440, int(np.ceil((until - day0).total_seconds() / 60)))
     until_us = to_us(until)
 
-    def chunk(first: int) -> tuple[int, pa.Table, pa.Table, int, int]:
-        stop = min(first + chunk_minutes, last)
+    def chunk(first: int, stop: int) -> tuple[int, pa.Table, pa.Table, int, int]:
         lists, receipts = gen.minutes(plan, first, stop)
         lists, receipts = select(lists, receipts, lists.declared_us < until_us, receipts.time_us < until_us)
         return (
@@ -510,11 +524,11 @@ def simulate_batch(
 
     totals = {"declarations": 0, "receipts": 0, "samples": 0}
     with ThreadPoolExecutor(1, thread_name_prefix="simulate") as pool:
-        starts = list(range(0, last, chunk_minutes))
-        ahead = pool.submit(chunk, starts[0]) if starts else None
-        for i in range(len(starts)):
+        spans = chunk_spans(gen.minute_counts(plan)[:last], lists_per_chunk)
+        ahead = pool.submit(chunk, *spans[0]) if spans else None
+        for i in range(len(spans)):
             stop, decl, rcpt, n_lists, n_rcpt = ahead.result()
-            ahead = pool.submit(chunk, starts[i + 1]) if i + 1 < len(starts) else None
+            ahead = pool.submit(chunk, *spans[i + 1]) if i + 1 < len(spans) else None
             if n_lists:
                 sink.write(make_batch("declaration", decl, "simulator-batch"))
             if n_rcpt:

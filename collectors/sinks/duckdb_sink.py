@@ -25,6 +25,14 @@ def _bounds(table: pa.Table, column: str) -> tuple[datetime, datetime]:
     return mm["min"], mm["max"]
 
 
+def _unique_view(con, repeats_sql: str, as_is_sql: str, deduplicating_sql: str) -> None:
+    """Defines the batch's view with each key once. Deduplicating is the costliest
+    step of a bulk load, and a batch seldom repeats a key: a cheap check on
+    the keys' hashes decides whether it is needed."""
+    repeats = con.execute(sql(repeats_sql)).fetchall()[0][0]
+    con.execute(sql(deduplicating_sql if repeats else as_is_sql))
+
+
 class DuckDBSink:
     def __init__(self, store: Store):
         self.store = store
@@ -72,6 +80,7 @@ class DuckDBSink:
 
     def _receipts(self, con, batch: Batch) -> WriteResult:
         lo, hi = _bounds(batch.table, "return_time")
+        _unique_view(con, "write_receipt_repeats", "write_receipt_in_as_is", "write_receipt_in_distinct")
         con.execute(sql("write_receipt_fresh"), {"lo": lo, "hi": hi})
         new = con.execute("SELECT count(*) FROM fresh_receipt").fetchall()[0][0]
         con.execute(sql("write_receipt_insert"), {"source": batch.source, "ingested_at": now_beijing()})
@@ -84,10 +93,11 @@ class DuckDBSink:
         return WriteResult("receipt", len(batch), new, len(batch) - new, released, statuses)
 
     def _declarations(self, con, batch: Batch) -> WriteResult:
+        _unique_view(con, "write_declaration_repeats", "write_declaration_in_as_is", "write_declaration_in_newest")
         con.execute(sql("write_touched_from_declarations"))
         touched = con.execute("SELECT count(*) FROM touched").fetchall()[0][0]
         known = con.execute(sql("write_declaration_known")).fetchall()[0][0]
-        released = self._released_change(con, "write_list_merge_declarations")
+        released = self._released_change(con, "write_list_merge_declarations", "write_list_insert_declarations")
         new = touched - known
         return WriteResult("declaration", len(batch), new, len(batch) - new, released)
 

@@ -1,11 +1,8 @@
--- The newest version of each list in the batch (ties broken by value, so the
--- outcome does not depend on arrival order).
+-- The lists of the batch with their reference codes resolved.
 CREATE OR REPLACE TEMP TABLE touched AS
 SELECT b.ebc_code, b.cop_no, b.invt_no, s.site_code, p.platform_code, w.warehouse_code,
        b.category_code, b.app_time, b.app_type, b.goods_value_fen, b.line_count
-FROM batch_declaration b
+FROM declaration_in b
 LEFT JOIN site_customs_code s ON s.customs_code = b.customs_code
 LEFT JOIN platform p ON p.ebp_code = b.ebp_code
 LEFT JOIN warehouse w ON w.area_code = b.area_code
-QUALIFY row_number() OVER (PARTITION BY b.ebc_code, b.cop_no
-                           ORDER BY b.app_time DESC, b.goods_value_fen DESC, b.category_code DESC) = 1
