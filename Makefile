@@ -26,12 +26,12 @@ bench-viewers: $(READY) system-packages
 	$(VENV)/bin/python bench/viewers.py
 
 bench-queries: $(READY)
-	$(VENV)/bin/python bench/queries.py
+	$(VENV)/bin/python bench/screen_queries.py
 
 # 10^8 lists made once into var/bench/year.duckdb, then measured like the day
 bench-year: $(READY)
 	test -f var/bench/year.duckdb || $(VENV)/bin/python bench/year.py
-	$(VENV)/bin/python bench/queries.py --db var/bench/year.duckdb
+	$(VENV)/bin/python bench/screen_queries.py --db var/bench/year.duckdb
 
 # the failure drills (the disk drill mounts a tmpfs: root)
 reliability: $(READY)

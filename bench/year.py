@@ -9,7 +9,7 @@ Days follow the simulator's model: 2019-11-11 and 2019-06-18 are promotion
 days with the promotion curve, every other day the ordinary curve; sites,
 platforms, categories, values and status paths in the simulator's shares; each
 list's random draws come from hashes of its number, so a rerun gives the same
-year. Made once, reused by `bench/queries.py --db var/bench/year.duckdb`.
+year. Made once, reused by `bench/screen_queries.py --db var/bench/year.duckdb`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 the 2019-11-11 night (day scale) or a whole year (year scale, bench/year.py),
 side by side with the same data and the same queries in PostgreSQL.
 
-    .venv/bin/python bench/queries.py [--db FILE] [--runs 30] [--no-peer]
+    .venv/bin/python bench/screen_queries.py [--db FILE] [--runs 30] [--no-peer]
 
 Without --db it simulates 2019-11-11 and 2018-11-11 up to 14:00 into
 var/bench/day.duckdb once and reuses it. "Now" is 14:00 on the night.
