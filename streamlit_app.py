@@ -20,6 +20,8 @@ from dashboard.routes import end_streams_on_signal, routes
 from queries.store import StoreError
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+# one line per scrape and webhook would bury what matters; failures still log through the runner
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 # `kill -USR1 <pid>` writes every thread's stack to the log: what a hung process is doing
 faulthandler.register(signal.SIGUSR1, all_threads=True)

@@ -160,6 +160,9 @@ def test_real_loopback_throughput_then_stale_then_healthy(exporter, tmp_path, co
     st.cache_data.clear()  # the next refresh interval
     at.run()
     assert any("gateway" in h.proto.body for h in at.get("html") if "stale-banner" in h.proto.body)
+    # the link's own tile keeps its last figure, marked as old
+    tile = next(h.proto.body for h in at.get("html") if 'data-testid="link-bsq-gateway_lo"' in h.proto.body)
+    assert "cbec-tile-old" in tile and "数据停滞" in tile
 
     exporter.start()
     runner.run_once("gateway")

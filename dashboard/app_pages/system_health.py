@@ -3,6 +3,8 @@ site, and how fresh each source and component is."""
 
 from __future__ import annotations
 
+from html import escape
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -23,6 +25,7 @@ def system_health() -> None:
     if stale:
         tiles.stale_banner(f"{t('stale')} · {t('stale_detail')}{', '.join(stale)}")
     latest = snap.latest
+    states = {(c.site_code, c.component): (c.state, c.age_seconds) for c in snap.components.itertuples()}
     links = latest[(latest["metric"] == "utilization_ratio")]
     cols = st.columns(max(len(links), 1))
     for col, (_, row) in zip(cols, links.iterrows()):
@@ -31,13 +34,17 @@ def system_health() -> None:
             & (latest["component"] == row["component"])
             & (latest["metric"] == "throughput_bps")
         ]["value"]
-        sub = bits_per_second(tput.iloc[0]) if len(tput) else ""
+        sub = escape(bits_per_second(tput.iloc[0])) if len(tput) else ""
+        state, age = states.get((row["site_code"], row["component"]), ("ok", 0.0))
+        if state != "ok":
+            # the last figure stays readable, marked as old rather than shown as current
+            sub = f'<span class="cbec-down">{escape(t(state))} · {age:.0f} s</span> {sub}'
         with col:
             tiles.tile(
                 f"{names.get(row['site_code'], row['site_code'])} · {row['component']}",
                 f"{row['value']:.0%}",
                 sub,
-                css_class="cbec-site",
+                css_class="cbec-site" + ("" if state == "ok" else " cbec-tile-old"),
                 test_id=f"link-{row['site_code']}-{row['component']}",
             )
     left, right = st.columns(2)
@@ -51,9 +58,8 @@ def system_health() -> None:
     with right:
         st.markdown(f"**{t('exchange')}**")
         ex = latest[latest["kind"] == "exchange"].pivot_table(index="site_code", columns="metric", values="value")
-        st.dataframe(
-            ex.rename(columns={"queue_depth": t("queue_depth"), "latency_seconds": t("latency")}), width="stretch"
-        )
+        ex = ex.rename(index=names, columns={"queue_depth": t("queue_depth"), "latency_seconds": t("latency")})
+        st.dataframe(ex.rename_axis(index=t("site"), columns=None), width="stretch")
         st.markdown(f"**{t('equipment')}**")
         eq = snap.components[~snap.components["kind"].isin(["link", "exchange"])]
         summary = (
@@ -61,9 +67,18 @@ def system_health() -> None:
             .agg(total="count", ok=lambda s: int((s == "ok").sum()), down=lambda s: int((s != "ok").sum()))
             .reset_index()
         )
-        st.dataframe(summary.rename(columns=_headers()), hide_index=True, width="stretch")
+        st.dataframe(_named(summary, names).rename(columns=_headers()), hide_index=True, width="stretch")
     st.markdown(f"**{t('freshness')}**")
-    st.dataframe(snap.components.rename(columns=_headers()), hide_index=True, width="stretch")
+    # what needs attention first: down and stale components, the oldest on top
+    fresh = snap.components.assign(ok=snap.components["state"] == "ok").sort_values(
+        ["ok", "age_seconds"], ascending=[True, False]
+    )
+    fresh = fresh.drop(columns=["ok"]).assign(state=fresh["state"].map(t))
+    st.dataframe(_named(fresh, names).rename(columns=_headers()), hide_index=True, width="stretch")
+
+
+def _named(df, names: dict[str, str]):
+    return df.assign(site_code=df["site_code"].map(lambda c: names.get(c, c)))
 
 
 def _headers() -> dict[str, str]:
