@@ -164,7 +164,8 @@ class Store:
         """For a one-shot load of many large batches (`cbec simulate`, `cbec
         ingest`): one checkpoint at the end, instead of one after every commit
         whose log passes DuckDB's 16 MiB threshold, each rewriting the row groups
-        that commit changed. Commits stay durable in the write-ahead log."""
+        that commit changed. Commits stay durable in the write-ahead log; after a
+        failed load the error raised is the load's own, not the checkpoint's."""
         with self.write_lock:
             self._con.execute("SET checkpoint_threshold = '1TB'")
         try:
@@ -172,7 +173,7 @@ class Store:
         finally:
             with self.write_lock:
                 self._con.execute("RESET checkpoint_threshold")
-                self._con.execute("CHECKPOINT")
+        self.checkpoint()
 
     def checkpoint(self) -> None:
         with self.write_lock:

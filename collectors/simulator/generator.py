@@ -234,28 +234,30 @@ class Generator:
         return Receipts(np.concatenate(idx), np.concatenate(status), np.concatenate(times))
 
     # -- record tables ----------------------------------------------------------
-    def _keys(self, lists: Lists) -> dict[str, pa.Array]:
-        """The string keys of each list; receipts take theirs from these rather
-        than formatting the same numbers once per receipt."""
-        days = np.unique(lists.day)
-        at_day = pa.array(np.searchsorted(days, lists.day))
+    def _keys(self, lists: Lists, sel: np.ndarray | None = None) -> dict[str, pa.Array]:
+        """The string keys of the lists (those at `sel`, or all)."""
+        pick = (lambda a: a) if sel is None else (lambda a: a[sel])
+        day, seq = pick(lists.day), pick(lists.seq)
+        days = np.unique(day)
+        at_day = pa.array(np.searchsorted(days, day))
         ymd = pc.take(pa.array([date.fromordinal(int(o)).strftime("%Y%m%d") for o in days]), at_day)
         year = pc.take(pa.array([str(date.fromordinal(int(o)).year) for o in days]), at_day)
-        seq = pc.utf8_lpad(pc.cast(pa.array(lists.seq), pa.string()), 8, "0")
         ebc_codes = pa.array([f"SIMEBC{e:04d}" for e in range(len(self.platform_share) * EBC_PER_PLATFORM)])
         site_cc = pa.array([s.customs_codes[0] for s in self.config.sites])
         ebp = pa.array([p.ebp_code for p in self.config.platforms])
-        customs_code = pc.take(site_cc, pa.array(lists.site))
+        customs_code = pc.take(site_cc, pa.array(pick(lists.site)))
         # the list number customs assigns: customs code, year, "I", nine digits
-        invt_digits = (lists.day % 1000) * 1_000_000 + lists.seq % 1_000_000
+        invt_digits = (day % 1000) * 1_000_000 + seq % 1_000_000
         invt_no = pc.binary_join_element_wise(
             customs_code, year, "I", pc.utf8_lpad(pc.cast(pa.array(invt_digits), pa.string()), 9, "0"), ""
         )
         return {
-            "ebc_code": pc.take(ebc_codes, pa.array(lists.ebc)),
-            "cop_no": pc.binary_join_element_wise("CP", ymd, seq, ""),
+            "ebc_code": pc.take(ebc_codes, pa.array(pick(lists.ebc))),
+            "cop_no": pc.binary_join_element_wise(
+                "CP", ymd, pc.utf8_lpad(pc.cast(pa.array(seq), pa.string()), 8, "0"), ""
+            ),
             "customs_code": customs_code,
-            "ebp_code": pc.take(ebp, pa.array(lists.platform)),
+            "ebp_code": pc.take(ebp, pa.array(pick(lists.platform))),
             "invt_no": invt_no,
         }
 
@@ -279,8 +281,12 @@ class Generator:
         )
 
     def render_receipts(self, lists: Lists, receipts: Receipts) -> pa.Table:
-        at = pa.array(receipts.idx)
-        keys = {k: pc.take(v, at) for k, v in self._keys(lists).items()}
+        # each list's keys are formatted once, for the lists these receipts belong
+        # to (live, a few of a minute's lists), then given to each of its receipts
+        used = np.zeros(len(lists.seq), bool)
+        used[receipts.idx] = True
+        at = pa.array((np.cumsum(used) - 1)[receipts.idx])
+        keys = {k: pc.take(v, at) for k, v in self._keys(lists, np.flatnonzero(used)).items()}
         # customs assigns the list number on acceptance (120); before that it is absent
         assigned = pa.array(~np.isin(receipts.status, [2, 4, -1]))
         codes = sorted(STATUS_INFO)
