@@ -14,8 +14,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from cbec.config import ConfigError, load_config
-from collectors.runtime import Runtime
+from base.config import ConfigError, load_config
+from core.runtime import Runtime
 from dashboard.routes import end_streams_on_signal, routes
 from queries.store import StoreError
 

@@ -16,12 +16,12 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 
-from cbec.alerts.engine import Evaluator
-from cbec.alerts.rules import load_rules
-from cbec.alerts.signals import SIGNALS
-from cbec.config import load_config
-from collectors.runtime import Runtime
+from base.config import load_config
 from collectors.simulator.source import simulate_batch
+from core.alerts.engine import Evaluator
+from core.alerts.rules import load_rules
+from core.alerts.signals import SIGNALS
+from core.runtime import Runtime
 from queries.store import Store
 
 NOW = datetime(2019, 11, 11, 14, 0)

@@ -14,11 +14,11 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from cbec.config import load_config
+from base.config import load_config
 from collectors.ceb.inbox import Ingester, list_files
-from collectors.ceb.write import XmlFileSink
-from collectors.runtime import Runtime
 from collectors.simulator.source import simulate_batch
+from collectors.simulator.xml_out import XmlFileSink
+from core.runtime import Runtime
 
 
 def main() -> None:

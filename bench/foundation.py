@@ -19,9 +19,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from base.config import load_config  # noqa: E402
 from bench.timing import timed  # noqa: E402
-from cbec.config import load_config  # noqa: E402
-from collectors.runtime import Runtime  # noqa: E402
+from core.runtime import Runtime  # noqa: E402
 from queries import read  # noqa: E402
 
 DAY = date(2019, 11, 11)

@@ -166,7 +166,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=120.0, help="measured seconds per count")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
-    from cbec.config import load_config
+    from base.config import load_config
 
     refresh = load_config().wall.refresh_seconds
     rows = []

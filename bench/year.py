@@ -26,7 +26,7 @@ import pyarrow as pa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cbec.config import load_config  # noqa: E402
+from base.config import load_config  # noqa: E402
 from collectors.simulator import model, samples  # noqa: E402
 from collectors.simulator.generator import EBC_PER_PLATFORM, US  # noqa: E402
 from collectors.simulator.model import DayPlan  # noqa: E402

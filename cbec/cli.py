@@ -8,8 +8,8 @@ import sys
 from datetime import date, datetime, time
 from pathlib import Path
 
-from cbec.access import commands
-from cbec.config import ConfigError, load_config
+from base.config import ConfigError, load_config
+from cbec import account_commands as commands
 from queries.store import StoreError
 
 
@@ -38,15 +38,15 @@ def _hhmm(text: str | None) -> time | None:
 def cmd_simulate(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from collectors.runtime import Runtime
     from collectors.simulator.source import simulate_batch
+    from core.runtime import Runtime
 
     day = _date(args.date)
     until = _hhmm(args.until)
     end = datetime.combine(day, until) if until else datetime.combine(day, time.max)
     config = load_config(args.config)
     if args.xml_out:
-        from collectors.ceb.write import XmlFileSink
+        from collectors.simulator.xml_out import XmlFileSink
 
         sink = XmlFileSink(Path(args.xml_out))
         totals = simulate_batch(config, sink, day, end, seed=args.seed)
@@ -117,7 +117,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
-        from dashboard.numbers import count_zh, yuan_zh
+        from core.numbers import count_zh, yuan_zh
 
         print(
             f"{day} 00:00-{result['until']}  released {totals.released_lists:,} lists "
@@ -133,7 +133,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from collectors.ceb.inbox import Ingester, list_files
-    from collectors.runtime import Runtime
+    from core.runtime import Runtime
 
     try:
         files = list_files([Path(p) for p in args.paths])
@@ -169,9 +169,9 @@ REPORT_FORMATS = ("xlsx", "csv", "pdf", "md")
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from cbec.clock import now_beijing
-    from cbec.report import export
-    from cbec.report.figures import build
+    from base.clock import now_beijing
+    from core.report import export
+    from core.report.figures import build
     from queries.store import Store
 
     day = _date(args.date)
@@ -207,14 +207,14 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_alert_rules(args: argparse.Namespace) -> int:
-    from cbec.alerts.prometheus import rule_file
-    from cbec.alerts.rules import load_alert_config
+    from core.alerts.prometheus import rule_file
+    from core.alerts.rules import load_alert_config
 
     config = load_alert_config(args.rules)
     rules = config.rules
     if args.db:  # with the rules as saved from the editor in that database
-        from cbec.alerts.editor import overrides
-        from cbec.alerts.rules import with_overrides
+        from core.alerts.editor import overrides
+        from core.alerts.rules import with_overrides
         from queries.store import Store
 
         store = Store(args.db, read_only=True)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from cbec.config import ROOT, CollectorConfig, Config
+from base import environment
+from base.config import ROOT, CollectorConfig, Config
 from collectors.simulator.source import SimulatorSource
 from collectors.source import Source
 
@@ -15,14 +15,14 @@ Factory = Callable[[Config, CollectorConfig], Source]
 
 
 def _simulator(config: Config, c: CollectorConfig) -> Source:
-    mode = os.environ.get("CBEC_SIM_MODE", c.options.get("mode", "live"))
-    replay_day = os.environ.get("CBEC_SIM_DAY", c.options.get("replay_day"))
+    mode = environment.get("CBEC_SIM_MODE") or c.options.get("mode", "live")
+    replay_day = environment.get("CBEC_SIM_DAY") or c.options.get("replay_day")
     return SimulatorSource(
         name=c.name,
         config=config,
         mode=mode,
         replay_day=date.fromisoformat(replay_day) if replay_day else None,
-        speed=float(os.environ.get("CBEC_SIM_SPEED", c.options.get("speed", 1.0))),
+        speed=float(environment.get("CBEC_SIM_SPEED") or c.options.get("speed", 1.0)),
         backfill=bool(c.options.get("backfill", True)),
         xml_inbox=(ROOT / c.options["xml_inbox"]) if c.options.get("xml_inbox") else None,
     )
@@ -40,15 +40,6 @@ def _ceb_inbox(config: Config, c: CollectorConfig) -> Source:
     )
 
 
-def streamlit_secret(name: str) -> str | None:
-    try:
-        import streamlit as st
-
-        return st.secrets.get(name)
-    except Exception:  # no secrets file, or not inside Streamlit
-        return None
-
-
 def _http_json(config: Config, c: CollectorConfig) -> Source:
     from collectors.http_json.source import HttpJsonSource
 
@@ -64,7 +55,6 @@ def _http_json(config: Config, c: CollectorConfig) -> Source:
         timeout_s=c.timeout_seconds,
         max_pages=int(o.get("max_pages", 100)),
         constants=dict(o.get("constants", {})),
-        secrets=streamlit_secret,
     )
 
 

@@ -20,8 +20,8 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import datetime
 
-from cbec.clock import now_beijing
-from cbec.failures import log_failure
+from base.clock import now_beijing
+from base.failures import log_failure
 from collectors.sinks import Sink
 from collectors.source import Collected, Source
 

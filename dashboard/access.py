@@ -13,10 +13,10 @@ from typing import TypeVar
 import duckdb
 import streamlit as st
 
-from cbec.access import accounts, audit, guard, tickets, tokens
-from cbec.access.roles import KIOSK, Forbidden, Viewer, may, may_open, role_from_claims
-from cbec.clock import now_beijing
-from collectors import runtime as rt
+from base.clock import now_beijing
+from core import runtime as rt
+from core.access import accounts, audit, guard, tickets, tokens
+from core.access.roles import KIOSK, Forbidden, Viewer, may, may_open, role_from_claims
 from dashboard.i18n import t
 
 T = TypeVar("T")
@@ -180,7 +180,7 @@ def act(
 ) -> T:
     """Does an action as the session's viewer (or `viewer`, taken while the
     script ran, for work done later such as a download): checked, written and
-    audited together (cbec.access.guard); Forbidden when the role does not allow it."""
+    audited together (core.access.guard); Forbidden when the role does not allow it."""
     viewer = viewer or current() or Viewer("nobody", "-", "none", _source())
     return guard.perform(runtime.store, viewer, action, target, clock(), change, detail=detail)
 

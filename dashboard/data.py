@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from cbec.clock import same_time_last_year
-from collectors import runtime as rt
+from base.clock import same_time_last_year
+from core import runtime as rt
 from queries import read
 
 REFRESH_SECONDS = 3.0

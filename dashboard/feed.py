@@ -9,10 +9,10 @@ import threading
 from collections.abc import Callable
 from datetime import timedelta, timezone
 
-from collectors import runtime as rt
+from core import runtime as rt
+from core.numbers import count_en, count_zh, percent_change, signed_percent, yuan_zh
+from core.text import text
 from dashboard import wall_html
-from dashboard.i18n import text
-from dashboard.numbers import count_en, count_zh, percent_change, signed_percent, yuan_zh
 from dashboard.wall_data import Headlines, headlines, snapshot
 
 BEIJING = timezone(timedelta(hours=8))

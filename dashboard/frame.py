@@ -6,8 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from cbec.access.roles import may_open
-from collectors import runtime as rt
+from core import runtime as rt
+from core.access.roles import may_open
 from dashboard import access
 from dashboard.i18n import lang, t
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from cbec.config import Slide
+from base.config import Slide
 
 __all__ = ["DEFAULT_DWELL", "PlaylistError", "Slide", "parse"]
 

@@ -17,13 +17,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from cbec.access import http
-from cbec.access.guard import perform
-from cbec.access.roles import Viewer
-from cbec.clock import now_beijing
-from collectors import registry
-from collectors import runtime as rt
+from base.clock import now_beijing
 from collectors.simulator.source import Faults, SimulatorSource
+from core import runtime as rt
+from core.access import http
+from core.access.guard import perform
+from core.access.roles import Viewer
 from dashboard import feed
 
 # a stream ends after this long and the browser reconnects at once, so no
@@ -68,7 +67,7 @@ async def metrics(request: Request) -> Response:
     runtime, err = _runtime_or_503()
     if err:
         return err
-    refusal = http.metrics_refusal(request, runtime.config.access, registry.streamlit_secret)
+    refusal = http.metrics_refusal(request, runtime.config.access)
     if refusal:
         return JSONResponse({"error": refusal}, status_code=403)
     return Response(runtime.metrics_text(), media_type=CONTENT_TYPE_LATEST)
@@ -87,7 +86,7 @@ async def simulator_faults(request: Request) -> Response:
     runtime, err = _runtime_or_503()
     if err:
         return err
-    refusal = http.write_refusal(request, runtime.config.access, registry.streamlit_secret)
+    refusal = http.write_refusal(request, runtime.config.access)
     if refusal:
         return JSONResponse({"error": refusal}, status_code=403)
     sims = {n: s for n, s in runtime.runner.sources().items() if isinstance(s, SimulatorSource)}

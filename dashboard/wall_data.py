@@ -20,11 +20,11 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from cbec.alerts import loop
-from cbec.alerts.engine import message
-from cbec.clock import same_time_last_year
-from cbec.status import codes
-from collectors import runtime as rt
+from base.clock import same_time_last_year
+from base.status import codes
+from core import runtime as rt
+from core.alerts import loop
+from core.alerts.engine import message
 from queries import read
 
 T = TypeVar("T")

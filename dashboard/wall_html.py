@@ -9,9 +9,9 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from cbec.config import Config
-from dashboard.i18n import TEXT, text
-from dashboard.numbers import count_en, count_zh
+from base.config import Config
+from core.numbers import count_en, count_zh
+from core.text import TEXT, text
 from dashboard.wall_data import CITY, Screen, Snapshot, Waiting
 
 TODAY, LAST_YEAR, PLAN = "#4cc3ff", "#8a94a6", "#f2c14e"

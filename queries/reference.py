@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from cbec.config import Config
+from base.config import Config
 from queries.loader import sql
 from queries.store import Store, transaction
 

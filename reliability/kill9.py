@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cbec.config import load_config  # noqa: E402
-from collectors.ceb.write import XmlFileSink  # noqa: E402
+from base.config import load_config  # noqa: E402
 from collectors.simulator.source import simulate_batch  # noqa: E402
+from collectors.simulator.xml_out import XmlFileSink  # noqa: E402
 from reliability.app import ROOT, App, drill_config, say, verdict  # noqa: E402
 from reliability.totals import totals  # noqa: E402
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from cbec.config import load_config
+from base.config import load_config
 from collectors.simulator.generator import Generator
 
 

@@ -18,7 +18,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cbec.clock import now_beijing  # noqa: E402
+from base.clock import now_beijing  # noqa: E402
 from reliability.app import App, drill_config, say, verdict  # noqa: E402
 from reliability.plan_check import report_minutes  # noqa: E402
 from reliability.totals import totals  # noqa: E402

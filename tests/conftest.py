@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from cbec.config import load_config
-from collectors.runtime import Runtime
+from base.config import load_config
 from collectors.simulator.source import simulate_batch
 from collectors.sinks.duckdb_sink import DuckDBSink
+from core.runtime import Runtime
 from queries.reference import load_reference
 from queries.store import Store
 

@@ -12,9 +12,9 @@ import pytest
 from starlette.requests import Request
 from streamlit.testing.v1 import AppTest
 
-from cbec.access import accounts, audit, guard, http, passwords, tickets, tokens
-from cbec.access.roles import ACTIONS, KIOSK, PAGES, ROLES, Forbidden, Viewer, may_open, role_from_claims
-from cbec.config import AccessConfig
+from base.config import AccessConfig
+from core.access import accounts, audit, guard, http, passwords, tickets, tokens
+from core.access.roles import ACTIONS, KIOSK, PAGES, ROLES, Forbidden, Viewer, may_open, role_from_claims
 from queries.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -327,8 +327,8 @@ def test_an_admin_adds_an_account_on_the_page_and_it_is_on_record(signin_runtime
 
 
 def test_an_ops_acknowledgement_carries_the_signed_in_name(signin_runtime, fake_clock):
-    from cbec.alerts.rules import load_alert_config
-    from cbec.alerts.runner import AlertRunner
+    from core.alerts.rules import load_alert_config
+    from core.alerts.runner import AlertRunner
 
     runner = AlertRunner(load_alert_config(), signin_runtime.store, clock=signin_runtime.clock,
                          health=lambda: {"simulator": {"stale": True, "state": "quiet"}})  # fmt: skip

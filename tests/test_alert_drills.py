@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from cbec.config import load_config
-from collectors.runtime import Runtime
+from base.config import load_config
+from core.runtime import Runtime
 from dashboard.wall_data import active_alerts as wall_alerts
 
 ROOT = Path(__file__).resolve().parent.parent

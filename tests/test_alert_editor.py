@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cbec.alerts import editor
-from cbec.alerts.rules import load_alert_config, load_rules
-from cbec.alerts.runner import AlertRunner
+from base.config import ConfigError
 from cbec.cli import main as cli
-from cbec.config import ConfigError
+from core.alerts import editor
+from core.alerts.rules import load_alert_config, load_rules
+from core.alerts.runner import AlertRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 T0 = datetime(2019, 11, 11, 1, 0)
@@ -74,7 +74,7 @@ def test_the_editor_on_the_alerts_page_saves_a_change(promo_runtime):
     assert not at.exception, at.exception
     assert promo_runtime.alerts.evaluator.rules[RULE.name].thresholds["warning"] == 0.85
     # the audit trail answers "who changed this threshold, and when"
-    from cbec.access import audit
+    from core.access import audit
 
     with promo_runtime.store.reading() as con:
         trail = audit.events(con, action="alert.rule_edit", target=f"rule:{RULE.name}")

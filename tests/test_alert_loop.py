@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cbec.alerts import loop
-from cbec.alerts.engine import Instance, step
-from cbec.alerts.rules import load_alert_config, load_rules
-from cbec.alerts.runner import AlertRunner
+from core.alerts import loop
+from core.alerts.engine import Instance, step
+from core.alerts.rules import load_alert_config, load_rules
+from core.alerts.runner import AlertRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 T0 = datetime(2019, 11, 11, 1, 0)

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 import pytest
 from receiver import Receiver
 
-from cbec.alerts import loop
-from cbec.alerts.rules import AlertConfig, NotifyConfig, load_rules
-from cbec.alerts.runner import AlertRunner
-from cbec.webhook import Webhook
+from core.alerts import loop
+from core.alerts.rules import AlertConfig, NotifyConfig, load_rules
+from core.alerts.runner import AlertRunner
+from core.webhook import Webhook
 
 T0 = datetime(2019, 11, 11, 1, 0)
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from cbec.alerts.rules import load_rules
 from cbec.cli import main as cli
 from collectors.sinks.prometheus_sink import Metrics
+from core.alerts.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 PROMTOOL = shutil.which("promtool") or "/usr/bin/promtool"

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from cbec.alerts.engine import Evaluator, Instance, load_states, record, step
-from cbec.alerts.rules import load_rules, parse_rule
-from cbec.config import ConfigError
+from base.config import ConfigError
+from core.alerts.engine import Evaluator, Instance, load_states, record, step
+from core.alerts.rules import load_rules, parse_rule
 
 T0 = datetime(2019, 11, 11, 1, 0)
 RULES = {r.name: r for r in load_rules()}

@@ -17,9 +17,9 @@ import pytest
 
 from collectors.ceb.inbox import InboxSource, Ingester, list_files
 from collectors.ceb.parse import MessageError, parse_message
-from collectors.ceb.write import XmlFileSink
-from collectors.runtime import Runtime
 from collectors.simulator.source import simulate_batch
+from collectors.simulator.xml_out import XmlFileSink
+from core.runtime import Runtime
 
 GOLDEN = Path(__file__).parent / "golden" / "ceb"
 CASES = sorted(p for p in GOLDEN.iterdir() if p.is_dir())
@@ -198,8 +198,8 @@ def test_kill_during_ingest_then_restart_counts_everything_once(tmp_path, config
     ingest_json([inbox], reference)
     db = tmp_path / "crash.duckdb"
     code = (
-        "import sys\nfrom pathlib import Path\nfrom cbec.config import load_config\n"
-        "from collectors.runtime import Runtime\nfrom collectors.ceb.inbox import InboxSource\n"
+        "import sys\nfrom pathlib import Path\nfrom base.config import load_config\n"
+        "from core.runtime import Runtime\nfrom collectors.ceb.inbox import InboxSource\n"
         "c = load_config()\nrt = Runtime(c, db_path=sys.argv[1], with_collectors=False)\n"
         "src = InboxSource('inbox', Path(sys.argv[2]), c.category_for_hs)\n"
         "src.ingester.batch_records = 500\nsrc.collect(rt.sink)\nrt.stop()\n"

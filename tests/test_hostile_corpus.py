@@ -12,10 +12,10 @@ from pathlib import Path
 
 import duckdb
 
-from cbec.config import load_config
-from collectors.ceb.write import XmlFileSink
-from collectors.runtime import Runtime
+from base.config import load_config
 from collectors.simulator.source import simulate_batch
+from collectors.simulator.xml_out import XmlFileSink
+from core.runtime import Runtime
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from reliability.hostile_corpus import MAX_BYTES, build  # noqa: E402

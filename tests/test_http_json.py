@@ -12,7 +12,7 @@ import pytest
 
 from collectors.http_json.source import HttpJsonSource, MappingError
 from collectors.runner import Runner, Schedule
-from collectors.runtime import Runtime
+from core.runtime import Runtime
 
 
 class Endpoint:

@@ -5,7 +5,7 @@ from datetime import datetime
 from prometheus_client.parser import text_string_to_metric_families
 
 from collectors.records import make_batch
-from collectors.runtime import Runtime
+from core.runtime import Runtime
 
 
 def families(text: bytes) -> dict:

@@ -1,6 +1,6 @@
 import pytest
 
-from dashboard.numbers import count_en, count_zh, percent_change, signed_percent, yuan_zh
+from core.numbers import count_en, count_zh, percent_change, signed_percent, yuan_zh
 
 
 @pytest.mark.parametrize(

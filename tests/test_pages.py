@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.numbers import count_zh
+from core.numbers import count_zh
 from queries import read
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from collectors.prometheus_scrape.source import PrometheusScrapeSource, Target, parse_exposition
 from collectors.runner import Runner, Schedule
-from collectors.runtime import Runtime
+from core.runtime import Runtime
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPORTER = shutil.which("prometheus-node-exporter")

@@ -18,11 +18,11 @@ from receiver import Receiver
 from streamlit.testing.v1 import AppTest
 
 from cbec.cli import main as cli
-from cbec.report import export, sentence
-from cbec.report.digest import Digest
-from cbec.report.figures import Compared, build
-from collectors.runtime import Runtime
 from collectors.simulator.source import simulate_batch
+from core.report import export, sentence
+from core.report.digest import Digest
+from core.report.figures import Compared, build
+from core.runtime import Runtime
 from queries import read
 from queries.store import Store
 

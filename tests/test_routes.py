@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from starlette.requests import Request
 
-from cbec.access.http import from_loopback
+from core.access.http import from_loopback
 
 
 def request_from(host: str | None) -> Request:

@@ -143,7 +143,7 @@ def test_faults_push_samples_out_of_range(config):
 
 
 def test_batch_window_stops_at_until(config, tmp_path):
-    from collectors.runtime import Runtime
+    from core.runtime import Runtime
 
     rt = Runtime(config, db_path=tmp_path / "b.duckdb", with_collectors=False)
     until = datetime(2019, 11, 12, 3, 1)
@@ -155,8 +155,8 @@ def test_batch_window_stops_at_until(config, tmp_path):
 
 
 def test_batch_chunks_split_the_peak_and_do_not_change_the_night(config, tmp_path):
-    from collectors.runtime import Runtime
     from collectors.simulator.source import chunk_spans
+    from core.runtime import Runtime
 
     counts = np.array([5, 0, 9, 1, 1, 1, 20, 2])
     spans = chunk_spans(counts, 6)
@@ -181,7 +181,7 @@ def test_live_start_with_history_equals_the_batch_night_minute_by_minute(config,
     """Today's history (aggregates before the start) and the live records after it
     give the same minutes as the batch simulation of the same window: lists whose
     release was still to come at the start go on live, with their value."""
-    from collectors.runtime import Runtime
+    from core.runtime import Runtime
 
     start, stop = datetime(2019, 11, 12, 2, 40, 30), datetime(2019, 11, 12, 2, 43)
     cfg = replace(config, simulator=replace(config.simulator, history_days=0, live_day_kind="ordinary"))
@@ -337,7 +337,7 @@ def test_fault_switches_refuse_values_they_cannot_take(config, switches, problem
 
 
 def test_a_replayed_night_sets_the_screens_clock(tmp_path, config, monkeypatch):
-    from collectors.runtime import Runtime
+    from core.runtime import Runtime
 
     monkeypatch.setenv("CBEC_SIM_MODE", "replay")
     monkeypatch.setenv("CBEC_SIM_DAY", "2019-11-11")

@@ -13,7 +13,7 @@ import pytest
 from starlette.applications import Starlette
 from streamlit.testing.v1 import AppTest
 
-from cbec.config import Slide
+from base.config import Slide
 from dashboard import feed, playlist, wall_data
 from dashboard.routes import routes
 from queries import read

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from cbec.clock import now_beijing
+from base.clock import now_beijing
 from collectors.ceb.parse import DEFAULT_MAX_BYTES, MessageError, Parsed, parse_message
 from collectors.records import RecordError, make_batch
 from collectors.sinks import Sink

@@ -9,8 +9,6 @@ match is reported with the field at fault and writes nothing.
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,31 +16,15 @@ from typing import Any
 
 import httpx
 
-from cbec.clock import BEIJING, now_beijing
+from base.clock import BEIJING, now_beijing
+from base.secrets import Lookup, file_secret, resolve_secret
 from collectors.records import SCHEMAS, make_batch
 from collectors.sinks import Sink
 from collectors.source import Collected
 
-_ENV_REF = re.compile(r"\$\{([A-Z0-9_]+)\}")
-
 
 class MappingError(ValueError):
     """The response does not match the declared mapping; says where and why."""
-
-
-def resolve_secret(value: str, secrets: Callable[[str], str | None] | None = None) -> str:
-    """Replaces ${NAME} with the environment variable NAME (or a Streamlit secret of that name)."""
-
-    def sub(m: re.Match) -> str:
-        name = m.group(1)
-        found = os.environ.get(name)
-        if found is None and secrets is not None:
-            found = secrets(name)
-        if found is None:
-            raise MappingError(f"${{{name}}} is set neither in the environment nor in secrets")
-        return found
-
-    return _ENV_REF.sub(sub, value)
 
 
 def dig(doc: Any, path: str) -> Any:
@@ -82,7 +64,7 @@ class HttpJsonSource:
     max_pages: int = 100
     constants: dict[str, Any] = field(default_factory=dict)  # record fields with a fixed value
     clock: Callable[[], datetime] = now_beijing
-    secrets: Callable[[str], str | None] | None = None
+    secrets: Lookup | None = file_secret
 
     def __post_init__(self) -> None:
         if self.kind not in SCHEMAS:

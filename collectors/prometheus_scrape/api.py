@@ -9,7 +9,7 @@ from datetime import datetime
 
 import httpx
 
-from cbec.clock import now_beijing
+from base.clock import now_beijing
 from collectors.records import make_batch
 from collectors.sinks import Sink
 from collectors.source import Collected

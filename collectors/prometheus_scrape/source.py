@@ -16,7 +16,7 @@ from datetime import datetime
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from cbec.clock import now_beijing
+from base.clock import now_beijing
 from collectors.records import make_batch
 from collectors.sinks import Sink
 from collectors.source import Collected

@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cbec.config import Config
+from base.config import Config
 from collectors.simulator import model
 from collectors.simulator.model import PATHS, DayPlan
 

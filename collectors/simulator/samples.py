@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from cbec.config import Config
+from base.config import Config
 from collectors.simulator.generator import US
 
 LINK_CAPACITY_BPS = 100e6  # the promotion's temporary 100 Mbit/s link

@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from cbec.clock import now_beijing, same_time_last_year
-from cbec.config import Config
+from base.clock import now_beijing, same_time_last_year
+from base.config import Config
 from collectors.records import make_batch
 from collectors.simulator import samples
 from collectors.simulator.generator import US, Generator, Knobs, Lists, Receipts, day_start_us, select, to_us
@@ -431,14 +431,14 @@ class SimulatorSource:
         self._held = []
 
     def _write_bad(self, now: datetime) -> None:
-        from collectors.ceb.write import write_message
+        from collectors.simulator.xml_out import write_message
 
         kind, data = BAD_MESSAGES[self._bad_written % len(BAD_MESSAGES)]
         self._bad_written += 1
         write_message(self.xml_inbox, f"CEB_bad_{kind}_{now:%Y%m%d%H%M%S%f}.xml", data)
 
     def _write_xml(self, decls: list[pa.Table], rcpts: list[pa.Table], now: datetime) -> int:
-        from collectors.ceb.write import ceb621, ceb622, write_message
+        from collectors.simulator.xml_out import ceb621, ceb622, write_message
 
         stamp = now.strftime("%Y%m%d%H%M%S%f")
         n = 0

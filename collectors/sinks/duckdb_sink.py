@@ -11,7 +11,7 @@ from datetime import datetime
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cbec.clock import now_beijing
+from base.clock import now_beijing
 from collectors.records import Batch, RecordError
 from collectors.sinks import WriteResult
 from queries.loader import sql

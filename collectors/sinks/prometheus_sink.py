@@ -11,7 +11,7 @@ import time
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from cbec.status import receipt_class
+from base.status import receipt_class
 from collectors.records import Batch
 from collectors.sinks import WriteResult
 

@@ -8,9 +8,9 @@ import json
 import pandas as pd
 import streamlit as st
 
-from cbec.alerts import editor, loop
-from cbec.alerts.prometheus import prom_duration
-from cbec.config import ConfigError
+from base.config import ConfigError
+from core.alerts import editor, loop
+from core.alerts.rules import prom_duration
 from dashboard import access, data
 from dashboard.components import page
 from dashboard.i18n import lang, t

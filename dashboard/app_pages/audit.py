@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cbec.access import audit
+from core.access import audit
 from dashboard.components import page
 from dashboard.i18n import t
 

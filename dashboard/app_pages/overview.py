@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.numbers import count_en, count_zh, percent_change, signed_percent, yuan_en, yuan_zh
 from dashboard import data
 from dashboard.components import charts, page, tiles
 from dashboard.i18n import lang, site_name, t
-from dashboard.numbers import count_en, count_zh, percent_change, signed_percent, yuan_en, yuan_zh
 
 page.start("overview")
 

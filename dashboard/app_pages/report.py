@@ -9,13 +9,13 @@ from datetime import datetime, time, timedelta
 import plotly.graph_objects as go
 import streamlit as st
 
-from cbec.report import export
-from cbec.report.figures import Report, build
+from core.numbers import count_en, count_zh, signed_percent, yuan_en, yuan_zh
+from core.report import export
+from core.report.figures import Report, build
 from dashboard import access, feed
 from dashboard.access import act
 from dashboard.components import page
 from dashboard.i18n import lang, t
-from dashboard.numbers import count_en, count_zh, signed_percent, yuan_en, yuan_zh
 
 runtime = page.start("report")
 cfg = runtime.config

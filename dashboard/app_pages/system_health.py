@@ -8,10 +8,10 @@ from html import escape
 import plotly.graph_objects as go
 import streamlit as st
 
+from core.numbers import bits_per_second
 from dashboard import data
 from dashboard.components import charts, page, tiles
 from dashboard.i18n import lang, t
-from dashboard.numbers import bits_per_second
 
 runtime = page.start("system_health")
 

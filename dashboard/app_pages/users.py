@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cbec.access import accounts, passwords, tokens
-from cbec.access.roles import ROLES, Forbidden
+from core.access import accounts, passwords, tokens
+from core.access.roles import ROLES, Forbidden
 from dashboard import access
 from dashboard.components import page
 from dashboard.i18n import t

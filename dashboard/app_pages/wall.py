@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cbec.access.roles import KIOSK
+from core.access.roles import KIOSK
 from dashboard import access, playlist, wall_data
 from dashboard.components import page
 from dashboard.components.wall import wall

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from collectors import runtime as rt
+from core import runtime as rt
 from dashboard import access
 from dashboard.components import tiles
 from dashboard.i18n import t

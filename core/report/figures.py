@@ -9,8 +9,8 @@ from datetime import date, datetime, time, timedelta
 import duckdb
 import pandas as pd
 
-from cbec.clock import same_time_last_year
-from cbec.status import codes
+from base.clock import same_time_last_year
+from base.status import codes
 from queries import read
 
 MILESTONE = 1_000_000  # a milestone each million lists

@@ -10,8 +10,8 @@ from typing import TypeVar
 
 import duckdb
 
-from cbec.access import audit
-from cbec.access.roles import Forbidden, Viewer, require
+from core.access import audit
+from core.access.roles import Forbidden, Viewer, require
 from queries.store import Store, transaction
 
 T = TypeVar("T")

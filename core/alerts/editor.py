@@ -9,8 +9,8 @@ from datetime import datetime
 
 import duckdb
 
-from cbec.alerts.rules import Rule, parse_rule, rule_to_raw
-from cbec.alerts.signals import SIGNALS
+from core.alerts.rules import Rule, parse_rule, rule_to_raw
+from core.alerts.signals import SIGNALS
 from queries.loader import sql
 
 

@@ -13,7 +13,7 @@ import json
 import secrets
 from datetime import datetime, timedelta
 
-from cbec.access.roles import Viewer
+from core.access.roles import Viewer
 
 _KEY = secrets.token_bytes(32)  # a restart signs everybody's pages afresh
 LIFETIME = timedelta(minutes=10)

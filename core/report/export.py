@@ -13,10 +13,10 @@ import tempfile
 from html import escape
 from pathlib import Path
 
-from cbec.report import sentence
-from cbec.report.figures import Report
-from dashboard.i18n import text
-from dashboard.numbers import count_en, count_zh, yuan_en, yuan_zh
+from core.numbers import count_en, count_zh, yuan_en, yuan_zh
+from core.report import sentence
+from core.report.figures import Report
+from core.text import text
 
 CHROMIUM = "/usr/bin/chromium"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+
+from base import environment
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = ROOT / "assets" / "config" / "cbec.toml"
@@ -187,7 +188,7 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
 
 
 def load_config(path: str | Path | None = None) -> Config:
-    path = Path(path or os.environ.get("CBEC_CONFIG") or DEFAULT_CONFIG)
+    path = Path(path or environment.get("CBEC_CONFIG") or DEFAULT_CONFIG)
     raw = read_toml(path, "configuration file")
 
     sites = tuple(
@@ -269,9 +270,9 @@ def load_config(path: str | Path | None = None) -> Config:
         )
         for c in raw.get("collector", [])
     )
-    if os.environ.get("CBEC_XML_DEMO") == "1":
+    if environment.get("CBEC_XML_DEMO") == "1":
         collectors = _xml_demo(collectors)
-    wanted = {n.strip() for n in os.environ.get("CBEC_ENABLE_COLLECTORS", "").split(",") if n.strip()}
+    wanted = environment.enabled_collectors()
     unknown = wanted - {c.name for c in collectors}
     if unknown:
         raise ConfigError(f"CBEC_ENABLE_COLLECTORS names unknown collector(s): {', '.join(sorted(unknown))}")
@@ -283,7 +284,7 @@ def load_config(path: str | Path | None = None) -> Config:
     wall = _wall(raw.get("wall", {}), site_codes, str(path))
     digest = _digest(raw.get("digest", {}), str(path))
 
-    store_path = Path(os.environ.get("CBEC_DB") or raw.get("store", {}).get("path", "var/cbec.duckdb"))
+    store_path = Path(environment.get("CBEC_DB") or raw.get("store", {}).get("path", "var/cbec.duckdb"))
     if not store_path.is_absolute():
         store_path = ROOT / store_path
     district = raw.get("district", {})
@@ -306,7 +307,7 @@ def load_config(path: str | Path | None = None) -> Config:
 
 
 def _access(d: dict[str, Any], where: str) -> AccessConfig:
-    mode = os.environ.get("CBEC_ACCESS") or str(d.get("mode", "demo"))
+    mode = environment.get("CBEC_ACCESS") or str(d.get("mode", "demo"))
     if mode not in ("demo", "signin"):
         raise ConfigError(f"{where}: access.mode must be demo or signin, not {mode!r}")
     role_map = tuple((str(k), str(v)) for k, v in dict(d.get("role_map", {})).items())
@@ -364,7 +365,7 @@ def _digest(d: dict[str, Any], where: str) -> DigestConfig:
     kind = str(d.get("webhook_kind", "wecom"))
     if kind not in ("wecom", "dingtalk", "json"):
         raise ConfigError(f"{where}: digest.webhook_kind must be wecom, dingtalk or json")
-    folder = Path(os.environ.get("CBEC_REPORTS") or d.get("folder", "var/reports"))
+    folder = Path(environment.get("CBEC_REPORTS") or d.get("folder", "var/reports"))
     return DigestConfig(
         folder=folder if folder.is_absolute() else ROOT / folder,
         formats=formats,

@@ -16,8 +16,8 @@ from datetime import datetime
 
 import duckdb
 
-from cbec.alerts.rules import Rule
-from cbec.alerts.signals import SIGNALS
+from core.alerts.rules import Rule
+from core.alerts.signals import SIGNALS
 from queries.loader import sql
 
 log = logging.getLogger("cbec.alerts")

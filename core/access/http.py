@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
-from collections.abc import Callable
 from datetime import datetime
 
 from starlette.requests import Request
 
-from cbec.access import tickets, tokens
-from cbec.access.roles import KIOSK, Viewer, may_open
-from cbec.config import AccessConfig
-from collectors.http_json.source import MappingError, resolve_secret
+from base.config import AccessConfig
+from base.secrets import Lookup, SecretMissing, file_secret, resolve_secret
+from core.access import tickets, tokens
+from core.access.roles import KIOSK, Viewer, may_open
 
 
 def from_loopback(request: Request) -> bool:
@@ -34,19 +33,19 @@ def from_loopback(request: Request) -> bool:
     return ip.is_loopback
 
 
-def _bearer(request: Request, configured: str, secrets: Callable[[str], str | None] | None) -> bool | None:
+def _bearer(request: Request, configured: str, secrets: Lookup | None) -> bool | None:
     """True or False for the request's bearer token against the configured one; None when none is configured."""
     if not configured:
         return None
     try:
         expected = resolve_secret(configured, secrets)
-    except MappingError:
+    except SecretMissing:
         return False  # configured but not set: nobody gets in with a token
     given = request.headers.get("authorization", "")
     return bool(expected) and hmac.compare_digest(given.encode(), f"Bearer {expected}".encode())
 
 
-def metrics_refusal(request: Request, access: AccessConfig, secrets=None) -> str | None:
+def metrics_refusal(request: Request, access: AccessConfig, secrets: Lookup | None = file_secret) -> str | None:
     """Why /metrics is refused to this request (None when it may read it)."""
     if from_loopback(request):
         return None
@@ -58,7 +57,7 @@ def metrics_refusal(request: Request, access: AccessConfig, secrets=None) -> str
     return "/metrics needs the configured bearer token"
 
 
-def write_refusal(request: Request, access: AccessConfig, secrets=None) -> str | None:
+def write_refusal(request: Request, access: AccessConfig, secrets: Lookup | None = file_secret) -> str | None:
     """Why a write endpoint is refused to this request (None when it may write)."""
     ok = _bearer(request, access.api_token, secrets)
     if ok:

@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 import duckdb
 import pandas as pd
 
-from cbec.access import audit, passwords
-from cbec.access.guard import perform
-from cbec.access.roles import ROLES, Viewer
+from core.access import audit, passwords
+from core.access.guard import perform
+from core.access.roles import ROLES, Viewer
 from queries.loader import sql
 from queries.store import Store
 

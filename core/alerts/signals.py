@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 import duckdb
 
-from cbec.clock import same_time_last_year
+from base.clock import same_time_last_year
 from queries.loader import sql
 
 Values = list[tuple[dict[str, str], float]]

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from cbec.report.figures import Report
-from dashboard.numbers import count_zh, yuan_zh
+from core.numbers import count_zh, yuan_zh
+from core.report.figures import Report
 
 
 def percent(change: float) -> str:

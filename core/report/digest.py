@@ -13,13 +13,14 @@ from datetime import datetime, timedelta
 
 import httpx
 
-from cbec.config import Config, DigestJob
-from cbec.failures import log_failure
-from cbec.report import export
-from cbec.report.figures import Report, build
-from cbec.webhook import Webhook
-from dashboard.i18n import text
-from dashboard.numbers import count_zh
+from base.config import Config, DigestJob
+from base.failures import log_failure
+from base.secrets import Lookup, file_secret
+from core.numbers import count_zh
+from core.report import export
+from core.report.figures import Report, build
+from core.text import text
+from core.webhook import Webhook
 from queries import read
 from queries.loader import sql
 from queries.store import Store
@@ -50,7 +51,7 @@ class Digest:
     store: Store
     clock: Callable[[], datetime]
     post: Callable[..., httpx.Response] = httpx.post
-    secrets: Callable[[str], str | None] | None = None
+    secrets: Lookup | None = file_secret
     sleep: Callable[[float], None] = time.sleep
 
     def due(self, now: datetime) -> list[tuple[DigestJob, datetime]]:

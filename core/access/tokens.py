@@ -14,8 +14,8 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from cbec.access.guard import perform
-from cbec.access.roles import KIOSK, Viewer
+from core.access.guard import perform
+from core.access.roles import KIOSK, Viewer
 from queries.loader import sql
 from queries.store import Store
 

@@ -7,7 +7,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from cbec.access.roles import Viewer
+from core.access.roles import Viewer
 from queries.loader import sql
 
 

@@ -4,15 +4,15 @@ how long it keeps firing, its labels and its message."""
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from cbec.alerts.signals import SIGNALS
-from cbec.config import ROOT, ConfigError, read_toml
+from base import environment
+from base.config import ROOT, ConfigError, read_toml
+from core.alerts.signals import SIGNALS
 
 DEFAULT_RULES = ROOT / "assets" / "config" / "alerts.toml"
 SEVERITIES = ("critical", "warning")  # the first that holds wins
@@ -107,7 +107,7 @@ class AlertConfig:
 
 
 def load_alert_config(path: str | Path | None = None) -> AlertConfig:
-    path = Path(path or os.environ.get("CBEC_ALERTS") or DEFAULT_RULES)
+    path = Path(path or environment.get("CBEC_ALERTS") or DEFAULT_RULES)
     raw = read_toml(path, "alert rules file")
     rules = tuple(parse_rule(r, str(path)) for r in raw.get("rule", []))
     names = [r.name for r in rules]
@@ -130,10 +130,18 @@ def load_rules(path: str | Path | None = None) -> tuple[Rule, ...]:
     return load_alert_config(path).rules
 
 
+def prom_duration(d: timedelta) -> str:
+    """A duration the way Prometheus and the rules file write it (90s, 5m, 2h)."""
+    s = int(d.total_seconds())
+    if s and s % 3600 == 0:
+        return f"{s // 3600}h"
+    if s and s % 60 == 0:
+        return f"{s // 60}m"
+    return f"{s}s"
+
+
 def rule_to_raw(rule: Rule) -> dict[str, Any]:
     """A rule in the form the file and `parse_rule` take."""
-    from cbec.alerts.prometheus import prom_duration
-
     return {
         "name": rule.name,
         "signal": rule.signal,

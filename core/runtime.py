@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 from prometheus_client import CollectorRegistry, generate_latest
 
-from cbec.clock import now_beijing, to_epoch_seconds
-from cbec.config import Config
+from base.clock import now_beijing, to_epoch_seconds
+from base.config import Config
 from collectors import registry
 from collectors.runner import Runner, Schedule
 from collectors.sinks.duckdb_sink import DuckDBSink
@@ -61,8 +61,8 @@ class Runtime:
         self.digest_thread = None
         self.alerts = None
         if with_collectors:
-            from cbec.alerts.rules import load_alert_config
-            from cbec.alerts.runner import AlertRunner
+            from core.alerts.rules import load_alert_config
+            from core.alerts.runner import AlertRunner
 
             self.alerts = AlertRunner(
                 load_alert_config(), self.store, clock=lambda: self.clock(), health=lambda: self.health()["collectors"]
@@ -74,9 +74,9 @@ class Runtime:
                     registry.build(config, c), Schedule(c.interval_seconds, c.timeout_seconds, c.stale_after_seconds)
                 )
             if config.digest.jobs:
-                from cbec.report.digest import Digest, DigestThread
+                from core.report.digest import Digest, DigestThread
 
-                digest = Digest(config, self.store, clock=lambda: self.clock(), secrets=registry.streamlit_secret)
+                digest = Digest(config, self.store, clock=lambda: self.clock())
                 self.digest_thread = DigestThread(digest)
             replaying = [s for s in self.runner.sources().values() if getattr(s, "mode", "") == "replay"]
             if replaying and clock is now_beijing:
@@ -150,7 +150,7 @@ class Runtime:
 
     def _alert_metrics(self) -> None:
         """The figures the exported Prometheus rules need that no counter carries, and the alerts' own states."""
-        from cbec.alerts.signals import SIGNALS
+        from core.alerts.signals import SIGNALS
 
         m, now = self.metrics, self.clock()
         with self.store.reading() as con:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 import duckdb
 
-from cbec.alerts.engine import Instance
+from core.alerts.engine import Instance
 from queries.loader import sql
 
 

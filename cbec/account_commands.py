@@ -9,10 +9,10 @@ import getpass
 import os
 import sys
 
-from cbec.access import accounts, passwords, tokens
-from cbec.access.roles import ROLES, Viewer
-from cbec.clock import now_beijing
-from cbec.config import load_config
+from base.clock import now_beijing
+from base.config import load_config
+from core.access import accounts, passwords, tokens
+from core.access.roles import ROLES, Viewer
 from queries.store import Store
 
 

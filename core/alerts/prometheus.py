@@ -8,17 +8,8 @@ import json
 import re
 from datetime import timedelta
 
-from cbec.alerts.rules import Rule
-from cbec.alerts.signals import SIGNALS
-
-
-def prom_duration(d: timedelta) -> str:
-    s = int(d.total_seconds())
-    if s and s % 3600 == 0:
-        return f"{s // 3600}h"
-    if s and s % 60 == 0:
-        return f"{s // 60}m"
-    return f"{s}s"
+from core.alerts.rules import Rule, prom_duration
+from core.alerts.signals import SIGNALS
 
 
 def alert_name(rule: Rule) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from collectors.http_json.source import MappingError, resolve_secret
+from base.secrets import Lookup, SecretMissing, file_secret, resolve_secret
 
 
 def robot_message(kind: str, title: str, text: str) -> dict:
@@ -40,7 +40,7 @@ class Webhook:
     secret: str = ""  # DingTalk's signing secret, may hold ${NAME}
     retries: int = 3
     post: Callable[..., httpx.Response] = httpx.post
-    secrets: Callable[[str], str | None] | None = None
+    secrets: Lookup | None = file_secret
     sleep: Callable[[float], None] = time.sleep
 
     def send(self, title: str, text: str) -> tuple[int, str]:
@@ -49,7 +49,7 @@ class Webhook:
         try:
             url = resolve_secret(self.url, self.secrets)
             secret = resolve_secret(self.secret, self.secrets) if self.secret else ""
-        except MappingError as e:
+        except SecretMissing as e:
             return 0, f"webhook: {e}"
         error = ""
         for attempt in range(1, self.retries + 2):

@@ -11,10 +11,10 @@ from datetime import datetime
 
 import duckdb
 
-from cbec.alerts import loop
-from cbec.alerts.engine import Instance
-from cbec.alerts.rules import NotifyConfig
-from cbec.webhook import Webhook
+from core.alerts import loop
+from core.alerts.engine import Instance
+from core.alerts.rules import NotifyConfig
+from core.webhook import Webhook
 from queries.loader import sql
 
 log = logging.getLogger("cbec.alerts")

@@ -9,13 +9,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from cbec.alerts import editor, notify
-from cbec.alerts.engine import Evaluator, Instance, load_states, record
-from cbec.alerts.notify import Notifier
-from cbec.alerts.rules import AlertConfig, Rule, with_overrides
-from cbec.failures import log_failure
-from cbec.webhook import Webhook
-from collectors.registry import streamlit_secret
+from base.failures import log_failure
+from base.secrets import file_secret
+from core.alerts import editor, notify
+from core.alerts.engine import Evaluator, Instance, load_states, record
+from core.alerts.notify import Notifier
+from core.alerts.rules import AlertConfig, Rule, with_overrides
+from core.webhook import Webhook
 from queries.store import Store, transaction
 
 log = logging.getLogger("cbec.alerts")
@@ -33,7 +33,7 @@ class AlertRunner:
         self.config, self.store, self.clock, self.health = config, store, clock, health
         n = config.notify
         if webhook is None and n.webhook_url:
-            webhook = Webhook(n.webhook_url, n.webhook_kind, n.webhook_secret, n.retries, secrets=streamlit_secret)
+            webhook = Webhook(n.webhook_url, n.webhook_kind, n.webhook_secret, n.retries, secrets=file_secret)
         with store.reading() as con:
             self.config = config = replace(config, rules=with_overrides(config.rules, editor.overrides(con)))
             self.evaluator = Evaluator(config.rules, load_states(con))

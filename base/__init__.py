@@ -1,0 +1,1 @@
+"""Definitions every layer reads: configuration, clock, secrets, environment, status codes."""

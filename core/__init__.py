@@ -1,0 +1,1 @@
+"""The process: runtime, alerts, reports, access, text catalogue and number formats."""
