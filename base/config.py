@@ -89,10 +89,7 @@ class Slide:
 class WallConfig:
     refresh_seconds: float  # the slow panels; headline figures stream every second
     resync_seconds: float  # how often a wall's page re-sends its settings
-    review_target_hours: float  # manual review decided within half a working day
     plan_yoy_growth: float  # the day's plan: last year's same day, grown by this
-    occupancy_high: float
-    link_high: float
     slides: tuple[Slide, ...]
 
 
@@ -145,7 +142,7 @@ class Config:
     categories: tuple[Category, ...]
     simulator: SimulatorConfig
     collectors: tuple[CollectorConfig, ...]
-    wall: WallConfig = WallConfig(5.0, 60.0, 4.0, 0.3, 0.9, 0.8, (Slide("city", 30.0),))
+    wall: WallConfig = WallConfig(5.0, 60.0, 0.3, (Slide("city", 30.0),))
     digest: DigestConfig = DigestConfig(Path("var/reports"), ("xlsx", "md"), "", "wecom", 3, ())
     access: AccessConfig = AccessConfig()
 
@@ -392,10 +389,7 @@ def _wall(w: dict[str, Any], site_codes: set[str], where: str) -> WallConfig:
     return WallConfig(
         refresh_seconds=refresh,
         resync_seconds=float(w.get("resync_seconds", 60)),
-        review_target_hours=float(w.get("review_target_hours", 4)),
         plan_yoy_growth=float(w.get("plan_yoy_growth", 0.3)),
-        occupancy_high=float(w.get("occupancy_high", 0.9)),
-        link_high=float(w.get("link_high", 0.8)),
         slides=slides,
     )
 

@@ -21,6 +21,9 @@ RECEIPT_CLASSES = {
 }
 
 
+RECEIPT_CLASS_NAMES = (*sorted(set(RECEIPT_CLASSES.values())), "processing_error", "other")
+
+
 def receipt_class(status: int) -> str:
     if status < 0:
         return "processing_error"

@@ -14,12 +14,16 @@ from pathlib import Path
 import pandas as pd
 from prometheus_client import CollectorRegistry, generate_latest
 
-from base.clock import now_beijing, to_epoch_seconds
+from base.clock import now_beijing
 from base.config import Config
 from collectors import registry
 from collectors.runner import Runner, Schedule
 from collectors.sinks.duckdb_sink import DuckDBSink
 from collectors.sinks.prometheus_sink import MeteredSink, Metrics
+from core.alerts import editor
+from core.alerts.rules import Rule, load_alert_config, with_overrides
+from core.alerts.runner import AlertRunner
+from core.state_metrics import StateCollector
 from queries import read
 from queries.loader import sql
 from queries.reference import load_reference
@@ -54,16 +58,19 @@ class Runtime:
         self.instance = next(_instances)  # tells snapshots of different runtimes apart
         self.store = Store(db_path or config.store_path)
         load_reference(self.store, config)
-        self.metrics = Metrics(registry_)
+        self.metrics = Metrics(
+            registry_,
+            sites=tuple(s.code for s in config.sites),
+            platforms=tuple(p.code for p in config.platforms),
+            collectors=tuple(c.name for c in config.collectors if c.enabled),
+        )
+        self.metrics.registry.register(StateCollector(self))
         self.sink = MeteredSink(DuckDBSink(self.store), self.metrics, {w.code: w.site for w in config.warehouses})
         self.runner = Runner(self.sink, clock=clock, on_run=self._record_run)
         self.started_at = clock()
         self.digest_thread = None
         self.alerts = None
         if with_collectors:
-            from core.alerts.rules import load_alert_config
-            from core.alerts.runner import AlertRunner
-
             self.alerts = AlertRunner(
                 load_alert_config(), self.store, clock=lambda: self.clock(), health=lambda: self.health()["collectors"]
             )
@@ -90,13 +97,8 @@ class Runtime:
     def _record_run(
         self, name: str, started: datetime, finished: datetime, outcome: str, records: int, error: str | None
     ) -> None:
-        m = self.metrics
-        m.collector_runs.labels(name, outcome).inc()
-        m.collector_records.labels(name).inc(records)
-        if outcome in ("ok", "empty"):
-            m.collector_last_success.labels(name).set(to_epoch_seconds(finished))
-        if records:
-            m.collector_last_data.labels(name).set(to_epoch_seconds(finished))
+        self.metrics.collector_runs.labels(name, outcome).inc()
+        self.metrics.collector_records.labels(name).inc(records)
         with self.store.write_lock:
             self.store.writer.execute(
                 sql("write_collector_run"),
@@ -112,10 +114,6 @@ class Runtime:
 
     def health(self) -> dict:
         collectors = self.runner.snapshot()
-        m = self.metrics
-        for name, h in collectors.items():
-            m.collector_up.labels(name).set(1 if h["state"] not in ("error", "starting") else 0)
-            m.collector_stale.labels(name).set(1 if h["stale"] else 0)
         worst = "ok"
         if any(h["state"] in ("error", "stale") for h in collectors.values()):
             worst = "degraded"
@@ -126,6 +124,13 @@ class Runtime:
             "database": str(self.store.path),
             "collectors": collectors,
         }
+
+    def rules(self) -> tuple[Rule, ...]:
+        """The alert rules as evaluated now, the page's edits included: the one source of every threshold."""
+        if self.alerts is not None:
+            return self.alerts.config.rules
+        with self.store.reading() as con:
+            return with_overrides(load_alert_config().rules, editor.overrides(con))
 
     @staticmethod
     def history_loading(collectors: dict) -> str:
@@ -140,30 +145,7 @@ class Runtime:
         return read.component_states(latest, now, self.config.stale_after_seconds)
 
     def metrics_text(self) -> bytes:
-        self.health()  # refresh collector gauges at scrape time
-        for row in self.components().itertuples():
-            self.metrics.component_age.labels(row.site_code, row.component).set(row.age_seconds)
-            self.metrics.component_stale.labels(row.site_code, row.component).set(1 if row.state == "stale" else 0)
-        if self.alerts:
-            self._alert_metrics()
         return generate_latest(self.metrics.registry)
-
-    def _alert_metrics(self) -> None:
-        """The figures the exported Prometheus rules need that no counter carries, and the alerts' own states."""
-        from core.alerts.signals import SIGNALS
-
-        m, now = self.metrics, self.clock()
-        with self.store.reading() as con:
-            review = SIGNALS["review_oldest_hours"].read(con, now, timedelta(hours=1), {})
-            pace = SIGNALS["release_pace"].read(con, now, timedelta(minutes=10), {})
-        m.review_oldest_age.clear()
-        for labels, hours in review:
-            m.review_oldest_age.labels(labels["site"]).set(hours * 3600)
-        if pace:
-            m.release_pace.set(pace[0][1])
-        m.alerts.clear()
-        for inst in self.alerts.active():
-            m.alerts.labels(inst.rule, inst.severity or "", inst.state).inc()
 
     def start(self) -> Runtime:
         global _current

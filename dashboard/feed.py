@@ -10,10 +10,10 @@ from collections.abc import Callable
 from datetime import timedelta, timezone
 
 from core import runtime as rt
+from core.live import Headlines, headlines, snapshot
 from core.numbers import count_en, count_zh, percent_change, signed_percent, yuan_zh
 from core.text import text
 from dashboard import wall_html
-from dashboard.wall_data import Headlines, headlines, snapshot
 
 BEIJING = timezone(timedelta(hours=8))
 

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 
 from base.config import Config
+from core.live import CITY, Screen, Snapshot, Waiting
 from core.numbers import count_en, count_zh
 from core.text import TEXT, text
-from dashboard.wall_data import CITY, Screen, Snapshot, Waiting
 
 TODAY, LAST_YEAR, PLAN = "#4cc3ff", "#8a94a6", "#f2c14e"
 
@@ -96,20 +96,31 @@ def _big(label: str, value: str, cls: str = "") -> str:
     return f'<div class="big {cls}"><div class="v">{escape(value)}</div><div class="l">{escape(label)}</div></div>'
 
 
-def _review_class(w: Waiting, target_s: float) -> str:
-    if w.oldest_age_s is None:
-        return ""
-    return "bad" if w.oldest_age_s > target_s else ("warn" if w.oldest_age_s > target_s * 0.75 else "good")
+REVIEW = "review_oldest_hours"  # the manual-review rule's signal
 
 
-def timing_panel(s: Screen, cfg: Config, lang: str) -> str:
-    target = cfg.wall.review_target_hours * 3600
+def _review_class(w: Waiting, s: Screen) -> str:
+    return "" if w.oldest_age_s is None else s.limits.level(REVIEW, w.oldest_age_s / 3600)
+
+
+def _review_target_s(s: Screen) -> float:
+    """The manual-review target: the rule's critical threshold (half a working day as shipped)."""
+    return (s.limits.threshold(REVIEW, "critical") or s.limits.threshold(REVIEW, "warning") or 4.0) * 3600
+
+
+def _meter_class(s: Screen, signal: str, value: float | None) -> str:
+    level = s.limits.level(signal, value)
+    return "" if level == "good" else level
+
+
+def timing_panel(s: Screen, lang: str) -> str:
+    target = _review_target_s(s)
     lat = s.latency
     rows = (
         f'<div class="row">{_big(text("median", lang), fmt_duration(lat.median_s if lat else None, lang))}'
         f"{_big(text('p95', lang), fmt_duration(lat.p95_s if lat else None, lang))}</div>"
         f'<div class="kv"><span>{escape(text("manual_review", lang))}</span><b>{s.review.lists:,}</b></div>'
-        f'<div class="kv {_review_class(s.review, target)}" data-testid="review-oldest">'
+        f'<div class="kv {_review_class(s.review, s)}" data-testid="review-oldest">'
         f"<span>{escape(text('oldest', lang))} / {escape(text('target', lang))} {fmt_duration(target, lang)}</span>"
         f"<b>{fmt_duration(s.review.oldest_age_s, lang)}</b></div>"
     )
@@ -126,7 +137,7 @@ def checks_panel(s: Screen, lang: str) -> str:
     return _panel(text("checks", lang), rows)
 
 
-def _occupancy_rows(wh: pd.DataFrame, cfg: Config, lang: str, limit: int) -> str:
+def _occupancy_rows(s: Screen, wh: pd.DataFrame, lang: str, limit: int) -> str:
     out = []
     for row in wh.head(limit).itertuples():
         ratio = row.occupancy_ratio
@@ -134,7 +145,7 @@ def _occupancy_rows(wh: pd.DataFrame, cfg: Config, lang: str, limit: int) -> str
         if pd.isna(ratio):
             out.append(f'<div class="meter"><span>{escape(name)}</span><i></i><b>—</b></div>')
             continue
-        cls = "bad" if ratio >= cfg.wall.occupancy_high else ("warn" if ratio >= cfg.wall.occupancy_high - 0.1 else "")
+        cls = _meter_class(s, "warehouse_occupancy", ratio)
         out.append(
             f'<div class="meter {cls}"><span>{escape(name)}</span><i><em style="width:{ratio * 100:.1f}%"></em></i>'
             f"<b>{ratio:.0%}</b></div>"
@@ -142,7 +153,7 @@ def _occupancy_rows(wh: pd.DataFrame, cfg: Config, lang: str, limit: int) -> str
     return "".join(out)
 
 
-def warehouse_panel(s: Screen, cfg: Config, lang: str, limit: int = 5) -> str:
+def warehouse_panel(s: Screen, lang: str, limit: int = 5) -> str:
     wh = s.warehouses
     used = wh["used_m2"].sum()
     area = wh["area_m2"].sum()
@@ -150,7 +161,7 @@ def warehouse_panel(s: Screen, cfg: Config, lang: str, limit: int = 5) -> str:
     if area:
         size = f"{len(wh)} warehouses · {area:,.0f} m²" if lang == "en" else f"{len(wh)}个仓库 · {area / 1e4:,.0f}万m²"
         head = f'<div class="kv"><span>{size}</span><b>{used / area:.0%}</b></div>'
-    return _panel(text("warehouse_occupancy", lang), head + _occupancy_rows(wh, cfg, lang, limit))
+    return _panel(text("warehouse_occupancy", lang), head + _occupancy_rows(s, wh, lang, limit))
 
 
 def _state_text(state: str, lang: str) -> str:
@@ -166,7 +177,7 @@ def systems_panel(s: Screen, cfg: Config, lang: str) -> str:
     links = c[c["kind"] == "link"]
     for row in links.itertuples():
         util = getattr(row, "utilization_ratio", np.nan)
-        cls = "bad" if util >= cfg.wall.link_high else ""
+        cls = _meter_class(s, "link_utilization", util)
         label = (
             f"{text('link', lang)} {names.get(row.site_code, row.site_code)}" if s.code == CITY else text("link", lang)
         )
@@ -210,22 +221,12 @@ def equipment_grid(s: Screen, lang: str, kinds: tuple[str, ...]) -> str:
     return f'<div class="eqgrid">{cells}</div>'
 
 
-def warehouse_tiles(wh: pd.DataFrame, cfg: Config, lang: str) -> str:
+def warehouse_tiles(s: Screen, lang: str) -> str:
     """Every warehouse of the site as one small tile, coloured by how full it is."""
     cells = []
-    for row in wh.sort_values("warehouse_code").itertuples():
+    for row in s.warehouses.sort_values("warehouse_code").itertuples():
         ratio = row.occupancy_ratio
-        cls = (
-            ""
-            if pd.isna(ratio)
-            else (
-                "bad"
-                if ratio >= cfg.wall.occupancy_high
-                else "warn"
-                if ratio >= cfg.wall.occupancy_high - 0.1
-                else "good"
-            )
-        )
+        cls = s.limits.level("warehouse_occupancy", None if pd.isna(ratio) else ratio)
         name = row.name_en if lang == "en" else row.name_zh
         cells.append(
             f'<div class="wh {cls}" title="{escape(name)}"><b>{"—" if pd.isna(ratio) else f"{ratio:.0%}"}</b></div>'
@@ -245,18 +246,18 @@ def focus_panel(s: Screen, cfg: Config, lang: str) -> str:
         )
         return _panel(
             title,
-            equipment_grid(s, lang, ("sorter",)) + _occupancy_rows(auto, cfg, lang, 4) + outbound + bars(s.per_minute),
+            equipment_grid(s, lang, ("sorter",)) + _occupancy_rows(s, auto, lang, 4) + outbound + bars(s.per_minute),
             "focus",
         )
     if s.code == "bsq":
-        target = cfg.wall.review_target_hours * 3600
+        target = _review_target_s(s)
         age = s.review.oldest_age_s or 0
         body = (
             f'<div class="row">{_big(text("manual_review", lang), f"{s.review.lists:,}")}'
-            f"{_big(text('oldest', lang), fmt_duration(age or None, lang), _review_class(s.review, target))}</div>"
-            f'<div class="meter {_review_class(s.review, target)}"><span>{escape(text("target", lang))} '
+            f"{_big(text('oldest', lang), fmt_duration(age or None, lang), _review_class(s.review, s))}</div>"
+            f'<div class="meter {_review_class(s.review, s)}"><span>{escape(text("target", lang))} '
             f'{fmt_duration(target, lang)}</span><i><em style="width:{min(age / target, 1) * 100:.1f}%"></em></i>'
-            f"<b>{age / target:.0%}</b></div>{warehouse_tiles(s.warehouses, cfg, lang)}"
+            f"<b>{age / target:.0%}</b></div>{warehouse_tiles(s, lang)}"
         )
         return _panel(title, body, "focus")
     # meishan: the release speed at the zone exit
@@ -312,7 +313,7 @@ def body(snap: Snapshot, screen: str, lang: str, cfg: Config) -> str:
     return (
         f'<div class="grid {"city" if screen == CITY else "site"}">'
         f"{_panel(text('cumulative_today_vs_ly', lang), cumulative_chart(s, lang), 'curve')}{top}"
-        f"{timing_panel(s, cfg, lang)}{checks_panel(s, lang)}"
-        f"{warehouse_panel(s, cfg, lang)}{systems_panel(s, cfg, lang)}"
+        f"{timing_panel(s, lang)}{checks_panel(s, lang)}"
+        f"{warehouse_panel(s, lang)}{systems_panel(s, cfg, lang)}"
         f"</div>{alerts_strip(snap, screen, lang, names)}"
     )

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 import duckdb
 import pandas as pd
 
+from base.clock import same_time_last_year
 from queries.loader import sql
 
 
@@ -43,6 +44,39 @@ def release_totals(con: duckdb.DuckDBPyConnection, start: datetime, end: datetim
 def release_by_site(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> list[SiteTotals]:
     rows = con.execute(sql("read_release_by_site"), {"from_ts": start, "until_ts": end}).fetchall()
     return [SiteTotals(*r) for r in rows]
+
+
+@dataclass(frozen=True)
+class SiteCompared:
+    code: str
+    name_zh: str
+    name_en: str
+    released_lists: int
+    goods_value_fen: int
+    lists_ly: int  # the same window last year
+    value_fen_ly: int
+
+
+def sites_against_last_year(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> list[SiteCompared]:
+    """Every site's releases in [start, end) beside the same window last year, in the configured
+    order: the one comparison by site that the walls, the overview and the report show."""
+    now = {s.site_code: s for s in release_by_site(con, start, end)}
+    ly = {s.site_code: s for s in release_by_site(con, same_time_last_year(start), same_time_last_year(end))}
+    out = []
+    for code, zh, en, _ in sites(con):
+        a, b = now.get(code), ly.get(code)
+        out.append(
+            SiteCompared(
+                code,
+                zh,
+                en,
+                a.released_lists if a else 0,
+                a.goods_value_fen if a else 0,
+                b.released_lists if b else 0,
+                b.goods_value_fen if b else 0,
+            )
+        )
+    return out
 
 
 def release_unmapped(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> tuple[int, int]:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from base.config import load_config
+from core.live import active_alerts as wall_alerts
 from core.runtime import Runtime
-from dashboard.wall_data import active_alerts as wall_alerts
 
 ROOT = Path(__file__).resolve().parent.parent
 ORDINARY_NIGHT = date(2026, 11, 20)

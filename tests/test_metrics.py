@@ -51,7 +51,7 @@ def test_metrics_count_releases_and_value_by_site_and_ignore_repeats(tmp_path, c
     released = {
         tuple(sorted(s.labels.items())): s.value
         for s in fams["cbec_released_lists"].samples
-        if s.name == "cbec_released_lists_total"
+        if s.name == "cbec_released_lists_total" and s.value
     }
     assert released == {(("platform", "tmall"), ("site", "bsq")): 1.0, (("platform", "kaola"), ("site", "hzw")): 1.0}
     value = {
@@ -59,11 +59,11 @@ def test_metrics_count_releases_and_value_by_site_and_ignore_repeats(tmp_path, c
         for s in fams["cbec_released_goods_value_cny"].samples
         if s.name == "cbec_released_goods_value_cny_total"
     }
-    assert value == {"bsq": 211.38, "hzw": 50.0}
+    assert value == {"bsq": 211.38, "hzw": 50.0, "lishe": 0.0, "meishan": 0.0}
     dup = {
         s.labels["kind"]: s.value
         for s in fams["cbec_records_duplicate"].samples
-        if s.name == "cbec_records_duplicate_total"
+        if s.name == "cbec_records_duplicate_total" and s.value
     }
     assert dup == {"declaration": 2.0, "receipt": 2.0}
     for fam in fams.values():
@@ -92,3 +92,24 @@ def test_metric_names_follow_prometheus_conventions(tmp_path, config):
         if "ratio" in name:
             assert fam.type == "gauge"
     rt.stop()
+
+
+def test_the_first_scrape_shows_every_site_at_zero(tmp_path, config):
+    rt = Runtime(config, db_path=tmp_path / "m.duckdb", with_collectors=True)
+    try:
+        fams = families(rt.metrics_text())  # nothing collected, nothing evaluated yet
+    finally:
+        rt.stop()
+    sites = {s.code for s in config.sites}
+    platforms = {p.code for p in config.platforms}
+
+    def labelled(family: str, sample: str, label: str) -> set[str]:
+        return {s.labels[label] for s in fams[family].samples if s.name == sample and s.value == 0}
+
+    assert labelled("cbec_released_goods_value_cny", "cbec_released_goods_value_cny_total", "site") == sites
+    assert labelled("cbec_released_lists", "cbec_released_lists_total", "platform") == platforms
+    assert labelled("cbec_released_lists", "cbec_released_lists_total", "site") == sites
+    assert labelled("cbec_receipts", "cbec_receipts_total", "site") == sites
+    assert labelled("cbec_manual_review_oldest_age_seconds", "cbec_manual_review_oldest_age_seconds", "site") == sites
+    collectors = {c.name for c in config.collectors if c.enabled}
+    assert {s.labels["collector"] for s in fams["cbec_collector_up"].samples} == collectors

@@ -14,7 +14,8 @@ from starlette.applications import Starlette
 from streamlit.testing.v1 import AppTest
 
 from base.config import Slide
-from dashboard import feed, playlist, wall_data
+from core import live as wall_data
+from dashboard import feed, playlist
 from dashboard.routes import routes
 from queries import read
 

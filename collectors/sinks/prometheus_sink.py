@@ -11,9 +11,11 @@ import time
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from base.status import receipt_class
-from collectors.records import Batch
+from base.status import RECEIPT_CLASS_NAMES, receipt_class
+from collectors.records import SCHEMAS, Batch
 from collectors.sinks import WriteResult
+
+INGESTED_KINDS = tuple(k for k in SCHEMAS if k not in ("release_minute", "receipt_minute", "quarantine"))
 
 
 def t_reasons(batch: Batch) -> list[str]:
@@ -22,9 +24,16 @@ def t_reasons(batch: Batch) -> list[str]:
 
 
 class Metrics:
-    """All metrics of the process, on one registry (injected, default a fresh one)."""
+    """The metrics that ingest moves, on one registry (injected, default a fresh one). State
+    that exists at scrape time is read by core/state_metrics.py instead."""
 
-    def __init__(self, registry: CollectorRegistry | None = None):
+    def __init__(
+        self,
+        registry: CollectorRegistry | None = None,
+        sites: tuple[str, ...] = (),
+        platforms: tuple[str, ...] = (),
+        collectors: tuple[str, ...] = (),
+    ):
         self.registry = registry or CollectorRegistry()
         r = self.registry
         self.released = Counter(
@@ -78,41 +87,6 @@ class Metrics:
         self.equipment_up = Gauge(
             "cbec_equipment_up", "1 if the equipment answers, else 0", ["site", "component"], registry=r
         )
-        self.component_age = Gauge(
-            "cbec_component_age_seconds", "Seconds since a component last reported", ["site", "component"], registry=r
-        )
-        self.component_stale = Gauge(
-            "cbec_component_stale",
-            "1 if a component reported nothing within the limit",
-            ["site", "component"],
-            registry=r,
-        )
-        self.collector_up = Gauge(
-            "cbec_collector_up", "1 if the collector's last run succeeded", ["collector"], registry=r
-        )
-        self.collector_stale = Gauge(
-            "cbec_collector_stale", "1 if no new data within the staleness limit", ["collector"], registry=r
-        )
-        self.collector_last_success = Gauge(
-            "cbec_collector_last_success_timestamp_seconds",
-            "Unix time of the last successful run",
-            ["collector"],
-            registry=r,
-        )
-        self.collector_last_data = Gauge(
-            "cbec_collector_last_data_timestamp_seconds",
-            "Unix time the collector last brought new data",
-            ["collector"],
-            registry=r,
-        )
-        self.review_oldest_age = Gauge(
-            "cbec_manual_review_oldest_age_seconds", "Age of the oldest list in manual review", ["site"], registry=r
-        )
-        self.release_pace = Gauge(
-            "cbec_release_pace_ratio", "Releases in the last 10 minutes against the same minutes last year", registry=r
-        )
-        self.alerts = Gauge("cbec_alerts", "Alert instances by rule, severity and state", ["rule", "severity", "state"],
-                            registry=r)  # fmt: skip
         self.wall_streams = Gauge("cbec_wall_streams_open", "Wall screens receiving the live event stream", registry=r)
         self.wall_stream_bytes = Counter(
             "cbec_wall_stream_sent_bytes", "Bytes sent to wall screens over the live event stream", registry=r
@@ -123,6 +97,27 @@ class Metrics:
         self.collector_records = Counter(
             "cbec_collector_records", "Records brought by a collector", ["collector"], registry=r
         )
+
+        self._zero(sites, platforms, collectors)
+
+    def _zero(self, sites: tuple[str, ...], platforms: tuple[str, ...], collectors: tuple[str, ...]) -> None:
+        """Every labelled series of a known site, platform or collector at 0 from the start, so the
+        first scrape shows each one and rate() sees the first increase."""
+        for site in sites:
+            self.goods_value.labels(site)
+            self.goods_value_corrections.labels(site)
+            for platform in platforms:
+                self.released.labels(site, platform)
+            for cls in RECEIPT_CLASS_NAMES:
+                self.receipts.labels(site, cls)
+        for kind in INGESTED_KINDS:
+            self.records.labels(kind)
+            self.duplicates.labels(kind)
+        for name in collectors:
+            self.collector_records.labels(name)
+            self.records_refused.labels(name)
+            for outcome in ("ok", "empty", "error", "timeout"):
+                self.collector_runs.labels(name, outcome)
 
     def observe(self, batch: Batch, result: WriteResult, seconds: float, site_of_warehouse: dict[str, str]) -> None:
         kind = batch.kind

@@ -64,6 +64,23 @@ def ack_of(all_acks: dict, inst: Instance) -> Ack | None:
     return all_acks.get((inst.rule, inst.labels, inst.state, inst.since))
 
 
+@dataclass(frozen=True)
+class Annotated:
+    """An active alert with what ops did about it: its current state's acknowledgement, a silence on it."""
+
+    inst: Instance
+    ack: Ack | None
+    silence: Silence | None
+
+
+def annotate(con: duckdb.DuckDBPyConnection, instances: list[Instance], now: datetime) -> list[Annotated]:
+    """The one reading of acknowledgements and silences for the alerts page, the wall and the notifier."""
+    all_acks, all_silences = acks(con), silences(con, now)
+    return [
+        Annotated(i, ack_of(all_acks, i), next((s for s in all_silences if s.matches(i, now)), None)) for i in instances
+    ]
+
+
 def parse_matchers(text: str) -> dict[str, str]:
     """`rule=warehouse_occupancy_high site=bsq` (space or comma separated)."""
     out = {}

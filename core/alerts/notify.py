@@ -39,10 +39,17 @@ class Notifier:
     ) -> list[dict]:
         """Sends what these transitions and the firing alerts call for; returns the
         deliveries to record (`record`), so no store lock is held while posting."""
-        silences, acks = loop.silences(con, now), loop.acks(con)
+        seen = {(i.rule, i.labels, i.state, i.since): i for i in [*active, *(after for _, after in changes)]}
+        notes = {
+            (a.inst.rule, a.inst.labels, a.inst.state, a.inst.since): a
+            for a in loop.annotate(con, list(seen.values()), now)
+        }
+
+        def note(inst: Instance) -> loop.Annotated:
+            return notes[(inst.rule, inst.labels, inst.state, inst.since)]
 
         def muted(inst: Instance) -> bool:
-            return any(s.matches(inst, now) for s in silences)
+            return note(inst).silence is not None
 
         due: dict[tuple[tuple[str, str], str], list[Instance]] = {}
         for before, after in changes:
@@ -55,7 +62,7 @@ class Notifier:
         firing = [i for i in active if i.state == "firing" and i.labels != "{}" and not muted(i)]
         for group in {group_of(i) for i in firing}:
             members = [i for i in firing if group_of(i) == group]
-            if (group, "firing") in due or all(loop.ack_of(acks, i) for i in members):
+            if (group, "firing") in due or all(note(i).ack for i in members):
                 continue  # just sent, or everyone acknowledged: no repeat until a state changes
             last = self.last_sent.get(group)
             if last is None or now - last >= self.config.repeat_interval:

@@ -130,6 +130,29 @@ def load_rules(path: str | Path | None = None) -> tuple[Rule, ...]:
     return load_alert_config(path).rules
 
 
+@dataclass(frozen=True)
+class Limits:
+    """Tile colours from the live alert rules, the page's edits included: a screen turns
+    amber and red at the very thresholds that raise the warning and the critical alert."""
+
+    rules: dict[str, Rule]  # signal -> the rule that watches it
+
+    @classmethod
+    def of(cls, rules: tuple[Rule, ...]) -> Limits:
+        return cls({r.signal: r for r in reversed(rules)})  # the first rule of a signal wins
+
+    def level(self, signal: str, value: float | None) -> str:
+        """ "bad" past the critical threshold, "warn" past the warning, "good" within, "" when unknown."""
+        rule = self.rules.get(signal)
+        if rule is None or value is None or value != value:  # no rule, no value, NaN
+            return ""
+        return {"critical": "bad", "warning": "warn"}.get(rule.severity(value) or "", "good")
+
+    def threshold(self, signal: str, severity: str) -> float | None:
+        rule = self.rules.get(signal)
+        return rule.thresholds.get(severity) if rule else None
+
+
 def prom_duration(d: timedelta) -> str:
     """A duration the way Prometheus and the rules file write it (90s, 5m, 2h)."""
     s = int(d.total_seconds())

@@ -88,24 +88,14 @@ def build(con: duckdb.DuckDBPyConnection, day: date, cutoff: time | None, now: d
     window = _compared(con, start, end)
     ly_day = read.release_totals(con, same_time_last_year(start), same_time_last_year(start) + timedelta(days=1))
 
-    sites = {code: (zh, en) for code, zh, en, _ in read.sites(con)}
-    site_ly = {
-        s.site_code: s.released_lists
-        for s in read.release_by_site(con, same_time_last_year(start), same_time_last_year(end))
-    }
     by_site = pd.DataFrame(
         [
-            {
-                "code": s.site_code,
-                "name_zh": sites.get(s.site_code, (s.site_code,) * 2)[0],
-                "name_en": sites.get(s.site_code, (s.site_code,) * 2)[1],
-                "lists": s.released_lists,
-                "value_fen": s.goods_value_fen,
-                "lists_ly": site_ly.get(s.site_code, 0),
-            }
-            for s in read.release_by_site(con, start, end)
-        ]
-    ).sort_values(["lists", "code"], ascending=[False, True], ignore_index=True)
+            {"code": s.code, "name_zh": s.name_zh, "name_en": s.name_en, "lists": s.released_lists,
+             "value_fen": s.goods_value_fen, "lists_ly": s.lists_ly}
+            for s in read.sites_against_last_year(con, start, end)
+        ],
+        columns=["code", "name_zh", "name_en", "lists", "value_fen", "lists_ly"],
+    ).sort_values(["lists", "code"], ascending=[False, True], ignore_index=True)  # fmt: skip
     total = max(window.lists, 1)
     by_site["share"] = by_site["lists"] / total
 

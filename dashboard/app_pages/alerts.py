@@ -9,12 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from base.config import ConfigError
+from core import live
 from core.alerts import editor, loop
 from core.alerts.rules import prom_duration
-from dashboard import access, data
+from core.live import alert_text
+from dashboard import access
 from dashboard.components import page
 from dashboard.i18n import lang, t
-from dashboard.wall_data import alert_text
 from queries import read
 
 runtime = page.start("alerts")
@@ -25,7 +26,7 @@ def where(labels: str) -> str:
     return " ".join(f"{k}={v}" for k, v in json.loads(labels).items())
 
 
-@st.fragment(run_every=data.refresh_seconds())
+@st.fragment(run_every=live.refresh_seconds())
 def active() -> None:
     st.subheader(t("alerts_active"))
     if runtime.alerts is None:
@@ -34,11 +35,10 @@ def active() -> None:
     rules = {r.name: r for r in runtime.alerts.config.rules}
     now = runtime.clock()
     with runtime.store.reading() as con:
-        all_acks, all_silences = loop.acks(con), loop.silences(con, now)
+        annotated = loop.annotate(con, runtime.alerts.active(), now)
     rows = []
-    for inst in runtime.alerts.active():
-        ack = loop.ack_of(all_acks, inst)
-        muted = next((x for x in all_silences if x.matches(inst, now)), None)
+    for a in annotated:
+        inst, ack, muted = a.inst, a.ack, a.silence
         rule = rules.get(inst.rule)
         threshold = rule.thresholds.get(inst.severity) if rule and inst.severity else None
         rows.append(
@@ -67,7 +67,7 @@ def active() -> None:
         st.caption(f"{t('alerts_evaluated')} {runtime.alerts.last_evaluated:%H:%M:%S}")
 
 
-@st.fragment(run_every=data.refresh_seconds() * 5)
+@st.fragment(run_every=live.refresh_seconds() * 5)
 def history() -> None:
     st.subheader(t("alerts_history"))
     with runtime.store.reading() as con:
@@ -139,7 +139,7 @@ def attempt(action: str, target: str, change, detail: str = "") -> bool:
     return True
 
 
-@st.fragment(run_every=data.refresh_seconds() * 5)
+@st.fragment(run_every=live.refresh_seconds() * 5)
 def acknowledge_form() -> None:
     if runtime.alerts is None:
         return

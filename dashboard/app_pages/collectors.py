@@ -11,7 +11,8 @@ import streamlit as st
 
 from collectors.simulator.samples import EQUIPMENT
 from collectors.simulator.source import SimulatorSource
-from dashboard import access, data
+from core import live
+from dashboard import access
 from dashboard.components import page
 from dashboard.i18n import t
 from queries import read
@@ -21,7 +22,7 @@ runtime = page.start("collectors")
 STATE_MARK = {"ok": "●", "quiet": "◐", "starting": "○", "stale": "▲", "error": "✖"}
 
 
-@st.fragment(run_every=data.refresh_seconds())
+@st.fragment(run_every=live.refresh_seconds())
 def health() -> None:
     snap = runtime.health()
     st.subheader(t("collectors"))
@@ -48,7 +49,7 @@ def health() -> None:
     )
 
 
-@st.fragment(run_every=data.refresh_seconds() * 5)
+@st.fragment(run_every=live.refresh_seconds() * 5)
 def quarantine() -> None:
     st.subheader(t("quarantine"))
     with runtime.store.reading() as con:
@@ -64,7 +65,7 @@ def quarantine() -> None:
     st.dataframe(recent, hide_index=True, width="stretch")
 
 
-@st.fragment(run_every=data.refresh_seconds() * 10)
+@st.fragment(run_every=live.refresh_seconds() * 10)
 def digests() -> None:
     st.subheader(t("digest_runs"))
     jobs = runtime.config.digest.jobs

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core import live
 from core.numbers import count_en, count_zh, percent_change, signed_percent, yuan_en, yuan_zh
-from dashboard import data
 from dashboard.components import charts, page, tiles
 from dashboard.i18n import lang, site_name, t
 
@@ -23,40 +23,41 @@ def fmt_value(fen: int) -> str:
     return yuan_en(fen) if lang() == "en" else yuan_zh(fen)
 
 
-@st.fragment(run_every=data.refresh_seconds())
+@st.fragment(run_every=live.refresh_seconds())
 def live() -> None:
-    ov = data.overview()
+    ov = live.overview()
+    h, city = ov.headlines, ov.city
     tiles.header(
         t("app_title"),
-        ov.now.strftime("%Y-%m-%d %H:%M:%S") + " 北京时间" * (lang() == "zh"),
-        f"{t('updated')} {ov.computed_at.strftime('%H:%M:%S')}",
+        h.now.strftime("%Y-%m-%d %H:%M:%S") + " 北京时间" * (lang() == "zh"),
+        f"{t('updated')} {h.now.strftime('%H:%M:%S')}",
     )
-    stale = [n for n, h in ov.collectors.items() if h["state"] in ("stale", "error")]
+    stale = [n for n, c in h.collectors.items() if c["state"] in ("stale", "error")]
     if stale:
         tiles.stale_banner(f"{t('stale')} · {t('stale_detail')}{', '.join(stale)}")
 
-    if ov.history_loading:
-        st.info(f"{t('history_loading')} {ov.history_loading}", icon=":material/hourglass_top:")
+    if h.loading:
+        st.info(f"{t('history_loading')} {h.loading}", icon=":material/hourglass_top:")
         yoy_lists = yoy_value = None
     else:
-        yoy_lists = percent_change(ov.today.released_lists, ov.last_year_same_time.released_lists)
-        yoy_value = percent_change(ov.today.goods_value_fen, ov.last_year_same_time.goods_value_fen)
+        yoy_lists = percent_change(h.today.released_lists, h.last_year.released_lists)
+        yoy_value = percent_change(h.today.goods_value_fen, h.last_year.goods_value_fen)
     c1, c2, c3, c4 = st.columns(4)
     with c1:
         tiles.tile(
             t("released_today"),
-            fmt_count(ov.today.released_lists),
-            f"{ov.today.released_lists:,} {t('lists_unit')}",
+            fmt_count(h.today.released_lists),
+            f"{h.today.released_lists:,} {t('lists_unit')}",
             test_id="released-today",
         )
     with c2:
-        pending = ov.today.released_lists - ov.today.valued_lists
-        sub = f"{ov.today.goods_value_cny:,.2f} CNY"
+        pending = h.today.released_lists - h.today.valued_lists
+        sub = f"{h.today.goods_value_cny:,.2f} CNY"
         if pending:
             sub += f" · {pending:,} {t('without_declaration')}"
-        tiles.tile(t("goods_value_today"), fmt_value(ov.today.goods_value_fen), sub, test_id="value-today")
+        tiles.tile(t("goods_value_today"), fmt_value(h.today.goods_value_fen), sub, test_id="value-today")
     with c3:
-        tiles.tile(t("per_minute"), f"{ov.last_minute:,}", t("last_full_minute"), test_id="per-minute")
+        tiles.tile(t("per_minute"), f"{city.last_minute:,}", t("last_full_minute"), test_id="per-minute")
     with c4:
         tiles.tile(
             t("yoy_same_time"),
@@ -73,21 +74,21 @@ def live() -> None:
         st.plotly_chart(fig, key="cumulative", config=CHART_CONFIG)
     with right:
         st.markdown(f"**{t('per_minute_chart')}**")
-        st.plotly_chart(charts.sparkline(ov.sparkline, height=360), key="sparkline", config=CHART_CONFIG)
+        st.plotly_chart(charts.sparkline(city.per_minute, height=360), key="sparkline", config=CHART_CONFIG)
 
     st.markdown(f"**{t('by_site')}**")
     cols = st.columns(len(ov.sites) or 1)
-    total = max(ov.today.released_lists, 1)
-    for col, s in zip(cols, ov.sites):
+    total = max(h.today.released_lists, 1)
+    for col, (code, s) in zip(cols, ov.sites):
         with col:
             tiles.tile(
-                site_name(s.code, s.name_zh, s.name_en),
+                site_name(code, s.name_zh, s.name_en),
                 fmt_count(s.released_lists),
                 f"{fmt_value(s.goods_value_fen)} · {t('share')} {s.released_lists / total:.1%} · {s.last_minute:,}/min",
                 css_class="cbec-site",
-                test_id=f"site-{s.code}",
+                test_id=f"site-{code}",
             )
-            st.plotly_chart(charts.sparkline(s.sparkline), key=f"spark-{s.code}", config=CHART_CONFIG)
+            st.plotly_chart(charts.sparkline(s.per_minute), key=f"spark-{code}", config=CHART_CONFIG)
     if ov.simulated_history:
         st.html(f'<div class="cbec-note">{t("history_note")}</div>')
 

@@ -8,17 +8,17 @@ from html import escape
 import plotly.graph_objects as go
 import streamlit as st
 
+from core import live
 from core.numbers import bits_per_second
-from dashboard import data
 from dashboard.components import charts, page, tiles
 from dashboard.i18n import lang, t
 
 runtime = page.start("system_health")
 
 
-@st.fragment(run_every=data.refresh_seconds())
+@st.fragment(run_every=live.refresh_seconds())
 def system_health() -> None:
-    snap = data.system_health()
+    snap = live.system_health()
     names = {s.code: (s.name_en if lang() == "en" else s.name_zh) for s in runtime.config.sites}
     st.subheader(t("system_health"))
     stale = [n for n, h in snap.collectors.items() if h["stale"] or h["state"] == "error"]

@@ -8,10 +8,10 @@ import streamlit as st
 
 from core.access import accounts, passwords, tokens
 from core.access.roles import ROLES, Forbidden
+from core.live import CITY
 from dashboard import access
 from dashboard.components import page
 from dashboard.i18n import t
-from dashboard.wall_data import CITY
 
 runtime = page.start("users")
 viewer = access.current()

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core import live as wall_data
 from core.access.roles import KIOSK
-from dashboard import access, playlist, wall_data
+from dashboard import access, playlist
 from dashboard.components import page
 from dashboard.components.wall import wall
 from dashboard.i18n import lang, t, text

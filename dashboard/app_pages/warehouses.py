@@ -5,20 +5,19 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data
+from core import live
 from dashboard.components import charts, page, tiles
 from dashboard.i18n import lang, t
 
 runtime = page.start("warehouses")
 
-NEAR_FULL = 0.90
 
-
-@st.fragment(run_every=data.refresh_seconds() * 2)
+@st.fragment(run_every=live.refresh_seconds() * 2)
 def warehouses() -> None:
-    snap = data.warehouses()
+    snap = live.warehouses()
     st.subheader(t("warehouses"))
     latest = snap.latest
+    near_full = snap.limits.threshold("warehouse_occupancy", "warning")  # the alert rule's, as edited
     if latest["occupancy_ratio"].isna().all():
         st.info(t("no_occupancy"))
         return
@@ -28,7 +27,7 @@ def warehouses() -> None:
         .agg(
             used=("used_m2", "sum"),
             area=("area_m2", "sum"),
-            full=("occupancy_ratio", lambda r: int((r >= NEAR_FULL).sum())),
+            full=("occupancy_ratio", lambda r: int((r > (near_full or 1)).sum())),
         )
     )
     cols = st.columns(len(by_site) or 1)
@@ -66,7 +65,8 @@ def warehouses() -> None:
         fig = go.Figure()
         for site, part in snap.trend.groupby("site_code"):
             fig.add_scatter(x=part["bucket"], y=part["occupancy_ratio"], name=names.get(site, site), mode="lines")
-        fig.add_hline(y=NEAR_FULL, line_dash="dot", line_color="#ff6b6b")
+        if near_full is not None:
+            fig.add_hline(y=near_full, line_dash="dot", line_color="#ff6b6b")
         fig.update_layout(**charts.LAYOUT, height=420, yaxis=dict(tickformat=".0%", range=[0, 1.02]))
         st.plotly_chart(fig, key="occupancy-trend", config={"displayModeBar": False})
 

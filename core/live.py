@@ -1,10 +1,12 @@
-"""What the wall screens show, computed once per interval for every viewer.
+"""The live model every screen reads, computed once per interval for every viewer.
 
-Two speeds: `headlines()` (totals, pace, year on year, freshness) once a second
-for the event stream; `snapshot()` (curves, waiting lists, warehouses,
-equipment, alerts) once per wall refresh interval. Both are plain shared caches,
-so they serve Streamlit sessions and HTTP routes alike and cost the same for
-one screen or thirty.
+`headlines()` (totals, pace, year on year by site, freshness) once a second for
+the walls' event stream and the overview's tiles; `snapshot()` (curves, waiting
+lists, warehouses, equipment, alerts, tile limits) once per wall refresh;
+`overview()`, `warehouses()` and `system_health()` for the desk pages. All are
+plain shared caches outside Streamlit, so they serve sessions and HTTP routes
+alike and cost the same for one screen or thirty, and the overview's headline
+is the walls' headline, not a second computation.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from base.status import codes
 from core import runtime as rt
 from core.alerts import loop
 from core.alerts.engine import message
+from core.alerts.rules import Limits
 from queries import read
 
 T = TypeVar("T")
@@ -58,6 +61,8 @@ class Headline:
     last_minute: int
     last_year_same_time: int
     per_minute: list[int]  # the last 60 full minutes, for the sparkline
+    name_zh: str = ""
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,9 @@ class Headlines:
     data_as_of: datetime | None  # newest data any source delivered
     stale: list[tuple[str, float | None]]  # (collector, seconds since its last data)
     loading: str  # a note while history is being back-filled
+    last_year: read.Totals  # the whole city at the same time last year
+    today: read.Totals
+    collectors: dict  # each collector's health, as the runner had it
 
 
 def _headlines(runtime: rt.Runtime) -> Headlines:
@@ -76,27 +84,25 @@ def _headlines(runtime: rt.Runtime) -> Headlines:
     minute = now.replace(second=0, microsecond=0)
     with runtime.store.reading() as con:
         today = read.release_totals(con, day0, now)
-        by_site = {s.site_code: s for s in read.release_by_site(con, day0, now)}
+        ly_total = read.release_totals(con, ly0, ly0 + (now - day0))
+        by_site = read.sites_against_last_year(con, day0, now)
         spark = read.release_per_minute_by_site(con, max(day0, minute - timedelta(minutes=60)), minute)
-        ly_total = read.release_totals(con, ly0, ly0 + (now - day0)).released_lists
-        ly_site = {s.site_code: s.released_lists for s in read.release_by_site(con, ly0, ly0 + (now - day0))}
     city = [int(n) for n in spark.sum(axis=1).tolist()]
-    screens = {CITY: Headline(today.released_lists, today.goods_value_fen, city[-1] if city else 0, ly_total, city)}
-    for site in runtime.config.sites:
-        s = by_site.get(site.code)
-        series = [int(n) for n in spark[site.code].tolist()] if site.code in spark else [0] * len(spark)
-        screens[site.code] = Headline(
-            s.released_lists if s else 0,
-            s.goods_value_fen if s else 0,
-            series[-1] if series else 0,
-            ly_site.get(site.code, 0),
-            series,
+    screens = {
+        CITY: Headline(
+            today.released_lists, today.goods_value_fen, city[-1] if city else 0, ly_total.released_lists, city
+        )
+    }
+    for s in by_site:
+        series = [int(n) for n in spark[s.code].tolist()] if s.code in spark else [0] * len(spark)
+        screens[s.code] = Headline(
+            s.released_lists, s.goods_value_fen, series[-1] if series else 0, s.lists_ly, series, s.name_zh, s.name_en
         )
     collectors = runtime.health()["collectors"]
     seen = [datetime.fromisoformat(h["last_data"]) for h in collectors.values() if h["last_data"]]
     stale = [(name, h["lag_seconds"]) for name, h in collectors.items() if h["stale"] or h["state"] == "error"]
     loading = runtime.history_loading(collectors)
-    return Headlines(now, screens, max(seen) if seen else None, stale, loading)
+    return Headlines(now, screens, max(seen) if seen else None, stale, loading, ly_total, today, collectors)
 
 
 _HEADLINES = _Shared(_headlines, lambda runtime: 1.0)
@@ -129,6 +135,7 @@ class Screen:
     rejects_today: int
     warehouses: pd.DataFrame  # the screen's warehouses, fullest first
     components: pd.DataFrame  # site, component, kind, state, and link figures
+    limits: Limits = Limits({})  # tile colours: the live alert rules
     sites: list[dict] = field(default_factory=list)  # the city screen's table
 
 
@@ -177,6 +184,7 @@ def _snapshot(runtime: rt.Runtime) -> Snapshot:
             last_year = read.release_per_minute(con, ly0, ly0 + timedelta(days=1), site)
             curves[code] = (today, last_year)
     components = read.component_states(health, now, cfg.stale_after_seconds)
+    limits = Limits.of(runtime.rules())
     link = health[health["metric"].isin(["utilization_ratio", "throughput_bps", "queue_depth", "latency_seconds"])]
     screens = {}
     for code, (today, last_year) in curves.items():
@@ -202,6 +210,7 @@ def _snapshot(runtime: rt.Runtime) -> Snapshot:
             rejects_today=count(codes("rejected")),
             warehouses=warehouses if site is None else warehouses[warehouses["site_code"] == site],
             components=_with_link(components if site is None else components[components["site_code"] == site], link),
+            limits=limits,
             sites=_site_rows(runtime, curves, latency, waiting, now) if site is None else [],
         )
     return Snapshot(now, screens, active_alerts(runtime), simulated)
@@ -252,9 +261,10 @@ def active_alerts(runtime: rt.Runtime) -> list[dict]:
     rules = {r.name: r for r in runtime.alerts.config.rules}
     now = runtime.clock()
     with runtime.store.reading() as con:
-        all_acks, all_silences = loop.acks(con), loop.silences(con, now)
+        annotated = loop.annotate(con, sorted(runtime.alerts.active(), key=lambda i: i.state == "pending"), now)
     out = []
-    for inst in sorted(runtime.alerts.active(), key=lambda i: i.state == "pending"):
+    for a in annotated:
+        inst = a.inst
         labels = json.loads(inst.labels)
         rule = rules.get(inst.rule)
         severity = inst.severity or ("critical" if inst.state == "error" else "warning")
@@ -266,8 +276,8 @@ def active_alerts(runtime: rt.Runtime) -> list[dict]:
                 "state": inst.state,
                 "zh": zh,
                 "en": en,
-                "acked": loop.ack_of(all_acks, inst) is not None,
-                "silenced": any(x.matches(inst, now) for x in all_silences),
+                "acked": a.ack is not None,
+                "silenced": a.silence is not None,
             }
         )
     return out
@@ -278,3 +288,93 @@ _SNAPSHOT = _Shared(_snapshot, lambda runtime: runtime.config.wall.refresh_secon
 
 def snapshot() -> Snapshot:
     return _SNAPSHOT.get()
+
+
+# -- the desk pages, once per refresh interval -----------------------------------------------
+REFRESH_SECONDS = 3.0
+
+
+def refresh_seconds() -> float:
+    """The desk pages' refresh interval (the default while no runtime runs, as when a page module is imported)."""
+    try:
+        return rt.current().config.refresh_seconds
+    except RuntimeError:
+        return REFRESH_SECONDS
+
+
+@dataclass(frozen=True)
+class Overview:
+    headlines: Headlines  # the same object the walls stream
+    curve_today: pd.Series  # cumulative releases by minute
+    curve_last_year: pd.Series  # last year's same day, on today's clock
+    simulated_history: bool
+
+    @property
+    def city(self) -> Headline:
+        return self.headlines.screens[CITY]
+
+    @property
+    def sites(self) -> list[tuple[str, Headline]]:
+        return [(code, h) for code, h in self.headlines.screens.items() if code != CITY]
+
+
+def _overview(runtime: rt.Runtime) -> Overview:
+    h = headlines()
+    day0 = h.now.replace(hour=0, minute=0, second=0, microsecond=0)
+    ly0 = same_time_last_year(day0)
+    minute = h.now.replace(second=0, microsecond=0)
+    with runtime.store.reading() as con:
+        curve_today = read.release_per_minute(con, day0, minute + timedelta(minutes=1))["released_lists"].cumsum()
+        curve_ly = read.release_per_minute(con, ly0, ly0 + timedelta(days=1))["released_lists"].cumsum()
+        simulated = bool(read.backfill_ranges(con, ly0, h.now))
+    curve_ly.index = curve_ly.index + (day0 - ly0)
+    return Overview(h, curve_today, curve_ly, simulated)
+
+
+@dataclass(frozen=True)
+class Warehouses:
+    latest: pd.DataFrame
+    trend: pd.DataFrame
+    limits: Limits
+
+
+def _warehouses(runtime: rt.Runtime) -> Warehouses:
+    now = runtime.clock()
+    with runtime.store.reading() as con:
+        latest = read.occupancy_latest(con, now - timedelta(hours=1), now)
+        trend = read.occupancy_trend(con, now - timedelta(hours=12), now)
+    return Warehouses(latest, trend, Limits.of(runtime.rules()))
+
+
+@dataclass(frozen=True)
+class SystemHealth:
+    latest: pd.DataFrame
+    utilization: pd.DataFrame
+    components: pd.DataFrame
+    collectors: dict
+    limits: Limits
+
+
+def _system_health(runtime: rt.Runtime) -> SystemHealth:
+    now = runtime.clock()
+    with runtime.store.reading() as con:
+        latest = read.health_latest(con, now - timedelta(hours=1), now)
+        util = read.health_trend(con, "utilization_ratio", now - timedelta(hours=1), now)
+    return SystemHealth(latest, util, runtime.components(), runtime.health()["collectors"], Limits.of(runtime.rules()))
+
+
+_OVERVIEW = _Shared(_overview, lambda runtime: runtime.config.refresh_seconds)
+_WAREHOUSES = _Shared(_warehouses, lambda runtime: runtime.config.refresh_seconds)
+_SYSTEM_HEALTH = _Shared(_system_health, lambda runtime: runtime.config.refresh_seconds)
+
+
+def overview() -> Overview:
+    return _OVERVIEW.get()
+
+
+def warehouses() -> Warehouses:
+    return _WAREHOUSES.get()
+
+
+def system_health() -> SystemHealth:
+    return _SYSTEM_HEALTH.get()
