@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from base import environment
 
@@ -66,6 +66,7 @@ class CollectorConfig:
     stale_after_seconds: float
     enabled: bool = True
     options: dict[str, Any] = field(default_factory=dict)
+    where: str = ""  # the file and table it came from, for errors about its options
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,36 @@ class Config:
         return best
 
 
+T = TypeVar("T")
+
+SECTIONS = ("district", "store", "live", "reference", "simulator", "wall", "digest", "access", "collector")
+COLLECTOR_KEYS = ("name", "kind", "interval_seconds", "timeout_seconds", "stale_after_seconds", "enabled")
+
+
+def checked(table: dict[str, Any], allowed: tuple[str, ...] | set[str], where: str) -> dict[str, Any]:
+    """The table itself, or a ConfigError naming its first key that nothing reads."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: expected a table")
+    unknown = sorted(set(table) - set(allowed))
+    if unknown:
+        more = f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""
+        raise ConfigError(f"{where}: unknown key '{unknown[0]}'{more}")
+    return table
+
+
+def options(cls: type[T], table: dict[str, Any], where: str) -> T:
+    """A collector kind's options dataclass from its table: unknown and missing keys named."""
+    known = {f.name: f for f in fields(cls)}  # type: ignore[arg-type]
+    checked(table, set(known), where)
+    for name, f in known.items():
+        if name not in table and f.default is MISSING and f.default_factory is MISSING:
+            raise ConfigError(f"{where}: missing key '{name}'")
+    try:
+        return cls(**table)
+    except (TypeError, ValueError) as e:
+        raise ConfigError(f"{where}: {e}") from None
+
+
 def _need(table: dict[str, Any], key: str, where: str) -> Any:
     if key not in table:
         raise ConfigError(f"{where}: missing key '{key}'")
@@ -186,7 +217,19 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
 
 def load_config(path: str | Path | None = None) -> Config:
     path = Path(path or environment.get("CBEC_CONFIG") or DEFAULT_CONFIG)
-    raw = read_toml(path, "configuration file")
+    raw = checked(read_toml(path, "configuration file"), SECTIONS, str(path))
+    ref = checked(raw.get("reference", {}), ("folder",), f"{path} [reference]")
+    folder = Path(ref.get("folder", "assets/config/reference"))
+    folder = folder if folder.is_absolute() else ROOT / folder
+    reference = {
+        name: _reference(folder / f"{file}.toml", name)
+        for name, file in (
+            ("site", "sites"),
+            ("platform", "platforms"),
+            ("category", "categories"),
+            ("warehouse", "warehouses"),
+        )
+    }
 
     sites = tuple(
         Site(
@@ -197,7 +240,7 @@ def load_config(path: str | Path | None = None) -> Config:
             bool(s.get("confirmed", False)),
             float(s.get("volume_share", 0)),
         )
-        for s in _need(raw, "site", str(path))
+        for s in reference["site"]
     )
     site_codes = {s.code for s in sites}
     warehouses = tuple(
@@ -210,7 +253,7 @@ def load_config(path: str | Path | None = None) -> Config:
             w.get("area_code", ""),
             bool(w.get("automated", False)),
         )
-        for w in raw.get("warehouse", [])
+        for w in reference["warehouse"]
     )
     for w in warehouses:
         if w.site not in site_codes:
@@ -224,11 +267,10 @@ def load_config(path: str | Path | None = None) -> Config:
             bool(p.get("confirmed", False)),
             float(p.get("volume_share", 0)),
         )
-        for p in _need(raw, "platform", str(path))
+        for p in reference["platform"]
     )
     categories = tuple(
-        Category(c["code"], c["name_zh"], c["name_en"], tuple(c.get("hs_prefixes", [])))
-        for c in _need(raw, "category", str(path))
+        Category(c["code"], c["name_zh"], c["name_en"], tuple(c.get("hs_prefixes", []))) for c in reference["category"]
     )
     if "other" not in {c.code for c in categories}:
         raise ConfigError(f"{path}: a category with code 'other' is required")
@@ -237,7 +279,7 @@ def load_config(path: str | Path | None = None) -> Config:
         if abs(total - 1.0) > 1e-6:
             raise ConfigError(f"{path}: {label} volume_share values add up to {total}, not 1")
 
-    sim = raw.get("simulator", {})
+    sim = checked(raw.get("simulator", {}), SIMULATOR_KEYS, f"{path} [simulator]")
     simulator = SimulatorConfig(
         seed=int(sim.get("seed", 1)),
         live_day_kind=str(sim.get("live_day_kind", "promotion")),
@@ -250,7 +292,7 @@ def load_config(path: str | Path | None = None) -> Config:
     if simulator.live_day_kind not in ("promotion", "ordinary"):
         raise ConfigError(f"{path}: simulator.live_day_kind must be 'promotion' or 'ordinary'")
 
-    live = raw.get("live", {})
+    live = checked(raw.get("live", {}), ("refresh_seconds", "stale_after_seconds"), f"{path} [live]")
     collectors = tuple(
         CollectorConfig(
             name=c["name"],
@@ -259,11 +301,8 @@ def load_config(path: str | Path | None = None) -> Config:
             timeout_seconds=float(c.get("timeout_seconds", 10)),
             stale_after_seconds=float(c.get("stale_after_seconds", live.get("stale_after_seconds", 15))),
             enabled=bool(c.get("enabled", True)),
-            options={
-                k: v
-                for k, v in c.items()
-                if k not in ("name", "kind", "interval_seconds", "timeout_seconds", "stale_after_seconds", "enabled")
-            },
+            options={k: v for k, v in c.items() if k not in COLLECTOR_KEYS},
+            where=f"{path} [[collector]] {c.get('name', '?')}",
         )
         for c in raw.get("collector", [])
     )
@@ -280,11 +319,11 @@ def load_config(path: str | Path | None = None) -> Config:
 
     wall = _wall(raw.get("wall", {}), site_codes, str(path))
     digest = _digest(raw.get("digest", {}), str(path))
-
-    store_path = Path(environment.get("CBEC_DB") or raw.get("store", {}).get("path", "var/cbec.duckdb"))
+    store = checked(raw.get("store", {}), ("path",), f"{path} [store]")
+    store_path = Path(environment.get("CBEC_DB") or store.get("path", "var/cbec.duckdb"))
     if not store_path.is_absolute():
         store_path = ROOT / store_path
-    district = raw.get("district", {})
+    district = checked(raw.get("district", {}), ("name_zh", "name_en"), f"{path} [district]")
     return Config(
         district_zh=district.get("name_zh", "宁波海关"),
         district_en=district.get("name_en", "Ningbo Customs"),
@@ -304,6 +343,7 @@ def load_config(path: str | Path | None = None) -> Config:
 
 
 def _access(d: dict[str, Any], where: str) -> AccessConfig:
+    checked(d, ACCESS_KEYS, f"{where} [access]")
     mode = environment.get("CBEC_ACCESS") or str(d.get("mode", "demo"))
     if mode not in ("demo", "signin"):
         raise ConfigError(f"{where}: access.mode must be demo or signin, not {mode!r}")
@@ -330,6 +370,30 @@ def _access(d: dict[str, Any], where: str) -> AccessConfig:
     return out
 
 
+REFERENCE_KEYS = {
+    "site": ("code", "name_zh", "name_en", "customs_codes", "confirmed", "volume_share"),
+    "platform": ("code", "name_zh", "name_en", "ebp_code", "confirmed", "volume_share"),
+    "category": ("code", "name_zh", "name_en", "hs_prefixes"),
+    "warehouse": ("code", "site", "name_zh", "name_en", "area_m2", "area_code", "automated"),
+}
+SIMULATOR_KEYS = ("seed", "live_day_kind", "promotion_released_by_14h", "ordinary_day_lists", "yoy_growth_factor",
+                  "history_days", "promotion_days")  # fmt: skip
+ACCESS_KEYS = tuple(f.name for f in fields(AccessConfig))
+
+
+def _reference(path: Path, name: str) -> list[dict[str, Any]]:
+    """One reference file: a list of [[name]] tables, every key checked."""
+    raw = checked(read_toml(path, f"reference data ({name})"), (name,), str(path))
+    items = raw.get(name, [])
+    if not items and name != "warehouse":
+        raise ConfigError(f"{path}: no [[{name}]] given")
+    for i, item in enumerate(items, 1):
+        checked(item, REFERENCE_KEYS[name], f"{path} [[{name}]] #{i}")
+        for key in ("code", "name_zh", "name_en"):
+            _need(item, key, f"{path} [[{name}]] #{i}")
+    return items
+
+
 def _clock_time(text: str, where: str) -> time:
     try:
         return datetime.strptime(text, "%H:%M").time()
@@ -338,8 +402,12 @@ def _clock_time(text: str, where: str) -> time:
 
 
 def _digest(d: dict[str, Any], where: str) -> DigestConfig:
+    checked(
+        d, ("folder", "formats", "webhook_url", "webhook_kind", "webhook_secret", "retries", "job"), f"{where} [digest]"
+    )
     jobs = []
     for j in d.get("job", []):
+        checked(j, ("name", "at", "report", "until", "promotion_days_only"), f"{where} [[digest.job]]")
         name = str(_need(j, "name", f"{where}: digest.job"))
         report = str(j.get("report", "yesterday"))
         if report not in ("yesterday", "today"):
@@ -375,6 +443,9 @@ def _digest(d: dict[str, Any], where: str) -> DigestConfig:
 
 
 def _wall(w: dict[str, Any], site_codes: set[str], where: str) -> WallConfig:
+    checked(w, ("refresh_seconds", "resync_seconds", "plan_yoy_growth", "slide"), f"{where} [wall]")
+    for s in w.get("slide", []):
+        checked(s, ("screen", "dwell_seconds"), f"{where} [[wall.slide]]")
     slides = tuple(
         Slide(str(s.get("screen", "city")), float(s.get("dwell_seconds", 30))) for s in w.get("slide", [])
     ) or (Slide("city", 30.0),)

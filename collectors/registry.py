@@ -1,100 +1,94 @@
-"""Source kinds by name: config says `kind = "..."`, this builds the source."""
+"""Source kinds by name: config says `kind = "..."`, this builds the source from the
+kind's options dataclass (unknown or missing keys are a ConfigError naming them)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import fields
 from datetime import date
 from pathlib import Path
 
 from base import environment
-from base.config import ROOT, CollectorConfig, Config
+from base.config import ROOT, CollectorConfig, Config, ConfigError, checked, options
+from collectors.ceb.options import InboxOptions
+from collectors.http_json.options import HttpJsonOptions
+from collectors.prometheus_scrape.options import ApiOptions, ScrapeOptions
+from collectors.simulator.options import SimulatorOptions
 from collectors.simulator.source import SimulatorSource
 from collectors.source import Source
 
 Factory = Callable[[Config, CollectorConfig], Source]
 
 
+def _path(text: str) -> Path:
+    p = Path(text)
+    return p if p.is_absolute() else ROOT / p
+
+
 def _simulator(config: Config, c: CollectorConfig) -> Source:
-    mode = environment.get("CBEC_SIM_MODE") or c.options.get("mode", "live")
-    replay_day = environment.get("CBEC_SIM_DAY") or c.options.get("replay_day")
+    o = options(SimulatorOptions, c.options, c.where)
+    replay_day = environment.get("CBEC_SIM_DAY") or o.replay_day
     return SimulatorSource(
         name=c.name,
         config=config,
-        mode=mode,
+        mode=environment.get("CBEC_SIM_MODE") or o.mode,
         replay_day=date.fromisoformat(replay_day) if replay_day else None,
-        speed=float(environment.get("CBEC_SIM_SPEED") or c.options.get("speed", 1.0)),
-        backfill=bool(c.options.get("backfill", True)),
-        xml_inbox=(ROOT / c.options["xml_inbox"]) if c.options.get("xml_inbox") else None,
+        speed=float(environment.get("CBEC_SIM_SPEED") or o.speed),
+        backfill=o.backfill,
+        xml_inbox=_path(o.xml_inbox) if o.xml_inbox else None,
     )
 
 
 def _ceb_inbox(config: Config, c: CollectorConfig) -> Source:
     from collectors.ceb.inbox import InboxSource
 
-    inbox = Path(c.options.get("inbox", "var/inbox"))
+    o = options(InboxOptions, c.options, c.where)
     return InboxSource(
-        name=c.name,
-        inbox=inbox if inbox.is_absolute() else ROOT / inbox,
-        category_for_hs=config.category_for_hs,
-        max_bytes=int(c.options.get("max_file_bytes", 50 * 1024 * 1024)),
+        name=c.name, inbox=_path(o.inbox), category_for_hs=config.category_for_hs, max_bytes=o.max_file_bytes
     )
 
 
 def _http_json(config: Config, c: CollectorConfig) -> Source:
     from collectors.http_json.source import HttpJsonSource
 
-    o = c.options
+    o = options(HttpJsonOptions, c.options, c.where)
     return HttpJsonSource(
         name=c.name,
-        url=o["url"],
-        kind=o.get("record", "occupancy"),
-        fields=dict(o["fields"]),
-        items_path=o.get("items", ""),
-        next_path=o.get("next"),
-        headers=dict(o.get("headers", {})),
+        url=o.url,
+        kind=o.record,
+        fields=dict(o.fields),
+        items_path=o.items,
+        next_path=o.next,
+        headers=dict(o.headers),
         timeout_s=c.timeout_seconds,
-        max_pages=int(o.get("max_pages", 100)),
-        constants=dict(o.get("constants", {})),
+        max_pages=o.max_pages,
+        constants=dict(o.constants),
     )
+
+
+def _each(cls: type, tables: list[dict], where: str) -> list:
+    known = tuple(f.name for f in fields(cls))
+    return [cls(**checked(t, known, f"{where} #{i}")) for i, t in enumerate(tables, 1)]
 
 
 def _prometheus_scrape(config: Config, c: CollectorConfig) -> Source:
     from collectors.prometheus_scrape.source import PrometheusScrapeSource, Target
 
-    targets = [
-        Target(
-            url=t["url"],
-            site=t["site"],
-            component=t["component"],
-            kind=t.get("kind", "link"),
-            device=t.get("device"),
-            capacity_bps=float(t.get("capacity_bps", 100e6)),
-            series=dict(t.get("series", {})),
-        )
-        for t in c.options.get("targets", [])
-    ]
+    o = options(ScrapeOptions, c.options, c.where)
+    targets = _each(Target, o.targets, f"{c.where} [[collector.targets]]")
     if not targets:
-        raise ValueError(f"collector {c.name}: give at least one [[collector.targets]]")
+        raise ConfigError(f"{c.where}: give at least one [[collector.targets]]")
     return PrometheusScrapeSource(name=c.name, targets=targets, timeout_s=c.timeout_seconds)
 
 
 def _prometheus_api(config: Config, c: CollectorConfig) -> Source:
     from collectors.prometheus_scrape.api import PrometheusApiSource, Query
 
-    queries = [
-        Query(
-            expr=q["expr"],
-            site=q["site"],
-            kind=q.get("kind", "host"),
-            metric=q.get("metric", "up"),
-            component_label=q.get("component_label", "instance"),
-            component=q.get("component"),
-        )
-        for q in c.options.get("queries", [])
-    ]
+    o = options(ApiOptions, c.options, c.where)
+    queries = _each(Query, o.queries, f"{c.where} [[collector.queries]]")
     if not queries:
-        raise ValueError(f"collector {c.name}: give at least one [[collector.queries]]")
-    return PrometheusApiSource(name=c.name, base_url=c.options["url"], queries=queries, timeout_s=c.timeout_seconds)
+        raise ConfigError(f"{c.where}: give at least one [[collector.queries]]")
+    return PrometheusApiSource(name=c.name, base_url=o.url, queries=queries, timeout_s=c.timeout_seconds)
 
 
 KINDS: dict[str, Factory] = {
@@ -106,9 +100,26 @@ KINDS: dict[str, Factory] = {
 }
 
 
+OPTIONS: dict[str, type] = {
+    "prometheus_api": ApiOptions,
+    "simulator": SimulatorOptions,
+    "ceb_inbox": InboxOptions,
+    "http_json": HttpJsonOptions,
+    "prometheus_scrape": ScrapeOptions,
+}
+
+
+def check(config: Config) -> None:
+    """Every collector's options, the disabled ones' too, so a mistyped key stops the start."""
+    for c in config.collectors:
+        if c.kind not in OPTIONS:
+            raise ConfigError(f"{c.where or c.name}: unknown kind {c.kind!r} (known: {', '.join(OPTIONS)})")
+        options(OPTIONS[c.kind], c.options, c.where)
+
+
 def build(config: Config, c: CollectorConfig) -> Source:
     try:
         factory = KINDS[c.kind]
     except KeyError:
-        raise ValueError(f"collector {c.name}: unknown kind {c.kind!r} (known: {', '.join(KINDS)})") from None
+        raise ConfigError(f"{c.where or c.name}: unknown kind {c.kind!r} (known: {', '.join(KINDS)})") from None
     return factory(config, c)

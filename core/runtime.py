@@ -53,6 +53,7 @@ class Runtime:
         clock: Callable[[], datetime] = now_beijing,
         with_collectors: bool = True,
     ):
+        registry.check(config)  # before the store opens: a mistyped key stops here
         self.config = config
         self.clock = clock
         self.instance = next(_instances)  # tells snapshots of different runtimes apart

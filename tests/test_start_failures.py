@@ -75,3 +75,24 @@ def test_a_broken_configuration_stops_the_start_with_one_line(tmp_path):
     config.write_text("[store\npath = 'x'\n", encoding="utf-8")
     code, log = start(tmp_path, CBEC_CONFIG=str(config), CBEC_DB=str(tmp_path / "x.duckdb"))
     assert code == 2 and "cannot start:" in log and "Traceback" not in log, log[-2000:]
+
+
+@pytest.mark.parametrize(
+    "change, named",
+    [
+        (("[simulator]\n", "[simulator]\nenabled = true\n"), "'enabled'"),
+        (("[wall]\n", "[wall]\noccupancy_high = 0.9\n"), "'occupancy_high'"),
+        (('name = "ceb_inbox"\n', 'name = "ceb_inbox"\ninbx = "var/inbox"\n'), "'inbx'"),
+    ],
+)
+def test_an_unknown_configuration_key_stops_the_start_with_one_line_naming_it(tmp_path, change, named):
+    shipped = (ROOT / "assets" / "config" / "cbec.toml").read_text(encoding="utf-8")
+    assert change[0] in shipped
+    config = tmp_path / "cbec.toml"
+    config.write_text(shipped.replace(change[0], change[1], 1), encoding="utf-8")
+    code, log = start(tmp_path, CBEC_CONFIG=str(config), CBEC_DB=str(tmp_path / "x.duckdb"))
+    lines = [line for line in log.splitlines() if "cannot start:" in line]
+    assert code == 2 and len(lines) == 1, log[-2000:]
+    assert named in lines[0] and str(config) in lines[0] and "unknown key" in lines[0]
+    assert "Traceback" not in log
+    assert not (tmp_path / "x.duckdb").exists(), "the store was opened"

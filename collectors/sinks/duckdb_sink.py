@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 from base.clock import now_beijing
 from collectors.records import Batch, RecordError
 from collectors.sinks import WriteResult
-from queries.loader import sql
+from queries.loader import sql, statements
 from queries.store import Store, transaction
 
 _TIME_COLUMN = {"receipt": "return_time", "occupancy": "sampled_at", "health": "sampled_at", "declaration": "app_time"}
@@ -25,12 +25,13 @@ def _bounds(table: pa.Table, column: str) -> tuple[datetime, datetime]:
     return mm["min"], mm["max"]
 
 
-def _unique_view(con, repeats_sql: str, as_is_sql: str, deduplicating_sql: str) -> None:
-    """Defines the batch's view with each key once. Deduplicating is the costliest
-    step of a bulk load, and a batch seldom repeats a key: a cheap check on
-    the keys' hashes decides whether it is needed."""
-    repeats = con.execute(sql(repeats_sql)).fetchall()[0][0]
-    con.execute(sql(deduplicating_sql if repeats else as_is_sql))
+RECEIPTS = statements("write_receipts")
+DECLARATIONS = statements("write_declarations")
+RELEASES = statements("write_release_change")
+
+
+def _count(con, statement: str, params: dict | None = None) -> int:
+    return int(con.execute(statement, params or {}).fetchall()[0][0])
 
 
 class DuckDBSink:
@@ -39,8 +40,8 @@ class DuckDBSink:
         con = store.writer
         with store.write_lock:
             # placeholders so the view below binds; replaced by each batch
-            con.execute("CREATE OR REPLACE TEMP TABLE touched (ebc_code VARCHAR, cop_no VARCHAR)")
-            con.execute(sql("write_released_now_view"))
+            con.execute(RELEASES["touched_placeholder"])
+            con.execute(RELEASES["released_now_view"])
 
     def write(self, batch: Batch) -> WriteResult:
         if batch.table.num_rows == 0:
@@ -68,36 +69,41 @@ class DuckDBSink:
         return result
 
     # -- inventory lists and receipts ------------------------------------------
-    def _released_change(self, con, *merge_sql: str) -> dict[tuple[str, str], tuple[int, int]]:
-        con.execute(sql("write_released_snapshot_before"))
-        for name in merge_sql:
-            con.execute(sql(name))
-        con.execute(sql("write_released_snapshot_after"))
-        con.execute(sql("write_release_delta"))
-        con.execute(sql("write_release_minute_delta"))
-        rows = con.execute(sql("write_release_delta_by_site")).fetchall()
+    def _released_change(self, con, statements: dict[str, str]) -> dict[tuple[str, str], tuple[int, int]]:
+        """Merges the touched lists (the batch's `merge_lists`, `insert_lists`) between two
+        snapshots of what is released, and adds the difference to release_minute."""
+        con.execute(RELEASES["before"])
+        con.execute(statements["merge_lists"])
+        con.execute(statements["insert_lists"])
+        con.execute(RELEASES["after"])
+        con.execute(RELEASES["delta"])
+        con.execute(RELEASES["minute_delta"])
+        rows = con.execute(RELEASES["delta_by_site"]).fetchall()
         return {(site, platform): (int(n), int(v)) for site, platform, n, v in rows}
 
     def _receipts(self, con, batch: Batch) -> WriteResult:
+        """queries/sql/write_receipts.sql, top to bottom."""
+        q = RECEIPTS
         lo, hi = _bounds(batch.table, "return_time")
-        _unique_view(con, "write_receipt_repeats", "write_receipt_in_as_is", "write_receipt_in_distinct")
-        con.execute(sql("write_receipt_fresh"), {"lo": lo, "hi": hi})
-        new = con.execute("SELECT count(*) FROM fresh_receipt").fetchall()[0][0]
-        con.execute(sql("write_receipt_insert"), {"source": batch.source, "ingested_at": now_beijing()})
-        con.execute(sql("write_receipt_minute"))
-        statuses = [
-            (site, int(st), int(n)) for site, st, n in con.execute(sql("write_receipt_fresh_by_status")).fetchall()
-        ]
-        con.execute(sql("write_touched_from_receipts"))
-        released = self._released_change(con, "write_list_merge_receipts", "write_list_insert_receipts")
+        # deduplicating is the costliest step of a bulk load and a batch seldom repeats a key
+        con.execute(q["in_distinct"] if _count(con, q["repeats"]) else q["in_as_is"])
+        con.execute(q["fresh"], {"lo": lo, "hi": hi})
+        new = _count(con, q["fresh_count"])
+        con.execute(q["insert"], {"source": batch.source, "ingested_at": now_beijing()})
+        con.execute(q["minute"])
+        statuses = [(site, int(st), int(n)) for site, st, n in con.execute(q["fresh_by_status"]).fetchall()]
+        con.execute(q["touched"])
+        released = self._released_change(con, q)
         return WriteResult("receipt", len(batch), new, len(batch) - new, released, statuses)
 
     def _declarations(self, con, batch: Batch) -> WriteResult:
-        _unique_view(con, "write_declaration_repeats", "write_declaration_in_as_is", "write_declaration_in_newest")
-        con.execute(sql("write_touched_from_declarations"))
-        touched = con.execute("SELECT count(*) FROM touched").fetchall()[0][0]
-        known = con.execute(sql("write_declaration_known")).fetchall()[0][0]
-        released = self._released_change(con, "write_list_merge_declarations", "write_list_insert_declarations")
+        """queries/sql/write_declarations.sql, top to bottom."""
+        q = DECLARATIONS
+        con.execute(q["in_newest"] if _count(con, q["repeats"]) else q["in_as_is"])
+        con.execute(q["touched"])
+        touched = _count(con, q["touched_count"])
+        known = _count(con, q["known"])
+        released = self._released_change(con, q)
         new = touched - known
         return WriteResult("declaration", len(batch), new, len(batch) - new, released)
 

@@ -1,1 +1,0 @@
-SELECT coalesce(site_code, 'unknown'), return_status, count(*) FROM fresh_receipt GROUP BY ALL

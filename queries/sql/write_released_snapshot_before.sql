@@ -1,1 +1,0 @@
-CREATE OR REPLACE TEMP TABLE released_before AS FROM released_now
