@@ -207,3 +207,42 @@ def test_screenshots_of_every_screen_once_history_is_loaded(app, browser):
             assert page.evaluate(FIT) == [], screen
             screenshot(page, f"wall-{screen}-{size[0]}x{size[1]}")
             page.close()
+
+
+def _wall_tiles(page) -> list[str]:
+    return page.locator(".whgrid .wh").evaluate_all("els => els.map(e => e.className)")
+
+
+def _edit_occupancy_rule(browser, base: str, warning: str, critical: str) -> None:
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    try:
+        page.goto(f"{base}/alerts")
+        page.get_by_label("warning (>)").fill(warning, timeout=60_000)
+        page.get_by_label("critical (>)").fill(critical)
+        page.get_by_label("确认人").last.fill("ops-test")
+        page.get_by_role("button", name="保存").click()
+        page.get_by_text("已记录。").wait_for(timeout=30_000)
+    finally:
+        page.close()
+
+
+def test_a_threshold_edited_on_the_alerts_page_recolours_the_wall_within_one_refresh(app, browser):
+    """The tiles take their colours from the live rule, so the wall and the alert agree."""
+    wall = open_wall(browser, app, "kiosk=1&screen=bsq", (1920, 1080))
+    try:
+        wall.wait_for_selector(".whgrid .wh.good", timeout=60_000)
+        before = _wall_tiles(wall)
+        assert sum("bad" in c for c in before) < len(before) / 2, before
+        _edit_occupancy_rule(browser, app, "0.01", "0.02")  # every warehouse past both
+        edited = time.monotonic()
+        refresh = 5  # [wall] refresh_seconds as shipped
+        deadline = edited + 2 * refresh + 3  # the snapshot's interval, then the panel's own
+        while time.monotonic() < deadline:
+            after = _wall_tiles(wall)
+            if after and all("bad" in c for c in after):
+                break
+            time.sleep(0.5)
+        assert after and all("bad" in c for c in after), after
+    finally:
+        wall.close()
+        _edit_occupancy_rule(browser, app, "0.9", "0.95")
