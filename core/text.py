@@ -20,6 +20,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "长时间未操作，已自动退出，请重新登录。",
         "You were signed out after a while without activity.",
     ),
+    "session_ended_account": (
+        "您的账号已被停用或修改，本次登录已结束，请重新登录。",
+        "Your account was disabled or changed; this session has ended. Please sign in again.",
+    ),
     "no_admin_yet": (
         "尚无管理员账号。请在服务器上先停止本程序，运行 "
         "`.venv/bin/cbec user add 名称 --role admin` 创建第一个管理员，再启动。",

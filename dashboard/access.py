@@ -15,7 +15,7 @@ import streamlit as st
 
 from base.clock import now_beijing
 from core import runtime as rt
-from core.access import accounts, audit, guard, tickets, tokens
+from core.access import accounts, audit, guard, standing, tickets, tokens
 from core.access.roles import KIOSK, Forbidden, Viewer, may, may_open, role_from_claims
 from dashboard.i18n import t
 
@@ -23,6 +23,7 @@ T = TypeVar("T")
 clock: Callable[[], datetime] = now_beijing  # the session's time (tests move it)
 _KEY = "viewer"
 _SEEN = "viewer_seen"
+_SESSION = "ticket_session"  # what this session's stream tickets name
 
 
 def _source() -> str:
@@ -50,6 +51,7 @@ def sign_out(runtime: rt.Runtime, why: str) -> None:
     viewer = current()
     st.session_state.pop(_KEY, None)
     st.session_state.pop(_SEEN, None)
+    tickets.end_session(st.session_state.pop(_SESSION, ""))
     if viewer is not None and viewer.via == "password":
         with runtime.store.write_lock:
             audit.record(runtime.store.writer, viewer, "signout", f"user:{viewer.name}", clock(), detail=why)
@@ -79,8 +81,10 @@ def gate(runtime: rt.Runtime) -> Viewer:
             st.session_state["signin_note"] = t("session_expired")
             viewer = None
         else:
-            st.session_state[_SEEN] = now
-            return viewer
+            viewer = _standing(runtime, viewer)
+            if viewer is not None:
+                st.session_state[_SEEN] = now
+                return viewer
     if access.oidc and st.user.is_logged_in:
         role = role_from_claims(st.user.to_dict(), access.role_claim, dict(access.role_map))
         if role is None:
@@ -95,6 +99,23 @@ def gate(runtime: rt.Runtime) -> Viewer:
         return viewer
     _sign_in_form(runtime)
     st.stop()
+
+
+def _standing(runtime: rt.Runtime, viewer: Viewer) -> Viewer | None:
+    """The session as its account stands now: narrowed to a changed role, or
+    ended (None) once the account is disabled, removed or has a new password."""
+    with runtime.store.reading() as con:
+        fresh = standing.refreshed(con, viewer)
+    if fresh is None:
+        sign_out(runtime, "account disabled, removed or its password changed")
+        st.session_state["signin_note"] = t("session_ended_account")
+        return None
+    if fresh.role != viewer.role:
+        with runtime.store.write_lock:
+            audit.record(runtime.store.writer, fresh, "session.role", f"user:{fresh.name}", clock(),
+                         detail=f"{viewer.role} -> {fresh.role}")  # fmt: skip
+        st.session_state[_KEY] = fresh
+    return fresh
 
 
 def _sign_in_form(runtime: rt.Runtime) -> None:
@@ -122,6 +143,7 @@ def _sign_in_form(runtime: rt.Runtime) -> None:
                 return
             st.session_state[_KEY] = viewer
             st.session_state[_SEEN] = clock()
+            st.session_state[_SESSION] = tickets.new_session()
             st.rerun()
         if access.oidc:
             st.button(t("sign_in_sso"), on_click=st.login)
@@ -141,12 +163,16 @@ def who_box(runtime: rt.Runtime, viewer: Viewer) -> None:
 
 
 def still_valid(runtime: rt.Runtime) -> bool:
-    """False once a signed-in session has been idle too long or a kiosk token was revoked."""
+    """False once a signed-in session has been idle too long, its account has
+    changed (role, disabled, password) or a kiosk token was revoked."""
     viewer = current()
     if viewer is None:
         return False
     if viewer.via == "password":
-        return not _expired(clock(), timedelta(minutes=runtime.config.access.idle_minutes))
+        if _expired(clock(), timedelta(minutes=runtime.config.access.idle_minutes)):
+            return False
+        with runtime.store.reading() as con:
+            return standing.refreshed(con, viewer) == viewer
     if viewer.via == "kiosk":
         with runtime.store.reading() as con:
             return tokens.viewer_for(con, st.query_params.get("token", ""), viewer.source) is not None
@@ -192,7 +218,9 @@ def stream_ticket(runtime: rt.Runtime) -> str:
         return ""
     if viewer.role == KIOSK:
         return st.query_params.get("token", "")
-    return tickets.issue(viewer, clock())
+    if _SESSION not in st.session_state:
+        st.session_state[_SESSION] = tickets.new_session()
+    return tickets.issue(viewer, clock(), st.session_state[_SESSION])
 
 
 __all__ = ["Forbidden", "act", "allowed", "current", "gate", "require_page", "stream_ticket", "who_box"]

@@ -75,9 +75,10 @@ for section, pages in SECTIONS.items():
 
 if viewer is not None and viewer.via == "password" and not kiosk:
 
-    @st.fragment(run_every=30)
+    @st.fragment(run_every=5)
     def still_signed_in() -> None:
-        # an idle session ends even while only its live fragments rerun
+        # an idle session ends, and a changed account narrows or ends it, even
+        # while only its live fragments rerun
         if not access.still_valid(runtime):
             st.rerun(scope="app")
 

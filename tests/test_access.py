@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from base.config import AccessConfig
 from core.access import accounts, audit, guard, http, passwords, tickets, tokens
 from core.access.roles import ACTIONS, KIOSK, PAGES, ROLES, Forbidden, Viewer, may_open, role_from_claims
+from core.text import TEXT
 from queries.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +67,7 @@ def accounts_stored(store) -> int:
 @pytest.mark.parametrize("role", [*ROLES, KIOSK])
 @pytest.mark.parametrize("action", list(ACTIONS))
 def test_each_role_takes_exactly_its_actions_and_a_refusal_changes_nothing(store, role, action):
-    viewer = Viewer(f"someone-{role}", role, "password", "10.1.2.3")
+    viewer = Viewer(f"someone-{role}", role, "api", "10.1.2.3")
     before = accounts_stored(store)
 
     def change(con):
@@ -158,12 +159,57 @@ def test_kiosk_tokens_are_scoped_stored_hashed_and_revocable(store):
 
 
 def test_stream_tickets_cannot_be_forged_and_expire():
-    ticket = tickets.issue(Viewer("zhao", "duty", "password"), NOW)
+    ticket = tickets.issue(Viewer("zhao", "duty", "password"), NOW, tickets.new_session())
     assert tickets.read(ticket, NOW + timedelta(minutes=9)).name == "zhao"
     assert tickets.read(ticket, NOW + tickets.LIFETIME + timedelta(seconds=1)) is None
     head, payload, sig = ticket.split(".")
-    forged = tickets.issue(Viewer("zhao", "admin", "password"), NOW).split(".")[1]
+    forged = tickets.issue(Viewer("zhao", "admin", "password"), NOW, tickets.new_session()).split(".")[1]
     assert tickets.read(f"{head}.{forged}.{sig}", NOW) is None
+
+
+def test_a_demoted_or_disabled_account_acts_with_what_it_has_now(store):
+    accounts.add(store, CLI, "sun", "ops", PASSWORD, NOW)
+    accounts.add(store, CLI, "zhao", "admin", PASSWORD, NOW)
+    sun = accounts.sign_in(store, "sun", PASSWORD, NOW, "10.0.0.9")
+    admin = accounts.sign_in(store, "zhao", PASSWORD, NOW, "10.0.0.8")
+    guard.perform(store, sun, "alert.ack", "alert:x", NOW, lambda con: None)
+    accounts.set_role(store, CLI, "sun", "duty", NOW)
+    with pytest.raises(Forbidden, match=r"sun \(duty\) may not alert.ack"):
+        guard.perform(store, sun, "alert.ack", "alert:x", NOW, lambda con: None)
+    with store.reading() as con:
+        roles = list(audit.events(con, actor="sun", action="alert.ack")["role"])
+    assert sorted(roles) == ["duty", "ops"], "the refusal is recorded with the role the account has now"
+    # a demoted admin loses user.manage at once
+    accounts.add(store, CLI, "qian", "admin", PASSWORD, NOW)
+    accounts.set_role(store, CLI, "zhao", "leader", NOW)
+    with pytest.raises(Forbidden):
+        accounts.set_role(store, admin, "sun", "admin", NOW)
+    # disabled, or a new password: the session acts no more whatever its role
+    qian = accounts.sign_in(store, "qian", PASSWORD, NOW, "")
+    accounts.set_password(store, CLI, "qian", PASSWORD + "-new", NOW)
+    with pytest.raises(Forbidden, match="session ended"):
+        accounts.set_disabled(store, qian, "sun", True, NOW)
+    accounts.set_disabled(store, CLI, "sun", True, NOW)
+    accounts.set_role(store, CLI, "sun", "admin", NOW)
+    with pytest.raises(Forbidden, match="session ended"):
+        guard.perform(store, sun, "alert.ack", "alert:x", NOW, lambda con: None)
+
+
+def test_a_stream_ticket_ends_with_its_session_and_its_account(store):
+    accounts.add(store, CLI, "zhao", "duty", PASSWORD, NOW)
+    zhao = accounts.sign_in(store, "zhao", PASSWORD, NOW, "10.0.0.9")
+    signin = AccessConfig(mode="signin")
+    session = tickets.new_session()
+    ticket = tickets.issue(zhao, NOW, session)
+    assert http.stream_viewer(store.reading, ticket, signin, NOW, "").name == "zhao"
+    # the account disabled: the same ticket is refused at the stream's next check
+    accounts.set_disabled(store, CLI, "zhao", True, NOW)
+    assert http.stream_viewer(store.reading, ticket, signin, NOW, "") is None
+    accounts.set_disabled(store, CLI, "zhao", False, NOW)
+    assert http.stream_viewer(store.reading, ticket, signin, NOW, "") is not None
+    # its session signed out: refused, though the ticket has not expired
+    tickets.end_session(session)
+    assert http.stream_viewer(store.reading, ticket, signin, NOW, "") is None
 
 
 def test_oidc_roles_come_from_a_claim():
@@ -291,6 +337,30 @@ def test_an_idle_session_expires_and_says_so(signin_runtime, fake_clock):
     at.run()
     assert at.text_input and any("已自动退出" in i.value for i in at.info)
     assert ("zhao", "signout", "user:zhao", "ok") in events(signin_runtime.store)
+
+
+def test_a_demoted_session_narrows_and_a_disabled_one_ends_at_the_next_page_run(signin_runtime, fake_clock):
+    at = signed_in("sun", fake_clock)
+    at.switch_page("app_pages/collectors.py").run()
+    assert TEXT["collectors"][0] in [h.value for h in at.subheader]
+    accounts.set_role(signin_runtime.store, CLI, "sun", "duty", NOW)
+    at.run()
+    assert TEXT["collectors"][0] not in [h.value for h in at.subheader], "the demoted session kept the collectors page"
+    assert any("sun · 值班" in c.value for c in at.sidebar.caption)
+    assert ("sun", "session.role", "user:sun", "ok") in events(signin_runtime.store)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("app_pages/alerts.py")
+    accounts.set_disabled(signin_runtime.store, CLI, "sun", True, NOW)
+    at.run()
+    assert at.button[0].label == "登录" and any("已被停用或修改" in i.value for i in at.info)
+
+
+def test_a_new_password_ends_the_other_sessions(signin_runtime, fake_clock):
+    at = signed_in("zhao", fake_clock)
+    assert not at.text_input
+    accounts.set_password(signin_runtime.store, CLI, "zhao", PASSWORD + "-new", NOW)
+    at.run()
+    assert at.text_input and at.button[0].label == "登录"
 
 
 def test_first_start_without_an_admin_says_how_to_make_one(promo_runtime):

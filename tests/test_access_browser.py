@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import time
+from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
@@ -28,7 +29,7 @@ def cbec(db, *args: str, stdin: str = "") -> str:
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory):
     db = tmp_path_factory.mktemp("signin") / "signin.duckdb"
-    for name, role in (("li-admin", "admin"), ("zhao-duty", "duty")):
+    for name, role in (("li-admin", "admin"), ("zhao-duty", "duty"), ("sun-ops", "ops"), ("zhou-duty", "duty")):
         cbec(db, "user", "add", name, "--role", role, "--password-stdin", stdin=PASSWORD + "\n")
     token = cbec(db, "token", "create", "保税区大厅", "--screens", "bsq").strip()
     assert re.fullmatch(r"cbk_[0-9a-f]{10}_[\w-]{40,}", token)
@@ -119,3 +120,77 @@ def test_a_revoked_kiosk_token_stops_the_wall_within_one_refresh(deployment, bro
     screenshot(admin, "audit-trail")
     wall.close()
     admin.close()
+
+
+def change_account(admin, base: str, name: str, *, role: str = "", disable: bool = False) -> None:
+    """On the admin's page: the change form, for `name`: a new role, or disabled."""
+    admin.get_by_role("link", name="账号与令牌").click()  # a page load would start a new session
+    admin.get_by_role("button", name="保存角色或密码").wait_for(timeout=30_000)
+    form = admin.locator('[data-testid="stForm"]').filter(has_text="修改账号")
+    form.locator('[data-testid="stSelectbox"]').nth(0).click()
+    admin.get_by_role("option", name=name, exact=True).click()
+    if role:
+        form.locator('[data-testid="stSelectbox"]').nth(1).click()
+        admin.get_by_role("option", name=role, exact=True).click()
+    form.get_by_role("button", name="停用" if disable else "保存角色或密码").click()
+    admin.get_by_text("已记录。").wait_for(timeout=30_000)
+
+
+def stream_ticket_of(page) -> str:
+    """The ticket the page's wall stream sends, from the request the page makes."""
+    with page.expect_request(lambda r: "/api/wall/events" in r.url, timeout=60_000) as req:
+        page.get_by_role("link", name="大屏").click()
+    return parse_qs(urlparse(req.value.url).query)["ticket"][0]
+
+
+def test_a_demoted_then_disabled_account_loses_its_open_session_at_once(deployment, browser):
+    base, _ = deployment
+    ops = sign_in(browser, base, "sun-ops")
+    ops.get_by_role("link", name="采集与数据源").click()
+    ops.get_by_role("heading", name="采集与数据源").wait_for(timeout=60_000)
+    assert "采集与数据源" in nav(ops) and "告警" in nav(ops)
+    admin = sign_in(browser, base, "li-admin")
+    change_account(admin, base, "sun-ops", role="值班")
+    # the open session narrows to duty without a reload: the ops pages go
+    ops.wait_for_function(
+        "() => ![...document.querySelectorAll('[data-testid=stSidebarNav] a')]"
+        ".some(a => a.innerText.includes('采集与数据源'))",
+        timeout=15_000,
+    )
+    assert nav(ops) == sorted(["全市总览", "大屏", "仓库库容", "系统运行状态"])
+    ops.get_by_role("heading", name="采集与数据源").wait_for(state="detached", timeout=10_000)
+    screenshot(ops, "session-narrowed-to-duty")
+    change_account(admin, base, "sun-ops", disable=True)
+    ops.get_by_role("button", name="登录").wait_for(timeout=15_000)
+    ops.get_by_text("已被停用或修改", exact=False).wait_for(timeout=10_000)
+    assert not ops.get_by_text("sun-ops · 值班").count()
+    ops.close()
+    admin.close()
+
+
+def events_status(base: str, ticket: str) -> int:
+    with httpx.stream("GET", f"{base}/api/wall/events", params={"screen": "city", "ticket": ticket}, timeout=10) as r:
+        return r.status_code
+
+
+def test_a_stream_ticket_stops_with_sign_out_and_with_a_disabled_account(deployment, browser):
+    base, _ = deployment
+    page = sign_in(browser, base, "zhou-duty")
+    ticket = stream_ticket_of(page)
+    assert events_status(base, ticket) == 200
+    page.get_by_role("button", name="退出登录").click()
+    page.get_by_role("button", name="登录").wait_for(timeout=30_000)
+    assert events_status(base, ticket) == 401, "a ticket outlived its signed-out session"
+    page.close()
+
+    page = sign_in(browser, base, "zhou-duty")
+    ticket = stream_ticket_of(page)
+    with httpx.stream("GET", f"{base}/api/wall/events", params={"screen": "city", "ticket": ticket}, timeout=20) as r:
+        assert r.status_code == 200
+        admin = sign_in(browser, base, "li-admin")
+        change_account(admin, base, "zhou-duty", disable=True)
+        # the open stream says so and ends at its next check
+        assert "event: denied" in "".join(r.iter_text())
+    assert events_status(base, ticket) == 401
+    admin.close()
+    page.close()

@@ -3,6 +3,7 @@ after repeated failures. Every change and every attempt goes to the audit trail.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -10,7 +11,7 @@ from datetime import datetime, timedelta
 import duckdb
 import pandas as pd
 
-from core.access import audit, passwords
+from core.access import audit, passwords, standing
 from core.access.guard import perform
 from core.access.roles import ROLES, Viewer
 from queries.loader import sql
@@ -145,4 +146,5 @@ def sign_in(store: Store, name: str, password: str, now: datetime, source: str, 
                 {"name": name, "password_hash": passwords.hash_password(password), "now": now},
             )
         audit.record(con, who, "signin", f"user:{name}", now)
-    return who
+        hashed = _account(con, name)[2]
+    return dataclasses.replace(who, stamp=standing.stamp(hashed))

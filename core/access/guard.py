@@ -10,7 +10,7 @@ from typing import TypeVar
 
 import duckdb
 
-from core.access import audit
+from core.access import audit, standing
 from core.access.roles import Forbidden, Viewer, require
 from queries.store import Store, transaction
 
@@ -30,6 +30,11 @@ def perform(
     with store.write_lock:
         con = store.writer
         try:
+            # the account as it stands now: a demoted or disabled session acts no more
+            fresh = standing.refreshed(con, viewer)
+            if fresh is None:
+                raise Forbidden(f"{viewer.name}: this session ended (account disabled, changed or removed)")
+            viewer = fresh
             require(viewer, action)
         except Forbidden:
             audit.record(con, viewer, action, target, now, detail=detail, outcome="denied")

@@ -15,7 +15,7 @@ from starlette.requests import Request
 
 from base.config import AccessConfig
 from base.secrets import Lookup, SecretMissing, file_secret, resolve_secret
-from core.access import tickets, tokens
+from core.access import standing, tickets, tokens
 from core.access.roles import KIOSK, Viewer, may_open
 
 
@@ -77,6 +77,10 @@ def stream_viewer(con_factory, ticket: str, access: AccessConfig, now: datetime,
         with con_factory() as con:
             return tokens.viewer_for(con, ticket, source)
     viewer = tickets.read(ticket, now)
+    if viewer is None:
+        return None
+    with con_factory() as con:  # the account as it stands now, at every check of the stream
+        viewer = standing.refreshed(con, viewer)
     return viewer if viewer and may_open(viewer.role, "wall") else None
 
 

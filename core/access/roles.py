@@ -52,6 +52,7 @@ class Viewer:
     source: str = ""  # the client's address
     screens: tuple[str, ...] = ()  # a kiosk token's screens; ("*",) for all
     token_id: str = ""
+    stamp: str = ""  # a password session: its account's password fingerprint when it signed in
 
 
 def _rank(role: str) -> int:

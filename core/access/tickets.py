@@ -2,7 +2,11 @@
 
 A signed-in page gets a short-lived ticket signed with this process's key
 (EventSource cannot send headers, so it travels in the URL); a kiosk wall uses
-its token, checked against the store whenever it is used."""
+its token, checked against the store whenever it is used.
+
+A ticket names the session that asked for it; the session is live from its
+first ticket until it signs out (or stops asking for LIFETIME), so a ticket
+copied out of a page stops working when that page's session ends."""
 
 from __future__ import annotations
 
@@ -11,16 +15,36 @@ import hashlib
 import hmac
 import json
 import secrets
+import threading
 from datetime import datetime, timedelta
 
 from core.access.roles import Viewer
 
 _KEY = secrets.token_bytes(32)  # a restart signs everybody's pages afresh
 LIFETIME = timedelta(minutes=10)
+_live: dict[str, tuple[str, datetime]] = {}  # session -> (who, when it last asked for a ticket)
+_lock = threading.Lock()
 
 
-def issue(viewer: Viewer, now: datetime) -> str:
-    body = json.dumps([viewer.name, viewer.role, (now + LIFETIME).isoformat()]).encode()
+def new_session() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def end_session(session: str) -> None:
+    """Every ticket of this session stops working at once."""
+    with _lock:
+        _live.pop(session, None)
+
+
+def issue(viewer: Viewer, now: datetime, session: str) -> str:
+    with _lock:
+        for sid, (_, seen) in list(_live.items()):
+            if now - seen > LIFETIME:
+                del _live[sid]
+        _live[session] = (viewer.name, now)
+    body = json.dumps(
+        [viewer.name, viewer.role, (now + LIFETIME).isoformat(), session, viewer.via, viewer.stamp]
+    ).encode()
     payload = base64.urlsafe_b64encode(body).decode().rstrip("=")
     return f"t.{payload}.{_sign(payload)}"
 
@@ -35,9 +59,14 @@ def read(ticket: str, now: datetime) -> Viewer | None:
     if len(parts) != 3 or parts[0] != "t" or not hmac.compare_digest(_sign(parts[1]), parts[2]):
         return None
     try:
-        name, role, expires = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+        name, role, expires, session, via, stamp = json.loads(
+            base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4))
+        )
         if now > datetime.fromisoformat(expires):
             return None
     except (ValueError, TypeError):
         return None
-    return Viewer(name, role, "ticket")
+    with _lock:
+        if _live.get(session, ("", None))[0] != name:
+            return None  # its session signed out or went away
+    return Viewer(name, role, via, stamp=stamp)
