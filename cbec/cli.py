@@ -161,7 +161,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             f"{len(report.quarantined):,} quarantined"
         )
         for q in report.quarantined:
-            print(f"  quarantined {q['file']}: {q['reason']}")
+            print(f"  quarantined {q['file']!r}: {q['reason']}")  # quoted: a name may hold a newline
     return 0
 
 

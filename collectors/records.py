@@ -145,8 +145,9 @@ def make_batch(kind: Kind, data: pa.Table | dict, source: str, span: tuple[datet
         col = table.column(f.name)
         try:
             col = col.cast(f.type)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
-            raise RecordError(f"{kind}.{f.name}: cannot be read as {f.type}: {e}") from None
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            # not the library's message: it quotes the value, which may be personal data
+            raise RecordError(f"{kind}.{f.name}: cannot be read as {f.type}") from None
         if not f.nullable and col.null_count:
             raise RecordError(f"{kind}.{f.name}: {col.null_count} record(s) have no value")
         columns.append(col)

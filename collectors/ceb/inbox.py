@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -63,14 +64,25 @@ class _Outcome:
     error: MessageError | None = None
 
 
+def _regular(p: Path) -> bool:
+    # lstat: a symbolic link is not followed (it may point anywhere on the machine)
+    try:
+        return stat.S_ISREG(p.lstat().st_mode)
+    except OSError:
+        return False
+
+
 def list_files(paths: Iterable[Path]) -> list[Path]:
-    """Files named directly, and the files in named folders (not their subfolders)."""
+    """Regular files named directly, and the regular files in named folders
+    (not their subfolders); links, devices and pipes are left alone."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(c for c in p.iterdir() if c.is_file() and _wanted(c)))
-        elif p.is_file():
+            out.extend(sorted(c for c in p.iterdir() if _wanted(c) and _regular(c)))
+        elif _regular(p):
             out.append(p)
+        elif p.is_symlink() or p.exists():
+            log.warning("skipped %r: not a regular file", str(p))
         else:
             raise FileNotFoundError(f"no such file or folder: {p}")
     return out
@@ -122,15 +134,27 @@ class Ingester:
 
     def _read(self, path: Path) -> _Outcome:
         try:
-            size = path.stat().st_size
-            if size > self.max_bytes:
-                raise MessageError("too_large", f"file is {size:,} bytes, over the limit of {self.max_bytes:,}")
-            data = path.read_bytes()
+            data = self._bytes(path)
             return _Outcome(path, parsed=parse_message(data, self.category_for_hs, max_bytes=self.max_bytes))
         except MessageError as e:
             return _Outcome(path, error=e)
         except OSError as e:
             return _Outcome(path, error=MessageError("unreadable", f"cannot read the file: {e.strerror}"))
+
+    def _bytes(self, path: Path) -> bytes:
+        """The file's bytes: a regular file only (a link swapped in after listing
+        is refused too), never more than the size limit read."""
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as f:
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise MessageError("not_a_file", "not a regular file")
+            if st.st_size > self.max_bytes:
+                raise MessageError("too_large", f"file is {st.st_size:,} bytes, over the limit of {self.max_bytes:,}")
+            data = f.read(self.max_bytes + 1)  # it may have grown since fstat
+        if len(data) > self.max_bytes:
+            raise MessageError("too_large", f"file is over the limit of {self.max_bytes:,} bytes")
+        return data
 
     def _write(self, parsed: list[Parsed], sink: Sink, report: IngestReport) -> None:
         for kind, attr in (("declaration", "declarations"), ("receipt", "receipts"), ("tax", "taxes")):
@@ -157,7 +181,7 @@ class Ingester:
         events = []
         for o in group:
             report.files += 1
-            if o.error is None and not o.parsed.issues:
+            if o.error is None and not o.parsed.refused:
                 self._move(o.path, self._processed_target(o.path))
                 continue
             events.append(self._quarantine(o))
@@ -172,6 +196,7 @@ class Ingester:
 
     def _quarantine(self, o: _Outcome) -> dict:
         issues = o.parsed.issues if o.parsed else []
+        refused = o.parsed.refused if o.parsed else 0
         kept = o.parsed.records if o.parsed else 0
         if o.error is not None:
             code, detail, line = o.error.code, o.error.reason, o.error.line
@@ -179,7 +204,7 @@ class Ingester:
             first = issues[0]
             code, line = "invalid_records", first.line
             detail = (
-                f"{len(issues)} invalid record(s), {kept} valid kept; first: {first.element} "
+                f"{refused} invalid record(s), {kept} valid kept; first: {first.element} "
                 f"line {first.line} {first.field} {first.reason}"
             )
         reason = f"{code}: {detail}"
@@ -190,8 +215,8 @@ class Ingester:
             "code": code,
             "line": line,
             "records_kept": kept,
-            "records_refused": len(issues),
-            "issues": [i.as_dict() for i in issues],
+            "records_refused": refused,
+            "issues": [i.as_dict() for i in issues],  # the first few; records_refused counts them all
             "quarantined_at": self.clock().isoformat(timespec="seconds"),
         }
         if target is not None:
@@ -200,7 +225,7 @@ class Ingester:
             tmp.write_text(json.dumps(sidecar, ensure_ascii=False, indent=2), encoding="utf-8")
             os.replace(tmp, target.with_name(target.name + ".reason.json"))
             self._move(o.path, target)
-        log.warning("quarantined %s: %s", o.path.name, reason)
+        log.warning("quarantined %r: %s", o.path.name, reason)  # quoted: a name may hold a newline
         return {
             "quarantined_at": self.clock(),
             "file_name": o.path.name,
@@ -208,7 +233,7 @@ class Ingester:
             "reason": reason,
             "line": line,
             "records_kept": kept,
-            "records_refused": len(issues) or (0 if kept else 1),
+            "records_refused": refused or (0 if kept else 1),
         }
 
     def _move(self, path: Path, target: Path | None) -> None:
@@ -218,7 +243,7 @@ class Ingester:
         try:
             os.replace(path, target)
         except OSError as e:
-            log.error("could not move %s to %s: %s", path, target, e.strerror)
+            log.error("could not move %r to %r: %s", str(path), str(target), e.strerror)
 
 
 @dataclass

@@ -4,7 +4,9 @@ CEB621 (inventory lists), CEB622 (inventory receipts), CEB816 (tax receipts).
 Safe by construction: no DTD (a DOCTYPE refuses the file), no entity expansion,
 no network, a size limit. Personal data (buyer name, ID number, phone,
 consignee address) is never read, so it cannot reach a record, an error
-message or a log. An invalid record is reported with its line and field and
+message or a log; free text (returnInfo) keeps only its coded parts, and an
+error names the field, the rule and the line, never the value it found (nor
+libxml2's own message, which quotes tag and entity names). An invalid record is reported with its line and field and
 left out; the valid records beside it are kept.
 """
 
@@ -20,6 +22,7 @@ from lxml import etree
 CEB_NS = "http://www.chinaport.gov.cn/ceb"
 _NS_PREFIX = f"{{{CEB_NS}}}"
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+ISSUES_KEPT = 20  # a file's first problems are listed; the rest only counted
 PERSONAL_FIELDS = frozenset(
     {
         "buyerIdType",
@@ -65,7 +68,8 @@ class Parsed:
     declarations: list[dict] = field(default_factory=list)
     receipts: list[dict] = field(default_factory=list)
     taxes: list[dict] = field(default_factory=list)
-    issues: list[RecordIssue] = field(default_factory=list)
+    issues: list[RecordIssue] = field(default_factory=list)  # the first ISSUES_KEPT
+    refused: int = 0  # every invalid record, listed or not
 
     @property
     def records(self) -> int:
@@ -84,17 +88,42 @@ def _parser() -> etree.XMLParser:
     )
 
 
+_DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.I)
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xef\xbb\xbf", "utf-8"),
+)
+_NO_BOM = ((b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"),
+           (b"\x00<\x00", "utf-16-be"), (b"<\x00", "utf-16-le"))  # fmt: skip
+
+
+def _as_text(data: bytes, declared: str) -> str:
+    """The file as libxml2 would read it (a BOM, the first bytes, else the
+    declaration), for the DOCTYPE check: UTF-16 and UTF-32 hide it from a
+    check of the raw bytes."""
+    encoding = next((e for bom, e in _BOMS if data.startswith(bom)), None)
+    encoding = encoding or next((e for start, e in _NO_BOM if data.startswith(start)), None)
+    encoding = encoding or ("gb18030" if declared in _GB_ENCODINGS else declared)
+    try:
+        return data.decode(encoding, errors="replace")
+    except LookupError:  # an encoding Python does not know: libxml2 will refuse it too
+        return data.decode("utf-8", errors="replace")
+
+
 def read_xml(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Element:
     """Parses bytes to a root element, refusing anything unsafe or unreadable."""
     if len(data) > max_bytes:
         raise MessageError("too_large", f"file is {len(data):,} bytes, over the limit of {max_bytes:,}")
     if not data.strip():
         raise MessageError("empty", "file is empty")
-    head = data[:4096]
-    if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in data.upper():
-        raise MessageError("unsafe_xml", "a DOCTYPE or ENTITY declaration is not allowed in a customs message")
     m = _DECL_RE.match(data)
     declared = m.group(1).decode("ascii").lower() if m else "utf-8"
+    nul_free = data.replace(b"\0", b"").decode("latin-1") if b"\0" in data else ""  # any wide encoding
+    if _DTD.search(_as_text(data, declared)) or _DTD.search(nul_free):
+        raise MessageError("unsafe_xml", "a DOCTYPE or ENTITY declaration is not allowed in a customs message")
     try:
         if declared in _GB_ENCODINGS:
             # GB2312 senders often use GBK characters: read every GB flavour as GB18030
@@ -109,11 +138,15 @@ def read_xml(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Element:
             "bad_encoding", f"bytes are not valid {declared.upper()} (declared encoding)", line
         ) from None
     except etree.XMLSyntaxError as e:
+        rule = etree.ErrorTypes._getName(e.code) or "ERR"  # the rule's name, not its message
+        where = f"line {e.lineno}, column {e.position[1]}"
         if "encoding" in e.msg.lower() or "utf-8" in e.msg.lower():
-            raise MessageError("bad_encoding", f"bytes do not match the declared encoding: {e.msg}", e.lineno) from None
-        raise MessageError("malformed_xml", f"not well-formed XML: {e.msg}", e.lineno) from None
-    except ValueError as e:
-        raise MessageError("unreadable", f"cannot read the file: {e}") from None
+            raise MessageError(
+                "bad_encoding", f"bytes do not match the declared encoding ({rule}, {where})", e.lineno
+            ) from None
+        raise MessageError("malformed_xml", f"not well-formed XML ({rule}, {where})", e.lineno) from None
+    except ValueError:
+        raise MessageError("unreadable", "cannot read the file as XML") from None
     if root.getroottree().docinfo.doctype:
         raise MessageError("unsafe_xml", "a DOCTYPE is not allowed in a customs message")
     return root
@@ -168,14 +201,14 @@ def _need(f: dict, name: str, line: int | None) -> str:
 def _time(f: dict, name: str, line: int | None, *, lengths: tuple[int, ...]) -> datetime:
     text = _need(f, name, line)
     at = f[name][1]
-    if not text.isdigit() or len(text) not in lengths:
-        raise _Invalid(name, f"{text!r} is not a time of {' or '.join(map(str, lengths))} digits", at)
+    if not (text.isascii() and text.isdigit()) or len(text) not in lengths:  # not full-width ８
+        raise _Invalid(name, f"is not a time of {' or '.join(map(str, lengths))} ASCII digits", at)
     try:
         base = datetime(
             int(text[0:4]), int(text[4:6]), int(text[6:8]), int(text[8:10]), int(text[10:12]), int(text[12:14])
         )
     except ValueError:
-        raise _Invalid(name, f"{text!r} is not a possible time", at) from None
+        raise _Invalid(name, "is not a possible time", at) from None
     if len(text) == 17:
         base = base.replace(microsecond=int(text[14:]) * 1000)
     return base
@@ -186,8 +219,8 @@ def _int(f: dict, name: str, line: int | None, *, default: int | None = None) ->
     if not text and default is not None:
         return default
     text = _need(f, name, line)
-    if not re.fullmatch(r"-?\d{1,9}", text):
-        raise _Invalid(name, f"{text!r} is not a whole number", f[name][1])
+    if not re.fullmatch(r"-?[0-9]{1,9}", text):  # ASCII only: \d takes full-width digits
+        raise _Invalid(name, "is not a whole number of at most 9 ASCII digits", f[name][1])
     return int(text)
 
 
@@ -197,12 +230,25 @@ def _fen(f: dict, name: str, line: int | None, *, required: bool = True) -> int:
         return 0
     text = _need(f, name, line)
     try:
+        if not re.fullmatch(r"[0-9]{1,12}(\.[0-9]{1,9})?", text):  # ASCII: Decimal takes full-width too
+            raise InvalidOperation
         value = Decimal(text)
     except InvalidOperation:
-        raise _Invalid(name, f"{text!r} is not an amount", f[name][1]) from None
+        raise _Invalid(name, "is not an amount", f[name][1]) from None
     if not value.is_finite() or value < 0 or value > Decimal("100000000"):
-        raise _Invalid(name, f"{text!r} is not a plausible amount", f[name][1])
+        raise _Invalid(name, "is not an amount between 0 and 100000000", f[name][1])
     return int((value * 100).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+_CODED = re.compile(r"\[Code:([A-Za-z0-9_.\-]{1,16});Desc:([^\[\]]{0,200})\]")
+_LONG_NUMBER = re.compile(r"[0-9０-９A-Za-z]*[0-9０-９]{5,}[0-9０-９A-Za-z]*")
+
+
+def coded_info(text: str) -> str | None:
+    """Only the coded parts ([Code:…;Desc:…]) of free text that may quote the
+    buyer; a long number inside a description (an ID, a phone) is masked."""
+    parts = [f"[Code:{c};Desc:{_LONG_NUMBER.sub('*', d)}]" for c, d in _CODED.findall(text or "")]
+    return "".join(parts)[:1000] or None
 
 
 def parse_message(data: bytes, category_for_hs, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed:
@@ -210,27 +256,27 @@ def parse_message(data: bytes, category_for_hs, *, max_bytes: int = DEFAULT_MAX_
     root = read_xml(data, max_bytes)
     kind = _local(root)
     if root.nsmap.get(None) not in (None, CEB_NS) and CEB_NS not in root.nsmap.values():
-        raise MessageError("unknown_type", f"unexpected namespace {etree.QName(root).namespace!r}", root.sourceline)
+        raise MessageError("unknown_type", "the root element is not in the CEB namespace", root.sourceline)
     handlers = {"CEB621Message": _ceb621, "CEB622Message": _ceb622, "CEB816Message": _ceb816}
     if kind not in handlers:
-        raise MessageError(
-            "unknown_type", f"unknown message type {kind!r} (expected CEB621, CEB622 or CEB816)", root.sourceline
-        )
+        named = kind if re.fullmatch(r"CEB[0-9]{3}Message", kind) else "another element"
+        raise MessageError("unknown_type", f"the root is {named}; expected CEB621, CEB622 or CEB816", root.sourceline)
     parsed = Parsed(kind[:6])
     handlers[kind](root, parsed, category_for_hs)
-    if not parsed.records and not parsed.issues:
+    if not parsed.records and not parsed.refused:
         raise MessageError("no_records", f"{kind} holds no records", root.sourceline)
     return parsed
 
 
 def _each(root, name: str, parsed: Parsed, build) -> None:
     # the ceb: prefix, the default namespace and no namespace alike
-    items = list(root.iter(f"{{{CEB_NS}}}{name}", name))
-    for i, el in enumerate(items, 1):
+    for i, el in enumerate(root.iter(f"{{{CEB_NS}}}{name}", name), 1):
         try:
             build(el)
         except _Invalid as e:
-            parsed.issues.append(RecordIssue(f"{name} #{i}", e.line, e.field, e.reason))
+            parsed.refused += 1
+            if len(parsed.issues) < ISSUES_KEPT:
+                parsed.issues.append(RecordIssue(f"{name} #{i}", e.line, e.field, e.reason))
 
 
 def _ceb621(root, parsed: Parsed, category_for_hs) -> None:
@@ -253,7 +299,7 @@ def _ceb621(root, parsed: Parsed, category_for_hs) -> None:
                 best = (price, gcode)
         app_type = _int(f, "appType", line, default=1)
         if app_type not in (1, 2, 3):
-            raise _Invalid("appType", f"{app_type} is not 1, 2 or 3", f["appType"][1])
+            raise _Invalid("appType", "is not 1, 2 or 3", f["appType"][1])
         parsed.declarations.append(
             {
                 "ebc_code": _need(f, "ebcCode", line),
@@ -286,7 +332,7 @@ def _ceb622(root, parsed: Parsed, category_for_hs) -> None:
                 "ebp_code": f.get("ebpCode", ("", None))[0] or None,
                 "return_status": _int(f, "returnStatus", line),
                 "return_time": _time(f, "returnTime", line, lengths=(17, 14)),
-                "return_info": info[:1000] or None,
+                "return_info": coded_info(info),
             }
         )
 

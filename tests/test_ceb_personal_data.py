@@ -1,0 +1,179 @@
+"""Hostile and careless input through the CEB inbox: personal data in free
+text and in the wrong field, libxml2's own messages, floods of empty records,
+links out of the inbox, full-width digits, forged log lines, and DTDs hidden
+in UTF-16 or UTF-32."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from collectors.ceb.inbox import Ingester, list_files
+from collectors.ceb.parse import ISSUES_KEPT, MessageError, coded_info, parse_message
+
+ROOT = Path(__file__).resolve().parent.parent
+NAME, ID_NUMBER, PHONE = "张小明", "330102199001011234", "13812345678"
+HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<CEB622Message guid="G" version="1.0" xmlns="http://www.chinaport.gov.cn/ceb">\n'
+
+
+def receipt(cop: str, status: str = "800", time: str = "20191111000011900", info: str = "[Code:2600;Desc:放行]") -> str:
+    return (
+        f"<InventoryReturn><guid>R</guid><customsCode>3105</customsCode><ebpCode>SIMEBP0001</ebpCode>"
+        f"<ebcCode>3105960001</ebcCode><copNo>{cop}</copNo><returnStatus>{status}</returnStatus>"
+        f"<returnTime>{time}</returnTime><returnInfo>{info}</returnInfo></InventoryReturn>\n"
+    )
+
+
+def message(*receipts: str) -> bytes:
+    return (HEAD + "".join(receipts) + "</CEB622Message>\n").encode()
+
+
+def cbec_ingest(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "cbec.cli", "ingest", *args], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+
+
+def test_return_info_keeps_only_its_coded_parts():
+    assert coded_info("[Code:2600;Desc:放行]") == "[Code:2600;Desc:放行]"
+    assert coded_info(f"买家{NAME}身份证{ID_NUMBER}[Code:100;Desc:退单]电话{PHONE}") == "[Code:100;Desc:退单]"
+    assert ID_NUMBER not in coded_info(f"[Code:100;Desc:证件号{ID_NUMBER}不符]")
+    assert coded_info(f"{NAME} {PHONE}") is None
+
+
+def test_planted_personal_data_reaches_no_database_output_sidecar_or_log(tmp_path, caplog):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "good.xml").write_bytes(
+        message(receipt("C1", info=f"[Code:2600;Desc:放行]买家{NAME}，身份证{ID_NUMBER}，电话{PHONE}"))
+    )
+    # a phone number in a number field, an ID in a time field, a name in a tag libxml2 will complain about
+    (inbox / "wrong_field.xml").write_bytes(message(receipt("C2", status=PHONE), receipt("C3", time=ID_NUMBER)))
+    (inbox / "bad_xml.xml").write_bytes(message(receipt("C4")).replace(b"</CEB622Message>", f"<{NAME}>".encode()))
+    (inbox / "other_root.xml").write_bytes(f"<{NAME}{PHONE}/>".encode())
+    db, moved = tmp_path / "p.duckdb", tmp_path / "moved"
+    caplog.set_level(logging.DEBUG)
+    out = cbec_ingest(str(inbox), "--db", str(db), "--move", str(moved), "--json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["receipts"] == 1 and len(report["quarantined"]) == 3
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT return_info FROM receipt").fetchall() == [("[Code:2600;Desc:放行]",)]
+    reasons = " ".join(r for (r,) in con.execute("SELECT reason FROM quarantine_event").fetchall())
+    con.close()
+    assert "returnStatus is not a whole number" in reasons  # the field and the rule, never the value
+    written = [db.read_bytes(), out.stdout.encode(), out.stderr.encode()]
+    written += [p.read_bytes() for p in (moved / "quarantine").glob("*.reason.json")]
+    for planted in (NAME, ID_NUMBER, PHONE):
+        for blob in written:
+            assert planted.encode() not in blob
+
+
+def test_a_libxml2_error_names_its_rule_and_place_not_the_tags():
+    with pytest.raises(MessageError) as e:
+        parse_message(f"<CEB622Message><{NAME}></{NAME}x></CEB622Message>".encode(), lambda hs: "other")
+    assert e.value.code == "malformed_xml" and "line 1" in e.value.reason and "ERR_" in e.value.reason
+    assert NAME not in e.value.reason
+
+
+def test_a_flood_of_empty_records_keeps_a_few_problems_and_a_count(tmp_path):
+    flood = tmp_path / "flood.xml"
+    n = 100_000
+    flood.write_bytes(message(*(["<InventoryReturn/>\n"] * n)))
+    quarantine = tmp_path / "q"
+    report = Ingester("t", lambda hs: "other", quarantine_dir=quarantine).run([flood], _NullSink())
+    assert report.quarantined[0]["reason"].startswith(f"invalid_records: {n} invalid record(s)")
+    sidecar = quarantine / "flood.xml.reason.json"
+    assert sidecar.stat().st_size < 20_000
+    kept = json.loads(sidecar.read_text(encoding="utf-8"))
+    assert kept["records_refused"] == n and len(kept["issues"]) == ISSUES_KEPT
+
+
+def test_a_ten_megabyte_flood_ingests_in_small_memory(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "flood.xml").write_bytes(message(*(["<InventoryReturn/>\n"] * 540_000)))
+    (inbox / "good.xml").write_bytes(message(receipt("C1")))
+    assert (inbox / "flood.xml").stat().st_size > 9.5 * 1024 * 1024
+    code = (
+        "import resource, runpy, sys; sys.argv = ['cbec'] + sys.argv[1:];"
+        'exec(\'try:\\n runpy.run_module("cbec.cli", run_name="__main__")\\nexcept SystemExit:\\n pass\');'
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, "ingest", str(inbox), "--db", str(tmp_path / "f.duckdb"), "--json"],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert json.loads(out.stdout)["receipts"] == 1, out.stderr
+    peak_mb = int(out.stderr.strip().splitlines()[-1]) / 1024
+    print(f"peak {peak_mb:.0f} MB")
+    assert peak_mb < 400, f"peak memory {peak_mb:.0f} MB"
+
+
+def test_the_inbox_takes_regular_files_only_and_never_follows_a_link(tmp_path):
+    inbox, outside = tmp_path / "inbox", tmp_path / "outside"
+    inbox.mkdir()
+    outside.mkdir()
+    (outside / "elsewhere.xml").write_bytes(message(receipt("C9")))
+    (inbox / "good.xml").write_bytes(message(receipt("C1")))
+    os.symlink(outside / "elsewhere.xml", inbox / "link.xml")
+    os.symlink("/etc/passwd", inbox / "passwd.xml")
+    os.mkfifo(inbox / "pipe.xml")
+    assert [p.name for p in list_files([inbox])] == ["good.xml"]
+    assert list_files([inbox / "link.xml"]) == []
+    # a file swapped for a link after it was listed is refused, not read
+    (inbox / "swapped.xml").write_bytes(message(receipt("C2")))
+    listed = list_files([inbox])
+    (inbox / "swapped.xml").unlink()
+    os.symlink("/etc/passwd", inbox / "swapped.xml")
+    report = Ingester("t", lambda hs: "other").run(listed, _NullSink())
+    assert report.receipts == 1 and [Path(q["file"]).name for q in report.quarantined] == ["swapped.xml"]
+
+
+def test_a_file_over_the_size_limit_is_refused(tmp_path):
+    big = tmp_path / "big.xml"
+    big.write_bytes(message(receipt("C1")) + b" " * 5000)
+    report = Ingester("t", lambda hs: "other", max_bytes=1000).run([big], _NullSink())
+    assert report.quarantined[0]["reason"].startswith("too_large")
+
+
+@pytest.mark.parametrize("field,value", [("returnStatus", "８００"), ("returnTime", "２０１９１１１１０００００１"),
+                                         ("returnStatus", "٨٠٠")])  # fmt: skip
+def test_only_ascii_digits_make_a_status_or_a_time(field, value):
+    kwargs = {"status": value} if field == "returnStatus" else {"time": value}
+    parsed = parse_message(message(receipt("C1", **kwargs)), lambda hs: "other")
+    assert parsed.records == 0 and parsed.issues[0].field == field
+
+
+def test_a_file_name_cannot_forge_a_log_line(tmp_path, caplog):
+    evil = tmp_path / "a.xml\nWARNING forged: all clear"
+    evil.write_bytes(b"not xml at all")
+    caplog.set_level(logging.WARNING)
+    Ingester("t", lambda hs: "other", quarantine_dir=tmp_path / "q").run([evil], _NullSink())
+    assert caplog.records and all("\n" not in r.getMessage() for r in caplog.records)
+    out = cbec_ingest(str(tmp_path / "q" / evil.name), "--db", str(tmp_path / "l.duckdb"))
+    assert "\nWARNING forged" not in out.stdout and "\\nWARNING forged" in out.stdout
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
+def test_a_doctype_is_refused_in_any_encoding(encoding):
+    declared = encoding.split("-l")[0].split("-b")[0]
+    doctype = '<!DOCTYPE r [<!ENTITY e "x">]>'
+    text = f'<?xml version="1.0" encoding="{declared}"?>{doctype}<CEB622Message>&e;</CEB622Message>'
+    with pytest.raises(MessageError) as e:
+        parse_message(text.encode(encoding), lambda hs: "other")
+    assert e.value.code == "unsafe_xml"
+
+
+class _NullSink:
+    def write(self, batch):
+        from collectors.sinks import WriteResult
+
+        return WriteResult(batch.kind, len(batch), len(batch), 0)
