@@ -13,8 +13,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import streamlit as st
+from starlette.middleware import Middleware
 
 from base.config import ConfigError, load_config
+from core.access.headers import SecurityHeaders
+from core.access.logs import TokenFilter
 from core.runtime import Runtime
 from dashboard.routes import end_streams_on_signal, routes
 from queries.store import StoreError
@@ -22,6 +25,9 @@ from queries.store import StoreError
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 # one line per scrape and webhook would bury what matters; failures still log through the runner
 logging.getLogger("httpx").setLevel(logging.WARNING)
+for handler in logging.getLogger().handlers:  # kiosk tokens and stream tickets travel in addresses
+    handler.addFilter(TokenFilter())
+logging.getLogger("uvicorn.access").addFilter(TokenFilter())
 
 # `kill -USR1 <pid>` writes every thread's stack to the log: what a hung process is doing
 faulthandler.register(signal.SIGUSR1, all_threads=True)
@@ -46,4 +52,4 @@ async def lifespan(app: st.App):
         await asyncio.to_thread(runtime.stop)
 
 
-app = st.App(str(FRAME), lifespan=lifespan, routes=routes())
+app = st.App(str(FRAME), lifespan=lifespan, routes=routes(), middleware=[Middleware(SecurityHeaders)])

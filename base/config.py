@@ -128,6 +128,7 @@ class AccessConfig:
     oidc: bool = False  # sign in with st.login (the provider in .streamlit/secrets.toml [auth])
     role_claim: str = "groups"
     role_map: tuple[tuple[str, str], ...] = ()  # claim value -> role
+    trusted_proxies: tuple[str, ...] = ()  # addresses/networks whose X-Forwarded-For is believed
 
 
 @dataclass(frozen=True)
@@ -343,6 +344,8 @@ def load_config(path: str | Path | None = None) -> Config:
 
 
 def _access(d: dict[str, Any], where: str) -> AccessConfig:
+    from ipaddress import ip_network
+
     checked(d, ACCESS_KEYS, f"{where} [access]")
     mode = environment.get("CBEC_ACCESS") or str(d.get("mode", "demo"))
     if mode not in ("demo", "signin"):
@@ -362,6 +365,7 @@ def _access(d: dict[str, Any], where: str) -> AccessConfig:
             oidc=bool(d.get("oidc", False)),
             role_claim=str(d.get("role_claim", "groups")),
             role_map=role_map,
+            trusted_proxies=tuple(str(ip_network(str(p), strict=False)) for p in d.get("trusted_proxies", ())),
         )
     except (TypeError, ValueError) as e:
         raise ConfigError(f"{where}: access: {e}") from None

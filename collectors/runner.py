@@ -20,6 +20,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import datetime
 
+from base import redact
 from base.clock import now_beijing
 from base.failures import log_failure
 from collectors.sinks import Sink
@@ -127,7 +128,8 @@ class Runner:
             # the stuck call keeps its worker; a fresh pool serves the next run
             self._pools[name] = ThreadPoolExecutor(1, thread_name_prefix=f"collect-{name}")
         except Exception as e:  # a source's failure is recorded, never fatal
-            outcome, error = "error", f"{type(e).__name__}: {e}"
+            # a URL in an error may carry a password or a token: never kept, logged or shown
+            outcome, error = "error", redact.text(f"{type(e).__name__}: {e}")
             log.warning("collector %s failed: %s", name, error)
         finished = self.clock()
         health.first_run = health.first_run or finished

@@ -122,7 +122,7 @@ class Runtime:
             "status": worst,
             "now": self.clock().isoformat(timespec="seconds"),
             "timezone": "Asia/Shanghai",
-            "database": str(self.store.path),
+            "database": self.store.path.name,  # not where it lives on the machine
             "collectors": collectors,
         }
 

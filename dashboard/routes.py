@@ -60,7 +60,10 @@ def _runtime_or_503():
 
 
 def _source(request: Request) -> str:
-    return request.client.host if request.client else ""
+    try:
+        return http.client_address(request, rt.current().config.access)
+    except RuntimeError:
+        return ""
 
 
 async def metrics(request: Request) -> Response:
@@ -78,6 +81,8 @@ async def healthz(request: Request) -> Response:
     if err:
         return err
     body = runtime.health()
+    if http.metrics_refusal(request, runtime.config.access):
+        body = {"status": body["status"]}  # anonymous: whether it is up, nothing about what runs inside
     return JSONResponse(body, status_code=200)
 
 

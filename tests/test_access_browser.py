@@ -63,6 +63,9 @@ def test_nothing_shows_before_sign_in(deployment, browser):
     # the stream refuses a page nobody signed in to; /healthz stays open, /metrics answers loopback
     assert httpx.get(f"{base}/api/wall/events?screen=bsq", timeout=5).status_code == 401
     assert httpx.get(f"{base}/healthz", timeout=5).status_code == 200
+    # no other site may frame the pages (their buttons act), on the UI's own answers too
+    for path in ("/", "/healthz"):
+        assert httpx.get(f"{base}{path}", timeout=5).headers["content-security-policy"] == "frame-ancestors 'self'"
     assert httpx.get(f"{base}/metrics", timeout=5).status_code == 200
     refused = httpx.post(f"{base}/api/simulator/faults", json={"source_stopped": True}, timeout=5)
     assert refused.status_code == 403 and "api_token" in refused.json()["error"]

@@ -20,6 +20,7 @@ class Endpoint:
 
     def __init__(self):
         self.mode = "ok"
+        self.next_link = ""  # the next page's link in mode "offsite"
         self.requests: list[dict] = []
         endpoint = self
 
@@ -46,7 +47,8 @@ class Endpoint:
                     items[0].pop("ratio")
                 if mode == "bad_value":
                     items[0]["ratio"] = "lots"
-                body = {"data": {"items": items}, "links": {"next": None if page2 else "/occupancy?page=2"}}
+                nxt = endpoint.next_link if mode == "offsite" else "/occupancy?page=2"
+                body = {"data": {"items": items}, "links": {"next": None if page2 else nxt}}
                 self._send(200, json.dumps(body).encode())
 
             def _send(self, code, body):
@@ -181,3 +183,40 @@ def test_the_ops_page_names_the_source_the_field_and_why(endpoint, runtime, monk
     assert not at.exception
     health = at.dataframe[0].value.to_string()
     assert "wms" in health and "field 'ratio' (for occupancy_ratio) is missing" in health
+
+
+@pytest.mark.parametrize("where", ["other_port", "other_host", "other_scheme"])
+def test_a_next_link_to_another_origin_is_not_followed_and_gets_no_credentials(endpoint, runtime, monkeypatch, where):
+    monkeypatch.setenv("CBEC_TEST_WMS_TOKEN", "s3cret")
+    elsewhere = Endpoint()
+    try:
+        port = elsewhere.server.server_address[1]
+        endpoint.next_link = {
+            "other_port": f"http://127.0.0.1:{port}/steal",
+            "other_host": f"http://localhost:{endpoint.server.server_address[1]}/occupancy?page=2",
+            "other_scheme": f"https://127.0.0.1:{endpoint.server.server_address[1]}/occupancy?page=2",
+        }[where]
+        endpoint.mode = "offsite"
+        with pytest.raises(MappingError, match="another origin"):
+            source(endpoint.url).collect(runtime.sink)
+        assert elsewhere.requests == [] and len(endpoint.requests) == 1
+        assert stored(runtime) == []
+    finally:
+        elsewhere.close()
+
+
+def test_an_error_never_carries_the_urls_password_or_query(endpoint, runtime, monkeypatch, caplog):
+    monkeypatch.setenv("CBEC_TEST_WMS_TOKEN", "x")
+    endpoint.mode = "500"
+    host = endpoint.url.removeprefix("http://")
+    runner = Runner(runtime.sink)
+    runner.add(source(f"http://scraper:pa55word@{host}?api_key=k3y"), Schedule(1, 5, 10))
+    runner.run_once("wms")
+    unreachable = HttpJsonSource(name="down", url="http://bob:hunter22@127.0.0.1:1/x?token=t0k",
+                                 kind="occupancy", fields=source("").fields)  # fmt: skip
+    runner.add(unreachable, Schedule(1, 5, 10))
+    runner.run_once("down")
+    errors = " ".join(h["last_error"] for h in runner.snapshot().values())
+    assert "HTTP 500" in errors and host in errors
+    for secret in ("pa55word", "k3y", "hunter22", "t0k"):
+        assert secret not in errors and secret not in caplog.text

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from base import redact
 from base.clock import BEIJING, now_beijing
 from base.secrets import Lookup, file_secret, resolve_secret
 from collectors.records import SCHEMAS, make_batch
@@ -49,6 +50,11 @@ def parse_time(value: Any) -> datetime:
         t = datetime.fromisoformat(value.replace("Z", "+00:00"))
         return t.astimezone(BEIJING).replace(tzinfo=None) if t.tzinfo else t
     raise ValueError(f"{value!r} is not a time")
+
+
+def _same_origin(a: str, b: str) -> bool:
+    ua, ub = httpx.URL(a), httpx.URL(b)
+    return (ua.scheme, ua.host, ua.port) == (ub.scheme, ub.host, ub.port)
 
 
 @dataclass
@@ -92,7 +98,7 @@ class HttpJsonSource:
                 pages += 1
                 response = client.get(url)
                 if response.status_code != 200:
-                    raise MappingError(f"page {pages}: HTTP {response.status_code} from {url}")
+                    raise MappingError(f"page {pages}: HTTP {response.status_code} from {redact.url(url)}")
                 try:
                     doc = response.json()
                 except ValueError as e:
@@ -112,6 +118,9 @@ class HttpJsonSource:
                     except KeyError:
                         nxt = None
                     url = str(httpx.URL(self.url).join(nxt)) if nxt else None
+                    if url and not _same_origin(url, self.url):
+                        # its headers carry our credentials: never sent to another host
+                        raise MappingError(f"page {pages}: the next link leads to another origin; not followed")
 
     def _record(self, item: Any, page: int, i: int, fetched_at: datetime) -> dict:
         where = f"page {page} item {i}"

@@ -16,6 +16,7 @@ from datetime import datetime
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from base import redact
 from base.clock import now_beijing
 from collectors.records import make_batch
 from collectors.sinks import Sink
@@ -67,7 +68,7 @@ class PrometheusScrapeSource:
                     response.raise_for_status()
                     samples = parse_exposition(response.text)
                 except (httpx.HTTPError, ValueError) as e:
-                    failures.append(f"{t.url}: {type(e).__name__}: {e}")
+                    failures.append(redact.text(f"{t.url}: {type(e).__name__}: {e}"))
                     rows.append(self._row(now, t, "up", 0.0))
                     continue
                 rows.append(self._row(now, t, "up", 1.0))

@@ -19,18 +19,43 @@ from core.access import standing, tickets, tokens
 from core.access.roles import KIOSK, Viewer, may_open
 
 
-def from_loopback(request: Request) -> bool:
-    """True for 127.0.0.0/8 and ::1, also as the IPv4-mapped ::ffff:127.0.0.1
-    a dual-stack listener reports."""
-    if request.client is None:
-        return False
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        ip = ipaddress.ip_address(request.client.host)
+        ip = ipaddress.ip_address(text.strip())
     except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return ip.is_loopback
+        return None
+    return ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped else ip
+
+
+_PLAIN = AccessConfig()  # no proxies configured
+
+
+def client_address(request: Request, access: AccessConfig = _PLAIN) -> str:
+    """The client's address: the peer's, or, when the peer is a configured
+    proxy, the nearest address in X-Forwarded-For that is not one. A forwarded
+    request from a proxy nobody configured has no address we can trust ("")."""
+    peer = _ip(request.client.host) if request.client else None
+    if peer is None:
+        return ""
+    proxies = [ipaddress.ip_network(p) for p in access.trusted_proxies]
+    forwarded = [a for h in request.headers.getlist("x-forwarded-for") for a in h.split(",")]
+    if not any(peer in n for n in proxies):
+        # a proxy on this host would make every client look local: not believed, not local
+        return "" if (forwarded or "forwarded" in request.headers) and peer.is_loopback else str(peer)
+    chain = [_ip(text) for text in forwarded]
+    if None in chain:
+        return ""
+    for ip in reversed(chain):
+        if not any(ip in n for n in proxies):
+            return str(ip)
+    return str(chain[0] if chain else peer)  # proxies all the way: the first one asked
+
+
+def from_loopback(request: Request, access: AccessConfig = _PLAIN) -> bool:
+    """True for 127.0.0.0/8 and ::1 (also as the IPv4-mapped ::ffff:127.0.0.1
+    a dual-stack listener reports), for the client behind any trusted proxy."""
+    ip = _ip(client_address(request, access))
+    return ip is not None and ip.is_loopback
 
 
 def _bearer(request: Request, configured: str, secrets: Lookup | None) -> bool | None:
@@ -47,7 +72,7 @@ def _bearer(request: Request, configured: str, secrets: Lookup | None) -> bool |
 
 def metrics_refusal(request: Request, access: AccessConfig, secrets: Lookup | None = file_secret) -> str | None:
     """Why /metrics is refused to this request (None when it may read it)."""
-    if from_loopback(request):
+    if from_loopback(request, access):
         return None
     ok = _bearer(request, access.metrics_token, secrets)
     if ok:
@@ -62,7 +87,7 @@ def write_refusal(request: Request, access: AccessConfig, secrets: Lookup | None
     ok = _bearer(request, access.api_token, secrets)
     if ok:
         return None
-    if access.mode == "demo" and from_loopback(request) and ok is None:
+    if access.mode == "demo" and from_loopback(request, access) and ok is None:
         return None
     if ok is None:
         return "write endpoints need access.api_token configured and sent as a bearer token"
