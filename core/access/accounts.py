@@ -110,35 +110,44 @@ def has_admin(con: duckdb.DuckDBPyConnection) -> bool:
     return _admins(con) > 0
 
 
+FAILED = "wrong name or password"  # the one answer to every failure: nothing to tell accounts apart
+_throttle: dict[tuple[str, str], tuple[int, datetime | None]] = {}  # (name, address) -> failures, held until
+
+
 def sign_in(store: Store, name: str, password: str, now: datetime, source: str, policy: Policy = Policy()) -> Viewer:
-    """The signed-in viewer, or SignInFailed. A wrong name and a wrong password
-    read the same to the person trying; the audit trail says which."""
+    """The signed-in viewer, or SignInFailed with the same message for every
+    failure (unknown name, wrong password, disabled, throttled), each after a
+    password hash check. Repeated failures hold back that name from that
+    address for a while, not the account for everybody; the audit trail says which."""
     who = Viewer(name[:64] or "?", "-", "password", source)
+    key = (name[:64], source)
     with store.write_lock:
         con = store.writer
         row = _account(con, name)
-        if row is None:
-            passwords.verify(_NOBODY, password)
-            audit.record(con, who, "signin", f"user:{who.name}", now, detail="no such account", outcome="failed")
-            raise SignInFailed("wrong name or password")
-        _, role, hashed, disabled, failed, locked_until = row
-        who = Viewer(name, role, "password", source)
-        if disabled:
-            audit.record(con, who, "signin", f"user:{name}", now, detail="account disabled", outcome="failed")
-            raise SignInFailed("this account is disabled")
-        if locked_until is not None and now < locked_until:
-            audit.record(con, who, "signin", f"user:{name}", now, detail="account locked", outcome="failed")
-            raise SignInFailed(f"too many failed sign-ins: locked until {locked_until:%H:%M}")
-        if not passwords.verify(hashed, password):
-            failed += 1
-            lock = now + policy.lockout if failed >= policy.max_failures else None
-            con.execute(
-                sql("write_account_signin"),
-                {"name": name, "failed_signins": 0 if lock else failed, "locked_until": lock},
-            )
-            detail = f"wrong password ({failed} in a row)" + (f"; locked until {lock:%H:%M}" if lock else "")
-            audit.record(con, who, "signin", f"user:{name}", now, detail=detail, outcome="failed")
-            raise SignInFailed("wrong name or password")
+        ok = passwords.verify(row[2] if row else _NOBODY, password)
+        failures, held = _throttle.get(key, (0, None))
+        why = ""
+        if row is not None:
+            who = Viewer(name, row[1], "password", source)
+        if held is not None and now < held:
+            why = f"held back from {source or '?'} until {held:%H:%M}"
+        elif row is None:
+            why = "no such account"
+        else:
+            if row[3]:
+                why = "account disabled"
+            elif not ok:
+                why = "wrong password"
+        if why:
+            if not why.startswith("held"):
+                failures += 1
+                held = now + policy.lockout if failures >= policy.max_failures else None
+                _throttle[key] = (0, held) if held else (failures, None)
+                why += f" ({failures} in a row from this address)" if not held else f"; held until {held:%H:%M}"
+            audit.record(con, who, "signin", f"user:{who.name}", now, detail=why, outcome="failed")
+            raise SignInFailed(FAILED)
+        _throttle.pop(key, None)
+        hashed = row[2]
         con.execute(sql("write_account_signin"), {"name": name, "failed_signins": 0, "locked_until": None})
         if passwords.needs_rehash(hashed):
             con.execute(
