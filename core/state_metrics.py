@@ -44,9 +44,8 @@ class StateCollector(Collector):
     def collect(self) -> Iterator[GaugeMetricFamily]:
         yield from self._collectors()
         yield from self._components()
-        if self.runtime.alerts is not None:
-            yield from self._signals()
-            yield from self._alerts()
+        yield from self._signals()
+        yield from self._alerts()
 
     def _collectors(self) -> Iterator[GaugeMetricFamily]:
         up = GaugeMetricFamily("cbec_collector_up", "1 if the collector's last run succeeded", labels=["collector"])
@@ -97,19 +96,20 @@ class StateCollector(Collector):
         for site in runtime.config.sites:  # every site, 0 when nothing waits
             age.add_metric([site.code], waiting.get(site.code, 0.0) * 3600)
         yield age
-        if pace:
-            yield GaugeMetricFamily(
-                "cbec_release_pace_ratio",
-                "Releases in the last 10 minutes against the same minutes last year",
-                value=pace[0][1],
-            )
+        ratio = GaugeMetricFamily(
+            "cbec_release_pace_ratio", "Releases in the last 10 minutes against the same minutes last year"
+        )
+        if pace:  # no sample while last year's same minutes hold nothing
+            ratio.add_metric([], pace[0][1])
+        yield ratio
 
     def _alerts(self) -> Iterator[GaugeMetricFamily]:
         family = GaugeMetricFamily(
             "cbec_alerts", "Alert instances by rule, severity and state", labels=["rule", "severity", "state"]
         )
         counts: dict[tuple[str, str, str], int] = {}
-        for inst in self.runtime.alerts.active():
+        active = self.runtime.alerts.active() if self.runtime.alerts is not None else []
+        for inst in active:
             key = (inst.rule, inst.severity or "", inst.state)
             counts[key] = counts.get(key, 0) + 1
         for key, n in sorted(counts.items()):

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from base.config import load_config
 from cbec.cli import main as cli
-from collectors.sinks.prometheus_sink import Metrics
 from core.alerts.rules import load_rules
+from core.runtime import Runtime
 
 ROOT = Path(__file__).resolve().parent.parent
 PROMTOOL = shutil.which("promtool") or "/usr/bin/promtool"
@@ -41,11 +42,15 @@ def test_promtool_unit_tests_pass_on_the_generated_rules(rule_file):
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_every_rule_and_severity_is_exported_over_series_on_metrics(rule_file):
+def test_every_rule_and_severity_is_exported_over_series_on_metrics(rule_file, tmp_path):
     groups = json.loads(rule_file.read_text(encoding="utf-8"))["groups"]
     exported = {(r["labels"]["rule"], r["labels"]["severity"]) for g in groups for r in g["rules"]}
     assert exported == {(r.name, sev) for r in load_rules() for sev in r.thresholds}
-    exposed = {m.name for m in Metrics().registry.collect()}
+    runtime = Runtime(load_config(), db_path=tmp_path / "m.duckdb", with_collectors=False)
+    try:
+        exposed = {m.name for m in runtime.metrics.registry.collect()}
+    finally:
+        runtime.stop()
     for g in groups:
         for r in g["rules"]:
             for series in re.findall(r"\bcbec_[a-z_]+", r["expr"]):

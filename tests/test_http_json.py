@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from base.secrets import SecretMissing
 from collectors.http_json.source import HttpJsonSource, MappingError
 from collectors.runner import Runner, Schedule
 from core.runtime import Runtime
@@ -114,7 +115,7 @@ def test_pages_are_followed_and_secrets_come_from_the_environment(endpoint, runt
 
 def test_a_missing_secret_is_named(endpoint, runtime, monkeypatch):
     monkeypatch.delenv("CBEC_TEST_WMS_TOKEN", raising=False)
-    with pytest.raises(MappingError, match=r"\$\{CBEC_TEST_WMS_TOKEN\}"):
+    with pytest.raises(SecretMissing, match=r"\$\{CBEC_TEST_WMS_TOKEN\}"):
         source(endpoint.url).collect(runtime.sink)
 
 

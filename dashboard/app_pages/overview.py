@@ -24,7 +24,7 @@ def fmt_value(fen: int) -> str:
 
 
 @st.fragment(run_every=live.refresh_seconds())
-def live() -> None:
+def figures() -> None:
     ov = live.overview()
     h, city = ov.headlines, ov.city
     tiles.header(
@@ -93,4 +93,4 @@ def live() -> None:
         st.html(f'<div class="cbec-note">{t("history_note")}</div>')
 
 
-live()
+figures()
