@@ -195,3 +195,34 @@ def test_a_bad_rule_gets_a_clear_error(change, words):
     raw = {k: v for k, v in raw.items() if v is not None}
     with pytest.raises(ConfigError, match=words):
         parse_rule(raw, "test.toml")
+
+
+@pytest.mark.parametrize(
+    "template, fault",
+    [
+        ("{value.real.nope}", "plain label name"),
+        ("{value:>999999999}", "not allowed"),
+        ("{value!r}", "no conversion"),
+        ("{0}", "plain label name"),
+        ("{value:{x}}", "not allowed"),
+    ],
+)
+def test_a_hostile_message_template_is_refused_when_the_rule_is_read(template, fault):
+    raw = {"name": "r", "signal": "warehouse_occupancy", "warning": 0.9, "message_zh": template}
+    with pytest.raises(ConfigError, match=fault):
+        parse_rule(raw, "test")
+
+
+def test_one_rule_whose_message_cannot_be_formatted_stops_no_other(store):
+    from dataclasses import replace
+
+    bad = replace(RULES["link_utilization_high"], message_zh="{value:d}")  # a float meets an int format
+    ev = Evaluator((bad, RULES["warehouse_occupancy_high"]), [])
+    put_occupancy(store, 0, 0.97)
+    put_health(store, 0, "eport_link", "utilization_ratio", 0.99, "bsq")
+    with store.reading() as con:
+        ev.evaluate(con, at(0), {})
+    by_rule = {i.rule: i for i in ev.instances.values() if i.labels != "{}"}
+    assert by_rule["warehouse_occupancy_high"].state == "pending"
+    assert by_rule["link_utilization_high"].state == "pending"
+    assert by_rule["warehouse_occupancy_high"].message == "仓库 BSQ-W01（bsq）库容占用 97%"

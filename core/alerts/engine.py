@@ -64,7 +64,7 @@ def message(rule: Rule, labels: dict[str, str], value: float | None, lang: str =
     template = rule.message_en if lang == "en" else rule.message_zh
     try:
         return template.format(value=value if value is not None else float("nan"), **labels)
-    except (KeyError, ValueError, IndexError):
+    except Exception:  # a label the signal does not give, a format that does not fit the value
         return f"{rule.name} {labels} {value}"
 
 
@@ -88,14 +88,18 @@ class Evaluator:
             if not values:
                 changes += self._rule_level(rule, "nodata", now, "")
                 continue
-            changes += self._rule_level(rule, "normal", now, "")
-            seen = set()
-            for labels, value in values:
-                key = (rule.name, json.dumps({**labels, **rule.labels}, sort_keys=True, ensure_ascii=False))
-                seen.add(key)
-                changes += self._apply(rule, key, value, now)
-            for key in [k for k in self.instances if k[0] == rule.name and k not in seen and k[1] != "{}"]:
-                changes += self._apply(rule, key, None, now)  # an instance no longer reported breaches nothing
+            try:
+                changes += self._rule_level(rule, "normal", now, "")
+                seen = set()
+                for labels, value in values:
+                    key = (rule.name, json.dumps({**labels, **rule.labels}, sort_keys=True, ensure_ascii=False))
+                    seen.add(key)
+                    changes += self._apply(rule, key, value, now)
+                for key in [k for k in self.instances if k[0] == rule.name and k not in seen and k[1] != "{}"]:
+                    changes += self._apply(rule, key, None, now)  # an instance no longer reported breaches nothing
+            except Exception as e:  # nor must a fault past the reading
+                log.warning("alert rule %s failed: %s", rule.name, e)
+                changes += self._rule_level(rule, "error", now, f"{type(e).__name__}: {e}")
         return changes
 
     def _apply(self, rule: Rule, key: tuple[str, str], value: float | None, now: datetime):

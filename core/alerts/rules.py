@@ -5,6 +5,7 @@ how long it keeps firing, its labels and its message."""
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -76,6 +77,11 @@ def parse_rule(raw: dict[str, Any], where: str) -> Rule:
         if (op == ">" and c < w) or (op == "<" and c > w):
             raise ConfigError(f"{here}: the critical threshold must be beyond the warning one")
     message_zh = str(raw.get("message_zh", f"{name} {{value}}"))
+    message_en = str(raw.get("message_en", message_zh))
+    for key, template in (("message_zh", message_zh), ("message_en", message_en)):
+        fault = template_fault(template)
+        if fault:
+            raise ConfigError(f"{here}: {key}: {fault}")
     return Rule(
         name=name,
         signal=signal,
@@ -85,7 +91,7 @@ def parse_rule(raw: dict[str, Any], where: str) -> Rule:
         keep_firing_for=duration(raw.get("keep_firing_for", "0s"), here),
         lookback=duration(raw.get("lookback", SIGNALS[signal].lookback), here),
         message_zh=message_zh,
-        message_en=str(raw.get("message_en", message_zh)),
+        message_en=message_en,
         labels={str(k): str(v) for k, v in raw.get("labels", {}).items()},
     )
 
@@ -151,6 +157,30 @@ class Limits:
     def threshold(self, signal: str, severity: str) -> float | None:
         rule = self.rules.get(signal)
         return rule.thresholds.get(severity) if rule else None
+
+
+# a message names a label or {value}, with at most a short width and precision:
+# no attribute or index access, no conversion, no width that allocates megabytes
+_FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,31}$")
+_SPEC = re.compile(r"^(?:.?[<>^=])?[+\- ]?,?\d{0,2}(?:\.\d{1,2})?[%fFeEgGds]?$")
+
+
+def template_fault(template: str) -> str | None:
+    """Why a message template may not be used, or None when it is safe to format."""
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError as e:
+        return f"not a message template ({e})"
+    for _, field_name, spec, conversion in parts:
+        if field_name is None:
+            continue
+        if not _FIELD.match(field_name):
+            return f"{{{field_name}}}: a field is a plain label name or value"
+        if conversion is not None:
+            return f"{{{field_name}}}: no conversion (!r, !s, !a) is allowed"
+        if spec and ("{" in spec or not _SPEC.match(spec)):
+            return f"{{{field_name}}}: the format '{spec}' is not allowed (width and precision of at most two digits)"
+    return None
 
 
 def prom_duration(d: timedelta) -> str:
