@@ -15,6 +15,7 @@ from pathlib import Path
 import streamlit as st
 from starlette.middleware import Middleware
 
+from base import environment
 from base.config import ConfigError, load_config
 from core.access.headers import SecurityHeaders
 from core.access.logs import TokenFilter
@@ -31,6 +32,7 @@ logging.getLogger("uvicorn.access").addFilter(TokenFilter())
 
 # `kill -USR1 <pid>` writes every thread's stack to the log: what a hung process is doing
 faulthandler.register(signal.SIGUSR1, all_threads=True)
+environment.owner_only()
 
 FRAME = Path(__file__).resolve().parent / "dashboard" / "frame.py"
 

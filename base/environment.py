@@ -33,3 +33,9 @@ def enabled_collectors() -> set[str]:
 def secret(name: str) -> str | None:
     """A ${NAME} reference of the configuration, from the environment."""
     return os.environ.get(name)
+
+
+def owner_only() -> None:
+    """Everything this process creates from now on (databases, WAL, reports, moved and
+    quarantined originals, their folders) is readable by its owner alone."""
+    os.umask(0o077)

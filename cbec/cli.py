@@ -8,6 +8,7 @@ import sys
 from datetime import date, datetime, time
 from pathlib import Path
 
+from base import environment
 from base.config import ConfigError, load_config
 from cbec import account_commands as commands
 from queries.store import StoreError
@@ -279,6 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    environment.owner_only()
     parser = build_parser()
     args = parser.parse_args(argv)
     commands.check(args, parser)

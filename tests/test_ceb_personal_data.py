@@ -177,3 +177,18 @@ class _NullSink:
         from collectors.sinks import WriteResult
 
         return WriteResult(batch.kind, len(batch), len(batch), 0)
+
+
+def test_everything_cbec_ingest_writes_is_readable_by_its_owner_alone(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name, body in (("good.xml", message(receipt("C1"))), ("bad.xml", b"<not-ceb/>")):
+        (inbox / name).write_bytes(body)
+        (inbox / name).chmod(0o644)  # as a sender's upload may arrive
+    db, moved = tmp_path / "out" / "p.duckdb", tmp_path / "out" / "moved"
+    out = cbec_ingest(str(inbox), "--db", str(db), "--move", str(moved), "--json")
+    assert out.returncode == 0, out.stderr
+    written = [p for p in (tmp_path / "out").rglob("*")]
+    assert db in written and any(p.suffix == ".xml" for p in written), written
+    for p in written:
+        assert p.stat().st_mode & 0o077 == 0, f"{p.relative_to(tmp_path)} is {oct(p.stat().st_mode & 0o777)}"

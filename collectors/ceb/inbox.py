@@ -242,6 +242,7 @@ class Ingester:
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.replace(path, target)
+            os.chmod(target, 0o600)  # the sender's mode does not travel with a message we keep
         except OSError as e:
             log.error("could not move %r to %r: %s", str(path), str(target), e.strerror)
 
