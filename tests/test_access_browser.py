@@ -107,10 +107,10 @@ def test_a_revoked_kiosk_token_stops_the_wall_within_one_refresh(deployment, bro
     screenshot(admin, "users-and-tokens")
     admin.get_by_role("button", name="撤销令牌").click()
     revoked = time.monotonic()
-    banner = wall.locator('[data-testid="stale-banner"]')
+    # the banner may already show a source's delay; what counts is the revocation replacing it
+    banner = wall.locator('[data-testid="stale-banner"]', has_text="访问已撤销")
     banner.wait_for(state="visible", timeout=(5 + 5) * 1000)  # one refresh, and a second of slack
     took = time.monotonic() - revoked
-    assert "访问已撤销" in banner.inner_text()
     assert wall.locator('[data-testid="wall-released"] .v').inner_text() == "—"
     assert not wall.locator(".wall .panel").count()
     screenshot(wall, "wall-token-revoked-1920x1080")
