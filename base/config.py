@@ -374,15 +374,14 @@ def _access(d: dict[str, Any], where: str) -> AccessConfig:
     return out
 
 
-REFERENCE_KEYS = {
-    "site": ("code", "name_zh", "name_en", "customs_codes", "confirmed", "volume_share"),
-    "platform": ("code", "name_zh", "name_en", "ebp_code", "confirmed", "volume_share"),
-    "category": ("code", "name_zh", "name_en", "hs_prefixes"),
-    "warehouse": ("code", "site", "name_zh", "name_en", "area_m2", "area_code", "automated"),
-}
-SIMULATOR_KEYS = ("seed", "live_day_kind", "promotion_released_by_14h", "ordinary_day_lists", "yoy_growth_factor",
-                  "history_days", "promotion_days")  # fmt: skip
-ACCESS_KEYS = tuple(f.name for f in fields(AccessConfig))
+def _keys(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+REFERENCE_KEYS = {"site": _keys(Site), "platform": _keys(Platform), "category": _keys(Category),
+                  "warehouse": _keys(Warehouse)}  # fmt: skip
+SIMULATOR_KEYS = _keys(SimulatorConfig)
+ACCESS_KEYS = _keys(AccessConfig)
 
 
 def _reference(path: Path, name: str) -> list[dict[str, Any]]:
@@ -411,7 +410,7 @@ def _digest(d: dict[str, Any], where: str) -> DigestConfig:
     )
     jobs = []
     for j in d.get("job", []):
-        checked(j, ("name", "at", "report", "until", "promotion_days_only"), f"{where} [[digest.job]]")
+        checked(j, _keys(DigestJob), f"{where} [[digest.job]]")
         name = str(_need(j, "name", f"{where}: digest.job"))
         report = str(j.get("report", "yesterday"))
         if report not in ("yesterday", "today"):
@@ -449,7 +448,7 @@ def _digest(d: dict[str, Any], where: str) -> DigestConfig:
 def _wall(w: dict[str, Any], site_codes: set[str], where: str) -> WallConfig:
     checked(w, ("refresh_seconds", "resync_seconds", "plan_yoy_growth", "slide"), f"{where} [wall]")
     for s in w.get("slide", []):
-        checked(s, ("screen", "dwell_seconds"), f"{where} [[wall.slide]]")
+        checked(s, _keys(Slide), f"{where} [[wall.slide]]")
     slides = tuple(
         Slide(str(s.get("screen", "city")), float(s.get("dwell_seconds", 30))) for s in w.get("slide", [])
     ) or (Slide("city", 30.0),)

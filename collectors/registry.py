@@ -4,12 +4,11 @@ kind's options dataclass (unknown or missing keys are a ConfigError naming them)
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import fields
 from datetime import date
 from pathlib import Path
 
 from base import environment
-from base.config import ROOT, CollectorConfig, Config, ConfigError, checked, options
+from base.config import ROOT, CollectorConfig, Config, ConfigError, options
 from collectors.ceb.options import InboxOptions
 from collectors.http_json.options import HttpJsonOptions
 from collectors.prometheus_scrape.options import ApiOptions, ScrapeOptions
@@ -67,8 +66,7 @@ def _http_json(config: Config, c: CollectorConfig) -> Source:
 
 
 def _each(cls: type, tables: list[dict], where: str) -> list:
-    known = tuple(f.name for f in fields(cls))
-    return [cls(**checked(t, known, f"{where} #{i}")) for i, t in enumerate(tables, 1)]
+    return [options(cls, t, f"{where} #{i}") for i, t in enumerate(tables, 1)]
 
 
 def _prometheus_scrape(config: Config, c: CollectorConfig) -> Source:
@@ -91,35 +89,28 @@ def _prometheus_api(config: Config, c: CollectorConfig) -> Source:
     return PrometheusApiSource(name=c.name, base_url=o.url, queries=queries, timeout_s=c.timeout_seconds)
 
 
-KINDS: dict[str, Factory] = {
-    "prometheus_api": _prometheus_api,
-    "simulator": _simulator,
-    "ceb_inbox": _ceb_inbox,
-    "http_json": _http_json,
-    "prometheus_scrape": _prometheus_scrape,
+# each kind: its options dataclass and how it builds its source
+KINDS: dict[str, tuple[type, Factory]] = {
+    "prometheus_api": (ApiOptions, _prometheus_api),
+    "simulator": (SimulatorOptions, _simulator),
+    "ceb_inbox": (InboxOptions, _ceb_inbox),
+    "http_json": (HttpJsonOptions, _http_json),
+    "prometheus_scrape": (ScrapeOptions, _prometheus_scrape),
 }
 
 
-OPTIONS: dict[str, type] = {
-    "prometheus_api": ApiOptions,
-    "simulator": SimulatorOptions,
-    "ceb_inbox": InboxOptions,
-    "http_json": HttpJsonOptions,
-    "prometheus_scrape": ScrapeOptions,
-}
+def _kind(c: CollectorConfig) -> tuple[type, Factory]:
+    try:
+        return KINDS[c.kind]
+    except KeyError:
+        raise ConfigError(f"{c.where or c.name}: unknown kind {c.kind!r} (known: {', '.join(KINDS)})") from None
 
 
 def check(config: Config) -> None:
     """Every collector's options, the disabled ones' too, so a mistyped key stops the start."""
     for c in config.collectors:
-        if c.kind not in OPTIONS:
-            raise ConfigError(f"{c.where or c.name}: unknown kind {c.kind!r} (known: {', '.join(OPTIONS)})")
-        options(OPTIONS[c.kind], c.options, c.where)
+        options(_kind(c)[0], c.options, c.where)
 
 
 def build(config: Config, c: CollectorConfig) -> Source:
-    try:
-        factory = KINDS[c.kind]
-    except KeyError:
-        raise ConfigError(f"{c.where or c.name}: unknown kind {c.kind!r} (known: {', '.join(KINDS)})") from None
-    return factory(config, c)
+    return _kind(c)[1](config, c)

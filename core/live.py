@@ -352,7 +352,6 @@ class SystemHealth:
     utilization: pd.DataFrame
     components: pd.DataFrame
     collectors: dict
-    limits: Limits
 
 
 def _system_health(runtime: rt.Runtime) -> SystemHealth:
@@ -360,7 +359,7 @@ def _system_health(runtime: rt.Runtime) -> SystemHealth:
     with runtime.store.reading() as con:
         latest = read.health_latest(con, now - timedelta(hours=1), now)
         util = read.health_trend(con, "utilization_ratio", now - timedelta(hours=1), now)
-    return SystemHealth(latest, util, runtime.components(), runtime.health()["collectors"], Limits.of(runtime.rules()))
+    return SystemHealth(latest, util, runtime.components(), runtime.health()["collectors"])
 
 
 _OVERVIEW = _Shared(_overview, lambda runtime: runtime.config.refresh_seconds)

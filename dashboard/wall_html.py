@@ -103,9 +103,10 @@ def _review_class(w: Waiting, s: Screen) -> str:
     return "" if w.oldest_age_s is None else s.limits.level(REVIEW, w.oldest_age_s / 3600)
 
 
-def _review_target_s(s: Screen) -> float:
-    """The manual-review target: the rule's critical threshold (half a working day as shipped)."""
-    return (s.limits.threshold(REVIEW, "critical") or s.limits.threshold(REVIEW, "warning") or 4.0) * 3600
+def _review_target_s(s: Screen) -> float | None:
+    """The manual-review target: the rule's critical threshold (half a working day as shipped), if any."""
+    hours = s.limits.threshold(REVIEW, "critical") or s.limits.threshold(REVIEW, "warning")
+    return hours * 3600 if hours else None
 
 
 def _meter_class(s: Screen, signal: str, value: float | None) -> str:
@@ -252,12 +253,13 @@ def focus_panel(s: Screen, cfg: Config, lang: str) -> str:
     if s.code == "bsq":
         target = _review_target_s(s)
         age = s.review.oldest_age_s or 0
+        used = age / target if target else 0.0
         body = (
             f'<div class="row">{_big(text("manual_review", lang), f"{s.review.lists:,}")}'
             f"{_big(text('oldest', lang), fmt_duration(age or None, lang), _review_class(s.review, s))}</div>"
             f'<div class="meter {_review_class(s.review, s)}"><span>{escape(text("target", lang))} '
-            f'{fmt_duration(target, lang)}</span><i><em style="width:{min(age / target, 1) * 100:.1f}%"></em></i>'
-            f"<b>{age / target:.0%}</b></div>{warehouse_tiles(s, lang)}"
+            f'{fmt_duration(target, lang)}</span><i><em style="width:{min(used, 1) * 100:.1f}%"></em></i>'
+            f"<b>{'—' if target is None else f'{used:.0%}'}</b></div>{warehouse_tiles(s, lang)}"
         )
         return _panel(title, body, "focus")
     # meishan: the release speed at the zone exit

@@ -62,4 +62,4 @@ def test_each_collector_kind_ships_a_sample_its_options_accept(sample):
     for t in tables:
         extra = {k: v for k, v in t.items() if k not in ("name", "kind", "interval_seconds", "timeout_seconds",
                                                          "stale_after_seconds", "enabled")}  # fmt: skip
-        options(registry.OPTIONS[t["kind"]], extra, str(sample))
+        options(registry.KINDS[t["kind"]][0], extra, str(sample))

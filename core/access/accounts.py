@@ -1,5 +1,6 @@
-"""Local accounts: add, change password, role, disable; sign in with a lock
-after repeated failures. Every change and every attempt goes to the audit trail."""
+"""Local accounts: add, change password, role, disable; sign in, with repeated
+failures holding back that name from that address for a while. Every change
+and every attempt goes to the audit trail."""
 
 from __future__ import annotations
 

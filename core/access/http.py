@@ -1,6 +1,7 @@
 """Who may call the app's own HTTP endpoints.
 
-/healthz is open. /metrics answers loopback, and elsewhere a bearer token when
+/healthz tells anyone whether the app is up, and its detail only to callers who
+may read /metrics. /metrics answers loopback, and elsewhere a bearer token when
 one is configured. Write endpoints need the API bearer token; the open demo
 also lets loopback write (its drills). The wall's event stream follows the
 page: open in the demo, else a stream ticket or a kiosk token."""
