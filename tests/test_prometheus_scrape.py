@@ -12,7 +12,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import streamlit as st
 from browser import free_port
 from streamlit.testing.v1 import AppTest
 
@@ -157,7 +156,8 @@ def test_real_loopback_throughput_then_stale_then_healthy(exporter, tmp_path, co
     assert 'cbec_collector_stale{collector="gateway"} 1.0' in rt.metrics_text().decode()
     rt.config = replace(rt.config, stale_after_seconds=2)
     assert 'cbec_component_stale{component="gateway_lo",site="bsq"} 1.0' in rt.metrics_text().decode()
-    st.cache_data.clear()  # the next refresh interval
+    refresh = rt.config.refresh_seconds
+    time.sleep(refresh - time.time() % refresh + 0.05)  # the next refresh interval
     at.run()
     assert any("gateway" in h.proto.body for h in at.get("html") if "stale-banner" in h.proto.body)
     # the link's own tile keeps its last figure, marked as old
