@@ -78,6 +78,13 @@ class SimulatorConfig:
     yoy_growth_factor: float
     history_days: int
     promotion_days: tuple[str, ...]
+    # the message families beside the lists (see [simulator] in cbec.toml)
+    tax_rate: float = 0.091
+    cancel_share: float = 0.003
+    refund_share: float = 0.004
+    refund_line_share: float = 0.6
+    refund_part_share: float = 0.5
+    format_rejects_per_hour: float = 6.0
 
 
 @dataclass(frozen=True)
@@ -289,7 +296,12 @@ def load_config(path: str | Path | None = None) -> Config:
         yoy_growth_factor=float(sim.get("yoy_growth_factor", 1.35)),
         history_days=int(sim.get("history_days", 30)),
         promotion_days=tuple(sim.get("promotion_days", ["11-11"])),
+        **{k: sim[k] for k in SIMULATOR_RATES if k in sim},
     )
+    for k in SIMULATOR_RATES:
+        v = getattr(simulator, k)
+        if isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v <= (1e6 if k.endswith("hour") else 1):
+            raise ConfigError(f"{path}: simulator.{k} must be a number from 0 to {'1e6' if k.endswith('hour') else 1}")
     if simulator.live_day_kind not in ("promotion", "ordinary"):
         raise ConfigError(f"{path}: simulator.live_day_kind must be 'promotion' or 'ordinary'")
 
@@ -381,6 +393,9 @@ def _keys(cls: type) -> tuple[str, ...]:
 REFERENCE_KEYS = {"site": _keys(Site), "platform": _keys(Platform), "category": _keys(Category),
                   "warehouse": _keys(Warehouse)}  # fmt: skip
 SIMULATOR_KEYS = _keys(SimulatorConfig)
+# the simulator's rates of the families beside the lists: shares in 0..1, rejects an hour
+SIMULATOR_RATES = ("tax_rate", "cancel_share", "refund_share", "refund_line_share", "refund_part_share",
+                   "format_rejects_per_hour")  # fmt: skip
 ACCESS_KEYS = _keys(AccessConfig)
 
 
