@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 
 from base.config import Config
 from collectors.simulator import model
+from collectors.simulator.columns import LINE_QTY_SHARE, MAX_LINES, line_mask, per_line, site_trade_modes, yuan
 from collectors.simulator.model import PATHS, DayPlan
 
 US = 1_000_000
@@ -69,7 +70,9 @@ class Lists:
     warehouse: np.ndarray
     category: np.ndarray
     lines: np.ndarray
-    value_fen: np.ndarray
+    value_fen: np.ndarray  # the sum of the lines' totals
+    line_price_fen: np.ndarray  # (lists, MAX_LINES): unit price of each line, 0 past the last
+    line_qty: np.ndarray  # (lists, MAX_LINES): pieces of each line, 0 past the last
 
 
 @dataclass
@@ -161,14 +164,20 @@ class Generator:
             else:
                 warehouse[mask] = -1
         category = rng.choice(len(self.category_share), n, p=self.category_share)
-        lines = 1 + np.minimum(rng.poisson(model.LINES_EXTRA_MEAN, n), 5)
+        lines = 1 + np.minimum(rng.poisson(model.LINES_EXTRA_MEAN, n), MAX_LINES - 1)
         # lognormal line values with the calibrated mean per list
         mean_line = model.MEAN_LIST_VALUE_CNY / (1 + model.LINES_EXTRA_MEAN)
         mu = np.log(mean_line) - model.LINE_VALUE_SIGMA**2 / 2
-        total = np.zeros(n)
-        for k in range(1, 7):
-            total += np.where(lines >= k, rng.lognormal(mu, model.LINE_VALUE_SIGMA, n), 0.0)
-        value_fen = np.maximum(np.round(total * 100), 100).astype(np.int64)
+        line_cny = np.stack([rng.lognormal(mu, model.LINE_VALUE_SIGMA, n) for _ in range(MAX_LINES)], axis=1)
+        # pieces per line from a stream of their own, so the draws above stay as they were
+        qty = np.random.default_rng([self.seed, plan.day.toordinal(), minute, 621]).choice(
+            np.arange(1, len(LINE_QTY_SHARE) + 1), (n, MAX_LINES), p=LINE_QTY_SHARE
+        )
+        has = line_mask(lines)
+        # a whole unit price in fen, at least a yuan, so price x pieces is the line total exactly
+        price_fen = np.where(has, np.maximum(np.round(line_cny * 100 / qty), 100), 0).astype(np.int64)
+        qty = np.where(has, qty, 0)
+        value_fen = (price_fen * qty).sum(axis=1)
         lists = Lists(
             np.full(n, plan.day.toordinal()),
             first_seq + np.arange(n),
@@ -180,6 +189,8 @@ class Generator:
             category,
             lines,
             value_fen,
+            price_fen,
+            qty,
         )
         return lists, self._receipts(rng, declared)
 
@@ -265,6 +276,8 @@ class Generator:
         keys = self._keys(lists)
         area = pa.array([w.area_code for w in self.config.warehouses] + [None])
         cats = pa.array(self.category_codes)
+        has = line_mask(lists.lines)
+        gnum = np.broadcast_to(np.arange(1, MAX_LINES + 1, dtype=np.int32), has.shape)[has]
         return pa.table(
             {
                 **{k: keys[k] for k in ("ebc_code", "cop_no")},
@@ -277,6 +290,10 @@ class Generator:
                 "goods_value_fen": pa.array(lists.value_fen),
                 "line_count": pa.array(lists.lines.astype(np.int32)),
                 "category_code": pc.take(cats, pa.array(lists.category)),
+                "trade_mode": pa.array(site_trade_modes(self.config)[lists.site], pa.string()),
+                "line_gnum": per_line(pa.array(gnum), lists.lines),
+                "line_price": per_line(yuan(lists.line_price_fen[has] * 1000), lists.lines),
+                "line_qty": per_line(yuan(lists.line_qty[has] * 100_000), lists.lines),
             }
         )
 
@@ -306,4 +323,5 @@ class Generator:
 
 def _empty_lists() -> Lists:
     e = np.array([], np.int64)
-    return Lists(e, e, e, e, e, e, e, e, e, e)
+    lines = np.zeros((0, MAX_LINES), np.int64)
+    return Lists(e, e, e, e, e, e, e, e, e, e, lines, lines)
