@@ -85,6 +85,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
+    from decimal import Decimal
+
+    from collectors.records import TRADE_MODES
+    from core.numbers import cny
     from queries import read
     from queries.store import Store
 
@@ -100,14 +104,36 @@ def cmd_summary(args: argparse.Namespace) -> int:
         totals = read.release_totals(con, start, end)
         by_site = read.release_by_site(con, start, end)
         unmapped = read.release_unmapped(con, start, end)
+        net = read.net(con, start, end)
+        modes = read.by_trade_mode(con, start, end)
+        rejects = read.rejects_by_type(con, start, end)
     finally:
         store.close()
+    a = net.adjustments
     result = {
         "date": day.isoformat(),
         "until": until.strftime("%H:%M") if until else "24:00",
         "released_lists": totals.released_lists,
-        "goods_value_cny": round(totals.goods_value_cny, 2),
+        "goods_value_cny": cny(Decimal(totals.goods_value_fen) / 100),
         "releases_without_declaration": totals.released_lists - totals.valued_lists,
+        "cancelled_lists": a.cancelled_lists,
+        "cancelled_value_cny": cny(Decimal(a.cancelled_value_fen) / 100),
+        "returned_value_cny": cny(a.returned_value),
+        "net_released_lists": net.net_released_lists,
+        "net_goods_value_cny": cny(net.net_goods_value),
+        "format_rejects": sum(rejects.values()),
+        "format_rejects_by_type": rejects,
+        "tax": {"assessed_cny": cny(a.tax_assessed), "voided_cny": cny(a.tax_voided), "net_cny": cny(a.tax_net)},
+        "by_trade_mode": {
+            mode: {
+                "released_lists": m.released_lists,
+                "goods_value_cny": cny(Decimal(m.goods_value_fen) / 100),
+                "net_released_lists": m.net_released_lists,
+                "net_goods_value_cny": cny(m.net_goods_value),
+                "tax_net_cny": cny(m.adjustments.tax_net),
+            }
+            for mode, m in {**dict.fromkeys(TRADE_MODES, read.Net(0, 0, read.Adjustments())), **modes}.items()
+        },
         "by_site": {
             s.site_code: {"released_lists": s.released_lists, "goods_value_cny": round(s.goods_value_fen / 100, 2)}
             for s in by_site
@@ -157,9 +183,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
         print(
-            f"{report.files:,} file(s): {report.declarations:,} declarations, {report.receipts:,} receipts, "
-            f"{report.taxes:,} tax receipts, {report.duplicates:,} already known, "
-            f"{len(report.quarantined):,} quarantined"
+            f"{report.files:,} file(s): "
+            + "".join(f"{n:,} {kind.replace('_', ' ')}(s), " for kind, n in sorted(report.by_kind.items()))
+            + f"{report.duplicates:,} already known, {len(report.quarantined):,} quarantined"
         )
         for q in report.quarantined:
             print(f"  quarantined {q['file']!r}: {q['reason']}")  # quoted: a name may hold a newline
@@ -266,7 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--out", help="file to write (default: standard output)")
     a.add_argument("--db", help="apply the rules saved from the editor in this database file")
     a.set_defaults(func=cmd_alert_rules)
-    i = sub.add_parser("ingest", help="import CEB621/CEB622/CEB816 files or folders into a database file")
+    i = sub.add_parser("ingest", help="import customs message files (CEB621-626, 816, 818, 900) or folders")
     i.add_argument("paths", nargs="+", help="message files, or folders of them")
     i.add_argument("--db", help="database file (default: the configured store)")
     i.add_argument(

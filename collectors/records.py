@@ -14,9 +14,25 @@ from typing import Literal
 import pyarrow as pa
 import pyarrow.compute as pc
 
-Kind = Literal["declaration", "receipt", "tax", "quarantine", "occupancy", "health", "release_minute", "receipt_minute"]
+Kind = Literal[
+    "declaration",
+    "receipt",
+    "tax",
+    "tax_status",
+    "request",
+    "request_receipt",
+    "format_reject",
+    "quarantine",
+    "occupancy",
+    "health",
+    "release_minute",
+    "receipt_minute",
+]
 
 TS = pa.timestamp("us")
+YUAN = pa.decimal128(18, 5)  # amounts and quantities as sent: up to 5 decimals, kept exact
+TRADE_MODES = ("1210", "9610", "other")  # bonded import, direct purchase, anything else
+REQUEST_FAMILIES = ("cancel", "refund")  # CEB623/624 and CEB625/626
 
 SCHEMAS: dict[str, pa.Schema] = {
     # an inventory list (CEB621 Inventory): head fields the command center needs,
@@ -34,6 +50,11 @@ SCHEMAS: dict[str, pa.Schema] = {
             pa.field("goods_value_fen", pa.int64(), nullable=False),
             pa.field("line_count", pa.int32(), nullable=False),
             pa.field("category_code", pa.string(), nullable=False),
+            pa.field("trade_mode", pa.string(), nullable=False),  # one of TRADE_MODES
+            # the lines a return may name: gnum, unit price and quantity, in line order
+            pa.field("line_gnum", pa.list_(pa.int32()), nullable=False),
+            pa.field("line_price", pa.list_(YUAN), nullable=False),
+            pa.field("line_qty", pa.list_(YUAN), nullable=False),
         ]
     ),
     # a status change (CEB622 InventoryReturn)
@@ -49,18 +70,67 @@ SCHEMAS: dict[str, pa.Schema] = {
             pa.field("return_info", pa.string()),
         ]
     ),
-    # an electronic tax receipt (CEB816 TaxHeadRv)
+    # an electronic tax receipt (CEB816 TaxHeadRd), amounts in yuan as sent
     "tax": pa.schema(
         [
             pa.field("invt_no", pa.string(), nullable=False),
             pa.field("tax_no", pa.string(), nullable=False),
             pa.field("return_time", TS, nullable=False),
-            pa.field("customs_tax_fen", pa.int64(), nullable=False),
-            pa.field("value_added_tax_fen", pa.int64(), nullable=False),
-            pa.field("consumption_tax_fen", pa.int64(), nullable=False),
-            pa.field("status", pa.string()),
+            pa.field("customs_tax", YUAN, nullable=False),
+            pa.field("value_added_tax", YUAN, nullable=False),
+            pa.field("consumption_tax", YUAN, nullable=False),
+            pa.field("status", pa.int16(), nullable=False),  # 1 generated, 2 summarised, 3 voided
             pa.field("ebc_code", pa.string()),
             pa.field("customs_code", pa.string()),
+        ]
+    ),
+    # a tax status change (CEB818 TaxHeadStatus)
+    "tax_status": pa.schema(
+        [
+            pa.field("invt_no", pa.string(), nullable=False),
+            pa.field("tax_no", pa.string(), nullable=False),
+            pa.field("status", pa.int16(), nullable=False),
+            pa.field("return_time", TS, nullable=False),
+        ]
+    ),
+    # a request against a released list: a whole-list cancellation (CEB623
+    # InvtCancel, no lines) or a return of some lines (CEB625 InvtRefund)
+    "request": pa.schema(
+        [
+            pa.field("family", pa.string(), nullable=False),  # one of REQUEST_FAMILIES
+            pa.field("agent_code", pa.string(), nullable=False),
+            pa.field("cop_no", pa.string(), nullable=False),  # the request's own number
+            pa.field("invt_no", pa.string(), nullable=False),  # the list it concerns
+            pa.field("customs_code", pa.string()),
+            pa.field("ebp_code", pa.string()),
+            pa.field("ebc_code", pa.string()),
+            pa.field("app_time", TS, nullable=False),
+            pa.field("line_gnum", pa.list_(pa.int32()), nullable=False),  # the list lines returned
+            pa.field("line_qty", pa.list_(YUAN), nullable=False),  # and how many of each
+        ]
+    ),
+    # a receipt of a request (CEB624 InvtCancelReturn, CEB626 InvtRefundReturn)
+    "request_receipt": pa.schema(
+        [
+            pa.field("family", pa.string(), nullable=False),
+            pa.field("agent_code", pa.string(), nullable=False),
+            pa.field("cop_no", pa.string(), nullable=False),
+            pa.field("invt_no", pa.string()),
+            pa.field("customs_code", pa.string()),
+            pa.field("return_status", pa.int32(), nullable=False),
+            pa.field("return_time", TS, nullable=False),
+            pa.field("return_info", pa.string()),
+        ]
+    ),
+    # a format reject of one of a sender's messages (CEB900 MessageReturn); it names no list
+    "format_reject": pa.schema(
+        [
+            pa.field("guid", pa.string(), nullable=False),
+            pa.field("ori_message_type", pa.string(), nullable=False),  # e.g. CEB621
+            pa.field("ori_cop_msg_id", pa.string()),
+            pa.field("return_status", pa.int32(), nullable=False),
+            pa.field("return_time", TS, nullable=False),
+            pa.field("return_info", pa.string()),
         ]
     ),
     # a file set aside by an ingesting source, with the reason
@@ -81,6 +151,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             pa.field("minute", TS, nullable=False),
             pa.field("site_code", pa.string(), nullable=False),
             pa.field("platform_code", pa.string(), nullable=False),
+            pa.field("trade_mode", pa.string(), nullable=False),
             pa.field("released_lists", pa.int64(), nullable=False),
             pa.field("valued_lists", pa.int64(), nullable=False),
             pa.field("goods_value_fen", pa.int64(), nullable=False),

@@ -10,6 +10,16 @@ def _round(value: float | int | Decimal, places: int) -> Decimal:
     return Decimal(str(value)).quantize(q, rounding=ROUND_HALF_UP)
 
 
+def cny(yuan: Decimal | int | float) -> float:
+    """Money in yuan for JSON and exports: rounded half up to 2 decimals from the exact value."""
+    return float(_round(yuan, 2))
+
+
+def fen(yuan: Decimal) -> int:
+    """An exact yuan amount in whole fen (half up), for the 万/亿 formats below."""
+    return int(_round(yuan * 100, 0))
+
+
 def count_zh(n: int | float) -> str:
     """631.1万, 1.02亿; below ten thousand the plain number."""
     n = Decimal(str(n))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 import duckdb
 import pandas as pd
@@ -30,6 +31,40 @@ class SiteTotals:
     goods_value_fen: int
 
 
+@dataclass(frozen=True)
+class Adjustments:
+    """What cancellations, returns and tax changed in a window. Money exactly, in yuan."""
+
+    cancelled_lists: int = 0
+    cancelled_value_fen: int = 0
+    returned_value: Decimal = Decimal(0)  # Σ approved returns of unit price × quantity returned
+    tax_assessed: Decimal = Decimal(0)  # Σ customs + VAT + consumption tax of each tax receipt
+    tax_voided: Decimal = Decimal(0)  # of those whose latest status is 3 (作废)
+
+    @property
+    def tax_net(self) -> Decimal:
+        return self.tax_assessed - self.tax_voided
+
+
+@dataclass(frozen=True)
+class Net:
+    """Gross releases beside what cancellations and returns took back: the one
+    place net figures are worked out."""
+
+    released_lists: int
+    goods_value_fen: int
+    adjustments: Adjustments
+
+    @property
+    def net_released_lists(self) -> int:
+        return self.released_lists - self.adjustments.cancelled_lists
+
+    @property
+    def net_goods_value(self) -> Decimal:
+        a = self.adjustments
+        return (Decimal(self.goods_value_fen - a.cancelled_value_fen) / 100) - a.returned_value
+
+
 def day_window(day: date, until: time | None = None) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time.min)
     end = datetime.combine(day, until) if until else start + timedelta(days=1)
@@ -39,6 +74,34 @@ def day_window(day: date, until: time | None = None) -> tuple[datetime, datetime
 def release_totals(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> Totals:
     row = con.execute(sql("read_release_totals"), {"from_ts": start, "until_ts": end}).fetchall()[0]
     return Totals(*row)
+
+
+def adjustments(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> Adjustments:
+    row = con.execute(sql("read_adjustment_totals"), {"from_ts": start, "until_ts": end}).fetchall()[0]
+    return Adjustments(*row)
+
+
+def net(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> Net:
+    t = release_totals(con, start, end)
+    return Net(t.released_lists, t.goods_value_fen, adjustments(con, start, end))
+
+
+def adjustments_by_site(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> dict[str, Adjustments]:
+    """Every configured site, zero where nothing happened."""
+    rows = con.execute(sql("read_adjustments_by_site"), {"from_ts": start, "until_ts": end}).fetchall()
+    return {r[0]: Adjustments(*r[1:]) for r in rows}
+
+
+def by_trade_mode(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> dict[str, Net]:
+    """Releases and their adjustments per trade mode (1210, 9610, other, unknown), as present."""
+    rows = con.execute(sql("read_by_trade_mode"), {"from_ts": start, "until_ts": end}).fetchall()
+    # a mode whose figures all moved elsewhere (a list's declaration landed) leaves zero rows
+    return {r[0]: Net(int(r[1]), int(r[2]), Adjustments(*r[3:])) for r in rows if any(r[1:])}
+
+
+def rejects_by_type(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> dict[str, int]:
+    rows = con.execute(sql("read_rejects_by_type"), {"from_ts": start, "until_ts": end}).fetchall()
+    return {t: int(n) for t, n in rows}
 
 
 def release_by_site(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> list[SiteTotals]:

@@ -63,7 +63,7 @@ def test_planted_personal_data_reaches_no_database_output_sidecar_or_log(tmp_pat
     out = cbec_ingest(str(inbox), "--db", str(db), "--move", str(moved), "--json")
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
-    assert report["receipts"] == 1 and len(report["quarantined"]) == 3
+    assert report["records"]["receipt"] == 1 and len(report["quarantined"]) == 3
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT return_info FROM receipt").fetchall() == [("[Code:2600;Desc:放行]",)]
     reasons = " ".join(r for (r,) in con.execute("SELECT reason FROM quarantine_event").fetchall())
@@ -112,7 +112,7 @@ def test_a_ten_megabyte_flood_ingests_in_small_memory(tmp_path):
         [sys.executable, "-c", code, "ingest", str(inbox), "--db", str(tmp_path / "f.duckdb"), "--json"],
         capture_output=True, text=True, cwd=ROOT, timeout=300,
     )  # fmt: skip
-    assert json.loads(out.stdout)["receipts"] == 1, out.stderr
+    assert json.loads(out.stdout)["records"]["receipt"] == 1, out.stderr
     peak_mb = int(out.stderr.strip().splitlines()[-1]) / 1024
     print(f"peak {peak_mb:.0f} MB")
     assert peak_mb < 400, f"peak memory {peak_mb:.0f} MB"
@@ -135,7 +135,7 @@ def test_the_inbox_takes_regular_files_only_and_never_follows_a_link(tmp_path):
     (inbox / "swapped.xml").unlink()
     os.symlink("/etc/passwd", inbox / "swapped.xml")
     report = Ingester("t", lambda hs: "other").run(listed, _NullSink())
-    assert report.receipts == 1 and [Path(q["file"]).name for q in report.quarantined] == ["swapped.xml"]
+    assert report.by_kind["receipt"] == 1 and [Path(q["file"]).name for q in report.quarantined] == ["swapped.xml"]
 
 
 def test_a_file_over_the_size_limit_is_refused(tmp_path):
@@ -150,7 +150,7 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path):
 def test_only_ascii_digits_make_a_status_or_a_time(field, value):
     kwargs = {"status": value} if field == "returnStatus" else {"time": value}
     parsed = parse_message(message(receipt("C1", **kwargs)), lambda hs: "other")
-    assert parsed.records == 0 and parsed.issues[0].field == field
+    assert parsed.count == 0 and parsed.issues[0].field == field
 
 
 def test_a_file_name_cannot_forge_a_log_line(tmp_path, caplog):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ DECLARATION_DEFAULTS = {
     "category_code": "other",
     "ebp_code": "SIMEBP0001",
     "customs_code": "3105",
+    "trade_mode": "1210",
 }
 RECEIPT_DEFAULTS = {"invt_no": None, "ebp_code": "SIMEBP0001", "customs_code": "3105", "return_info": None}
 
@@ -41,6 +43,9 @@ def load_batches(case: Path):
         records = []
         for r in item["records"]:
             r = {**defaults, **r}
+            if item["kind"] == "declaration":  # one line worth the list's value
+                price = Decimal(r["goods_value_fen"]) / 100
+                r = {"line_gnum": [1], "line_price": [price], "line_qty": [Decimal(1)], **r}
             for k in ("app_time", "return_time"):
                 if k in r:
                     r[k] = _ts(r[k])

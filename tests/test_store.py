@@ -74,6 +74,7 @@ def test_second_process_is_told_the_file_is_held(tmp_path):
 
 def test_lists_survive_the_move_off_the_primary_key_and_stay_one_row_per_list(tmp_path):
     from datetime import datetime
+    from decimal import Decimal
 
     from collectors.records import make_batch
     from collectors.sinks.duckdb_sink import DuckDBSink
@@ -103,6 +104,10 @@ def test_lists_survive_the_move_off_the_primary_key_and_stay_one_row_per_list(tm
         "goods_value_fen": [12345, 500, 700],
         "line_count": [1, 1, 1],
         "category_code": ["food", "food", "food"],
+        "trade_mode": ["1210"] * 3,
+        "line_gnum": [[1]] * 3,
+        "line_price": [[Decimal("123.45")], [Decimal(5)], [Decimal(7)]],
+        "line_qty": [[Decimal(1)]] * 3,
     }
     sink = DuckDBSink(s)
     first = sink.write(make_batch("declaration", declaration, "test"))

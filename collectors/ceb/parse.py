@@ -1,359 +1,72 @@
-"""Parses the customs messages the data exchange platform delivers as XML:
-CEB621 (inventory lists), CEB622 (inventory receipts), CEB816 (tax receipts).
+"""Parses the customs messages the data exchange platform delivers as XML, every
+import-side family a bonded-import district receives: CEB621/622 (inventory
+lists and receipts), CEB623/624 (cancellations), CEB625/626 (returns), CEB816
+(tax receipts), CEB818 (tax status), CEB900 (format rejects).
 
-Safe by construction: no DTD (a DOCTYPE refuses the file), no entity expansion,
-no network, a size limit. Personal data (buyer name, ID number, phone,
-consignee address) is never read, so it cannot reach a record, an error
-message or a log; free text (returnInfo) keeps only its coded parts, and an
-error names the field, the rule and the line, never the value it found (nor
-libxml2's own message, which quotes tag and entity names). An invalid record is reported with its line and field and
-left out; the valid records beside it are kept.
+Elements are found by namespace and local name, never by position: the `ceb:`
+prefix, the default namespace and no namespace alike. An invalid record is
+reported with its line and field and left out; the valid records beside it are
+kept. Reading is safe and never touches personal data (collectors/ceb/fields.py).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from lxml import etree
-
-CEB_NS = "http://www.chinaport.gov.cn/ceb"
-_NS_PREFIX = f"{{{CEB_NS}}}"
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-ISSUES_KEPT = 20  # a file's first problems are listed; the rest only counted
-PERSONAL_FIELDS = frozenset(
-    {
-        "buyerIdType",
-        "buyerIdNumber",
-        "buyerName",
-        "buyerTelephone",
-        "consigneeAddress",
-        "consignee",
-        "consigneeTelephone",
-        "payerName",
-        "payerIdNumber",
-        "payerTelephone",
-    }
+from collectors.ceb import inventory, rejects, tax, withdrawals
+from collectors.ceb.fields import (
+    CEB_NS,
+    DEFAULT_MAX_BYTES,
+    ISSUES_KEPT,
+    PERSONAL_FIELDS,
+    MessageError,
+    Parsed,
+    RecordIssue,
+    coded_info,
+    local,
+    read_xml,
 )
-_GB_ENCODINGS = {"gb2312", "gbk", "gb18030", "gb_2312-80", "cp936"}
-_DECL_RE = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9_.\-]+)[\"'][^>]*\?>", re.I)
 
+__all__ = [
+    "CEB_NS",
+    "DEFAULT_MAX_BYTES",
+    "FAMILIES",
+    "ISSUES_KEPT",
+    "PERSONAL_FIELDS",
+    "MessageError",
+    "Parsed",
+    "RecordIssue",
+    "coded_info",
+    "parse_message",
+    "read_xml",
+]
 
-class MessageError(ValueError):
-    """The whole file cannot be read; `line` says where, when known."""
-
-    def __init__(self, code: str, reason: str, line: int | None = None):
-        super().__init__(reason)
-        self.code = code  # a small fixed set, used as a metric label
-        self.reason = reason
-        self.line = line
-
-
-@dataclass(frozen=True)
-class RecordIssue:
-    element: str  # e.g. "InventoryReturn #3"
-    line: int | None
-    field: str
-    reason: str
-
-    def as_dict(self) -> dict:
-        return {"element": self.element, "line": self.line, "field": self.field, "reason": self.reason}
-
-
-@dataclass
-class Parsed:
-    message_type: str
-    declarations: list[dict] = field(default_factory=list)
-    receipts: list[dict] = field(default_factory=list)
-    taxes: list[dict] = field(default_factory=list)
-    issues: list[RecordIssue] = field(default_factory=list)  # the first ISSUES_KEPT
-    refused: int = 0  # every invalid record, listed or not
-
-    @property
-    def records(self) -> int:
-        return len(self.declarations) + len(self.receipts) + len(self.taxes)
-
-
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-
-
-_DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.I)
-_BOMS = (
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\xfe\xff", "utf-16-be"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xef\xbb\xbf", "utf-8"),
-)
-_NO_BOM = ((b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"),
-           (b"\x00<\x00", "utf-16-be"), (b"<\x00", "utf-16-le"))  # fmt: skip
-
-
-def _as_text(data: bytes, declared: str) -> str:
-    """The file as libxml2 would read it (a BOM, the first bytes, else the
-    declaration), for the DOCTYPE check: UTF-16 and UTF-32 hide it from a
-    check of the raw bytes."""
-    encoding = next((e for bom, e in _BOMS if data.startswith(bom)), None)
-    encoding = encoding or next((e for start, e in _NO_BOM if data.startswith(start)), None)
-    encoding = encoding or ("gb18030" if declared in _GB_ENCODINGS else declared)
-    try:
-        return data.decode(encoding, errors="replace")
-    except LookupError:  # an encoding Python does not know: libxml2 will refuse it too
-        return data.decode("utf-8", errors="replace")
-
-
-def read_xml(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Element:
-    """Parses bytes to a root element, refusing anything unsafe or unreadable."""
-    if len(data) > max_bytes:
-        raise MessageError("too_large", f"file is {len(data):,} bytes, over the limit of {max_bytes:,}")
-    if not data.strip():
-        raise MessageError("empty", "file is empty")
-    m = _DECL_RE.match(data)
-    declared = m.group(1).decode("ascii").lower() if m else "utf-8"
-    nul_free = data.replace(b"\0", b"").decode("latin-1") if b"\0" in data else ""  # any wide encoding
-    if _DTD.search(_as_text(data, declared)) or _DTD.search(nul_free):
-        raise MessageError("unsafe_xml", "a DOCTYPE or ENTITY declaration is not allowed in a customs message")
-    try:
-        if declared in _GB_ENCODINGS:
-            # GB2312 senders often use GBK characters: read every GB flavour as GB18030
-            # (the declaration is ASCII, so its byte length is its character length)
-            text = data.decode("gb18030")[m.end() :]
-            root = etree.fromstring(text.encode("utf-8"), _parser())
-        else:
-            root = etree.fromstring(data, _parser())
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise MessageError(
-            "bad_encoding", f"bytes are not valid {declared.upper()} (declared encoding)", line
-        ) from None
-    except etree.XMLSyntaxError as e:
-        rule = etree.ErrorTypes._getName(e.code) or "ERR"  # the rule's name, not its message
-        where = f"line {e.lineno}, column {e.position[1]}"
-        if "encoding" in e.msg.lower() or "utf-8" in e.msg.lower():
-            raise MessageError(
-                "bad_encoding", f"bytes do not match the declared encoding ({rule}, {where})", e.lineno
-            ) from None
-        raise MessageError("malformed_xml", f"not well-formed XML ({rule}, {where})", e.lineno) from None
-    except ValueError:
-        raise MessageError("unreadable", "cannot read the file as XML") from None
-    if root.getroottree().docinfo.doctype:
-        raise MessageError("unsafe_xml", "a DOCTYPE is not allowed in a customs message")
-    return root
-
-
-def _local(el: etree._Element) -> str:
-    tag = el.tag
-    if not isinstance(tag, str):
-        return ""
-    return tag[tag.index("}") + 1 :] if tag[:1] == "{" else tag
-
-
-def _children(el: etree._Element, name: str) -> list[etree._Element]:
-    return [c for c in el if _local(c) == name]
-
-
-class _Fields:
-    """Reads a record's leaf fields by name on demand (any namespace). Personal
-    fields are never asked for, so their values are never read."""
-
-    def __init__(self, el: etree._Element):
-        self.el = el
-        self.children = {c.tag: c for c in el}
-
-    def get(self, name: str, default=("", None)) -> tuple[str, int | None]:
-        if name in PERSONAL_FIELDS:
-            raise AssertionError(f"{name} is personal data and is never read")
-        child = self.children.get(_NS_PREFIX + name)
-        if child is None:
-            child = self.children.get(name)
-        if child is None:
-            return default
-        return ((child.text or "").strip(), child.sourceline)
-
-    def __getitem__(self, name: str) -> tuple[str, int | None]:
-        return self.get(name, ("", self.el.sourceline))
-
-
-class _Invalid(Exception):
-    def __init__(self, field: str, reason: str, line: int | None):
-        super().__init__(reason)
-        self.field, self.reason, self.line = field, reason, line
-
-
-def _need(f: dict, name: str, line: int | None) -> str:
-    value, at = f.get(name, ("", line))
-    if not value:
-        raise _Invalid(name, "is missing or empty", at)
-    return value
-
-
-def _time(f: dict, name: str, line: int | None, *, lengths: tuple[int, ...]) -> datetime:
-    text = _need(f, name, line)
-    at = f[name][1]
-    if not (text.isascii() and text.isdigit()) or len(text) not in lengths:  # not full-width ８
-        raise _Invalid(name, f"is not a time of {' or '.join(map(str, lengths))} ASCII digits", at)
-    try:
-        base = datetime(
-            int(text[0:4]), int(text[4:6]), int(text[6:8]), int(text[8:10]), int(text[10:12]), int(text[12:14])
-        )
-    except ValueError:
-        raise _Invalid(name, "is not a possible time", at) from None
-    if len(text) == 17:
-        base = base.replace(microsecond=int(text[14:]) * 1000)
-    return base
-
-
-def _int(f: dict, name: str, line: int | None, *, default: int | None = None) -> int:
-    text = f.get(name, ("", line))[0]
-    if not text and default is not None:
-        return default
-    text = _need(f, name, line)
-    if not re.fullmatch(r"-?[0-9]{1,9}", text):  # ASCII only: \d takes full-width digits
-        raise _Invalid(name, "is not a whole number of at most 9 ASCII digits", f[name][1])
-    return int(text)
-
-
-def _fen(f: dict, name: str, line: int | None, *, required: bool = True) -> int:
-    text = f.get(name, ("", line))[0]
-    if not text and not required:
-        return 0
-    text = _need(f, name, line)
-    try:
-        if not re.fullmatch(r"[0-9]{1,12}(\.[0-9]{1,9})?", text):  # ASCII: Decimal takes full-width too
-            raise InvalidOperation
-        value = Decimal(text)
-    except InvalidOperation:
-        raise _Invalid(name, "is not an amount", f[name][1]) from None
-    if not value.is_finite() or value < 0 or value > Decimal("100000000"):
-        raise _Invalid(name, "is not an amount between 0 and 100000000", f[name][1])
-    return int((value * 100).to_integral_value(rounding=ROUND_HALF_UP))
-
-
-_CODED = re.compile(r"\[Code:([A-Za-z0-9_.\-]{1,16});Desc:([^\[\]]{0,200})\]")
-_LONG_NUMBER = re.compile(r"[0-9０-９A-Za-z]*[0-9０-９]{5,}[0-9０-９A-Za-z]*")
-
-
-def coded_info(text: str) -> str | None:
-    """Only the coded parts ([Code:…;Desc:…]) of free text that may quote the
-    buyer; a long number inside a description (an ID, a phone) is masked."""
-    parts = [f"[Code:{c};Desc:{_LONG_NUMBER.sub('*', d)}]" for c, d in _CODED.findall(text or "")]
-    return "".join(parts)[:1000] or None
+# root element -> the reader of its records
+FAMILIES = {
+    "CEB621Message": inventory.ceb621,
+    "CEB622Message": inventory.ceb622,
+    "CEB623Message": withdrawals.ceb623,
+    "CEB624Message": withdrawals.ceb624,
+    "CEB625Message": withdrawals.ceb625,
+    "CEB626Message": withdrawals.ceb626,
+    "CEB816Message": tax.ceb816,
+    "CEB818Message": tax.ceb818,
+    "CEB900Message": rejects.ceb900,
+}
 
 
 def parse_message(data: bytes, category_for_hs, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed:
     """Reads one message file. `category_for_hs(hs_code) -> category code`."""
     root = read_xml(data, max_bytes)
-    kind = _local(root)
+    kind = local(root)
     if root.nsmap.get(None) not in (None, CEB_NS) and CEB_NS not in root.nsmap.values():
         raise MessageError("unknown_type", "the root element is not in the CEB namespace", root.sourceline)
-    handlers = {"CEB621Message": _ceb621, "CEB622Message": _ceb622, "CEB816Message": _ceb816}
-    if kind not in handlers:
+    if kind not in FAMILIES:
         named = kind if re.fullmatch(r"CEB[0-9]{3}Message", kind) else "another element"
-        raise MessageError("unknown_type", f"the root is {named}; expected CEB621, CEB622 or CEB816", root.sourceline)
+        known = ", ".join(k[:6] for k in FAMILIES)
+        raise MessageError("unknown_type", f"the root is {named}; expected one of {known}", root.sourceline)
     parsed = Parsed(kind[:6])
-    handlers[kind](root, parsed, category_for_hs)
-    if not parsed.records and not parsed.refused:
+    FAMILIES[kind](root, parsed, category_for_hs)
+    if not parsed.count and not parsed.refused:
         raise MessageError("no_records", f"{kind} holds no records", root.sourceline)
     return parsed
-
-
-def _each(root, name: str, parsed: Parsed, build) -> None:
-    # the ceb: prefix, the default namespace and no namespace alike
-    for i, el in enumerate(root.iter(f"{{{CEB_NS}}}{name}", name), 1):
-        try:
-            build(el)
-        except _Invalid as e:
-            parsed.refused += 1
-            if len(parsed.issues) < ISSUES_KEPT:
-                parsed.issues.append(RecordIssue(f"{name} #{i}", e.line, e.field, e.reason))
-
-
-def _ceb621(root, parsed: Parsed, category_for_hs) -> None:
-    def build(inv):
-        heads = _children(inv, "InventoryHead")
-        if not heads:
-            raise _Invalid("InventoryHead", "is missing", inv.sourceline)
-        head = heads[0]
-        f, line = _Fields(head), head.sourceline
-        lines = _children(inv, "InventoryList")
-        if not lines:
-            raise _Invalid("InventoryList", "an inventory needs at least one line", line)
-        total, best = 0, (-1, "")
-        for ln in lines:
-            lf = _Fields(ln)
-            price = _fen(lf, "totalPrice", ln.sourceline)
-            total += price
-            gcode = lf.get("gcode", ("", None))[0]
-            if price > best[0]:
-                best = (price, gcode)
-        app_type = _int(f, "appType", line, default=1)
-        if app_type not in (1, 2, 3):
-            raise _Invalid("appType", "is not 1, 2 or 3", f["appType"][1])
-        parsed.declarations.append(
-            {
-                "ebc_code": _need(f, "ebcCode", line),
-                "cop_no": _need(f, "copNo", line),
-                "invt_no": f.get("invtNo", ("", None))[0] or None,
-                "customs_code": _need(f, "customsCode", line),
-                "ebp_code": _need(f, "ebpCode", line),
-                "area_code": f.get("areaCode", ("", None))[0] or None,
-                "app_time": _time(f, "appTime", line, lengths=(14,)),
-                "app_type": app_type,
-                "goods_value_fen": total,
-                "line_count": len(lines),
-                "category_code": category_for_hs(best[1]),
-            }
-        )
-
-    _each(root, "Inventory", parsed, build)
-
-
-def _ceb622(root, parsed: Parsed, category_for_hs) -> None:
-    def build(ret):
-        f, line = _Fields(ret), ret.sourceline
-        info = f.get("returnInfo", ("", None))[0]
-        parsed.receipts.append(
-            {
-                "ebc_code": _need(f, "ebcCode", line),
-                "cop_no": _need(f, "copNo", line),
-                "invt_no": f.get("invtNo", ("", None))[0] or None,
-                "customs_code": _need(f, "customsCode", line),
-                "ebp_code": f.get("ebpCode", ("", None))[0] or None,
-                "return_status": _int(f, "returnStatus", line),
-                "return_time": _time(f, "returnTime", line, lengths=(17, 14)),
-                "return_info": coded_info(info),
-            }
-        )
-
-    _each(root, "InventoryReturn", parsed, build)
-
-
-def _ceb816(root, parsed: Parsed, category_for_hs) -> None:
-    def build(head):
-        f, line = _Fields(head), head.sourceline
-        parsed.taxes.append(
-            {
-                "invt_no": _need(f, "invtNo", line),
-                "tax_no": _need(f, "taxNo", line),
-                "return_time": _time(f, "returnTime", line, lengths=(17, 14)),
-                "customs_tax_fen": _fen(f, "customsTax", line, required=False),
-                "value_added_tax_fen": _fen(f, "valueAddedTax", line, required=False),
-                "consumption_tax_fen": _fen(f, "consumptionTax", line, required=False),
-                "status": f.get("status", ("", None))[0] or None,
-                "ebc_code": f.get("ebcCode", ("", None))[0] or None,
-                "customs_code": f.get("customsCode", ("", None))[0] or None,
-            }
-        )
-
-    _each(root, "TaxHeadRv", parsed, build)

@@ -13,11 +13,20 @@ import pyarrow.compute as pc
 
 from base.clock import now_beijing
 from collectors.records import Batch, RecordError
-from collectors.sinks import WriteResult
+from collectors.sinks import Adjustment, WriteResult
 from queries.loader import sql, statements
 from queries.store import Store, transaction
 
-_TIME_COLUMN = {"receipt": "return_time", "occupancy": "sampled_at", "health": "sampled_at", "declaration": "app_time"}
+_TIME_COLUMN = {
+    "receipt": "return_time",
+    "occupancy": "sampled_at",
+    "health": "sampled_at",
+    "declaration": "app_time",
+    "tax": "return_time",
+    "tax_status": "return_time",
+    "request": "app_time",
+    "request_receipt": "return_time",
+}
 
 
 def _bounds(table: pa.Table, column: str) -> tuple[datetime, datetime]:
@@ -28,6 +37,10 @@ def _bounds(table: pa.Table, column: str) -> tuple[datetime, datetime]:
 RECEIPTS = statements("write_receipts")
 DECLARATIONS = statements("write_declarations")
 RELEASES = statements("write_release_change")
+ADJUSTMENTS = statements("write_adjustments")
+TAX = statements("write_tax")
+REQUESTS = statements("write_requests")
+REJECTS = statements("write_format_rejects")
 
 
 def _count(con, statement: str, params: dict | None = None) -> int:
@@ -42,6 +55,8 @@ class DuckDBSink:
             # placeholders so the view below binds; replaced by each batch
             con.execute(RELEASES["touched_placeholder"])
             con.execute(RELEASES["released_now_view"])
+            con.execute(ADJUSTMENTS["touched_invt_placeholder"])
+            con.execute(ADJUSTMENTS["adjusted_now_view"])
 
     def write(self, batch: Batch) -> WriteResult:
         if batch.table.num_rows == 0:
@@ -54,6 +69,10 @@ class DuckDBSink:
             "release_minute": self._aggregates,
             "receipt_minute": self._aggregates,
             "tax": self._tax,
+            "tax_status": self._tax_status,
+            "request": self._requests,
+            "request_receipt": self._request_receipts,
+            "format_reject": self._format_rejects,
             "quarantine": self._quarantine,
         }.get(batch.kind)
         if writer is None:
@@ -69,17 +88,31 @@ class DuckDBSink:
         return result
 
     # -- inventory lists and receipts ------------------------------------------
-    def _released_change(self, con, statements: dict[str, str]) -> dict[tuple[str, str], tuple[int, int]]:
+    def _released_change(self, con, statements: dict[str, str]) -> tuple[dict, dict]:
         """Merges the touched lists (the batch's `merge_lists`, `insert_lists`) between two
-        snapshots of what is released, and adds the difference to release_minute."""
+        snapshots of what is released and of what is cancelled, returned and taxed, and
+        adds the differences to the rollups."""
+        con.execute(ADJUSTMENTS["touched_invt_from_lists"])
         con.execute(RELEASES["before"])
+        con.execute(ADJUSTMENTS["before"])
         con.execute(statements["merge_lists"])
         con.execute(statements["insert_lists"])
         con.execute(RELEASES["after"])
         con.execute(RELEASES["delta"])
         con.execute(RELEASES["minute_delta"])
         rows = con.execute(RELEASES["delta_by_site"]).fetchall()
-        return {(site, platform): (int(n), int(v)) for site, platform, n, v in rows}
+        released = {(site, platform, mode): (int(n), int(v)) for site, platform, mode, n, v in rows}
+        return released, self._adjusted(con)
+
+    def _adjusted(self, con) -> dict[tuple[str, str], Adjustment]:
+        """After the batch's writes: the adjustment snapshot's difference into the rollup."""
+        con.execute(ADJUSTMENTS["after"])
+        con.execute(ADJUSTMENTS["delta"])
+        con.execute(ADJUSTMENTS["minute_delta"])
+        return {
+            (site, mode): Adjustment(int(n), int(v), float(r), float(a), float(x))
+            for site, mode, n, v, r, a, x in con.execute(ADJUSTMENTS["delta_by_site"]).fetchall()
+        }
 
     def _receipts(self, con, batch: Batch) -> WriteResult:
         """queries/sql/write_receipts.sql, top to bottom."""
@@ -93,8 +126,8 @@ class DuckDBSink:
         con.execute(q["minute"])
         statuses = [(site, int(st), int(n)) for site, st, n in con.execute(q["fresh_by_status"]).fetchall()]
         con.execute(q["touched"])
-        released = self._released_change(con, q)
-        return WriteResult("receipt", len(batch), new, len(batch) - new, released, statuses)
+        released, adjusted = self._released_change(con, q)
+        return WriteResult("receipt", len(batch), new, len(batch) - new, released, statuses, adjusted)
 
     def _declarations(self, con, batch: Batch) -> WriteResult:
         """queries/sql/write_declarations.sql, top to bottom."""
@@ -103,16 +136,40 @@ class DuckDBSink:
         con.execute(q["touched"])
         touched = _count(con, q["touched_count"])
         known = _count(con, q["known"])
-        released = self._released_change(con, q)
+        released, adjusted = self._released_change(con, q)
         new = touched - known
-        return WriteResult("declaration", len(batch), new, len(batch) - new, released)
+        return WriteResult("declaration", len(batch), new, len(batch) - new, released, adjusted=adjusted)
+
+    # -- tax, cancellations, returns, format rejects --------------------------------
+    def _adjusting(self, con, batch: Batch, touched: str, insert: str) -> WriteResult:
+        """Stores a batch of records that change adjustments, between the two snapshots."""
+        lo, hi = _bounds(batch.table, _TIME_COLUMN[batch.kind])
+        con.execute(touched)
+        con.execute(ADJUSTMENTS["before"])
+        new = _count(con, insert, {"lo": lo, "hi": hi, "source": batch.source, "ingested_at": now_beijing()})
+        adjusted = self._adjusted(con)
+        return WriteResult(batch.kind, len(batch), new, len(batch) - new, adjusted=adjusted)
 
     def _tax(self, con, batch: Batch) -> WriteResult:
+        return self._adjusting(con, batch, TAX["touched_tax"], TAX["insert_tax"])
+
+    def _tax_status(self, con, batch: Batch) -> WriteResult:
+        return self._adjusting(con, batch, TAX["touched_tax_status"], TAX["insert_tax_status"])
+
+    def _requests(self, con, batch: Batch) -> WriteResult:
+        return self._adjusting(con, batch, REQUESTS["touched_request"], REQUESTS["insert_request"])
+
+    def _request_receipts(self, con, batch: Batch) -> WriteResult:
+        return self._adjusting(con, batch, REQUESTS["touched_request_receipt"], REQUESTS["insert_request_receipt"])
+
+    def _format_rejects(self, con, batch: Batch) -> WriteResult:
         lo, hi = _bounds(batch.table, "return_time")
-        new = con.execute(
-            sql("write_tax"), {"lo": lo, "hi": hi, "source": batch.source, "ingested_at": now_beijing()}
-        ).fetchall()[0][0]
-        return WriteResult("tax", len(batch), int(new), len(batch) - int(new))
+        con.execute(REJECTS["fresh"], {"lo": lo, "hi": hi})
+        con.execute(REJECTS["insert"], {"source": batch.source, "ingested_at": now_beijing()})
+        con.execute(REJECTS["minute"])
+        rejects = {t: int(n) for t, n in con.execute(REJECTS["by_type"]).fetchall()}
+        new = sum(rejects.values())
+        return WriteResult("format_reject", len(batch), new, len(batch) - new, rejects=rejects)
 
     def _quarantine(self, con, batch: Batch) -> WriteResult:
         con.execute(sql("write_quarantine"), {"source": batch.source})

@@ -12,7 +12,7 @@ import time
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from base.status import RECEIPT_CLASS_NAMES, receipt_class
-from collectors.records import SCHEMAS, Batch
+from collectors.records import SCHEMAS, TRADE_MODES, Batch
 from collectors.sinks import WriteResult
 
 INGESTED_KINDS = tuple(k for k in SCHEMAS if k not in ("release_minute", "receipt_minute", "quarantine"))
@@ -39,7 +39,7 @@ class Metrics:
         self.released = Counter(
             "cbec_released_lists",
             "Inventory lists released (first 800 receipt) as ingested",
-            ["site", "platform"],
+            ["site", "platform", "trade_mode"],
             registry=r,
         )
         self.goods_value = Counter(
@@ -50,6 +50,24 @@ class Metrics:
             "Changes that lowered a released list's goods value",
             ["site"],
             registry=r,
+        )
+        self.cancelled = Counter(
+            "cbec_cancelled_lists", "Released lists whose cancellation was approved", ["site", "trade_mode"], registry=r
+        )
+        self.cancelled_value = Counter(
+            "cbec_cancelled_goods_value_cny", "Goods value of cancelled lists, CNY", ["site", "trade_mode"], registry=r
+        )
+        self.returned_value = Counter(
+            "cbec_returned_goods_value_cny", "Goods value of approved returns, CNY", ["site", "trade_mode"], registry=r
+        )
+        self.tax_assessed = Counter(
+            "cbec_tax_assessed_cny", "Tax assessed by tax receipts (CEB816), CNY", ["site", "trade_mode"], registry=r
+        )
+        self.tax_voided = Counter(
+            "cbec_tax_voided_cny", "Tax voided (latest status 3), CNY", ["site", "trade_mode"], registry=r
+        )
+        self.format_rejects = Counter(
+            "cbec_format_rejects", "Format rejects (CEB900) by type of message rejected", ["message_type"], registry=r
         )
         self.records = Counter("cbec_records_ingested", "Records new to the store", ["kind"], registry=r)
         self.duplicates = Counter(
@@ -106,8 +124,13 @@ class Metrics:
         for site in sites:
             self.goods_value.labels(site)
             self.goods_value_corrections.labels(site)
-            for platform in platforms:
-                self.released.labels(site, platform)
+            for mode in TRADE_MODES:
+                for platform in platforms:
+                    self.released.labels(site, platform, mode)
+                for counter in (self.cancelled, self.cancelled_value, self.returned_value):
+                    counter.labels(site, mode)
+                for counter in (self.tax_assessed, self.tax_voided):
+                    counter.labels(site, mode)
             for cls in RECEIPT_CLASS_NAMES:
                 self.receipts.labels(site, cls)
         for kind in INGESTED_KINDS:
@@ -131,13 +154,25 @@ class Metrics:
             return
         self.records.labels(kind).inc(result.new)
         self.duplicates.labels(kind).inc(result.duplicates)
-        for (site, platform), (lists, value_fen) in result.released.items():
+        for (site, platform, mode), (lists, value_fen) in result.released.items():
             if lists > 0:
-                self.released.labels(site, platform).inc(lists)
+                self.released.labels(site, platform, mode).inc(lists)
             if value_fen > 0:
                 self.goods_value.labels(site).inc(value_fen / 100)
             elif value_fen < 0:
                 self.goods_value_corrections.labels(site).inc()
+        for (site, mode), a in result.adjusted.items():  # a counter only rises: corrections are not shown
+            for counter, value in (
+                (self.cancelled, a.cancelled_lists),
+                (self.cancelled_value, a.cancelled_value_fen / 100),
+                (self.returned_value, a.returned_cny),
+                (self.tax_assessed, a.tax_assessed_cny),
+                (self.tax_voided, a.tax_voided_cny),
+            ):
+                if value > 0:
+                    counter.labels(site, mode).inc(value)
+        for message_type, n in result.rejects.items():
+            self.format_rejects.labels(message_type).inc(n)
         t = batch.table
         for site, status, n in result.statuses:
             self.receipts.labels(site, receipt_class(status)).inc(n)

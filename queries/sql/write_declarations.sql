@@ -23,7 +23,8 @@ QUALIFY row_number() OVER (PARTITION BY ebc_code, cop_no
 -- The lists of the batch with their reference codes resolved.
 CREATE OR REPLACE TEMP TABLE touched AS
 SELECT b.ebc_code, b.cop_no, b.invt_no, s.site_code, p.platform_code, w.warehouse_code,
-       b.category_code, b.app_time, b.app_type, b.goods_value_fen, b.line_count
+       b.category_code, b.app_time, b.app_type, b.goods_value_fen, b.line_count,
+       b.trade_mode, b.line_gnum, b.line_price, b.line_qty
 FROM declaration_in b
 LEFT JOIN site_customs_code s ON s.customs_code = b.customs_code
 LEFT JOIN platform p ON p.ebp_code = b.ebp_code
@@ -58,6 +59,14 @@ UPDATE inventory_list SET
         THEN t.goods_value_fen ELSE inventory_list.goods_value_fen END,
     line_count = CASE WHEN (inventory_list.app_time IS NULL OR (t.app_time, t.goods_value_fen, t.category_code) >= (inventory_list.app_time, inventory_list.goods_value_fen, inventory_list.category_code))
         THEN t.line_count ELSE inventory_list.line_count END,
+    trade_mode = CASE WHEN (inventory_list.app_time IS NULL OR (t.app_time, t.goods_value_fen, t.category_code) >= (inventory_list.app_time, inventory_list.goods_value_fen, inventory_list.category_code))
+        THEN t.trade_mode ELSE inventory_list.trade_mode END,
+    line_gnum = CASE WHEN (inventory_list.app_time IS NULL OR (t.app_time, t.goods_value_fen, t.category_code) >= (inventory_list.app_time, inventory_list.goods_value_fen, inventory_list.category_code))
+        THEN t.line_gnum ELSE inventory_list.line_gnum END,
+    line_price = CASE WHEN (inventory_list.app_time IS NULL OR (t.app_time, t.goods_value_fen, t.category_code) >= (inventory_list.app_time, inventory_list.goods_value_fen, inventory_list.category_code))
+        THEN t.line_price ELSE inventory_list.line_price END,
+    line_qty = CASE WHEN (inventory_list.app_time IS NULL OR (t.app_time, t.goods_value_fen, t.category_code) >= (inventory_list.app_time, inventory_list.goods_value_fen, inventory_list.category_code))
+        THEN t.line_qty ELSE inventory_list.line_qty END,
     app_time = CASE WHEN (inventory_list.app_time IS NULL OR (t.app_time, t.goods_value_fen, t.category_code) >= (inventory_list.app_time, inventory_list.goods_value_fen, inventory_list.category_code))
         THEN t.app_time ELSE inventory_list.app_time END,
     declared_at = least(inventory_list.declared_at, t.app_time)
@@ -67,8 +76,10 @@ WHERE inventory_list.ebc_code = t.ebc_code AND inventory_list.cop_no = t.cop_no
 -- name: insert_lists
 -- Lists declared for the first time.
 INSERT INTO inventory_list (ebc_code, cop_no, invt_no, site_code, platform_code, warehouse_code,
-                            category_code, app_time, app_type, goods_value_fen, line_count, declared_at)
+                            category_code, app_time, app_type, goods_value_fen, line_count, declared_at,
+                            trade_mode, line_gnum, line_price, line_qty)
 SELECT ebc_code, cop_no, invt_no, site_code, platform_code, warehouse_code,
-       category_code, app_time, app_type, goods_value_fen, line_count, app_time
+       category_code, app_time, app_type, goods_value_fen, line_count, app_time,
+       trade_mode, line_gnum, line_price, line_qty
 FROM touched t
 WHERE NOT EXISTS (SELECT 1 FROM inventory_list l WHERE l.ebc_code = t.ebc_code AND l.cop_no = t.cop_no)

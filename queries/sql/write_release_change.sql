@@ -3,13 +3,13 @@
 -- release_minute. `before` runs ahead of the merge, the rest after it.
 
 -- name: touched_placeholder
-CREATE OR REPLACE TEMP TABLE touched (ebc_code VARCHAR, cop_no VARCHAR)
+CREATE OR REPLACE TEMP TABLE touched (ebc_code VARCHAR, cop_no VARCHAR, invt_no VARCHAR)
 
 -- name: released_now_view
 -- The released lists among those the batch touches, as they stand now; taken
 -- before and after the merge, their difference is the rollup change.
 CREATE OR REPLACE TEMP VIEW released_now AS
-SELECT l.released_at, l.site_code, l.platform_code, l.goods_value_fen
+SELECT l.released_at, l.site_code, l.platform_code, l.trade_mode, l.goods_value_fen
 FROM inventory_list l SEMI JOIN touched t ON l.ebc_code = t.ebc_code AND l.cop_no = t.cop_no
 WHERE l.released_at IS NOT NULL
 
@@ -24,6 +24,7 @@ CREATE OR REPLACE TEMP TABLE release_delta AS
 SELECT date_trunc('minute', released_at) AS minute,
        coalesce(site_code, 'unknown') AS site_code,
        coalesce(platform_code, 'unknown') AS platform_code,
+       coalesce(trade_mode, 'unknown') AS trade_mode,
        sign * 1 AS n,
        sign * (goods_value_fen IS NOT NULL)::INTEGER AS valued,
        sign * coalesce(goods_value_fen, 0) AS value_fen
@@ -35,7 +36,7 @@ FROM (SELECT *, 1 AS sign FROM released_after
 -- Applies the difference between the released-list snapshots taken after and
 -- before a merge to the per-minute rollup.
 INSERT INTO release_minute
-SELECT minute, site_code, platform_code, sum(n), sum(valued), sum(value_fen)
+SELECT minute, site_code, platform_code, trade_mode, sum(n), sum(valued), sum(value_fen)
 FROM release_delta
 GROUP BY ALL
 HAVING sum(n) <> 0 OR sum(valued) <> 0 OR sum(value_fen) <> 0
@@ -45,7 +46,7 @@ ON CONFLICT DO UPDATE SET
     goods_value_fen = release_minute.goods_value_fen + excluded.goods_value_fen
 
 -- name: delta_by_site
-SELECT site_code, platform_code, sum(n)::BIGINT AS lists, sum(value_fen)::BIGINT AS value_fen
+SELECT site_code, platform_code, trade_mode, sum(n)::BIGINT AS lists, sum(value_fen)::BIGINT AS value_fen
 FROM release_delta
 GROUP BY ALL
 HAVING sum(n) <> 0 OR sum(value_fen) <> 0
