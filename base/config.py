@@ -75,7 +75,12 @@ class SimulatorConfig:
     live_day_kind: str
     promotion_released_by_14h: int
     ordinary_day_lists: int
-    yoy_growth_factor: float
+    # last year's figures (2018, the year before the calibration year)
+    last_year_promotion_lists: int  # lists released over the promotion day
+    last_year_promotion_value_cny: float  # their goods value
+    last_year_site_share: tuple[tuple[str, float], ...]  # (site code, share); empty: as this year
+    last_year_total_lists: int  # the whole year
+    last_year_total_value_cny: float
     history_days: int
     promotion_days: tuple[str, ...]
     # the message families beside the lists (see [simulator] in cbec.toml)
@@ -293,7 +298,11 @@ def load_config(path: str | Path | None = None) -> Config:
         live_day_kind=str(sim.get("live_day_kind", "promotion")),
         promotion_released_by_14h=int(sim.get("promotion_released_by_14h", 6_311_000)),
         ordinary_day_lists=int(sim.get("ordinary_day_lists", 260_000)),
-        yoy_growth_factor=float(sim.get("yoy_growth_factor", 1.35)),
+        last_year_promotion_lists=int(sim.get("last_year_promotion_lists", 7_730_000)),
+        last_year_promotion_value_cny=float(sim.get("last_year_promotion_value_cny", 1_405_000_000)),
+        last_year_site_share=_site_shares(sim.get("last_year_site_share", {}), site_codes, f"{path} [simulator]"),
+        last_year_total_lists=int(sim.get("last_year_total_lists", 84_780_000)),
+        last_year_total_value_cny=float(sim.get("last_year_total_value_cny", 14_370_000_000)),
         history_days=int(sim.get("history_days", 30)),
         promotion_days=tuple(sim.get("promotion_days", ["11-11"])),
         **{k: sim[k] for k in SIMULATOR_RATES if k in sim},
@@ -302,6 +311,14 @@ def load_config(path: str | Path | None = None) -> Config:
         v = getattr(simulator, k)
         if isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v <= (1e6 if k.endswith("hour") else 1):
             raise ConfigError(f"{path}: simulator.{k} must be a number from 0 to {'1e6' if k.endswith('hour') else 1}")
+    promotion_days = len(simulator.promotion_days)
+    if not 0 < simulator.last_year_promotion_lists * promotion_days < simulator.last_year_total_lists or not (
+        0 < simulator.last_year_promotion_value_cny * promotion_days < simulator.last_year_total_value_cny
+    ):
+        raise ConfigError(
+            f"{path}: simulator.last_year_promotion_* must be positive and,"
+            " over all promotion days, below last_year_total_*"
+        )
     if simulator.live_day_kind not in ("promotion", "ordinary"):
         raise ConfigError(f"{path}: simulator.live_day_kind must be 'promotion' or 'ordinary'")
 
@@ -384,6 +401,18 @@ def _access(d: dict[str, Any], where: str) -> AccessConfig:
     if out.idle_minutes <= 0 or out.max_failures < 1 or out.lockout_minutes <= 0:
         raise ConfigError(f"{where}: access: idle_minutes, max_failures and lockout_minutes must be positive")
     return out
+
+
+def _site_shares(table: Any, site_codes: set[str], where: str) -> tuple[tuple[str, float], ...]:
+    """A {site code = share} table as pairs: known sites, shares adding up to 1 (or no entry at all)."""
+    checked(table, site_codes, f"{where} last_year_site_share")
+    try:
+        pairs = tuple((code, float(share)) for code, share in table.items())
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where}: last_year_site_share takes a number for each site") from None
+    if pairs and (any(v < 0 for _, v in pairs) or abs(sum(v for _, v in pairs) - 1.0) > 1e-6):
+        raise ConfigError(f"{where}: last_year_site_share values must be 0 or more and add up to 1")
+    return pairs
 
 
 def _keys(cls: type) -> tuple[str, ...]:

@@ -112,23 +112,35 @@ class Generator:
         self.warehouse_weights = [
             rng.dirichlet(np.full(len(ws), 3.0)) if len(ws) else ws for ws in self.site_warehouses
         ]
-        self._counts: dict[tuple[int, str, float], np.ndarray] = {}
+        self._counts: dict[DayPlan, np.ndarray] = {}
 
     # -- how many lists each minute ------------------------------------------
-    def plan(self, d: date, kind: str, scale: float = 1.0) -> DayPlan:
+    def plan(self, d: date, kind: str, last_year: bool = False) -> DayPlan:
+        """The day's plan: this year's figures, or with `last_year` last year's
+        (its own size, value a list, site shares and promotion curve)."""
         sim = self.config.simulator
+        if not last_year:
+            if kind == "promotion":
+                return DayPlan(d, kind, model.promotion_day_lists(sim.promotion_released_by_14h))
+            return DayPlan(d, kind, float(sim.ordinary_day_lists))
+        shares = dict(sim.last_year_site_share)
+        site_share = tuple(shares.get(s.code, 0.0) for s in self.config.sites) if shares else None
         if kind == "promotion":
-            total = model.promotion_day_lists(sim.promotion_released_by_14h)
+            lists = model.last_year_promotion_day_lists(sim.last_year_promotion_lists)
+            value = sim.last_year_promotion_value_cny / sim.last_year_promotion_lists
         else:
-            total = float(sim.ordinary_day_lists)
-        return DayPlan(d, kind, total * scale)
+            # what the year leaves after its promotion days, spread over its other days
+            n = len(sim.promotion_days)
+            year_lists = sim.last_year_total_lists - n * sim.last_year_promotion_lists
+            year_value = sim.last_year_total_value_cny - n * sim.last_year_promotion_value_cny
+            lists, value = year_lists / (365 - n), year_value / year_lists
+        return DayPlan(d, kind, lists, value, site_share, last_year=True)
 
     def minute_counts(self, plan: DayPlan) -> np.ndarray:
-        key = (plan.day.toordinal(), plan.kind, plan.declared_lists)
-        if key not in self._counts:
+        if plan not in self._counts:
             rng = np.random.default_rng([self.seed, plan.day.toordinal(), 99_999])
-            self._counts[key] = rng.poisson(plan.minute_weights() * plan.declared_lists)
-        return self._counts[key]
+            self._counts[plan] = rng.poisson(plan.minute_weights() * plan.declared_lists)
+        return self._counts[plan]
 
     # -- lists and their receipts --------------------------------------------
     def minutes(self, plan: DayPlan, first: int, last: int) -> tuple[Lists, Receipts]:
@@ -151,7 +163,8 @@ class Generator:
         rng = np.random.default_rng([self.seed, plan.day.toordinal(), minute])
         start = day_start_us(plan.day) + minute * 60 * US
         declared = np.sort(start + rng.integers(0, 60 * US, n))
-        site = rng.choice(len(self.site_share), n, p=self.site_share)
+        site_share = self.site_share if plan.site_share is None else np.array(plan.site_share)
+        site = rng.choice(len(site_share), n, p=site_share)
         platform = rng.choice(len(self.platform_share), n, p=self.platform_share)
         ebc = platform * EBC_PER_PLATFORM + rng.integers(0, EBC_PER_PLATFORM, n)
         warehouse = np.empty(n, np.int64)
@@ -166,7 +179,7 @@ class Generator:
         category = rng.choice(len(self.category_share), n, p=self.category_share)
         lines = 1 + np.minimum(rng.poisson(model.LINES_EXTRA_MEAN, n), MAX_LINES - 1)
         # lognormal line values with the calibrated mean per list
-        mean_line = model.MEAN_LIST_VALUE_CNY / (1 + model.LINES_EXTRA_MEAN)
+        mean_line = plan.mean_list_value_cny / (1 + model.LINES_EXTRA_MEAN)
         mu = np.log(mean_line) - model.LINE_VALUE_SIGMA**2 / 2
         line_cny = np.stack([rng.lognormal(mu, model.LINE_VALUE_SIGMA, n) for _ in range(MAX_LINES)], axis=1)
         # pieces per line from a stream of their own, so the draws above stay as they were

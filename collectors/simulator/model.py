@@ -4,6 +4,9 @@ Calibrated to the founding document: on 2019-11-11, 00:00-14:00, Ningbo released
 6,311,000 lists worth 1.334 bn CNY (about 211.4 CNY a list), 74% of volume at the
 Bonded Zone and 23% at Hangzhou Bay. The promotion curve follows Tmall's
 published cumulative GMV (45% of the day by 01:26, 63% by 10:05, 80% by 16:31).
+
+Last year (2018) is drawn to its own published figures, from configuration
+(`last_year_*` in [simulator]), and its own promotion curve below.
 """
 
 from __future__ import annotations
@@ -36,6 +39,31 @@ PROMOTION_CURVE = [
     (19.0, 0.865),
     (21.0, 0.925),
     (22.5, 0.965),
+    (24.0, 1.0),
+]
+# last year's promotion day (2018): an assumption, not a published curve. The
+# afternoon and evening much as in 2019 but slower first hours: the rush after
+# midnight built up over longer (about 29% of the day by 01:00 and 38.5% by
+# 01:30, against 35.5% and 43.5% in 2019)
+LAST_YEAR_PROMOTION_CURVE = [
+    (0.0, 0.0),
+    (0.25, 0.085),
+    (0.5, 0.165),
+    (1.0, 0.29),
+    (1.79, 0.44),
+    (2.0, 0.46),
+    (3.0, 0.495),
+    (5.0, 0.522),
+    (7.0, 0.542),
+    (8.0, 0.557),
+    (9.0, 0.582),
+    (10.083, 0.62),
+    (12.0, 0.675),
+    (14.0, 0.725),
+    (16.517, 0.795),
+    (19.0, 0.862),
+    (21.0, 0.922),
+    (22.5, 0.963),
     (24.0, 1.0),
 ]
 # an ordinary day: quiet small hours, a morning rise, an evening peak
@@ -105,10 +133,17 @@ class DayPlan:
     day: date
     kind: str  # "promotion" | "ordinary"
     declared_lists: float  # expected lists declared over the whole day
+    mean_list_value_cny: float = MEAN_LIST_VALUE_CNY
+    # share of the lists at each configured site, in their order (None: the
+    # sites' own volume_share)
+    site_share: tuple[float, ...] | None = None
+    last_year: bool = False  # drawn to last year's figures, with its own promotion curve
 
     @property
     def curve(self) -> list[tuple[float, float]]:
-        return PROMOTION_CURVE if self.kind == "promotion" else ORDINARY_CURVE
+        if self.kind != "promotion":
+            return ORDINARY_CURVE
+        return LAST_YEAR_PROMOTION_CURVE if self.last_year else PROMOTION_CURVE
 
     def minute_weights(self) -> np.ndarray:
         """Share of the day's lists declared in each of its 1440 minutes: the
@@ -130,9 +165,9 @@ def _lognormal_cdf(x: float, median: float, sigma: float, cap: float = math.inf)
     return 0.5 * (1 + math.erf(math.log(x / median) / (sigma * math.sqrt(2))))
 
 
-def expected_released_share(kind: str, until_hour: float) -> float:
+def expected_released_share(kind: str, until_hour: float, last_year: bool = False) -> float:
     """Expected share of a day's declared lists released on that day by `until_hour`."""
-    plan = DayPlan(date(2000, 1, 1), kind, 1.0)
+    plan = DayPlan(date(2000, 1, 1), kind, 1.0, last_year=last_year)
     w = plan.minute_weights()
     n = int(round(until_hour * 60))
     share = 0.0
@@ -152,3 +187,9 @@ def expected_released_share(kind: str, until_hour: float) -> float:
 def promotion_day_lists(released_by_14h: int) -> float:
     """Lists declared over a promotion day that release `released_by_14h` by 14:00."""
     return released_by_14h / expected_released_share("promotion", 14.0)
+
+
+def last_year_promotion_day_lists(released_on_the_day: int) -> float:
+    """Lists declared over last year's promotion day that release
+    `released_on_the_day` by its midnight."""
+    return released_on_the_day / expected_released_share("promotion", 24.0, last_year=True)

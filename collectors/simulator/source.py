@@ -215,12 +215,12 @@ class SimulatorSource:
 
     def _plan(self, d: date):
         today = (self._start_sim or self.sim_now()).date()
-        # an earlier year is smaller by the growth factor; the same day last year
+        # an earlier year plays to last year's figures; the same day last year
         # was the same kind of day as today
-        scale = self.config.simulator.yoy_growth_factor ** min(0, d.year - today.year)
+        last_year = d.year < today.year
         if (d.month, d.day) == (today.month, today.day):
-            return self._gen.plan(d, self.live_kind(today), scale)
-        return self._gen.plan(d, day_kind(self.config, d), scale)
+            return self._gen.plan(d, self.live_kind(today), last_year)
+        return self._gen.plan(d, day_kind(self.config, d), last_year)
 
     # -- the runner calls this ------------------------------------------------------
     def collect(self, sink: Sink) -> Collected:
@@ -504,9 +504,8 @@ def simulate_batch(
     is generated in a second thread while the store writes the current one."""
     seed = config.simulator.seed if seed is None else seed
     gen = Generator(config, seed)
-    # calibrated to 2019's figures; an earlier year is smaller by the growth factor
-    scale = config.simulator.yoy_growth_factor ** min(0, day.year - CALIBRATION_YEAR)
-    plan = gen.plan(day, kind or day_kind(config, day), scale)
+    # calibrated to 2019's figures; an earlier year plays to last year's (2018)
+    plan = gen.plan(day, kind or day_kind(config, day), day.year < CALIBRATION_YEAR)
     day0 = datetime.combine(day, datetime.min.time())
     last = min(1440, int(np.ceil((until - day0).total_seconds() / 60)))
     until_us = to_us(until)
