@@ -43,7 +43,12 @@ def _ceb_inbox(config: Config, c: CollectorConfig) -> Source:
 
     o = options(InboxOptions, c.options, c.where)
     return InboxSource(
-        name=c.name, inbox=_path(o.inbox), category_for_hs=config.category_for_hs, max_bytes=o.max_file_bytes
+        name=c.name,
+        inbox=_path(o.inbox),
+        category_for_hs=config.category_for_hs,
+        max_bytes=o.max_file_bytes,
+        quarantine_keep_days=o.quarantine_keep_days,
+        archive_keep_days=o.archive_keep_days,
     )
 
 

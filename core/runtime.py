@@ -4,6 +4,7 @@ work on a file build their own."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import threading
@@ -17,6 +18,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 from base.clock import now_beijing
 from base.config import Config
 from collectors import registry
+from collectors.ceb import retention
 from collectors.runner import Runner, Schedule
 from collectors.sinks.duckdb_sink import DuckDBSink
 from collectors.sinks.prometheus_sink import MeteredSink, Metrics
@@ -78,9 +80,10 @@ class Runtime:
             for c in config.collectors:
                 if not c.enabled:
                     continue
-                self.runner.add(
-                    registry.build(config, c), Schedule(c.interval_seconds, c.timeout_seconds, c.stale_after_seconds)
-                )
+                source = registry.build(config, c)
+                if hasattr(source, "on_purge"):  # an inbox: its purges go to the audit trail
+                    source.on_purge = functools.partial(self._record_purge, source.name)
+                self.runner.add(source, Schedule(c.interval_seconds, c.timeout_seconds, c.stale_after_seconds))
             if config.digest.jobs:
                 from core.report.digest import Digest, DigestThread
 
@@ -94,6 +97,10 @@ class Runtime:
                 for s in self.runner.sources().values():
                     if s not in replaying and getattr(s, "clock", None) is now_beijing:
                         s.clock = self.clock
+
+    def _record_purge(self, name: str, purge: retention.Purge) -> None:
+        with self.store.write_lock:
+            retention.record(self.store.writer, purge, name)
 
     def _record_run(
         self, name: str, started: datetime, finished: datetime, outcome: str, records: int, error: str | None

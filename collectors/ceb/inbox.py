@@ -1,8 +1,11 @@
 """The exchange inbox: customs message files dropped into a folder.
 
 Each run picks up the files in the inbox, parses them, writes their records
-through the sink, and only then moves each file: to processed/YYYY-MM-DD/, or
-to quarantine/ with a sidecar <name>.reason.json naming the reason and line.
+through the sink, and only then moves each file: to processed/YYYY-MM-DD/ as a
+copy with its personal data redacted (collectors/ceb/redact.py), or to
+quarantine/ as delivered, with a sidecar <name>.reason.json naming the reason
+and line. Both folders are purged after their number of days
+(collectors/ceb/retention.py).
 A crash at any instant loses nothing (files move only after their records are
 committed) and counts nothing twice (the sink is idempotent, so a file seen
 again changes nothing).
@@ -25,6 +28,8 @@ from pathlib import Path
 
 from base.clock import now_beijing
 from collectors.ceb.parse import DEFAULT_MAX_BYTES, MessageError, Parsed, parse_message
+from collectors.ceb.redact import redact
+from collectors.ceb.retention import Purge, Retention
 from collectors.records import RecordError, make_batch
 from collectors.sinks import Sink
 from collectors.source import Collected
@@ -182,7 +187,7 @@ class Ingester:
         for o in group:
             report.files += 1
             if o.error is None and not o.parsed.refused:
-                self._move(o.path, self._processed_target(o.path))
+                self._archive(o.path)
                 continue
             events.append(self._quarantine(o))
             report.quarantined.append({"file": str(o.path), "reason": events[-1]["reason"]})
@@ -236,6 +241,39 @@ class Ingester:
             "records_refused": refused or (0 if kept else 1),
         }
 
+    def _archive(self, path: Path) -> None:
+        """Keeps the file's redacted copy (collectors/ceb/redact.py) in processed/DATE/
+        and removes the original. A file that cannot be redacted is not kept: a note
+        `<name>.not-archived.json` takes its place."""
+        target = self._processed_target(path)
+        if target is None:
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            data = self._bytes(path)
+        except (OSError, MessageError) as e:  # gone or swapped since it was read: left alone
+            log.error("could not archive %r: %s", path.name, getattr(e, "strerror", None) or e.code)
+            return
+        try:
+            content = redact(data, self.max_bytes)
+        except Exception as e:  # never fails the ingest; never keeps what it could not redact
+            code = e.code if isinstance(e, MessageError) else type(e).__name__
+            log.warning("not archived %r: cannot be redacted (%s)", path.name, code)
+            note = {"file": path.name, "not_archived": f"cannot be redacted ({code})",
+                    "at": self.clock().isoformat(timespec="seconds")}  # fmt: skip
+            target = _unique(target.with_name(target.name + ".not-archived.json"))
+            content = json.dumps(note, ensure_ascii=False, indent=2).encode("utf-8")
+        tmp = target.with_name(f".{target.name}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(content)
+            os.replace(tmp, target)
+            os.unlink(path)
+        except OSError as e:
+            log.error("could not archive %r to %r: %s", str(path), str(target), e.strerror)
+            tmp.unlink(missing_ok=True)
+
     def _move(self, path: Path, target: Path | None) -> None:
         if target is None:
             return
@@ -259,6 +297,9 @@ class InboxSource:
     processed: Path | None = None
     quarantine: Path | None = None
     clock: Callable[[], datetime] = now_beijing  # stamps quarantined files and dated folders
+    quarantine_keep_days: int = 30
+    archive_keep_days: int = 90
+    on_purge: Callable[[Purge], None] | None = None  # records a purge (the runtime: the audit trail)
 
     def __post_init__(self) -> None:
         self.inbox.mkdir(parents=True, exist_ok=True)
@@ -270,8 +311,20 @@ class InboxSource:
             max_bytes=self.max_bytes,
             clock=lambda: self.clock(),
         )
+        self.retention = Retention(
+            self.ingester.quarantine_dir,
+            self.ingester.processed_dir,
+            quarantine_keep_days=self.quarantine_keep_days,
+            archive_keep_days=self.archive_keep_days,
+            clock=lambda: self.clock(),
+            on_purge=lambda purge: self.on_purge(purge) if self.on_purge else None,
+        )
 
     def collect(self, sink: Sink) -> Collected:
+        try:
+            self.retention.due()  # at most once an hour
+        except OSError as e:  # a folder that cannot be listed stops no ingest
+            log.error("could not purge the inbox's old files: %s", e.strerror)
         files = list_files([self.inbox])[: self.max_files_per_run]
         if not files:
             return Collected(0, "nothing new")

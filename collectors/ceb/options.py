@@ -9,3 +9,11 @@ from dataclasses import dataclass
 class InboxOptions:
     inbox: str = "var/inbox"  # relative to the project unless absolute
     max_file_bytes: int = 50 * 1024 * 1024
+    quarantine_keep_days: int = 30  # a set-aside original and its sidecar, then purged
+    archive_keep_days: int = 90  # a processed/ day folder of redacted copies, then purged
+
+    def __post_init__(self) -> None:
+        for name in ("quarantine_keep_days", "archive_keep_days"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"{name} must be a whole number of days, at least 1")

@@ -13,7 +13,7 @@ from dashboard.i18n import t
 runtime = page.start("audit")
 
 ACTIONS = ["", "signin", "signout", "alert.ack", "alert.silence", "alert.rule_edit", "report.export",
-           "simulator.fault", "user.manage", "token.manage"]  # fmt: skip
+           "simulator.fault", "user.manage", "token.manage", "inbox.purge"]  # fmt: skip
 
 st.subheader(t("audit"))
 c1, c2, c3 = st.columns(3)

@@ -1,0 +1,324 @@
+"""What the inbox keeps of a message, and for how long: processed/ holds copies
+with personal data redacted, quarantine/ holds originals for a set number of
+days; both are purged, and each purge is logged and recorded in the audit trail."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import stat
+from datetime import datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from lxml import etree
+
+from base.clock import to_epoch_seconds
+from base.config import CollectorConfig, ConfigError, options
+from collectors import registry
+from collectors.ceb import inbox as inbox_module
+from collectors.ceb.inbox import InboxSource
+from collectors.ceb.options import InboxOptions
+from collectors.ceb.parse import PERSONAL_FIELDS, parse_message, read_xml
+from collectors.ceb.redact import redact
+from collectors.ceb.retention import Purge, Retention
+from core.runtime import Runtime
+
+ROOT = Path(__file__).resolve().parent.parent
+BASIC = ROOT / "tests" / "golden" / "ceb" / "basic" / "a_CEB621.xml"
+NOW = datetime(2019, 11, 11, 9, 30)
+NAME, ID_NUMBER, PHONE, ADDRESS = "王晓红", "330102199203041234", "13912345678", "宁波市北仑区某路8号"
+CONSIGNEE, PAYER, PAYER_ID = "赵大勇", "钱小芳", "330203198805061111"
+PLANTED = (NAME, ID_NUMBER, PHONE, ADDRESS, CONSIGNEE, PAYER, PAYER_ID, "PII-")
+
+
+def ceb621() -> bytes:
+    """A CEB621 in the default namespace with every personal field filled."""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<CEB621Message guid="G621" version="1.0" xmlns="http://www.chinaport.gov.cn/ceb">
+  <Inventory>
+    <InventoryHead>
+      <appType>1</appType><appTime>20191111000010</appTime><ebpCode>SIMEBP0001</ebpCode>
+      <ebcCode>3105960001</ebcCode><copNo>COPR1</copNo><customsCode>3105</customsCode>
+      <buyerIdType>1</buyerIdType><buyerIdNumber>{ID_NUMBER}</buyerIdNumber><buyerName>{NAME}</buyerName>
+      <buyerTelephone>{PHONE}</buyerTelephone><consigneeAddress>{ADDRESS}</consigneeAddress>
+      <consignee>{CONSIGNEE}</consignee><consigneeTelephone>{PHONE}</consigneeTelephone>
+      <payerName>{PAYER}</payerName><payerIdNumber>{PAYER_ID}</payerIdNumber><payerTelephone>{PHONE}</payerTelephone>
+      <tradeMode>1210</tradeMode><currency>142</currency>
+    </InventoryHead>
+    <InventoryList><gnum>1</gnum><itemRecordNo>R1</itemRecordNo><gcode>3304990099</gcode><gname>面霜</gname>
+      <qty>1</qty><price>150.00</price><totalPrice>150.00</totalPrice></InventoryList>
+  </Inventory>
+</CEB621Message>
+""".encode()
+
+
+def ceb622(encoding: str = "UTF-8") -> bytes:
+    info = f"[Code:2600;Desc:放行]买家{NAME}，电话{PHONE}，身份证{ID_NUMBER}"
+    return f"""<?xml version="1.0" encoding="{encoding}"?>
+<CEB622Message guid="G622" version="1.0" xmlns="http://www.chinaport.gov.cn/ceb">
+  <InventoryReturn><guid>R1</guid><customsCode>3105</customsCode><ebpCode>SIMEBP0001</ebpCode>
+  <ebcCode>3105960001</ebcCode><copNo>COPR1</copNo><returnStatus>800</returnStatus>
+  <returnTime>20191111000011900</returnTime><returnInfo>{info}</returnInfo></InventoryReturn>
+</CEB622Message>
+""".encode(encoding)
+
+
+def ceb900(prefix: str = "") -> bytes:
+    p = f"{prefix}:" if prefix else ""
+    ns = f"xmlns:{prefix}" if prefix else "xmlns"
+    original = f"&lt;buyerName&gt;{NAME}&lt;/buyerName&gt;&lt;buyerTelephone&gt;{PHONE}&lt;/buyerTelephone&gt;"
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<{p}CEB900Message guid="G900" version="1.0" {ns}="http://www.chinaport.gov.cn/ceb">
+  <{p}MessageReturn><{p}guid>M1</{p}guid><{p}returnStatus>-301010</{p}returnStatus>
+  <{p}returnInfo>[Code:301010;Desc:报文格式错误]收件人{NAME}</{p}returnInfo><{p}returnTime>20191111000011900</{p}returnTime>
+  <{p}oriCopMsgId>X1</{p}oriCopMsgId><{p}oriMessageType>CEB621Message</{p}oriMessageType>
+  <{p}oriBizMessage>{original}<{p}buyerIdNumber>{ID_NUMBER}</{p}buyerIdNumber></{p}oriBizMessage>
+  </{p}MessageReturn>
+</{p}CEB900Message>
+""".encode()
+
+
+def elements(data: bytes, name: str) -> list:
+    return [e for e in read_xml(data).iter() if isinstance(e.tag, str) and etree.QName(e).localname == name]
+
+
+def assert_nothing_planted(data: bytes, *encodings: str) -> None:
+    for planted in PLANTED:
+        for enc in ("utf-8", *encodings):
+            assert planted.encode(enc) not in data, planted
+
+
+class CountingSink:
+    """Takes every batch (what the store makes of them is tested elsewhere)."""
+
+    def __init__(self):
+        self.rows: dict[str, int] = {}
+
+    def write(self, batch):
+        self.rows[batch.kind] = self.rows.get(batch.kind, 0) + len(batch)
+        return SimpleNamespace(duplicates=0)
+
+
+@pytest.fixture
+def sink():
+    return CountingSink()
+
+
+def inbox_source(tmp_path: Path, config, **kw) -> InboxSource:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir(exist_ok=True)
+    return InboxSource("ceb_inbox", inbox, config.category_for_hs, clock=lambda: NOW, **kw)
+
+
+# -- processed/: redacted copies ------------------------------------------------------
+
+
+def test_an_archived_copy_keeps_no_personal_data_and_still_parses(tmp_path, config, sink):
+    src = inbox_source(tmp_path, config)
+    originals = {"list_CEB621.xml": ceb621(), "golden_CEB621.xml": BASIC.read_bytes(), "receipt_CEB622.xml": ceb622()}
+    for name, data in originals.items():
+        (src.inbox / name).write_bytes(data)
+        (src.inbox / name).chmod(0o644)
+    got = src.collect(sink)
+    assert got.records == 4 and "quarantined" not in got.note
+    assert [p for p in src.inbox.iterdir() if p.is_file()] == []  # no original left behind
+    day = src.inbox / "processed" / "2019-11-11"
+    assert sorted(p.name for p in day.iterdir()) == sorted(originals)
+    for name, original in originals.items():
+        copy = (day / name).read_bytes()
+        assert stat.S_IMODE((day / name).stat().st_mode) == 0o600
+        assert_nothing_planted(copy)
+        assert copy.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
+        # the same records come out of the copy as out of the original
+        assert (
+            parse_message(copy, config.category_for_hs).records
+            == parse_message(original, config.category_for_hs).records
+        )
+        # personal elements keep their place, empty
+        for field in PERSONAL_FIELDS:
+            assert all(not (e.text or "") and len(e) == 0 for e in elements(copy, field))
+    redacted = (day / "list_CEB621.xml").read_bytes()
+    assert {f for f in PERSONAL_FIELDS if elements(redacted, f)} == PERSONAL_FIELDS
+    assert [e.text for e in elements((day / "receipt_CEB622.xml").read_bytes(), "returnInfo")] == [
+        "[Code:2600;Desc:放行]"
+    ]
+    assert [e.text for e in elements(redacted, "gname")] == ["面霜"]  # what is not personal stays
+
+
+@pytest.mark.parametrize("prefix", ["", "ceb"])
+def test_a_format_reject_loses_its_original_message_and_keeps_its_codes(prefix):
+    copy = redact(ceb900(prefix))
+    assert_nothing_planted(copy)
+    (message,) = elements(copy, "oriBizMessage")
+    assert not message.text and len(message) == 0
+    assert [e.text for e in elements(copy, "returnInfo")] == ["[Code:301010;Desc:报文格式错误]"]
+    assert [e.text for e in elements(copy, "oriMessageType")] == ["CEB621Message"]
+    assert read_xml(copy).nsmap == read_xml(ceb900(prefix)).nsmap
+
+
+@pytest.mark.parametrize("encoding", ["GB18030", "GBK"])
+def test_a_gb_encoded_file_is_archived_redacted_as_utf8(tmp_path, config, sink, encoding):
+    src = inbox_source(tmp_path, config)
+    original = ceb622(encoding)
+    assert NAME.encode(encoding) in original
+    (src.inbox / "gb_CEB622.xml").write_bytes(original)
+    assert src.collect(sink).records == 1
+    copy = (src.inbox / "processed" / "2019-11-11" / "gb_CEB622.xml").read_bytes()
+    assert_nothing_planted(copy, "gb18030")
+    assert copy.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
+    assert "[Code:2600;Desc:放行]" in copy.decode("utf-8")
+    parsed = parse_message(copy, config.category_for_hs)
+    assert parsed.records == parse_message(original, config.category_for_hs).records
+
+
+def test_a_file_that_cannot_be_redacted_is_not_archived(tmp_path, config, sink, monkeypatch, caplog):
+    def refuse(data, max_bytes):
+        raise MemoryError
+
+    monkeypatch.setattr(inbox_module, "redact", refuse)
+    src = inbox_source(tmp_path, config)
+    (src.inbox / "list_CEB621.xml").write_bytes(ceb621())
+    caplog.set_level(logging.INFO)
+    assert src.collect(sink).records == 1  # the ingest goes on
+    day = src.inbox / "processed" / "2019-11-11"
+    assert [p.name for p in day.iterdir()] == ["list_CEB621.xml.not-archived.json"]
+    assert "cannot be redacted (MemoryError)" in (day / "list_CEB621.xml.not-archived.json").read_text()
+    assert not (src.inbox / "list_CEB621.xml").exists()
+    assert "not archived 'list_CEB621.xml'" in caplog.text
+
+
+def test_a_quarantined_original_stays_as_delivered_and_owner_only(tmp_path, config, sink):
+    src = inbox_source(tmp_path, config)
+    bad = ceb621().replace(b"<appTime>20191111000010</appTime>", b"<appTime>soon</appTime>")
+    (src.inbox / "bad_CEB621.xml").write_bytes(bad)
+    (src.inbox / "bad_CEB621.xml").chmod(0o644)
+    src.collect(sink)
+    kept = src.inbox / "quarantine" / "bad_CEB621.xml"
+    assert kept.read_bytes() == bad  # an operator needs to see what was wrong
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+
+
+# -- purges ---------------------------------------------------------------------------
+
+
+def aged(path: Path, days: float, data: bytes = b"x") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    t = to_epoch_seconds(NOW) - days * 86400
+    os.utime(path, (t, t))
+    return path
+
+
+def test_quarantined_files_older_than_their_days_are_purged_with_their_sidecars(tmp_path, caplog):
+    q = tmp_path / "quarantine"
+    aged(q / "old.xml", 31)
+    aged(q / "old.xml.reason.json", 31)
+    aged(q / "old.1.xml", 45)
+    aged(q / "new.xml", 400)  # the sender's old time travels with the file ...
+    aged(q / "new.xml.reason.json", 29)  # ... the sidecar says when it was set aside
+    aged(q / "edge.xml", 29.9)
+    purges: list[Purge] = []
+    caplog.set_level(logging.INFO)
+    done = Retention(q, None, quarantine_keep_days=30, clock=lambda: NOW, on_purge=purges.append).run()
+    assert sorted(p.name for p in q.iterdir()) == ["edge.xml", "new.xml", "new.xml.reason.json"]
+    assert done == purges and len(purges) == 1
+    (p,) = purges
+    assert (p.folder, p.files, p.keep_days, p.at) == ("quarantine", 3, 30, NOW)
+    assert p.names == ("old.1.xml", "old.xml", "old.xml.reason.json")
+    assert "'old.xml'" in caplog.text and "older than 30 days" in caplog.text
+
+
+def test_processed_day_folders_older_than_their_days_are_purged_whole(tmp_path):
+    processed = tmp_path / "processed"
+    for day, n in (("2019-08-01", 2), ("2019-08-12", 1), ("2019-08-13", 1), ("2019-11-11", 1)):
+        for i in range(n):
+            aged(processed / day / f"f{i}.xml", 0)
+    aged(processed / "2019-08-01" / "f0.xml.not-archived.json", 0)
+    aged(processed / "readme.txt", 500)
+    (processed / "elsewhere").mkdir()
+    purges: list[Purge] = []
+    Retention(None, processed, archive_keep_days=90, clock=lambda: NOW, on_purge=purges.append).run()
+    assert sorted(p.name for p in processed.iterdir()) == ["2019-08-13", "2019-11-11", "elsewhere", "readme.txt"]
+    (p,) = purges
+    assert (p.folder, p.names, p.files, p.keep_days) == ("processed", ("2019-08-01", "2019-08-12"), 4, 90)
+    assert p.detail().startswith("2 day folder(s), 4 file(s) in all, older than 90 days: '2019-08-01', '2019-08-12'")
+
+
+def test_a_purge_follows_no_link_out_of_its_folder(tmp_path):
+    outside = aged(tmp_path / "outside" / "keep.xml", 500)
+    processed, q = tmp_path / "processed", tmp_path / "quarantine"
+    processed.mkdir()
+    q.mkdir()
+    (processed / "2019-01-01").symlink_to(outside.parent)
+    (q / "link.xml").symlink_to(outside)
+    aged(processed / "2019-01-02" / "a.xml", 0)
+    (processed / "2019-01-02" / "out").symlink_to(outside.parent)
+    Retention(q, processed, clock=lambda: NOW).run()
+    assert outside.exists()
+    assert (q / "link.xml").is_symlink() and (processed / "2019-01-01").is_symlink()
+    assert not (processed / "2019-01-02").exists()
+
+
+def test_nothing_to_purge_records_nothing(tmp_path):
+    purges: list[Purge] = []
+    aged(tmp_path / "quarantine" / "new.xml", 1)
+    assert (
+        Retention(tmp_path / "quarantine", tmp_path / "processed", clock=lambda: NOW, on_purge=purges.append).run()
+        == []
+    )
+    assert purges == []
+
+
+def test_the_inbox_purges_at_most_once_an_hour_and_the_runtime_records_each_purge(tmp_path, config):
+    inbox = tmp_path / "inbox"
+    collector = CollectorConfig(
+        "ceb_inbox", "ceb_inbox", 1, 30, 30, options={"inbox": str(inbox), "quarantine_keep_days": 7}
+    )
+    rt = Runtime(dataclasses.replace(config, collectors=(collector,)), db_path=tmp_path / "r.duckdb")
+    try:
+        src = rt.runner.sources()["ceb_inbox"]
+        assert (src.quarantine_keep_days, src.archive_keep_days) == (7, 90)
+        now = [NOW]
+        src.clock = lambda: now[0]
+        q = inbox / "quarantine"
+        aged(q / "first.xml", 8, data=f"<buyerName>{NAME}</buyerName>".encode())
+        aged(q / "first.xml.reason.json", 8)
+        assert src.collect(rt.sink).note == "nothing new"
+        assert not q.joinpath("first.xml").exists()
+        aged(q / "second.xml", 8)
+        now[0] = NOW + timedelta(minutes=59)
+        src.collect(rt.sink)
+        assert q.joinpath("second.xml").exists()  # not yet an hour since the last purge
+        now[0] = NOW + timedelta(minutes=61)
+        src.collect(rt.sink)
+        assert not q.joinpath("second.xml").exists()
+        rows = (
+            rt.store.cursor()
+            .execute(
+                "SELECT happened_at, actor, role, action, target, detail, source, outcome FROM audit_event "
+                "WHERE action = 'inbox.purge' ORDER BY happened_at"
+            )
+            .fetchall()
+        )
+    finally:
+        rt.stop()
+    assert [r[:5] for r in rows] == [
+        (NOW, "ceb_inbox", "collector", "inbox.purge", "quarantine"),
+        (NOW + timedelta(minutes=61), "ceb_inbox", "collector", "inbox.purge", "quarantine"),
+    ]
+    assert rows[0][5] == "2 file(s) older than 7 days: 'first.xml', 'first.xml.reason.json'"
+    assert rows[0][6:] == ("collector", "ok")
+    assert all(NAME not in str(r) for r in rows)
+
+
+def test_keep_days_are_inbox_options_of_at_least_one_day(tmp_path, config):
+    assert (InboxOptions().quarantine_keep_days, InboxOptions().archive_keep_days) == (30, 90)
+    for bad in (0, -1, 1.5, True):
+        with pytest.raises(ConfigError, match="archive_keep_days"):
+            options(InboxOptions, {"archive_keep_days": bad}, "cbec.toml [[collector]] ceb_inbox")
+    c = CollectorConfig("in", "ceb_inbox", 1, 30, 30, options={"inbox": str(tmp_path), "archive_keep_days": 14})
+    src = registry.build(config, c)
+    assert (src.retention.quarantine_keep_days, src.retention.archive_keep_days) == (30, 14)
