@@ -89,6 +89,11 @@ def test_last_years_ordinary_days_add_up_to_the_published_year(history, config):
         assert year_value == pytest.approx(14_370_000_000, rel=0.03)
 
 
+def test_last_years_aggregates_carry_each_sites_trade_mode(history):
+    modes = {(r["site_code"], r["trade_mode"]) for r in history[LAST_YEAR]}
+    assert modes == {("bsq", "1210"), ("hzw", "1210"), ("meishan", "1210"), ("lishe", "9610")}
+
+
 def test_a_batch_of_2018_is_drawn_to_last_years_figures(config):
     sink = RecordingSink()
     simulate_batch(config, sink, LAST_YEAR, datetime(2018, 11, 11, 0, 3))

@@ -24,6 +24,7 @@ from base.clock import now_beijing, same_time_last_year
 from base.config import Config
 from collectors.records import make_batch
 from collectors.simulator import samples
+from collectors.simulator.columns import site_trade_modes
 from collectors.simulator.generator import US, Generator, Knobs, Lists, Receipts, day_start_us, select, to_us
 from collectors.sinks import Sink
 from collectors.source import Collected
@@ -86,6 +87,8 @@ def aggregate(config: Config, lists: Lists, receipts: Receipts, lo_us: int, hi_u
             "minute": pa.array((lo_us + (used // (n_site * n_plat)) * 60 * US).astype("datetime64[us]")),
             "site_code": pa.array(sites[(used // n_plat) % n_site], pa.string()),
             "platform_code": pa.array(platforms[used % n_plat], pa.string()),
+            # a site's lists all have its trade mode
+            "trade_mode": pa.array(site_trade_modes(config)[(used // n_plat) % n_site], pa.string()),
             "released_lists": counts[used].astype(np.int64),
             "valued_lists": counts[used].astype(np.int64),
             "goods_value_fen": np.round(values[used]).astype(np.int64),
@@ -286,7 +289,7 @@ class SimulatorSource:
             yield None
         if releases:
             span = (day0, until)
-            yield "release_minute", _summed(releases, ["minute", "site_code", "platform_code"]), span
+            yield "release_minute", _summed(releases, ["minute", "site_code", "platform_code", "trade_mode"]), span
             yield "receipt_minute", _summed(receipts_, ["minute", "site_code", "return_status"]), span
         # only now: their earlier receipts add to minutes the history has filled
         self._pending.extend(carried)
