@@ -265,8 +265,6 @@ def coded_info(text: str) -> str | None:
     return "".join(parts)[:1000] or None
 
 
-
-
 def each(root, name: str, parsed: Parsed, build) -> None:
     """Calls `build` on every `name` element (the ceb: prefix, the default
     namespace and no namespace alike); an invalid one is counted and, among the
