@@ -1,6 +1,7 @@
 """The live model every screen reads, computed once per interval for every viewer.
 
-`headlines()` (totals, pace, year on year by site, freshness) once a second for
+`headlines()` (totals, net of cancellations and returns, tax assessed, pace,
+year on year by site, freshness) once a second for
 the walls' event stream and the overview's tiles; `snapshot()` (curves, waiting
 lists, warehouses, equipment, alerts, tile limits) once per wall refresh;
 `overview()`, `warehouses()` and `system_health()` for the desk pages. All are
@@ -28,6 +29,8 @@ from core import runtime as rt
 from core.alerts import loop
 from core.alerts.engine import message
 from core.alerts.rules import Limits
+from core.numbers import count_en, count_zh, fen, yuan_en, yuan_zh
+from core.text import text
 from queries import read
 
 T = TypeVar("T")
@@ -63,6 +66,30 @@ class Headline:
     per_minute: list[int]  # the last 60 full minutes, for the sparkline
     name_zh: str = ""
     name_en: str = ""
+    adjustments: read.Adjustments = read.Adjustments()  # cancellations, returns and tax today
+
+    @property
+    def net(self) -> read.Net:
+        return read.Net(self.released_lists, self.goods_value_fen, self.adjustments)
+
+    @property
+    def net_goods_value_fen(self) -> int:
+        return fen(self.net.net_goods_value)
+
+    @property
+    def tax_assessed_fen(self) -> int:
+        return fen(self.adjustments.tax_assessed)
+
+
+def net_parts(h: Headline, lang: str) -> dict[str, str]:
+    """Net beside gross, the same words and figures on the overview and every wall:
+    net released lists, net goods value, tax assessed today."""
+    count, money = (count_en, yuan_en) if lang == "en" else (count_zh, yuan_zh)
+    return {
+        "lists": text("net_lists", lang).format(count(h.net.net_released_lists)),
+        "value": text("net_value", lang).format(money(h.net_goods_value_fen)),
+        "tax": text("tax_assessed_today", lang).format(money(h.tax_assessed_fen)),
+    }
 
 
 @dataclass(frozen=True)
@@ -87,16 +114,30 @@ def _headlines(runtime: rt.Runtime) -> Headlines:
         ly_total = read.release_totals(con, ly0, ly0 + (now - day0))
         by_site = read.sites_against_last_year(con, day0, now)
         spark = read.release_per_minute_by_site(con, max(day0, minute - timedelta(minutes=60)), minute)
+        adjusted = read.adjustments(con, day0, now)
+        adjusted_by_site = read.adjustments_by_site(con, day0, now)
     city = [int(n) for n in spark.sum(axis=1).tolist()]
     screens = {
         CITY: Headline(
-            today.released_lists, today.goods_value_fen, city[-1] if city else 0, ly_total.released_lists, city
+            today.released_lists,
+            today.goods_value_fen,
+            city[-1] if city else 0,
+            ly_total.released_lists,
+            city,
+            adjustments=adjusted,
         )
     }
     for s in by_site:
         series = [int(n) for n in spark[s.code].tolist()] if s.code in spark else [0] * len(spark)
         screens[s.code] = Headline(
-            s.released_lists, s.goods_value_fen, series[-1] if series else 0, s.lists_ly, series, s.name_zh, s.name_en
+            s.released_lists,
+            s.goods_value_fen,
+            series[-1] if series else 0,
+            s.lists_ly,
+            series,
+            s.name_zh,
+            s.name_en,
+            adjusted_by_site.get(s.code, read.Adjustments()),
         )
     collectors = runtime.health()["collectors"]
     seen = [datetime.fromisoformat(h["last_data"]) for h in collectors.values() if h["last_data"]]

@@ -249,6 +249,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "last_full_minute": ("最近一分钟", "last full minute"),
     "yoy_same_time": ("同比（同一时刻）", "Year on year (same time)"),
     "lists_unit": ("单", "lists"),
+    "net_lists": ("净放行 {}单", "Net {} lists"),
+    "net_value": ("净货值 {}", "net {}"),
+    "tax_assessed_today": ("应征税款 {}", "tax {}"),
+    "net_help": (
+        "净放行 = 放行 − 放行后撤单；净货值 = 货值 − 撤单货值 − 退货货值；"
+        "应征税款为今日电子税单的关税、增值税、消费税合计。",
+        "Net = released − cancelled after release; net value = value − cancelled − returned;"
+        " tax assessed = customs duty, VAT and consumption tax of today's tax receipts.",
+    ),
     "cumulative_today_vs_ly": ("今日累计放行 vs 去年同日", "Cumulative releases today vs same day last year"),
     "today": ("今日", "Today"),
     "last_year": ("去年同日", "Same day last year"),

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import timedelta, timezone
 
 from core import runtime as rt
-from core.live import Headlines, headlines, snapshot
+from core.live import Headlines, headlines, net_parts, snapshot
 from core.numbers import count_en, count_zh, percent_change, signed_percent, yuan_zh
 from core.text import text
 from dashboard import wall_html
@@ -48,6 +48,7 @@ def message(h: Headlines, screen: str, lang: str) -> dict:
     one = h.screens[screen]
     yoy = percent_change(one.released_lists, one.last_year_same_time) if not h.loading else None
     stale = ", ".join(name if lag is None else f"{name} {lag:.0f}s" for name, lag in h.stale)
+    net = net_parts(one, lang)
     return {
         "screen": screen,
         "now_ms": int(h.now.replace(tzinfo=BEIJING).timestamp() * 1000),
@@ -57,6 +58,8 @@ def message(h: Headlines, screen: str, lang: str) -> dict:
         "value_fen": one.goods_value_fen,
         "value_text": count_en(one.goods_value_fen / 100) if lang == "en" else yuan_zh(one.goods_value_fen),
         "value_exact": f"{one.goods_value_fen / 100:,.2f} CNY",
+        "net_lists": net["lists"],  # net of cancellations: may go down, unlike the totals
+        "net_value": f"{net['value']} · {net['tax']}",
         "per_minute": f"{one.last_minute:,}",
         "spark": one.per_minute,
         "yoy": signed_percent(yoy),

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.numbers import count_zh
+from core.numbers import count_en, count_zh, fen, yuan_en, yuan_zh
 from queries import read
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,3 +70,27 @@ def test_ops_page_lists_quarantined_files_with_reasons_and_no_personal_data(prom
     assert "PII-" not in text
     overview = frame().run()
     assert "PII-" not in " ".join(h.proto.body for h in overview.get("html"))
+
+
+def test_overview_shows_net_and_tax_beside_gross(promo_runtime):
+    from adjusted import seed
+
+    from core import live
+
+    now = promo_runtime.clock()
+    seeded = seed(promo_runtime, now)
+    with promo_runtime.store.reading() as con:
+        net = read.net(con, now.replace(hour=0, minute=0), now)
+    a = net.adjustments
+    assert a.cancelled_lists >= 1 and a.returned_value >= seeded.returned_value > 0
+    assert a.tax_assessed >= seeded.tax_assessed and a.tax_voided >= seeded.tax_voided
+    line = (
+        f"净放行 {count_zh(net.net_released_lists)}单 · 净货值 {yuan_zh(fen(net.net_goods_value))}"
+        f" · 应征税款 {yuan_zh(fen(a.tax_assessed))}"
+    )
+    live._HEADLINES._key = live._OVERVIEW._key = None  # the seeded records, not the last second's figures
+    html = " ".join(h.proto.body for h in frame().run().get("html"))
+    assert line in html
+    assert f"{net.released_lists:,}" in html  # the gross headline stays as it was
+    en = " ".join(h.proto.body for h in frame("en").run().get("html"))
+    assert f"Net {count_en(net.net_released_lists)} lists · net {yuan_en(fen(net.net_goods_value))}" in en

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from base.config import Slide
 from core import live as wall_data
+from core.numbers import count_en, count_zh, fen, yuan_en, yuan_zh
 from dashboard import feed, playlist
 from dashboard.routes import routes
 from queries import read
@@ -175,3 +176,39 @@ def test_the_alert_strip_shows_firing_first_and_pending_calmly():
     assert 'class="alerts"' in both and both.index("设备离线") < both.index("待定 链路")
     # another site's alert is not on this site's screen
     assert "calm" in alerts_strip(SimpleNamespace(alerts=[alert("firing", "x", "hzw")]), "bsq", "zh", {})
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_screen_streams_net_and_tax_beside_the_gross_figures(promo_runtime, lang):
+    from adjusted import seed
+
+    now = promo_runtime.clock()
+    seeded = seed(promo_runtime, now)
+    wall_data._HEADLINES._key = None  # the seeded records, not the last second's figures
+    h = wall_data.headlines()
+    day0 = now.replace(hour=0, minute=0)
+    count, money = (count_en, yuan_en) if lang == "en" else (count_zh, yuan_zh)
+    with promo_runtime.store.reading() as con:
+        city = read.net(con, day0, now)
+        by_site = read.adjustments_by_site(con, day0, now)
+        sites = {s.site_code: s for s in read.release_by_site(con, day0, now)}
+    assert city.adjustments.cancelled_lists >= 1 and city.adjustments.tax_assessed >= seeded.tax_assessed
+    for screen in SCREENS:
+        net = city if screen == "city" else read.Net(sites[screen].released_lists, sites[screen].goods_value_fen,
+                                                     by_site[screen])  # fmt: skip
+        message = feed.message(h, screen, lang)
+        assert message["released"] == net.released_lists  # the gross figure stays the headline
+        lists, value, tax = (
+            count(net.net_released_lists),
+            money(fen(net.net_goods_value)),
+            money(fen(net.adjustments.tax_assessed)),
+        )
+        if lang == "zh":
+            assert message["net_lists"] == f"净放行 {lists}单"
+            assert message["net_value"] == f"净货值 {value} · 应征税款 {tax}"
+        else:
+            assert message["net_lists"] == f"Net {lists} lists"
+            assert message["net_value"] == f"net {value} · tax {tax}"
+    # the overview's line is made of the same parts as the wall's
+    parts = wall_data.net_parts(h.screens["city"], lang)
+    assert feed.message(h, "city", lang)["net_value"] == f"{parts['value']} · {parts['tax']}"

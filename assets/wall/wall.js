@@ -10,8 +10,8 @@ const SKELETON = `
   <div class="time"><span class="clock" data-testid="wall-clock"></span><span class="updated" data-testid="wall-updated"></span></div>
 </header>
 <section class="kpis">
-  <div class="kpi" data-testid="wall-released"><div class="l"></div><div class="v"></div><div class="s"></div></div>
-  <div class="kpi" data-testid="wall-value"><div class="l"></div><div class="v"></div><div class="s"></div></div>
+  <div class="kpi" data-testid="wall-released"><div class="l"></div><div class="v"></div><div class="s"></div><div class="n" data-testid="wall-net-lists"></div></div>
+  <div class="kpi" data-testid="wall-value"><div class="l"></div><div class="v"></div><div class="s"></div><div class="n" data-testid="wall-net-value"></div></div>
   <div class="kpi" data-testid="wall-pace"><div class="l"></div><div class="v"></div><div class="s"></div><svg class="spark" viewBox="0 0 600 100" preserveAspectRatio="none"></svg></div>
   <div class="kpi" data-testid="wall-yoy"><div class="l"></div><div class="v"></div><div class="s"></div></div>
 </section>
@@ -110,6 +110,9 @@ function show(s, m) {
   const v = s.shown[key];
   setKpi(q(s, '[data-testid="wall-released"]'), L.released_today, v.rt, `${v.re} ${L.lists_unit}`);
   setKpi(q(s, '[data-testid="wall-value"]'), L.goods_value_today, v.vt, v.ve);
+  // net of cancellations and returns, and tax: small, beside the gross figures, and free to go down
+  q(s, '[data-testid="wall-net-lists"]').textContent = m.net_lists;
+  q(s, '[data-testid="wall-net-value"]').textContent = m.net_value;
   setKpi(q(s, '[data-testid="wall-pace"]'), L.per_minute, m.per_minute, L.last_full_minute);
   sparkline(q(s, ".spark"), m.spark);
   setKpi(q(s, '[data-testid="wall-yoy"]'), L.yoy_same_time, m.yoy, m.loading || L.vs_last_year);
@@ -133,7 +136,7 @@ function connect(s) {
     s.denied = true;
     es.close();
     q(s, ".body").innerHTML = "";
-    s.root.querySelectorAll(".kpi .v, .kpi .s").forEach((el) => { el.textContent = "—"; });
+    s.root.querySelectorAll(".kpi .v, .kpi .s, .kpi .n").forEach((el) => { el.textContent = "—"; });
     q(s, ".spark").innerHTML = "";
     banner(s);
   });

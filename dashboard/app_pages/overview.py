@@ -1,5 +1,6 @@
-"""City overview: today's releases and value, per-minute pace, year on year,
-the cumulative curve against last year, and one tile per site."""
+"""City overview: today's releases and value, per-minute pace, year on year, a
+small line of net releases, net value and tax assessed, the cumulative curve
+against last year, and one tile per site."""
 
 from __future__ import annotations
 
@@ -66,6 +67,7 @@ def figures() -> None:
             css_class="cbec-up" if (yoy_lists or 0) >= 0 else "cbec-down",
             test_id="yoy",
         )
+    tiles.secondary_line(" · ".join(live.net_parts(city, lang()).values()), t("net_help"), test_id="net-line")
 
     left, right = st.columns([3, 2])
     with left:

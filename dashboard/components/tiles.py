@@ -22,6 +22,12 @@ def tile(label: str, value: str, sub: str = "", *, css_class: str = "", test_id:
     )
 
 
+def secondary_line(text: str, title: str = "", *, test_id: str = "") -> None:
+    """A small line under the headline tiles: secondary figures that must not compete with them."""
+    tid = f' data-testid="{escape(test_id)}"' if test_id else ""
+    st.html(f'<div class="cbec-secondary" title="{escape(title)}"{tid}>{escape(text)}</div>')
+
+
 def change_span(text: str, change: float | None) -> str:
     if change is None:
         return escape(text)
