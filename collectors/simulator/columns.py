@@ -11,6 +11,7 @@ from collectors.records import YUAN
 from collectors.simulator.model import SAMPLE_HS
 
 MAX_LINES = 6  # lines per list, at most
+AGENT_CODE = "SIMAGT0001"  # the declaring agent of every simulated list and request
 # ASSUMPTION: share of lines of 1, 2 and 3 pieces (the line's value stays as drawn)
 LINE_QTY_SHARE = np.array([0.85, 0.11, 0.04])
 # the airport site (栎社) is the direct-purchase site (9610); the others bonded (1210)

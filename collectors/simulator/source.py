@@ -23,8 +23,10 @@ import pyarrow as pa
 from base.clock import now_beijing, same_time_last_year
 from base.config import Config
 from collectors.records import make_batch
-from collectors.simulator import samples
+from collectors.simulator import families, samples
 from collectors.simulator.columns import site_trade_modes
+from collectors.simulator.families import Events
+from collectors.simulator.family_tables import render
 from collectors.simulator.generator import US, Generator, Knobs, Lists, Receipts, day_start_us, select, to_us
 from collectors.sinks import Sink
 from collectors.source import Collected
@@ -127,6 +129,8 @@ class _Pending:
     receipts: Receipts  # sorted by time
     decl_next: int = 0
     rcpt_next: int = 0
+    events: Events = field(default_factory=families.empty)  # sorted by time
+    ev_next: int = 0
 
 
 @dataclass
@@ -136,6 +140,13 @@ class _Held:
     lists: Lists
     receipts: Receipts
     retime: bool  # decided only once released (a review), rather than delivered late
+    events: Events = field(default_factory=families.empty)
+    released_us: np.ndarray | None = None  # each list's release, which its events follow
+
+
+def _no_receipts() -> Receipts:
+    e = np.array([], np.int64)
+    return Receipts(e, e, e)
 
 
 # broken message files, one kind after another, for the bad_messages switch
@@ -309,12 +320,23 @@ class SimulatorSource:
         deciding = (receipts.time_us >= until_us) & np.isin(receipts.status, (800, 700, 100))
         keep = np.zeros(len(lists.seq), bool)
         keep[receipts.idx[deciding]] = True
+        all_receipts = np.ones(len(receipts.idx), bool)
+        # what happens after the release of a list history counts (its tax, a
+        # cancellation or return) and is still to come goes on live too
+        events = families.draw(self.config, self.seed, lists, receipts, since_us=until_us)
+        later = events.time_us >= until_us
+        ahead = np.zeros(len(lists.seq), bool)
+        ahead[events.idx[later & ~keep[events.idx]]] = True
+        if ahead.any():
+            past, _ = select(lists, receipts, ahead, ~all_receipts)
+            carried.append(_Pending(past, _no_receipts(), events=families.select(events, ahead, later).sorted()))
         if not keep.any():
             return lists, receipts
-        kept, rest = select(lists, receipts, keep, np.ones(len(receipts.idx), bool))
+        kept, rest = select(lists, receipts, keep, all_receipts)
         order = np.argsort(rest.time_us, kind="stable")
-        carried.append(_Pending(kept, Receipts(rest.idx[order], rest.status[order], rest.time_us[order])))
-        return select(lists, receipts, ~keep, np.ones(len(receipts.idx), bool))
+        rest = Receipts(rest.idx[order], rest.status[order], rest.time_us[order])
+        carried.append(_Pending(kept, rest, events=families.draw(self.config, self.seed, kept, rest).sorted()))
+        return select(lists, receipts, ~keep, all_receipts)
 
     @property
     def history_loading(self) -> bool:
@@ -345,14 +367,26 @@ class SimulatorSource:
             m = self._cursor.hour * 60 + self._cursor.minute
             lists, receipts = self._gen.minutes(self._plan(d), m, m + 1)
             order = np.argsort(receipts.time_us, kind="stable")
+            events = families.concat(
+                [
+                    families.draw(self.config, self.seed, lists, receipts),
+                    families.rejects(self.config, self.seed, d.toordinal(), day_start_us(d), m, m + 1),
+                ]
+            )
             self._pending.append(
-                _Pending(lists, Receipts(receipts.idx[order], receipts.status[order], receipts.time_us[order]))
+                _Pending(
+                    lists,
+                    Receipts(receipts.idx[order], receipts.status[order], receipts.time_us[order]),
+                    events=events.sorted(),
+                )
             )
             self._cursor += timedelta(minutes=1)
         now_us = to_us(now)
         decls, rcpts, held = [], [], []
         decl_moves: list[tuple[_Pending, int]] = []
         rcpt_moves: list[tuple[_Pending, int]] = []
+        ev_moves: list[tuple[_Pending, int]] = []
+        fams: dict[str, list[pa.Table]] = {}
         for p in self._pending:
             d_end = int(np.searchsorted(p.lists.declared_us, now_us, side="right"))
             if d_end > p.decl_next:
@@ -373,11 +407,18 @@ class SimulatorSource:
                 if len(due.idx):
                     rcpts.append(self._gen.render_receipts(p.lists, due))
                 rcpt_moves.append((p, r_end))
+            e_end = int(np.searchsorted(p.events.time_us, now_us, side="right"))
+            if e_end > p.ev_next:
+                due_events, kept = self._hold_events(p, p.events.take(slice(p.ev_next, e_end)))
+                held.extend(kept)
+                for kind, table in render(self._gen, p.lists, due_events, for_xml=self.xml_inbox is not None).items():
+                    fams.setdefault(kind, []).append(table)
+                ev_moves.append((p, e_end))
         # a cursor moves only once what it covers is written: after a failed
         # write (a full disk) the same records go again, and count once
         n = 0
         if self.xml_inbox is not None:
-            n += self._write_xml(decls, rcpts, now)
+            n += self._write_xml(decls, rcpts, now, fams)
             if self.faults.bad_messages:
                 self._write_bad(now)
         elif decls:
@@ -390,9 +431,17 @@ class SimulatorSource:
             n += sum(len(t) for t in rcpts)
         for p, end in rcpt_moves:
             p.rcpt_next = end
+        if self.xml_inbox is None:
+            for kind, tables in fams.items():
+                sink.write(make_batch(kind, pa.concat_tables(tables), self.name))
+                n += sum(len(t) for t in tables)
+        for p, end in ev_moves:
+            p.ev_next = end
         self._held.extend(held)
         self._pending = [
-            p for p in self._pending if p.rcpt_next < len(p.receipts.idx) or p.decl_next < len(p.lists.seq)
+            p
+            for p in self._pending
+            if p.rcpt_next < len(p.receipts.idx) or p.decl_next < len(p.lists.seq) or p.ev_next < len(p.events)
         ]
         n += self._emit_samples(sink, now)
         self._emitted_until = now
@@ -414,22 +463,47 @@ class SimulatorSource:
         )
         return Receipts(due.idx[~held], due.status[~held], due.time_us[~held]), kept
 
+    def _hold_events(self, p: _Pending, due: Events) -> tuple[Events, list[_Held]]:
+        """As `_hold`, for the events of the lists: (events to send now, held)."""
+        if self.faults.receipts_held:
+            return due.take(slice(0, 0)), [_Held(p.lists, _no_receipts(), False, due)]
+        if not self.faults.review_backlog or not len(due):
+            return due, []
+        # a list in review: what follows its release waits with the release
+        in_review_since = np.full(len(p.lists.seq), np.iinfo(np.int64).max)
+        review = p.receipts.status == 300
+        in_review_since[p.receipts.idx[review]] = p.receipts.time_us[review]
+        held = (due.idx >= 0) & (due.time_us > in_review_since[np.maximum(due.idx, 0)])
+        if not held.any():
+            return due, []
+        released = families.released_at(p.lists, p.receipts)
+        return due.take(~held), [_Held(p.lists, _no_receipts(), True, due.take(held), released)]
+
     def _release_held(self, now: datetime) -> None:
         """Puts held receipts back on their way: delivered late with their own
         times, or (reviews) decided from now on, within a few minutes."""
         now_us = to_us(now)
-        rng = np.random.default_rng([self.seed, now_us])
         for h in self._held:
-            r = h.receipts
+            r, ev = h.receipts, h.events
             times = r.time_us
             if h.retime:
+                # each list is decided at a time of its own within the next five minutes
+                decided = now_us + (families.uniforms(self.seed, h.lists.day, h.lists.seq, 300, 1)[:, 0] * 300 * US)
+                decided = decided.astype(np.int64)
                 first = np.full(len(h.lists.seq), np.iinfo(np.int64).max)
                 np.minimum.at(first, r.idx, r.time_us)
-                decided = now_us + rng.integers(0, 5 * 60 * US, len(h.lists.seq))
                 times = r.time_us + np.maximum(decided[r.idx] - first[r.idx], 0)
+                if len(ev):
+                    shift = np.maximum(decided[ev.idx] - h.released_us[ev.idx], 0)
+                    ev = Events(ev.idx, ev.kind, ev.family, ev.status, ev.time_us + shift, ev.returned, ev.serial)
             order = np.argsort(times, kind="stable")
             self._pending.append(
-                _Pending(h.lists, Receipts(r.idx[order], r.status[order], times[order]), decl_next=len(h.lists.seq))
+                _Pending(
+                    h.lists,
+                    Receipts(r.idx[order], r.status[order], times[order]),
+                    decl_next=len(h.lists.seq),
+                    events=ev.sorted(),
+                )
             )
         self._held = []
 
@@ -440,8 +514,10 @@ class SimulatorSource:
         self._bad_written += 1
         write_message(self.xml_inbox, f"CEB_bad_{kind}_{now:%Y%m%d%H%M%S%f}.xml", data)
 
-    def _write_xml(self, decls: list[pa.Table], rcpts: list[pa.Table], now: datetime) -> int:
-        from collectors.simulator.xml_out import ceb621, ceb622, write_message
+    def _write_xml(
+        self, decls: list[pa.Table], rcpts: list[pa.Table], now: datetime, fams: dict[str, list[pa.Table]]
+    ) -> int:
+        from collectors.simulator.xml_out import ceb621, ceb622, write_family, write_message
 
         stamp = now.strftime("%Y%m%d%H%M%S%f")
         n = 0
@@ -454,6 +530,8 @@ class SimulatorSource:
             # some senders encode receipts in GB2312
             write_message(self.xml_inbox, f"CEB622_{stamp}.xml", ceb622(rows, encoding="GB2312"))
             n += len(rows)
+        for kind, tables in fams.items():
+            n += write_family(self.xml_inbox, kind, pa.concat_tables(tables), stamp)
         return n
 
     def _emit_samples(self, sink: Sink, now: datetime) -> int:
@@ -513,30 +591,38 @@ def simulate_batch(
     last = min(1440, int(np.ceil((until - day0).total_seconds() / 60)))
     until_us = to_us(until)
 
-    def chunk(first: int, stop: int) -> tuple[int, pa.Table, pa.Table, int, int]:
-        lists, receipts = gen.minutes(plan, first, stop)
-        lists, receipts = select(lists, receipts, lists.declared_us < until_us, receipts.time_us < until_us)
-        return (
-            stop,
-            gen.render_declarations(lists),
-            gen.render_receipts(lists, receipts),
-            len(lists.seq),
-            len(receipts.idx),
-        )
+    # a sink that writes CEB files takes the tables as drawn, with what its messages need beside the records
+    write_rendered = getattr(sink, "write_rendered", None)
 
-    totals = {"declarations": 0, "receipts": 0, "samples": 0}
+    def chunk(first: int, stop: int) -> tuple[int, dict[str, pa.Table]]:
+        lists, receipts = gen.minutes(plan, first, stop)
+        events = families.concat(
+            [
+                families.draw(config, seed, lists, receipts),
+                families.rejects(config, seed, day.toordinal(), to_us(day0), first, stop),
+            ]
+        )
+        keep = lists.declared_us < until_us
+        events = families.select(events, keep, events.time_us < until_us).sorted()
+        lists, receipts = select(lists, receipts, keep, receipts.time_us < until_us)
+        tables = {"declaration": gen.render_declarations(lists), "receipt": gen.render_receipts(lists, receipts)}
+        return stop, tables | render(gen, lists, events, for_xml=write_rendered is not None)
+
+    totals = {"declarations": 0, "receipts": 0, **dict.fromkeys(families.KINDS, 0), "samples": 0}
     with ThreadPoolExecutor(1, thread_name_prefix="simulate") as pool:
         spans = chunk_spans(gen.minute_counts(plan)[:last], lists_per_chunk)
         ahead = pool.submit(chunk, *spans[0]) if spans else None
         for i in range(len(spans)):
-            stop, decl, rcpt, n_lists, n_rcpt = ahead.result()
+            stop, tables = ahead.result()
             ahead = pool.submit(chunk, *spans[i + 1]) if i + 1 < len(spans) else None
-            if n_lists:
-                sink.write(make_batch("declaration", decl, "simulator-batch"))
-            if n_rcpt:
-                sink.write(make_batch("receipt", rcpt, "simulator-batch"))
-            totals["declarations"] += n_lists
-            totals["receipts"] += n_rcpt
+            for kind, table in tables.items():
+                if not len(table):
+                    continue
+                if write_rendered is not None:
+                    write_rendered(kind, table)
+                else:
+                    sink.write(make_batch(kind, table, "simulator-batch"))
+                totals[{"declaration": "declarations", "receipt": "receipts"}.get(kind, kind)] += len(table)
             if progress:
                 progress(stop, last)
     times = np.arange(to_us(day0), until_us, 60 * US, dtype=np.int64)

@@ -1,5 +1,6 @@
-"""Writes records as CEB621 / CEB622 message files, the way the exchange delivers
-them, so the simulator's traffic can run through the real inbox path.
+"""Writes records as CEB message files, the way the exchange delivers them, so
+the simulator's traffic can run through the real inbox path: CEB621 / CEB622
+here, the other families (CEB623-626, CEB816, CEB818, CEB900) in xml_families.
 
 Buyer fields are filled with obviously synthetic values, as a real CEB621
 carries them; the parser must drop them.
@@ -12,32 +13,31 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
+import pyarrow as pa
 from lxml import etree
 
 from collectors.ceb.parse import CEB_NS
-from collectors.simulator.model import SAMPLE_HS
-
-NS = {"ceb": CEB_NS}
-SYNTHETIC_BUYER = {
-    "buyerIdType": "1",
-    "buyerIdNumber": "000000SIMULATED000",
-    "buyerName": "模拟买家",
-    "buyerTelephone": "00000000000",
-    "consigneeAddress": "模拟地址",
-}
+from collectors.simulator.columns import AGENT_CODE, line_gcodes
+from collectors.simulator.xml_base import NS, SYNTHETIC_BUYER, base_transfer, decimal_text, stamp17
+from collectors.simulator.xml_base import fen_text as _fen_text
+from collectors.simulator.xml_base import leaf as _leaf
+from collectors.simulator.xml_base import q as _q
+from collectors.simulator.xml_families import MESSAGES, messages
 
 
-def _q(tag: str) -> str:
-    return f"{{{CEB_NS}}}{tag}"
-
-
-def _leaf(parent, tag: str, text) -> None:
-    el = etree.SubElement(parent, _q(tag))
-    el.text = "" if text is None else str(text)
-
-
-def _fen_text(fen: int) -> str:
-    return f"{fen // 100}.{fen % 100:02d}"
+def _lines(d: dict) -> list[tuple[int, str, str, str]]:
+    """(gnum, qty, price, totalPrice) of a declaration's lines: its own, or for a
+    record without them its value spread evenly over its line count."""
+    if d.get("line_gnum"):
+        return [
+            (g, decimal_text(q), decimal_text(p), _fen_text(int((p * q * 100).to_integral_value())))
+            for g, p, q in zip(d["line_gnum"], d["line_price"], d["line_qty"])
+        ]
+    n = max(1, int(d.get("line_count", 1)))
+    total = int(d["goods_value_fen"])
+    parts = [total // n] * n
+    parts[0] += total - sum(parts)
+    return [(i, "1", _fen_text(part), _fen_text(part)) for i, part in enumerate(parts, 1)]
 
 
 def ceb621(declarations: Iterable[dict], *, encoding: str = "UTF-8") -> bytes:
@@ -70,11 +70,11 @@ def ceb621(declarations: Iterable[dict], *, encoding: str = "UTF-8") -> bytes:
             ("portCode", d["customs_code"]),
             ("ieDate", app_time.strftime("%Y%m%d")),
             *SYNTHETIC_BUYER.items(),
-            ("agentCode", "SIMAGT0001"),
+            ("agentCode", AGENT_CODE),
             ("agentName", ""),
             ("areaCode", d.get("area_code") or ""),
             ("areaName", ""),
-            ("tradeMode", "1210"),
+            ("tradeMode", d.get("trade_mode") or "1210"),
             ("trafMode", "Y"),
             ("trafNo", ""),
             ("voyageNo", ""),
@@ -92,16 +92,14 @@ def ceb621(declarations: Iterable[dict], *, encoding: str = "UTF-8") -> bytes:
             ("note", ""),
         ):
             _leaf(head, tag, value)
-        n = max(1, int(d.get("line_count", 1)))
-        total = int(d["goods_value_fen"])
-        parts = [total // n] * n
-        parts[0] += total - sum(parts)
-        for i, part in enumerate(parts, 1):
+        lines = _lines(d)
+        gcodes = line_gcodes(d.get("category_code", "other"), len(lines))
+        bonded = (d.get("trade_mode") or "1210") == "1210"
+        for (i, qty, price, total_price), gcode in zip(lines, gcodes):
             ln = etree.SubElement(inv, _q("InventoryList"))
-            gcode = SAMPLE_HS.get(d.get("category_code", "other"), SAMPLE_HS["other"]) if i == 1 else SAMPLE_HS["other"]
             for tag, value in (
                 ("gnum", i),
-                ("itemRecordNo", f"REC{i:04d}"),
+                ("itemRecordNo", f"REC{i:04d}" if bonded else ""),
                 ("itemNo", ""),
                 ("itemName", ""),
                 ("gcode", gcode),
@@ -110,18 +108,16 @@ def ceb621(declarations: Iterable[dict], *, encoding: str = "UTF-8") -> bytes:
                 ("barCode", ""),
                 ("country", "116"),
                 ("currency", "142"),
-                ("qty", "1"),
+                ("qty", qty),
                 ("unit", "011"),
-                ("qty1", "1"),
+                ("qty1", qty),
                 ("unit1", "011"),
-                ("price", _fen_text(part)),
-                ("totalPrice", _fen_text(part)),
+                ("price", price),
+                ("totalPrice", total_price),
                 ("note", ""),
             ):
                 _leaf(ln, tag, value)
-    transfer = etree.SubElement(root, _q("BaseTransfer"))
-    for tag, value in (("copCode", "SIMAGT0001"), ("copName", ""), ("dxpMode", "DXP"), ("dxpId", "DXPSIM0001")):
-        _leaf(transfer, tag, value)
+    base_transfer(root)
     return etree.tostring(root, xml_declaration=True, encoding=encoding, pretty_print=True)
 
 
@@ -133,13 +129,13 @@ def ceb622(receipts: Iterable[dict], *, encoding: str = "UTF-8", digits: int = 1
     for r in receipts:
         ret = etree.SubElement(root, _q("InventoryReturn"))
         t: datetime = r["return_time"]
-        stamp = t.strftime("%Y%m%d%H%M%S") + (f"{t.microsecond // 1000:03d}" if digits == 17 else "")
+        stamp = stamp17(t) if digits == 17 else t.strftime("%Y%m%d%H%M%S")
         for tag, value in (
             ("guid", str(uuid.uuid4()).upper()),
             ("customsCode", r["customs_code"]),
             ("ebpCode", r.get("ebp_code") or ""),
             ("ebcCode", r["ebc_code"]),
-            ("agentCode", "SIMAGT0001"),
+            ("agentCode", AGENT_CODE),
             ("copNo", r["cop_no"]),
             ("preNo", ""),
         ):
@@ -165,9 +161,19 @@ def write_message(directory: Path, name: str, data: bytes) -> Path:
     return final
 
 
+def write_family(directory: Path, kind: str, table: pa.Table, stamp: str) -> int:
+    """Writes records of one of the other families as message files named by
+    their type and `stamp`; returns the records written."""
+    for n, (name, data) in enumerate(messages(kind, table.to_pylist())):
+        write_message(directory, f"{name}_{stamp}_{n:04d}.xml", data)
+    return table.num_rows
+
+
 class XmlFileSink:
-    """A sink that writes declarations and receipts as CEB files into a folder
-    (other kinds are ignored): simulated traffic in the real format."""
+    """A sink that writes the simulator's records as CEB files into a folder
+    (kinds no message carries are ignored): simulated traffic in the real format.
+    `simulate_batch` hands it the tables as drawn (`write_rendered`), with what
+    the messages need beside the records, such as a tax receipt's lines."""
 
     def __init__(self, directory: Path, records_per_file: int = 500, receipt_encoding: str = "UTF-8"):
         self.directory = directory
@@ -178,16 +184,29 @@ class XmlFileSink:
     def write(self, batch):
         from collectors.sinks import WriteResult
 
-        if batch.kind not in ("declaration", "receipt"):
-            return WriteResult(batch.kind, len(batch), 0, 0)
-        rows = batch.table.to_pylist()
-        for i in range(0, len(rows), self.records_per_file):
-            part = rows[i : i + self.records_per_file]
+        written = self.write_rendered(batch.kind, batch.table)
+        return WriteResult(batch.kind, len(batch), written, 0)
+
+    def write_rendered(self, kind: str, table: pa.Table) -> int:
+        """Writes a table of a record kind (checked as a batch would be, extra
+        columns kept for the messages); returns the records written."""
+        from collectors.records import make_batch
+
+        make_batch(kind, table, "xml")  # the same checks as any record on its way to a sink
+        if kind not in ("declaration", "receipt") and kind not in {k for k, _ in MESSAGES}:
+            return 0
+        rows = table.to_pylist()
+        if kind in ("declaration", "receipt"):
+            for i in range(0, len(rows), self.records_per_file):
+                part = rows[i : i + self.records_per_file]
+                self.files += 1
+                if kind == "declaration":
+                    data, name = ceb621(part), "CEB621"
+                else:
+                    data, name = ceb622(part, encoding=self.receipt_encoding), "CEB622"
+                write_message(self.directory, f"{name}_{self.files:08d}.xml", data)
+            return len(rows)
+        for name, data in messages(kind, rows, self.records_per_file):
             self.files += 1
-            if batch.kind == "declaration":
-                write_message(self.directory, f"CEB621_{self.files:08d}.xml", ceb621(part))
-            else:
-                write_message(
-                    self.directory, f"CEB622_{self.files:08d}.xml", ceb622(part, encoding=self.receipt_encoding)
-                )
-        return WriteResult(batch.kind, len(batch), len(batch), 0)
+            write_message(self.directory, f"{name}_{self.files:08d}.xml", data)
+        return len(rows)
