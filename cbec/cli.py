@@ -85,11 +85,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from decimal import Decimal
-
-    from collectors.records import TRADE_MODES
-    from core.numbers import cny
-    from queries import read
+    from core.summary import day_summary
     from queries.store import Store
 
     day = _date(args.date)
@@ -99,58 +95,33 @@ def cmd_summary(args: argparse.Namespace) -> int:
         raise UsageError(f"database file not found: {args.db}")
     store = Store(args.db, read_only=True)
     try:
-        con = store.cursor()
-        start, end = read.day_window(day, until)
-        totals = read.release_totals(con, start, end)
-        by_site = read.release_by_site(con, start, end)
-        unmapped = read.release_unmapped(con, start, end)
-        net = read.net(con, start, end)
-        modes = read.by_trade_mode(con, start, end)
-        rejects = read.rejects_by_type(con, start, end)
+        result = day_summary(store.cursor(), day, until)
     finally:
         store.close()
-    a = net.adjustments
-    result = {
-        "date": day.isoformat(),
-        "until": until.strftime("%H:%M") if until else "24:00",
-        "released_lists": totals.released_lists,
-        "goods_value_cny": cny(Decimal(totals.goods_value_fen) / 100),
-        "releases_without_declaration": totals.released_lists - totals.valued_lists,
-        "cancelled_lists": a.cancelled_lists,
-        "cancelled_value_cny": cny(Decimal(a.cancelled_value_fen) / 100),
-        "returned_value_cny": cny(a.returned_value),
-        "net_released_lists": net.net_released_lists,
-        "net_goods_value_cny": cny(net.net_goods_value),
-        "format_rejects": sum(rejects.values()),
-        "format_rejects_by_type": rejects,
-        "tax": {"assessed_cny": cny(a.tax_assessed), "voided_cny": cny(a.tax_voided), "net_cny": cny(a.tax_net)},
-        "by_trade_mode": {
-            mode: {
-                "released_lists": m.released_lists,
-                "goods_value_cny": cny(Decimal(m.goods_value_fen) / 100),
-                "net_released_lists": m.net_released_lists,
-                "net_goods_value_cny": cny(m.net_goods_value),
-                "tax_net_cny": cny(m.adjustments.tax_net),
-            }
-            for mode, m in {**dict.fromkeys(TRADE_MODES, read.Net(0, 0, read.Adjustments())), **modes}.items()
-        },
-        "by_site": {
-            s.site_code: {"released_lists": s.released_lists, "goods_value_cny": round(s.goods_value_fen / 100, 2)}
-            for s in by_site
-        },
-    }
-    if unmapped[0]:
-        result["by_site"]["unknown"] = {"released_lists": unmapped[0], "goods_value_cny": round(unmapped[1] / 100, 2)}
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
         from core.numbers import count_zh, yuan_zh
 
+        def both(yuan: float) -> str:
+            return f"{yuan:,.2f} CNY ({yuan_zh(round(yuan * 100))})"
+
+        r, tax = result, result["tax"]
         print(
-            f"{day} 00:00-{result['until']}  released {totals.released_lists:,} lists "
-            f"({count_zh(totals.released_lists)}单), goods value {totals.goods_value_cny:,.2f} CNY "
-            f"({yuan_zh(totals.goods_value_fen)})"
+            f"{day} 00:00-{r['until']}  released {r['released_lists']:,} lists ({count_zh(r['released_lists'])}单), "
+            f"goods value {both(r['goods_value_cny'])}"
         )
+        print(
+            f"  net {r['net_released_lists']:,} lists, {both(r['net_goods_value_cny'])}: "
+            f"{r['cancelled_lists']:,} cancelled ({both(r['cancelled_value_cny'])}), "
+            f"returned {both(r['returned_value_cny'])}"
+        )
+        print(
+            f"  tax assessed {both(tax['assessed_cny'])}, voided {both(tax['voided_cny'])}, "
+            f"net {both(tax['net_cny'])}; {r['format_rejects']:,} format rejects"
+        )
+        for mode, v in r["by_trade_mode"].items():
+            print(f"  {mode:<10} {v['released_lists']:>12,}  {v['goods_value_cny']:>18,.2f}")
         for code, v in result["by_site"].items():
             print(f"  {code:<10} {v['released_lists']:>12,}  {v['goods_value_cny']:>18,.2f}")
     return 0

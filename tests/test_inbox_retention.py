@@ -322,3 +322,25 @@ def test_keep_days_are_inbox_options_of_at_least_one_day(tmp_path, config):
     c = CollectorConfig("in", "ceb_inbox", 1, 30, 30, options={"inbox": str(tmp_path), "archive_keep_days": 14})
     src = registry.build(config, c)
     assert (src.retention.quarantine_keep_days, src.retention.archive_keep_days) == (30, 14)
+
+
+@pytest.mark.parametrize(
+    "case", ["cancel_after_release", "partial_return", "tax_voided_after_cancellation", "format_rejects"]
+)
+def test_every_family_is_archived_without_the_buyer_or_a_sender_s_own_words(tmp_path, config, sink, case):
+    # CEB623/625 carry the buyer and a free-text reason, receipts a returnInfo, CEB900 the whole original
+    src = inbox_source(tmp_path, config)
+    folder = BASIC.parent.parent / case
+    originals = {f.name: f.read_bytes() for f in folder.glob("*.xml")}
+    for name, data in originals.items():
+        (src.inbox / name).write_bytes(data)
+    got = src.collect(sink)
+    assert "quarantined" not in got.note
+    day = src.inbox / "processed" / "2019-11-11"
+    for name, original in originals.items():
+        copy = (day / name).read_bytes()
+        assert_nothing_planted(copy)
+        assert (
+            parse_message(copy, config.category_for_hs).records
+            == parse_message(original, config.category_for_hs).records
+        )

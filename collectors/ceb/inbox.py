@@ -36,27 +36,24 @@ from collectors.source import Collected
 
 log = logging.getLogger("cbec.ceb")
 SKIP_SUFFIXES = (".tmp", ".part", ".partial", ".reason.json")
+WRITE_ORDER = ("declaration", "receipt", "request", "request_receipt", "tax", "tax_status", "format_reject")
 
 
 @dataclass
 class IngestReport:
     files: int = 0
-    declarations: int = 0
-    receipts: int = 0
-    taxes: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)  # record kind -> records read
     duplicates: int = 0
     quarantined: list[dict] = field(default_factory=list)
 
     @property
     def records(self) -> int:
-        return self.declarations + self.receipts + self.taxes
+        return sum(self.by_kind.values())
 
     def as_dict(self) -> dict:
         return {
             "files": self.files,
-            "declarations": self.declarations,
-            "receipts": self.receipts,
-            "taxes": self.taxes,
+            "records": dict(sorted(self.by_kind.items())),
             "duplicates": self.duplicates,
             "quarantined": self.quarantined,
         }
@@ -125,7 +122,7 @@ class Ingester:
         pending = 0
         for path in files:
             group.append(self._read(path))
-            pending += group[-1].parsed.records if group[-1].parsed else 0
+            pending += group[-1].parsed.count if group[-1].parsed else 0
             if pending >= self.batch_records:
                 self._flush(group, sink, report)
                 if progress:
@@ -162,12 +159,13 @@ class Ingester:
         return data
 
     def _write(self, parsed: list[Parsed], sink: Sink, report: IngestReport) -> None:
-        for kind, attr in (("declaration", "declarations"), ("receipt", "receipts"), ("tax", "taxes")):
-            rows = [r for p in parsed for r in getattr(p, attr)]
+        # lists before receipts before the rest: a batch's joins find what the same run brought
+        for kind in WRITE_ORDER:
+            rows = [r for p in parsed for r in p.records.get(kind, ())]
             if rows:
                 result = sink.write(make_batch(kind, {k: [r[k] for r in rows] for k in rows[0]}, self.source_name))
                 report.duplicates += result.duplicates
-                setattr(report, attr, getattr(report, attr) + len(rows))
+                report.by_kind[kind] = report.by_kind.get(kind, 0) + len(rows)
 
     def _flush(self, group: list[_Outcome], sink: Sink, report: IngestReport) -> None:
         try:
@@ -202,7 +200,7 @@ class Ingester:
     def _quarantine(self, o: _Outcome) -> dict:
         issues = o.parsed.issues if o.parsed else []
         refused = o.parsed.refused if o.parsed else 0
-        kept = o.parsed.records if o.parsed else 0
+        kept = o.parsed.count if o.parsed else 0
         if o.error is not None:
             code, detail, line = o.error.code, o.error.reason, o.error.line
         else:

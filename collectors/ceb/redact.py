@@ -3,8 +3,9 @@
 Personal elements (`PERSONAL_FIELDS`: buyer, consignee and payer names, ID
 numbers, phones, address) keep their place with no text, so the file keeps its
 structure and still parses; free text that may quote the buyer keeps only its
-coded parts (`returnInfo`), and a CEB900's `oriBizMessage`, which holds a whole
-original message, is emptied. Elements are matched by local name, whatever
+coded parts (`returnInfo`), a sender's own words (`reason`, `note`) are
+emptied, and so is a CEB900's `oriBizMessage`, which holds a whole original
+message. Elements are matched by local name, whatever
 their namespace or prefix. Comments and processing instructions are dropped
 (the safe parser does not keep them). The copy is written as UTF-8 with its
 declaration saying so, whatever encoding the sender declared.
@@ -18,6 +19,7 @@ from collectors.ceb.parse import DEFAULT_MAX_BYTES, PERSONAL_FIELDS, coded_info,
 
 FREE_TEXT = "returnInfo"  # kept as its [Code:…;Desc:…] parts
 WHOLE_MESSAGE = "oriBizMessage"  # emptied
+SENDER_TEXT = frozenset({"reason", "note"})  # a sender's own words (退货原因, 备注): emptied
 
 
 def _local(el: etree._Element) -> str:
@@ -36,7 +38,7 @@ def redact(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     root = read_xml(data, max_bytes)
     for el in list(root.iter()):
         name = _local(el)
-        if name in PERSONAL_FIELDS or name == WHOLE_MESSAGE:
+        if name in PERSONAL_FIELDS or name == WHOLE_MESSAGE or name in SENDER_TEXT:
             _empty(el)
         elif name == FREE_TEXT:
             _empty(el, coded_info("".join(el.itertext())) or "")
