@@ -25,12 +25,12 @@ import pandas as pd
 
 from base.clock import same_time_last_year
 from base.status import codes
+from core import netline
 from core import runtime as rt
 from core.alerts import loop
 from core.alerts.engine import message
 from core.alerts.rules import Limits
-from core.numbers import count_en, count_zh, fen, yuan_en, yuan_zh
-from core.text import text
+from core.numbers import fen
 from queries import read
 
 T = TypeVar("T")
@@ -82,14 +82,8 @@ class Headline:
 
 
 def net_parts(h: Headline, lang: str) -> dict[str, str]:
-    """Net beside gross, the same words and figures on the overview and every wall:
-    net released lists, net goods value, tax assessed today."""
-    count, money = (count_en, yuan_en) if lang == "en" else (count_zh, yuan_zh)
-    return {
-        "lists": text("net_lists", lang).format(count(h.net.net_released_lists)),
-        "value": text("net_value", lang).format(money(h.net_goods_value_fen)),
-        "tax": text("tax_assessed_today", lang).format(money(h.tax_assessed_fen)),
-    }
+    """Net beside gross for one screen, worded as everywhere else (core/netline.py)."""
+    return netline.parts(h.net, lang)
 
 
 @dataclass(frozen=True)

@@ -10,15 +10,19 @@ import json
 import re
 import shutil
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from adjusted import seed
 from openpyxl import load_workbook
 from receiver import Receiver
 from streamlit.testing.v1 import AppTest
 
 from cbec.cli import main as cli
 from collectors.simulator.source import simulate_batch
+from core import netline
+from core.numbers import cny, count_zh
 from core.report import export, sentence
 from core.report.digest import Digest
 from core.report.figures import Compared, build
@@ -34,11 +38,13 @@ HOSTILE = '=HYPERLINK("http://evil.example","click")'
 
 @pytest.fixture(scope="module")
 def report_db(promo_db, tmp_path_factory, config) -> Path:
-    """2019-11-11 00:00-00:05, and the same five minutes of 2018 for comparison."""
+    """2019-11-11 00:00-00:05 with a cancellation, a return, tax and format rejects,
+    and the same five minutes of 2018 for comparison."""
     path = tmp_path_factory.mktemp("report") / "report.duckdb"
     shutil.copy(promo_db, path)
     rt = Runtime(config, db_path=path, with_collectors=False)
     simulate_batch(config, rt.sink, date(2018, 11, 11), datetime(2018, 11, 11, 0, 5))
+    seed(rt, datetime.combine(DAY, CUTOFF))
     rt.stop()
     return path
 
@@ -80,6 +86,54 @@ def test_the_figures_equal_cbec_summary_and_an_independent_count(report, report_
             "released_lists"
         ]
     )
+
+
+def test_tax_cancellations_returns_and_trade_modes_equal_cbec_summary(report, report_db, capsys):
+    assert cli(["summary", "--db", str(report_db), "--date", "2019-11-11", "--until", "00:05", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    a = report.net.adjustments
+    assert a.cancelled_lists == summary["cancelled_lists"] >= 1
+    assert float(a.returned_value) == pytest.approx(summary["returned_value_cny"]) and a.returned_value > 0
+    assert report.net.net_released_lists == summary["net_released_lists"] == report.window.lists - a.cancelled_lists
+    assert cny(report.net.net_goods_value) == summary["net_goods_value_cny"]
+    assert {"assessed_cny": cny(a.tax_assessed), "voided_cny": cny(a.tax_voided), "net_cny": cny(a.tax_net)} == (
+        summary["tax"]
+    )
+    assert a.tax_voided > 0 and report.format_rejects == summary["format_rejects_by_type"] == {"CEB621": 2, "CEB625": 1}
+    assert list(report.by_trade_mode)[:2] == ["1210", "9610"]
+    for mode, m in report.by_trade_mode.items():
+        s = summary["by_trade_mode"][mode]
+        assert (m.released_lists, cny(m.goods_value_fen / 100)) == (s["released_lists"], s["goods_value_cny"])
+        assert (m.net_released_lists, cny(m.net_goods_value)) == (s["net_released_lists"], s["net_goods_value_cny"])
+    assert sum(m.released_lists for m in report.by_trade_mode.values()) == report.window.lists
+    # the sentence keeps the gross figure customs publishes
+    assert f"清单{count_zh(report.window.lists)}单" in sentence.zh(report)
+
+
+def test_the_files_carry_tax_cancellations_returns_and_the_trade_mode_split(report):
+    a = report.net.adjustments
+    wb = load_workbook(io.BytesIO(export.to_xlsx(report, "zh")))
+    rows = {r[0]: r[1:] for r in wb["税款、撤单与退货"].iter_rows(min_row=5, values_only=True)}
+    assert [c.value for c in wb["税款、撤单与退货"][4]] == ["指标", "数量", "金额(元)"]
+    assert rows["应征税款"] == (None, cny(a.tax_assessed)) and rows["作废税款"] == (None, cny(a.tax_voided))
+    assert rows["税款净额"] == (None, cny(a.tax_net))
+    assert rows["放行后撤单"] == (a.cancelled_lists, cny(Decimal(a.cancelled_value_fen) / 100))
+    assert rows["退货货值"] == (None, cny(a.returned_value))
+    assert rows["放行（毛）"][0] == report.window.lists
+    assert rows["净放行 / 净货值"] == (report.net.net_released_lists, cny(report.net.net_goods_value))
+    assert rows["格式退回"] == (3, None) and rows["格式退回 · CEB621"] == (2, None)
+    assert wb["税款、撤单与退货"]["C5"].number_format == "#,##0.00"
+    modes = {r[0]: r[1:] for r in wb["贸易方式"].iter_rows(min_row=5, values_only=True)}
+    bonded = report.by_trade_mode["1210"]
+    assert modes["1210 网购保税进口"][:2] == (bonded.released_lists, pytest.approx(bonded.goods_value_fen / 100))
+    assert "9610 直购进口" in modes
+    csv_text = export.to_csv(report, "en").decode("utf-8-sig")
+    assert f'"Tax, cancellations and returns",Tax assessed,,{cny(a.tax_assessed)}' in csv_text
+    assert "Trade modes,1210 bonded import," in csv_text
+    md = export.to_markdown(report, "zh")
+    assert "## 税款、撤单与退货" in md and "## 贸易方式" in md
+    html = export.to_html(report, "zh")
+    assert netline.line(report.net, "zh") in html and "<h2>贸易方式</h2>" in html
 
 
 def with_window(report, lists, value_fen, lists_ly, value_fen_ly, **kw):
@@ -138,7 +192,7 @@ def hostile(report):
 
 def test_the_excel_file_opens_with_numbers_as_numbers_and_inert_text(report):
     wb = load_workbook(io.BytesIO(export.to_xlsx(hostile(report), "zh")))
-    assert wb.sheetnames == ["概要", "各现场", "各平台", "各品类", "分时", "记录与查验"]
+    assert wb.sheetnames == ["概要", "税款、撤单与退货", "贸易方式", "各现场", "各平台", "各品类", "分时", "记录与查验"]
     summary = wb["概要"]
     assert summary["A1"].value == "跨境电商网购保税进口日报"
     assert summary["A2"].value.startswith("11月11日0点至0点5分，宁波海关共放行跨境电商进口清单")
@@ -292,6 +346,26 @@ def test_the_report_page_runs_and_offers_the_sentence(promo_runtime, lang):
     assert not at.exception, at.exception
     (code,) = at.code
     assert ("宁波海关共放行跨境电商进口清单" if lang == "zh" else "Ningbo Customs released") in code.value
+
+
+def test_the_report_page_shows_tax_cancellations_returns_and_trade_modes(promo_runtime):
+    seed(promo_runtime, promo_runtime.clock())
+    at = AppTest.from_file(str(ROOT / "dashboard" / "frame.py"), default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/report.py").run()
+    assert not at.exception, at.exception
+    with promo_runtime.store.reading() as con:
+        r = build(con, promo_runtime.clock().date(), None, promo_runtime.clock())
+    assert r.net.adjustments.cancelled_lists >= 1
+    assert netline.line(r.net, "zh") in [c.value for c in at.caption]
+    tables = [df.value for df in at.dataframe]
+    adjusted = next(t for t in tables if "金额(元)" in t.columns).set_index("指标")
+    assert adjusted.loc["应征税款", "金额(元)"] == cny(r.net.adjustments.tax_assessed)
+    assert adjusted.loc["放行后撤单", "数量"] == r.net.adjustments.cancelled_lists
+    modes = next(t for t in tables if "贸易方式" in t.columns).set_index("贸易方式")
+    assert modes.loc["1210 网购保税进口", "放行清单(单)"] == r.by_trade_mode["1210"].released_lists
+    (code,) = at.code
+    assert f"清单{count_zh(r.window.lists)}单" in code.value  # the gross figure, as published
 
 
 def test_the_ops_page_shows_each_digest_run(promo_runtime, tmp_path):

@@ -16,6 +16,7 @@ import httpx
 from base.config import Config, DigestJob
 from base.failures import log_failure
 from base.secrets import Lookup, file_secret
+from core import netline
 from core.numbers import count_zh
 from core.report import export
 from core.report.figures import Report, build
@@ -37,7 +38,7 @@ WRITERS = {
 
 
 def digest_text(r: Report, district: tuple[str, str], files: list[str]) -> str:
-    lines = [export.summary_sentence(r, "zh", district), ""]
+    lines = [export.summary_sentence(r, "zh", district), "", f"> {netline.line(r.net, 'zh')}"]
     for row in r.by_site.head(4).itertuples():
         lines.append(f"> {row.name_zh}：{count_zh(row.lists)}单，占{row.share:.1%}")
     if files:

@@ -10,13 +10,15 @@ import csv
 import io
 import subprocess
 import tempfile
+from decimal import Decimal
 from html import escape
 from pathlib import Path
 
-from core.numbers import count_en, count_zh, yuan_en, yuan_zh
+from core import netline
+from core.numbers import cny, count_en, count_zh, yuan_en, yuan_zh
 from core.report import sentence
 from core.report.figures import Report
-from core.text import text
+from core.text import TEXT, text
 
 CHROMIUM = "/usr/bin/chromium"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -91,6 +93,48 @@ def tables(r: Report, lang: str) -> dict[str, tuple[list[str], list[list]]]:
     }
 
 
+def trade_mode_name(mode: str, lang: str) -> str:
+    key = f"trade_mode_{mode}"
+    return text(key, lang) if key in TEXT else mode
+
+
+def adjustments_table(r: Report, lang: str) -> tuple[list[str], list[list]]:
+    """Tax, cancellations, returns, net and format rejects of the window: a count, an amount in yuan, or both."""
+    L = lambda k: text(k, lang)  # noqa: E731
+    a = r.net.adjustments
+    rows = [
+        [L("rep_tax_assessed"), None, cny(a.tax_assessed)],
+        [L("rep_tax_voided"), None, cny(a.tax_voided)],
+        [L("rep_tax_net"), None, cny(a.tax_net)],
+        [L("rep_cancelled"), a.cancelled_lists, cny(Decimal(a.cancelled_value_fen) / 100)],
+        [L("rep_returned"), None, cny(a.returned_value)],
+        [L("rep_gross"), r.net.released_lists, cny(Decimal(r.net.goods_value_fen) / 100)],
+        [L("rep_net"), r.net.net_released_lists, cny(r.net.net_goods_value)],
+        [L("rep_format_rejects"), sum(r.format_rejects.values()), None],
+    ] + [[f"{L('rep_format_rejects')} · {kind}", n, None] for kind, n in r.format_rejects.items()]
+    return [L("figure"), L("count"), L("rep_amount")], rows
+
+
+def trade_modes_table(r: Report, lang: str) -> tuple[list[str], list[list]]:
+    """The window by trade mode: 1210 bonded import, 9610 direct purchase, then any other."""
+    L = lambda k: text(k, lang)  # noqa: E731
+    headers = [L("rep_trade_mode"), L("rep_lists"), L("rep_value"), L("rep_cancelled_lists"), L("rep_net_lists"),
+               L("rep_net_value"), L("rep_tax_net_cny")]  # fmt: skip
+    rows = [
+        [
+            trade_mode_name(mode, lang),
+            m.released_lists,
+            m.goods_value_fen / 100,
+            m.adjustments.cancelled_lists,
+            m.net_released_lists,
+            cny(m.net_goods_value),
+            cny(m.adjustments.tax_net),
+        ]
+        for mode, m in r.by_trade_mode.items()
+    ]
+    return headers, rows
+
+
 def _summary_table(r: Report, lang: str) -> tuple[list[str], list[list]]:
     L = lambda k: text(k, lang)  # noqa: E731
     rows = [
@@ -106,6 +150,8 @@ def sheets(r: Report, lang: str) -> list[tuple[str, list[str], list[list]]]:
     """Every sheet of the report in order, the summary first."""
     t = tables(r, lang)
     out = [(text("rep_summary", lang), *_summary_table(r, lang))]
+    out.append((text("rep_adjustments", lang), *adjustments_table(r, lang)))
+    out.append((text("rep_trade_modes", lang), *trade_modes_table(r, lang)))
     for key in ("sites", "platforms", "categories", "hours", "records"):
         out.append((text(f"rep_{key}", lang), *t[text(f"rep_{key}", lang)]))
     return out
@@ -134,6 +180,12 @@ def to_xlsx(r: Report, lang: str = "zh") -> bytes:
         text("rep_share", lang): "0.0%",
         text("rep_change", lang): "+0.0%;-0.0%;0.0%",
         text("rep_value_cell", lang): "#,##0",
+        text("count", lang): "#,##0",
+        text("rep_amount", lang): "#,##0.00",
+        text("rep_cancelled_lists", lang): "#,##0",
+        text("rep_net_lists", lang): "#,##0",
+        text("rep_net_value", lang): "#,##0.00",
+        text("rep_tax_net_cny", lang): "#,##0.00",
     }
     for title, headers, rows in sheets(r, lang):
         ws = wb.create_sheet(title)
@@ -276,6 +328,7 @@ def to_html(r: Report, lang: str = "zh") -> str:
             (text("rep_month", lang), fmt_n(r.month.lists), fmt_v(r.month.value_fen)),
         )
     )
+    net = f'<div class="netline">{escape(netline.line(r.net, lang))}</div>'
     legend = (
         f'<small class="legend"><i class="now"></i>{escape(text("today", lang))}'
         f'<i class="ly"></i>{escape(text("last_year", lang))}</small>'
@@ -287,8 +340,9 @@ def to_html(r: Report, lang: str = "zh") -> str:
         f'<!doctype html><html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">'
         f"<title>{escape(text('rep_title', lang))} {escape(window_text(r))}</title><style>{css}</style></head><body>"
         f"<h1>{escape(text('rep_title', lang))} · {escape(window_text(r))}</h1>"
-        f'<div class="sentence">{escape(summary_sentence(r, lang))}</div><div class="kpis">{kpis}</div>'
+        f'<div class="sentence">{escape(summary_sentence(r, lang))}</div><div class="kpis">{kpis}</div>{net}'
         f"{section('summary')}{hours}"
+        f'<div class="cols"><div>{section("adjustments")}</div><div>{section("trade_modes")}</div></div>'
         f'<div class="cols"><div>{section("sites")}</div><div>{section("platforms")}</div></div>'
         f'<div class="cols"><div>{section("categories")}</div><div>{section("records")}</div></div>'
         f"{note}</body></html>"

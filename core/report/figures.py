@@ -1,9 +1,11 @@
 """The daily report's figures, read from the store for a date and an optional
-cut-off: what the leaders' page, the exports, the digest and `cbec report` show."""
+cut-off: what the leaders' page, the exports, the digest and `cbec report` show.
+Released lists and goods value are gross, as customs publishes them; net,
+tax, cancellations, returns, format rejects and the 1210/9610 split stand beside them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import duckdb
@@ -14,6 +16,7 @@ from base.status import codes
 from queries import read
 
 MILESTONE = 1_000_000  # a milestone each million lists
+MODES_SHOWN = ("1210", "9610")  # bonded import and direct purchase, even at zero; "other" and "unknown" when present
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,9 @@ class Report:
     milestones: list[tuple[int, datetime]]  # each million reached, and when
     checks: dict[str, int]  # inspections, holds, rejects, manual_reviews
     simulated_history: bool
+    net: read.Net = read.Net(0, 0, read.Adjustments())  # the window's gross with its cancellations, returns, tax
+    by_trade_mode: dict[str, read.Net] = field(default_factory=dict)  # MODES_SHOWN, then others as present
+    format_rejects: dict[str, int] = field(default_factory=dict)  # CEB900 by the type of message rejected
 
     @property
     def has_data(self) -> bool:
@@ -147,6 +153,8 @@ def build(con: duckdb.DuckDBPyConnection, day: date, cutoff: time | None, now: d
         "manual_reviews": count(codes("manual_review")),
     }
     simulated = bool(read.backfill_ranges(con, same_time_last_year(start), end))
+    zero = read.Net(0, 0, read.Adjustments())
+    modes = dict.fromkeys(MODES_SHOWN, zero) | read.by_trade_mode(con, start, end)
     return Report(
         day=day,
         start=start,
@@ -167,4 +175,7 @@ def build(con: duckdb.DuckDBPyConnection, day: date, cutoff: time | None, now: d
         milestones=milestones,
         checks=checks,
         simulated_history=simulated,
+        net=read.Net(window.lists, window.value_fen, read.adjustments(con, start, end)),
+        by_trade_mode=modes,
+        format_rejects=read.rejects_by_type(con, start, end),
     )

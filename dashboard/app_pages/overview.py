@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import live
+from core import live, netline
 from core.numbers import count_en, count_zh, percent_change, signed_percent, yuan_en, yuan_zh
 from dashboard.components import charts, page, tiles
 from dashboard.i18n import lang, site_name, t
@@ -67,7 +67,7 @@ def figures() -> None:
             css_class="cbec-up" if (yoy_lists or 0) >= 0 else "cbec-down",
             test_id="yoy",
         )
-    tiles.secondary_line(" · ".join(live.net_parts(city, lang()).values()), t("net_help"), test_id="net-line")
+    tiles.secondary_line(netline.line(city.net, lang()), t("net_help"), test_id="net-line")
 
     left, right = st.columns([3, 2])
     with left:

@@ -1,6 +1,7 @@
 """Daily report for leadership: a date (today so far by default, yesterday one
 click away) and an optional cut-off; the sentence ready to paste; the figures
-against last year; downloads in Excel, CSV, Markdown and A4 PDF."""
+against last year; net, tax, cancellations, returns and format rejects, and
+the 1210/9610 split beside them; downloads in Excel, CSV, Markdown and A4 PDF."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import datetime, time, timedelta
 import plotly.graph_objects as go
 import streamlit as st
 
+from core import netline
 from core.numbers import count_en, count_zh, signed_percent, yuan_en, yuan_zh
 from core.report import export
 from core.report.figures import Report, build
@@ -78,6 +80,7 @@ c3, c4 = st.columns(2)
 c3.metric(t("month_to_date"), fmt_count(report.month.lists), yoy(report.month.lists_change))
 c4.metric(t("year_to_date"), fmt_count(report.year.lists), yoy(report.year.lists_change))
 st.caption(f"{t('whole_day_last_year')}: {fmt_count(report.whole_day_ly[0])} · {fmt_value(report.whole_day_ly[1])}")
+st.caption(netline.line(report.net, language), help=t("net_help"))
 
 st.subheader(t("hourly_profile"))
 fig = go.Figure()
@@ -104,6 +107,17 @@ for key, df in tables:
             "value": st.column_config.NumberColumn(t("goods_value_cny"), format="localized"),
             "share": st.column_config.ProgressColumn(t("rep_share"), format="percent", min_value=0, max_value=1),
         },
+    )
+for key, (headers, rows) in (
+    ("rep_adjustments", export.adjustments_table(report, language)),
+    ("rep_trade_modes", export.trade_modes_table(report, language)),
+):  # the same rows as the files
+    st.subheader(t(key))
+    st.dataframe(
+        {h: [row[i] for row in rows] for i, h in enumerate(headers)},
+        hide_index=True,
+        width="stretch",
+        column_config={h: st.column_config.NumberColumn(format="localized") for h in headers[1:]},
     )
 for note in export.notes(report, language):
     st.caption(note)
