@@ -47,14 +47,16 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     end = datetime.combine(day, until) if until else datetime.combine(day, time.max)
     config = load_config(args.config)
     if args.xml_out:
+        from collectors.simulator.families import KINDS as FAMILY_KINDS
         from collectors.simulator.xml_out import XmlFileSink
 
         sink = XmlFileSink(Path(args.xml_out))
         totals = simulate_batch(config, sink, day, end, seed=args.seed)
         if not args.quiet:
+            others = ", ".join(f"{k.replace('_', ' ')} {totals[k]:,}" for k in FAMILY_KINDS)
             print(
-                f"wrote {totals['declarations']:,} lists and {totals['receipts']:,} receipts "
-                f"as {sink.files:,} CEB621/CEB622 files to {args.xml_out}"
+                f"wrote {totals['declarations']:,} lists, {totals['receipts']:,} receipts, {others} "
+                f"as {sink.files:,} CEB message files to {args.xml_out}"
             )
         return 0
     args.db = args.db or str(config.store_path)
@@ -238,7 +240,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--date", required=True, help="day to simulate, YYYY-MM-DD")
     s.add_argument("--until", help="end of the window, HH:MM Beijing time (default: end of day)")
     s.add_argument("--db", help="database file (default: the configured store, var/cbec.duckdb)")
-    s.add_argument("--xml-out", metavar="DIR", help="write CEB621/CEB622 files to DIR instead of a database")
+    s.add_argument(
+        "--xml-out",
+        metavar="DIR",
+        help="write CEB message files (CEB621-626, 816, 818, 900) to DIR instead of a database",
+    )
     s.add_argument("--seed", type=int, help="random seed (default: from config)")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.set_defaults(func=cmd_simulate)
