@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -28,6 +29,10 @@ def test_metrics_count_releases_and_value_by_site_and_ignore_repeats(tmp_path, c
             "goods_value_fen": [21138, 5000],
             "line_count": [1, 1],
             "category_code": ["food", "toys"],
+            "trade_mode": ["1210", "9610"],
+            "line_gnum": [[1], [1]],
+            "line_price": [[Decimal("211.38")], [Decimal(50)]],
+            "line_qty": [[Decimal(1)], [Decimal(1)]],
         },
         "test",
     )
@@ -53,7 +58,10 @@ def test_metrics_count_releases_and_value_by_site_and_ignore_repeats(tmp_path, c
         for s in fams["cbec_released_lists"].samples
         if s.name == "cbec_released_lists_total" and s.value
     }
-    assert released == {(("platform", "tmall"), ("site", "bsq")): 1.0, (("platform", "kaola"), ("site", "hzw")): 1.0}
+    assert released == {
+        (("platform", "tmall"), ("site", "bsq"), ("trade_mode", "1210")): 1.0,
+        (("platform", "kaola"), ("site", "hzw"), ("trade_mode", "9610")): 1.0,
+    }
     value = {
         s.labels["site"]: s.value
         for s in fams["cbec_released_goods_value_cny"].samples
@@ -77,6 +85,8 @@ def test_metrics_count_releases_and_value_by_site_and_ignore_repeats(tmp_path, c
                 "kind",
                 "outcome",
                 "status_class",
+                "trade_mode",
+                "message_type",
                 "le",
             }, s
     rt.stop()
@@ -113,3 +123,28 @@ def test_the_first_scrape_shows_every_site_at_zero(tmp_path, config):
     assert labelled("cbec_manual_review_oldest_age_seconds", "cbec_manual_review_oldest_age_seconds", "site") == sites
     collectors = {c.name for c in config.collectors if c.enabled}
     assert {s.labels["collector"] for s in fams["cbec_collector_up"].samples} == collectors
+
+
+def test_cancellations_tax_and_format_rejects_are_counted_by_site_and_trade_mode(tmp_path, config):
+    from pathlib import Path
+
+    from collectors.ceb.inbox import Ingester, list_files
+
+    golden = Path(__file__).parent / "golden" / "ceb"
+    rt = Runtime(config, db_path=tmp_path / "m.duckdb", with_collectors=False)
+    files = list_files([golden / "tax_voided_after_cancellation", golden / "format_rejects"])
+    Ingester("inbox", config.category_for_hs).run([f for f in files if f.suffix == ".xml"], rt.sink)
+    fams = families(rt.metrics_text())
+
+    def value(name: str, **labels) -> float:
+        return next(s.value for s in fams[name].samples if s.name == f"{name}_total" and s.labels == labels)
+
+    assert value("cbec_cancelled_lists", site="bsq", trade_mode="1210") == 1
+    assert value("cbec_cancelled_goods_value_cny", site="bsq", trade_mode="1210") == 410.0
+    assert value("cbec_tax_assessed_cny", site="bsq", trade_mode="1210") == 37.31
+    assert value("cbec_tax_voided_cny", site="bsq", trade_mode="1210") == 37.31
+    assert value("cbec_tax_assessed_cny", site="lishe", trade_mode="9610") == 9.10001
+    assert value("cbec_tax_voided_cny", site="lishe", trade_mode="9610") == 0
+    assert value("cbec_format_rejects", message_type="CEB621") == 2
+    assert value("cbec_format_rejects", message_type="CEB623") == 1
+    rt.stop()
