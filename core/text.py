@@ -14,7 +14,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "sign_in": ("登录", "Sign in"),
     "sign_in_sso": ("统一身份认证登录", "Sign in with single sign-on"),
     "sign_out": ("退出登录", "Sign out"),
-    "signin_failed": ("登录失败", "Sign-in failed"),
+    "signin_failed": ("登录失败：账号或密码不正确", "Sign-in failed: wrong name or password"),
     "signin_needed": ("请先登录。", "Please sign in."),
     "session_expired": (
         "长时间未操作，已自动退出，请重新登录。",

@@ -138,8 +138,8 @@ def _sign_in_form(runtime: rt.Runtime) -> None:
             policy = accounts.Policy(access.max_failures, timedelta(minutes=access.lockout_minutes))
             try:
                 viewer = accounts.sign_in(runtime.store, name.strip(), password, clock(), _source(), policy)
-            except accounts.SignInFailed as e:
-                st.error(f"{t('signin_failed')}: {e}")
+            except accounts.SignInFailed:  # one answer to every failure, in the reader's language
+                st.error(t("signin_failed"))
                 return
             st.session_state[_KEY] = viewer
             st.session_state[_SEEN] = clock()

@@ -224,3 +224,18 @@ def test_live_mode_emits_the_families_as_their_times_pass_and_in_xml(config, tmp
         assert max(r.get("return_time") or r.get("app_time") for r in rows) <= clock["now"]
     types = {p.name.split("_")[0] for p in tmp_path.iterdir()}
     assert {"CEB621", "CEB622", "CEB623", "CEB624", "CEB625", "CEB626", "CEB816", "CEB818", "CEB900"} <= types
+
+
+def test_list_numbers_are_unique_over_a_promotion_day(config):
+    # tax, cancellations and returns find their list by its number: a repeat would merge two lists
+    import numpy as np
+    import pyarrow.compute as pc
+
+    from collectors.simulator.generator import Generator, Lists
+
+    n = 6_400_000
+    zeros = np.zeros(n, dtype=np.int64)
+    day = np.full(n, date(2019, 11, 11).toordinal())
+    lists = Lists(day, np.arange(n), *[zeros] * 8, np.zeros((n, 1)), np.zeros((n, 1)))
+    keys = Generator(config, 1)._keys(lists)
+    assert pc.count_distinct(keys["invt_no"]).as_py() == n

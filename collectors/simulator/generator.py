@@ -270,8 +270,9 @@ class Generator:
         site_cc = pa.array([s.customs_codes[0] for s in self.config.sites])
         ebp = pa.array([p.ebp_code for p in self.config.platforms])
         customs_code = pc.take(site_cc, pa.array(pick(lists.site)))
-        # the list number customs assigns: customs code, year, "I", nine digits
-        invt_digits = (day % 1000) * 1_000_000 + seq % 1_000_000
+        # the list number customs assigns: customs code, year, "I", nine digits; unique
+        # over any 100 days of up to 10 million lists a day (a promotion day has 6.3 million)
+        invt_digits = (day % 100) * 10_000_000 + seq % 10_000_000
         invt_no = pc.binary_join_element_wise(
             customs_code, year, "I", pc.utf8_lpad(pc.cast(pa.array(invt_digits), pa.string()), 9, "0"), ""
         )
