@@ -341,10 +341,10 @@ def to_html(r: Report, lang: str = "zh") -> str:
         f"<title>{escape(text('rep_title', lang))} {escape(window_text(r))}</title><style>{css}</style></head><body>"
         f"<h1>{escape(text('rep_title', lang))} · {escape(window_text(r))}</h1>"
         f'<div class="sentence">{escape(summary_sentence(r, lang))}</div><div class="kpis">{kpis}</div>{net}'
-        f"{section('summary')}{hours}"
-        f'<div class="cols"><div>{section("adjustments")}</div><div>{section("trade_modes")}</div></div>'
+        f"{section('summary')}{section('trade_modes')}{hours}"
+        f'<div class="cols"><div>{section("adjustments")}</div><div>{section("records")}</div></div>'
         f'<div class="cols"><div>{section("sites")}</div><div>{section("platforms")}</div></div>'
-        f'<div class="cols"><div>{section("categories")}</div><div>{section("records")}</div></div>'
+        f"{section('categories')}"
         f"{note}</body></html>"
     )
 
