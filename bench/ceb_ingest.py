@@ -3,7 +3,11 @@ on one core, each message family measured on its own, in the order a night
 brings them: lists, receipts, cancellations and returns with their receipts,
 tax receipts and tax status, format rejects.
 
-    .venv/bin/python bench/ceb_ingest.py [--minutes N]
+    .venv/bin/python bench/ceb_ingest.py [--minutes N] [--hours H]
+
+The promotion's first minutes give lists, receipts and tax at full rate; the
+other families follow a list by minutes to hours, so they come from an ordinary
+day's morning with cancellations, returns and rejects made frequent.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import os
 import shutil
 import tempfile
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -28,21 +33,35 @@ FAMILIES = ("CEB621", "CEB622", "CEB623", "CEB624", "CEB625", "CEB626", "CEB816"
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--minutes", type=int, default=1, help="minutes of 2019-11-11 from 00:00 to generate")
+    ap.add_argument("--hours", type=int, default=8, help="hours of an ordinary day for the other families")
     args = ap.parse_args()
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     config = load_config()
     work = Path(tempfile.mkdtemp(prefix="cbec-bench-"))
     try:
         start = datetime(2019, 11, 11)
-        xml = work / "xml"
         t0 = time.perf_counter()
+        # the promotion's first minutes at full rate: lists, receipts, tax
         simulate_batch(
             config,
-            XmlFileSink(xml, records_per_file=500, receipt_encoding="GB2312"),
+            XmlFileSink(work / "peak", records_per_file=500, receipt_encoding="GB2312"),
             start.date(),
             start + timedelta(minutes=args.minutes),
         )
-        files = list_files([xml])
+        # cancellations, returns, tax status and rejects follow lists by minutes to hours: an
+        # ordinary day's morning with their shares raised gives enough of each to measure
+        busy = replace(
+            config,
+            simulator=replace(config.simulator, cancel_share=0.2, refund_share=0.2, format_rejects_per_hour=3600),
+        )
+        morning = datetime(2019, 11, 13)
+        simulate_batch(
+            busy,
+            XmlFileSink(work / "later", records_per_file=500, receipt_encoding="GB2312"),
+            morning.date(),
+            morning + timedelta(hours=args.hours),
+        )
+        files = list_files([work / "peak", work / "later"])
         families = {family: [f for f in files if f.name.startswith(family)] for family in FAMILIES}
         print(
             "generated "

@@ -33,6 +33,8 @@ TS = pa.timestamp("us")
 YUAN = pa.decimal128(18, 5)  # amounts and quantities as sent: up to 5 decimals, kept exact
 TRADE_MODES = ("1210", "9610", "other")  # bonded import, direct purchase, anything else
 REQUEST_FAMILIES = ("cancel", "refund")  # CEB623/624 and CEB625/626
+# what a format reject (CEB900) may name: the import-side messages a sender sends; else "other"
+REJECTED_TYPES = ("CEB311", "CEB411", "CEB511", "CEB621", "CEB622", "CEB623", "CEB625", "other")
 
 SCHEMAS: dict[str, pa.Schema] = {
     # an inventory list (CEB621 Inventory): head fields the command center needs,

@@ -7,10 +7,9 @@ from __future__ import annotations
 import re
 
 from collectors.ceb.fields import Fields, Parsed, coded_info, each, need, optional, timestamp, whole
+from collectors.records import REJECTED_TYPES
 
 _TYPE = re.compile(r"(CEB[0-9]{3})(Message)?")
-# the import-side families a sender may have sent; anything else is "other" (a bounded metric label)
-SENT_TYPES = frozenset({"CEB311", "CEB411", "CEB511", "CEB621", "CEB623", "CEB625"})
 
 
 def ceb900(root, parsed: Parsed, category_for_hs) -> None:
@@ -21,7 +20,7 @@ def ceb900(root, parsed: Parsed, category_for_hs) -> None:
             "format_reject",
             {
                 "guid": need(f, "guid", line),
-                "ori_message_type": m.group(1) if m and m.group(1) in SENT_TYPES else "other",
+                "ori_message_type": m.group(1) if m and m.group(1) in REJECTED_TYPES else "other",
                 "ori_cop_msg_id": optional(f, "oriCopMsgId"),
                 "return_status": whole(f, "returnStatus", line),
                 "return_time": timestamp(f, "returnTime", line, lengths=(17, 14)),

@@ -93,8 +93,10 @@ class DuckDBSink:
         snapshots of what is released and of what is cancelled, returned and taxed, and
         adds the differences to the rollups."""
         con.execute(ADJUSTMENTS["touched_invt_from_lists"])
+        adjusting = _count(con, ADJUSTMENTS["touched_invt_count"]) > 0  # most batches touch no tax or request
         con.execute(RELEASES["before"])
-        con.execute(ADJUSTMENTS["before"])
+        if adjusting:
+            con.execute(ADJUSTMENTS["before"])
         con.execute(statements["merge_lists"])
         con.execute(statements["insert_lists"])
         con.execute(RELEASES["after"])
@@ -102,7 +104,7 @@ class DuckDBSink:
         con.execute(RELEASES["minute_delta"])
         rows = con.execute(RELEASES["delta_by_site"]).fetchall()
         released = {(site, platform, mode): (int(n), int(v)) for site, platform, mode, n, v in rows}
-        return released, self._adjusted(con)
+        return released, self._adjusted(con) if adjusting else {}
 
     def _adjusted(self, con) -> dict[tuple[str, str], Adjustment]:
         """After the batch's writes: the adjustment snapshot's difference into the rollup."""

@@ -12,7 +12,7 @@ import time
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from base.status import RECEIPT_CLASS_NAMES, receipt_class
-from collectors.records import SCHEMAS, TRADE_MODES, Batch
+from collectors.records import REJECTED_TYPES, SCHEMAS, TRADE_MODES, Batch
 from collectors.sinks import WriteResult
 
 INGESTED_KINDS = tuple(k for k in SCHEMAS if k not in ("release_minute", "receipt_minute", "quarantine"))
@@ -133,6 +133,8 @@ class Metrics:
                     counter.labels(site, mode)
             for cls in RECEIPT_CLASS_NAMES:
                 self.receipts.labels(site, cls)
+        for message_type in REJECTED_TYPES:
+            self.format_rejects.labels(message_type)
         for kind in INGESTED_KINDS:
             self.records.labels(kind)
             self.duplicates.labels(kind)

@@ -8,13 +8,24 @@
 CREATE OR REPLACE TEMP TABLE touched_invt (invt_no VARCHAR)
 
 -- name: touched_invt_from_lists
--- The list numbers a declaration or receipt batch touches: those it brings and
--- those already stored for its lists (a batch may give a list its number).
+-- The list numbers a declaration or receipt batch touches (those it brings and
+-- those already stored for its lists: a batch may give a list its number)
+-- that any tax, cancellation or return names: only their figures can change.
 CREATE OR REPLACE TEMP TABLE touched_invt AS
-SELECT invt_no FROM touched WHERE invt_no IS NOT NULL
-UNION
-SELECT l.invt_no FROM inventory_list l SEMI JOIN touched t ON l.ebc_code = t.ebc_code AND l.cop_no = t.cop_no
-WHERE l.invt_no IS NOT NULL
+WITH candidates AS (
+    SELECT invt_no FROM touched WHERE invt_no IS NOT NULL
+    UNION
+    SELECT l.invt_no FROM inventory_list l SEMI JOIN touched t ON l.ebc_code = t.ebc_code AND l.cop_no = t.cop_no
+    WHERE l.invt_no IS NOT NULL
+)
+SELECT invt_no FROM candidates c
+WHERE EXISTS (SELECT 1 FROM tax_receipt x WHERE x.invt_no = c.invt_no)
+   OR EXISTS (SELECT 1 FROM tax_status x WHERE x.invt_no = c.invt_no)
+   OR EXISTS (SELECT 1 FROM list_request x WHERE x.invt_no = c.invt_no)
+   OR EXISTS (SELECT 1 FROM request_receipt x WHERE x.invt_no = c.invt_no)
+
+-- name: touched_invt_count
+SELECT count(*) FROM touched_invt
 
 -- name: adjusted_now_view
 -- One row per figure of a touched list: a cancellation (a released list whose
