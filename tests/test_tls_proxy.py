@@ -134,7 +134,7 @@ def running_nginx(prefix: Path, site: str, tls: int, timeout: float = 30.0):
 
 @pytest.fixture(scope="module")
 def proxy(tmp_path_factory):
-    """The app on loopback with nginx in front: yields (TLS port, plain port, outside address, log folder)."""
+    """The app on loopback with nginx in front: yields (TLS port, plain port, outside address, log folder, app port)."""
     folder = tmp_path_factory.mktemp("tls")
     outside = outside_address()
     cert, key = self_signed(folder, outside)
@@ -148,7 +148,7 @@ def proxy(tmp_path_factory):
         tls, plain = free_port(), free_port()
         site = templated(folder / "nginx", tls=tls, plain=plain, app=app, outside=outside, cert=cert, key=key)
         with running_nginx(folder / "nginx", site, tls):
-            yield tls, plain, outside, folder / "nginx" / "logs"
+            yield tls, plain, outside, folder / "nginx" / "logs", app
 
 
 def released(page) -> int:
@@ -219,7 +219,9 @@ def test_a_wall_event_stream_arrives_event_by_event(proxy):
 
 
 def test_a_clients_own_forwarded_for_makes_nobody_local(proxy):
-    tls, _, outside, _ = proxy
+    tls, _, outside, _, app = proxy
+    with pytest.raises(httpx.ConnectError):  # nobody reaches the app around the proxy
+        httpx.get(f"http://{outside}:{app}/healthz", timeout=10)
     spoof = {"X-Forwarded-For": "127.0.0.1", "Forwarded": "for=127.0.0.1"}
     transport = httpx.HTTPTransport(local_address=outside, verify=False)
     with httpx.Client(transport=transport, verify=False, timeout=10) as remote:
@@ -235,9 +237,10 @@ def test_a_clients_own_forwarded_for_makes_nobody_local(proxy):
 
 
 def test_query_strings_stay_out_of_nginxs_logs(proxy):
-    tls, _, outside, logs = proxy
+    tls, _, outside, logs, _ = proxy
     access = logs / "cbec.access.log"
-    streams = access.read_text().count("/api/wall/events")
+    stream_line = '"GET /api/wall/events HTTP/1.1" 200 '
+    streams = access.read_text().count(stream_line)
     with httpx.Client(verify=False, timeout=10) as client:
         client.get(f"https://127.0.0.1:{tls}/healthz?token={SECRET}")
         client.get(f"https://127.0.0.1:{tls}/wall?kiosk=1&screen=city&token={SECRET}")
@@ -245,19 +248,25 @@ def test_query_strings_stay_out_of_nginxs_logs(proxy):
             next(r.iter_lines())
     with httpx.Client(transport=httpx.HTTPTransport(local_address=outside, verify=False), timeout=10) as remote:
         remote.get(f"https://{outside}:{tls}/metrics?token={SECRET}")
-    deadline = time.monotonic() + 20  # the stream's line is written when nginx sees it closed
-    while access.read_text().count("/api/wall/events") == streams and time.monotonic() < deadline:
+
+    def logged(text: str) -> list[bool]:
+        return [
+            text.count(stream_line) > streams,
+            bool(re.search(r'"GET /healthz HTTP/1\.1" 200 ', text)),
+            bool(re.search(rf'^{re.escape(outside)} .*"GET /metrics HTTP/1\.1" 403 ', text, re.M)),
+        ]
+
+    deadline = time.monotonic() + 20  # a line is written as nginx finishes its request, a stream's once it closes
+    while not all(logged(access.read_text())) and time.monotonic() < deadline:
         time.sleep(0.2)
     text = access.read_text()
-    assert text.count('"GET /api/wall/events HTTP/1.1" 200 ') > streams, text[-2000:]
-    assert re.search(r'"GET /healthz HTTP/1\.1" 200 ', text), text[-2000:]
-    assert re.search(rf'^{re.escape(outside)} .*"GET /metrics HTTP/1\.1" 403 ', text, re.M), text[-2000:]
+    assert all(logged(text)), (logged(text), text[-2000:])
     for log in logs.iterdir():
         assert SECRET not in log.read_text(errors="replace"), log.name
 
 
 def test_plain_http_is_sent_to_tls(proxy):
-    tls, plain, _, _ = proxy
+    tls, plain, *_ = proxy
     to_tls_port = httpx.get(f"http://127.0.0.1:{tls}/wall?kiosk=1", timeout=10)
     assert to_tls_port.status_code == 301
     assert to_tls_port.headers["location"] == f"https://127.0.0.1:{tls}/wall?kiosk=1"
