@@ -99,11 +99,11 @@ def test_release_pace_far_below_last_year(store):
     ly = at(0).replace(year=2018)
     for k in range(-10, 10):
         store.writer.execute(
-            "INSERT INTO release_minute VALUES (?, 'bsq', 'tmall', 1000, 1000, 0)", [ly + timedelta(minutes=k)]
+            "INSERT INTO release_minute VALUES (?, 'bsq', 'tmall', '1210', 1000, 1000, 0)", [ly + timedelta(minutes=k)]
         )
 
     def feed(m):
-        store.writer.execute("INSERT INTO release_minute VALUES (?, 'bsq', 'tmall', ?, 0, 0)", [at(m), 100])
+        store.writer.execute("INSERT INTO release_minute VALUES (?, 'bsq', 'tmall', '1210', ?, 0, 0)", [at(m), 100])
 
     seen = run(store, ["release_pace_low"], [0, 1, 2, 3, 4], feed)
     assert states(seen, 0) == ["pending"] and seen[0][0].severity == "critical"  # 100 against 10,000

@@ -13,7 +13,9 @@ SELECT printf('SIMEBC%04d', hash(d.seq * 13 + 10) % $enterprises) AS ebc_code,
                  + to_microseconds(CAST(least(exp(ln($manual_median_s) + $manual_sigma * d.z), $manual_cap_s) * 1e6 AS BIGINT))
             WHEN d.path = 'inspect' THEN d.declared_at + INTERVAL 3 HOUR END AS released_at,
        CASE d.path WHEN 'reject' THEN 100 WHEN 'proc_error' THEN -1 WHEN 'hold' THEN 501 ELSE 899 END AS last_status,
-       d.declared_at + INTERVAL 2 HOUR AS last_status_at
+       d.declared_at + INTERVAL 2 HOUR AS last_status_at,
+       CASE WHEN d.site_code = 'lishe' THEN '9610' ELSE '1210' END AS trade_mode,
+       NULL AS line_gnum, NULL AS line_price, NULL AS line_qty  -- no returns in this benchmark
 FROM draw d
 LEFT JOIN site_warehouses w USING (site_code)
 ORDER BY d.seq
