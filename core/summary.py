@@ -22,11 +22,10 @@ def day_summary(con: duckdb.DuckDBPyConnection, day: date, until: time | None = 
     totals = read.release_totals(con, start, end)
     by_site = read.release_by_site(con, start, end)
     unmapped = read.release_unmapped(con, start, end)
-    net = read.net(con, start, end)
-    modes = read.by_trade_mode(con, start, end)
+    net = read.Net(totals.released_lists, totals.goods_value_fen, read.adjustments(con, start, end))
+    modes = read.by_trade_mode(con, start, end, always=TRADE_MODES)
     rejects = read.rejects_by_type(con, start, end)
     a = net.adjustments
-    every_mode = {**dict.fromkeys(TRADE_MODES, read.Net(0, 0, read.Adjustments())), **modes}
     result = {
         "date": day.isoformat(),
         "until": until.strftime("%H:%M") if until else "24:00",
@@ -49,7 +48,7 @@ def day_summary(con: duckdb.DuckDBPyConnection, day: date, until: time | None = 
                 "net_goods_value_cny": cny(m.net_goods_value),
                 "tax_net_cny": cny(m.adjustments.tax_net),
             }
-            for mode, m in every_mode.items()
+            for mode, m in modes.items()
         },
         "by_site": {
             s.site_code: {"released_lists": s.released_lists, "goods_value_cny": _yuan(s.goods_value_fen)}

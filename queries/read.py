@@ -92,11 +92,15 @@ def adjustments_by_site(con: duckdb.DuckDBPyConnection, start: datetime, end: da
     return {r[0]: Adjustments(*r[1:]) for r in rows}
 
 
-def by_trade_mode(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> dict[str, Net]:
-    """Releases and their adjustments per trade mode (1210, 9610, other, unknown), as present."""
+def by_trade_mode(
+    con: duckdb.DuckDBPyConnection, start: datetime, end: datetime, always: tuple[str, ...] = ()
+) -> dict[str, Net]:
+    """Releases and their adjustments per trade mode: the modes in `always` (zero where nothing
+    happened), then any other present (1210, 9610, other, unknown)."""
     rows = con.execute(sql("read_by_trade_mode"), {"from_ts": start, "until_ts": end}).fetchall()
     # a mode whose figures all moved elsewhere (a list's declaration landed) leaves zero rows
-    return {r[0]: Net(int(r[1]), int(r[2]), Adjustments(*r[3:])) for r in rows if any(r[1:])}
+    present = {r[0]: Net(int(r[1]), int(r[2]), Adjustments(*r[3:])) for r in rows if any(r[1:])}
+    return dict.fromkeys(always, Net(0, 0, Adjustments())) | present
 
 
 def rejects_by_type(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> dict[str, int]:

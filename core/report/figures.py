@@ -153,8 +153,7 @@ def build(con: duckdb.DuckDBPyConnection, day: date, cutoff: time | None, now: d
         "manual_reviews": count(codes("manual_review")),
     }
     simulated = bool(read.backfill_ranges(con, same_time_last_year(start), end))
-    zero = read.Net(0, 0, read.Adjustments())
-    modes = dict.fromkeys(MODES_SHOWN, zero) | read.by_trade_mode(con, start, end)
+    modes = read.by_trade_mode(con, start, end, always=MODES_SHOWN)
     return Report(
         day=day,
         start=start,
