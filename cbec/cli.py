@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
 
 from base import environment
-from base.config import ConfigError, load_config
+from base.config import ConfigError, load_config, options
 from cbec import account_commands as commands
 from queries.store import StoreError
 
@@ -133,6 +134,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from collectors.ceb.inbox import Ingester, list_files
+    from collectors.ceb.options import InboxOptions
+    from collectors.ceb.retention import Retention
     from core.runtime import Runtime
 
     try:
@@ -147,6 +150,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         processed, quarantine = base / "processed", base / "quarantine"
     ingester = Ingester("cbec-ingest", config.category_for_hs, processed_dir=processed, quarantine_dir=quarantine)
     try:
+        if args.move:  # its folders age out like the inbox collector's, on that collector's days
+            keep = next((c.options for c in config.collectors if c.kind == "ceb_inbox"), {})
+            o = options(InboxOptions, keep, "[[collector]] ceb_inbox")
+            Retention(quarantine, processed, o.quarantine_keep_days, o.archive_keep_days,
+                      on_purge=functools.partial(runtime.record_purge, "cbec-ingest")).run()  # fmt: skip
         with tqdm(total=len(files), unit="file", desc="ingesting", disable=args.json or args.quiet) as bar:
             with runtime.store.bulk_load():
                 report = ingester.run(files, runtime.sink, progress=bar.update)

@@ -82,7 +82,7 @@ class Runtime:
                     continue
                 source = registry.build(config, c)
                 if hasattr(source, "on_purge"):  # an inbox: its purges go to the audit trail
-                    source.on_purge = functools.partial(self._record_purge, source.name)
+                    source.on_purge = functools.partial(self.record_purge, source.name)
                 self.runner.add(source, Schedule(c.interval_seconds, c.timeout_seconds, c.stale_after_seconds))
             if config.digest.jobs:
                 from core.report.digest import Digest, DigestThread
@@ -98,7 +98,8 @@ class Runtime:
                     if s not in replaying and getattr(s, "clock", None) is now_beijing:
                         s.clock = self.clock
 
-    def _record_purge(self, name: str, purge: retention.Purge) -> None:
+    def record_purge(self, name: str, purge: retention.Purge) -> None:
+        """Writes a purge of `name`'s folders to the audit trail."""
         with self.store.write_lock:
             retention.record(self.store.writer, purge, name)
 

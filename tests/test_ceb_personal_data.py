@@ -10,6 +10,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -48,7 +49,7 @@ def test_return_info_keeps_only_its_coded_parts():
     assert coded_info(f"{NAME} {PHONE}") is None
 
 
-def test_planted_personal_data_reaches_no_database_output_sidecar_or_log(tmp_path, caplog):
+def test_planted_personal_data_reaches_no_database_output_or_file_kept(tmp_path, caplog):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "good.xml").write_bytes(
@@ -70,7 +71,9 @@ def test_planted_personal_data_reaches_no_database_output_sidecar_or_log(tmp_pat
     con.close()
     assert "returnStatus is not a whole number" in reasons  # the field and the rule, never the value
     written = [db.read_bytes(), out.stdout.encode(), out.stderr.encode()]
-    written += [p.read_bytes() for p in (moved / "quarantine").glob("*.reason.json")]
+    files = [p for p in moved.rglob("*") if p.is_file()]
+    assert len([p for p in files if p.parent.name == "quarantine"]) == 6  # three copies, three sidecars
+    written += [p.read_bytes() for p in files]
     for planted in (NAME, ID_NUMBER, PHONE):
         for blob in written:
             assert planted.encode() not in blob
@@ -96,7 +99,7 @@ def test_a_flood_of_empty_records_keeps_a_few_problems_and_a_count(tmp_path):
     assert kept["records_refused"] == n and len(kept["issues"]) == ISSUES_KEPT
 
 
-def test_a_ten_megabyte_flood_ingests_in_small_memory(tmp_path):
+def test_a_ten_megabyte_flood_ingests_and_is_set_aside_in_small_memory(tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "flood.xml").write_bytes(message(*(["<InventoryReturn/>\n"] * 540_000)))
@@ -109,7 +112,8 @@ def test_a_ten_megabyte_flood_ingests_in_small_memory(tmp_path):
         "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')), file=sys.stderr)"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code, "ingest", str(inbox), "--db", str(tmp_path / "f.duckdb"), "--json"],
+        [sys.executable, "-c", code, "ingest", str(inbox), "--db", str(tmp_path / "f.duckdb"), "--json",
+         "--move", str(tmp_path / "moved")],
         capture_output=True, text=True, cwd=ROOT, timeout=300,
     )  # fmt: skip
     assert json.loads(out.stdout)["records"]["receipt"] == 1, out.stderr
@@ -193,3 +197,24 @@ def test_everything_cbec_ingest_writes_is_readable_by_its_owner_alone(tmp_path):
     assert db in written and any(p.suffix == ".xml" for p in written), written
     for p in written:
         assert p.stat().st_mode & 0o077 == 0, f"{p.relative_to(tmp_path)} is {oct(p.stat().st_mode & 0o777)}"
+
+
+def test_cbec_ingest_move_purges_its_old_folders_and_records_it(tmp_path):
+    inbox, moved, db = tmp_path / "inbox", tmp_path / "moved", tmp_path / "p.duckdb"
+    inbox.mkdir()
+    (inbox / "good.xml").write_bytes(message(receipt("C1")))
+    old, recent = moved / "quarantine" / "old.xml", moved / "quarantine" / "recent.xml"
+    for path, days in ((old, 40), (recent, 2)):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"<x/>")
+        t = time.time() - days * 86400
+        os.utime(path, (t, t))
+    (moved / "processed" / "2000-01-01").mkdir(parents=True)
+    (moved / "processed" / "2000-01-01" / "a.xml").write_bytes(b"<x/>")
+    out = cbec_ingest(str(inbox), "--db", str(db), "--move", str(moved), "--json")
+    assert out.returncode == 0, out.stderr
+    assert not old.exists() and recent.exists() and not (moved / "processed" / "2000-01-01").exists()
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute("SELECT actor, action, target FROM audit_event ORDER BY target").fetchall()
+    con.close()
+    assert rows == [("cbec-ingest", "inbox.purge", "processed"), ("cbec-ingest", "inbox.purge", "quarantine")]

@@ -1,10 +1,11 @@
 """What the inbox keeps of a message, and for how long: processed/ holds copies
-with personal data redacted, quarantine/ holds originals for a set number of
-days; both are purged, and each purge is logged and recorded in the audit trail."""
+with personal data redacted, quarantine/ holds copies redacted and scrubbed of
+the values at fault for a set number of days; both are purged, and each purge is logged and recorded in the audit trail."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import os
 import stat
@@ -190,15 +191,75 @@ def test_a_file_that_cannot_be_redacted_is_not_archived(tmp_path, config, sink, 
     assert "not archived 'list_CEB621.xml'" in caplog.text
 
 
-def test_a_quarantined_original_stays_as_delivered_and_owner_only(tmp_path, config, sink):
+def quarantined(src: InboxSource, name: str) -> tuple[bytes, dict]:
+    kept = src.inbox / "quarantine" / name
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    sidecar = json.loads(kept.with_name(name + ".reason.json").read_text(encoding="utf-8"))
+    return kept.read_bytes(), sidecar
+
+
+def test_a_message_with_invalid_records_is_quarantined_redacted_with_the_faulty_value_gone(tmp_path, config, sink):
     src = inbox_source(tmp_path, config)
-    bad = ceb621().replace(b"<appTime>20191111000010</appTime>", b"<appTime>soon</appTime>")
+    # a phone typed into the time field: the record is refused, the phone must not be kept
+    bad = ceb621().replace(b"<appTime>20191111000010</appTime>", f"<appTime>tel {PHONE}x</appTime>".encode())
     (src.inbox / "bad_CEB621.xml").write_bytes(bad)
     (src.inbox / "bad_CEB621.xml").chmod(0o644)
     src.collect(sink)
-    kept = src.inbox / "quarantine" / "bad_CEB621.xml"
-    assert kept.read_bytes() == bad  # an operator needs to see what was wrong
-    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert not (src.inbox / "bad_CEB621.xml").exists()
+    copy, sidecar = quarantined(src, "bad_CEB621.xml")
+    assert_nothing_planted(copy)
+    assert sidecar["code"] == "invalid_records" and sidecar["issues"][0]["field"] == "appTime"
+    # the sidecar's line still points at the faulty element, now empty, in a copy that parses
+    (at,) = elements(copy, "appTime")
+    assert at.sourceline == sidecar["line"] and not at.text
+    assert [e.text for e in elements(copy, "gname")] == ["面霜"]  # what an operator needs stays
+    for field in PERSONAL_FIELDS:
+        assert all(not (e.text or "") for e in elements(copy, field))
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        # not well-formed: the last element is never closed
+        ("truncated.xml", ceb621()[:-40]),
+        # a DTD hidden in UTF-16, names in a comment, a tag and an attribute
+        (
+            "wide.xml",
+            (
+                '<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE x>\n<!-- 买家 王晓红 -->\n'
+                f"<CEB621Message><{NAME}/>\n<buyerName a='1'>{NAME}\n</buyerName>"
+                f'<x payerName="{PAYER}" n="{PAYER_ID}"/></CEB621Message>'
+            ).encode("utf-16"),
+        ),  # fmt: skip
+        # a root of no known family, the ID and phone in full-width digits
+        (
+            "other.xml",
+            f"<Order>\n<id>{ID_NUMBER.translate(str.maketrans('0123456789', '０１２３４５６７８９'))}</id>"
+            f"\n<who>{CONSIGNEE}{PHONE}</who></Order>".encode(),
+        ),  # fmt: skip
+    ],
+)
+def test_a_file_that_is_not_a_message_is_quarantined_scrubbed_with_its_lines(tmp_path, config, sink, name, data):
+    src = inbox_source(tmp_path, config)
+    (src.inbox / name).write_bytes(data)
+    src.collect(sink)
+    copy, sidecar = quarantined(src, name)
+    assert_nothing_planted(copy)
+    text = copy.decode("utf-8")
+    assert ID_NUMBER.translate(str.maketrans("0123456789", "０１２３４５６７８９")) not in text
+    assert text.count("\n") == data.decode("utf-16" if name == "wide.xml" else "utf-8").count("\n")
+    if sidecar["line"]:  # the line it names is still there to read
+        assert len(text.split("\n")) >= sidecar["line"]
+    assert "<CEB621Message" in text or "<Order>" in text  # the structure an operator looks at stays
+
+
+def test_an_oversized_file_is_set_aside_and_not_kept(tmp_path, config, sink):
+    src = inbox_source(tmp_path, config, max_bytes=10_000)
+    (src.inbox / "big.xml").write_bytes(f"<x><buyerName>{NAME}</buyerName>".encode() + b" " * 20_000 + b"</x>")
+    src.collect(sink)
+    assert not (src.inbox / "big.xml").exists() and not (src.inbox / "quarantine" / "big.xml").exists()
+    sidecar = json.loads((src.inbox / "quarantine" / "big.xml.reason.json").read_text(encoding="utf-8"))
+    assert sidecar["code"] == "too_large" and sidecar["copy"] == "not kept (too_large)"
 
 
 # -- purges ---------------------------------------------------------------------------

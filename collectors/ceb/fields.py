@@ -112,14 +112,24 @@ def _as_text(data: bytes, declared: str) -> str:
         return data.decode("utf-8", errors="replace")
 
 
+def _declared(data: bytes) -> tuple[str, re.Match | None]:
+    m = _DECL_RE.match(data)
+    return (m.group(1).decode("ascii").lower() if m else "utf-8"), m
+
+
+def text_of(data: bytes) -> str:
+    """The bytes as text in the encoding libxml2 would use, bad bytes replaced:
+    for reading a file that may not parse."""
+    return _as_text(data, _declared(data)[0])
+
+
 def read_xml(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Element:
     """Parses bytes to a root element, refusing anything unsafe or unreadable."""
     if len(data) > max_bytes:
         raise MessageError("too_large", f"file is {len(data):,} bytes, over the limit of {max_bytes:,}")
     if not data.strip():
         raise MessageError("empty", "file is empty")
-    m = _DECL_RE.match(data)
-    declared = m.group(1).decode("ascii").lower() if m else "utf-8"
+    declared, m = _declared(data)
     nul_free = data.replace(b"\0", b"").decode("latin-1") if b"\0" in data else ""  # any wide encoding
     if _DTD.search(_as_text(data, declared)) or _DTD.search(nul_free):
         raise MessageError("unsafe_xml", "a DOCTYPE or ENTITY declaration is not allowed in a customs message")

@@ -3,8 +3,8 @@
 Each run picks up the files in the inbox, parses them, writes their records
 through the sink, and only then moves each file: to processed/YYYY-MM-DD/ as a
 copy with its personal data redacted (collectors/ceb/redact.py), or to
-quarantine/ as delivered, with a sidecar <name>.reason.json naming the reason
-and line. Both folders are purged after their number of days
+quarantine/ as a copy redacted the same way and scrubbed of the values at
+fault, with a sidecar <name>.reason.json naming the reason and line. Both folders are purged after their number of days
 (collectors/ceb/retention.py).
 A crash at any instant loses nothing (files move only after their records are
 committed) and counts nothing twice (the sink is idempotent, so a file seen
@@ -28,7 +28,7 @@ from pathlib import Path
 
 from base.clock import now_beijing
 from collectors.ceb.parse import DEFAULT_MAX_BYTES, MessageError, Parsed, parse_message
-from collectors.ceb.redact import redact
+from collectors.ceb.redact import for_quarantine, redact
 from collectors.ceb.retention import Purge, Retention
 from collectors.records import RecordError, make_batch
 from collectors.sinks import Sink
@@ -223,11 +223,18 @@ class Ingester:
             "quarantined_at": self.clock().isoformat(timespec="seconds"),
         }
         if target is not None:
+            try:
+                content = for_quarantine(self._bytes(o.path), issues if o.parsed else None, self.max_bytes)
+            except (OSError, MessageError) as e:  # too large, a link, gone: nothing of it is kept
+                content = None
+                sidecar["copy"] = f"not kept ({getattr(e, 'code', None) or e.strerror})"
+            except Exception as e:  # never fails the ingest; never keeps what it could not redact
+                content = None
+                sidecar["copy"] = f"not kept: cannot be redacted ({type(e).__name__})"
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(target.name + ".reason.json.tmp")
-            tmp.write_text(json.dumps(sidecar, ensure_ascii=False, indent=2), encoding="utf-8")
-            os.replace(tmp, target.with_name(target.name + ".reason.json"))
-            self._move(o.path, target)
+            note = json.dumps(sidecar, ensure_ascii=False, indent=2).encode("utf-8")
+            if self._replace_with(None, target.with_name(target.name + ".reason.json"), note):
+                self._replace_with(o.path, target, content)
         log.warning("quarantined %r: %s", o.path.name, reason)  # quoted: a name may hold a newline
         return {
             "quarantined_at": self.clock(),
@@ -261,26 +268,26 @@ class Ingester:
                     "at": self.clock().isoformat(timespec="seconds")}  # fmt: skip
             target = _unique(target.with_name(target.name + ".not-archived.json"))
             content = json.dumps(note, ensure_ascii=False, indent=2).encode("utf-8")
+        self._replace_with(path, target, content)
+
+    def _replace_with(self, path: Path | None, target: Path, content: bytes | None) -> bool:
+        """Writes `content` to `target`, owner-only, then removes the original
+        `path` (a link itself, never what it points to). No content: the
+        original is only removed."""
         tmp = target.with_name(f".{target.name}.tmp")
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-            with os.fdopen(fd, "wb") as f:
-                f.write(content)
-            os.replace(tmp, target)
-            os.unlink(path)
+            if content is not None:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+                with os.fdopen(fd, "wb") as f:
+                    f.write(content)
+                os.replace(tmp, target)
+            if path is not None:
+                os.unlink(path)
+            return True
         except OSError as e:
-            log.error("could not archive %r to %r: %s", str(path), str(target), e.strerror)
+            log.error("could not keep %r as %r: %s", str(path or ""), str(target), e.strerror)
             tmp.unlink(missing_ok=True)
-
-    def _move(self, path: Path, target: Path | None) -> None:
-        if target is None:
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.replace(path, target)
-            os.chmod(target, 0o600)  # the sender's mode does not travel with a message we keep
-        except OSError as e:
-            log.error("could not move %r to %r: %s", str(path), str(target), e.strerror)
+            return False
 
 
 @dataclass
