@@ -1,6 +1,7 @@
 """What the inbox keeps of a message, and for how long: processed/ holds copies
 with personal data redacted, quarantine/ holds copies redacted and scrubbed of
-the values at fault for a set number of days; both are purged, and each purge is logged and recorded in the audit trail."""
+the values at fault for a set number of days; both are purged, and each purge
+is logged and recorded in the audit trail."""
 
 from __future__ import annotations
 
