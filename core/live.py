@@ -12,7 +12,6 @@ is the walls' headline, not a second computation.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Callable
@@ -27,8 +26,7 @@ from base.clock import same_time_last_year
 from base.status import codes
 from core import netline
 from core import runtime as rt
-from core.alerts import loop
-from core.alerts.engine import message
+from core.alerts import groups, loop
 from core.alerts.rules import Limits
 from core.numbers import fen
 from queries import read
@@ -276,45 +274,28 @@ def _site_rows(runtime: rt.Runtime, curves: dict, latency: dict, waiting: dict, 
     return rows
 
 
-def alert_text(config, rule, inst, lang: str) -> str:
-    """What an alert says, with its site's name in the language asked."""
-    if inst.labels == "{}":  # the rule as a whole: no data, or an error
-        return f"{inst.rule}: {inst.state} {inst.message}".strip()
-    if rule is None:
-        return inst.message
-    labels = json.loads(inst.labels)
-    names = {s.code: s.name_en if lang == "en" else s.name_zh for s in config.sites}
-    return message(rule, labels | {"site": names.get(labels.get("site"), "")}, inst.value, lang)
+def alert_groups(runtime: rt.Runtime) -> list[groups.Group]:
+    """The active alerts, one per rule, site and state, worst first."""
+    if runtime.alerts is None:
+        return []
+    with runtime.store.reading() as con:
+        annotated = loop.annotate(con, runtime.alerts.active(), runtime.clock())
+    return groups.group(annotated, {r.name: r for r in runtime.alerts.config.rules})
 
 
 def active_alerts(runtime: rt.Runtime) -> list[dict]:
     """The wall's alert strip: what the alert rules have firing (or still
     recovering, or cannot evaluate), worst first, then what is pending, in
-    both languages."""
+    both languages; one entry per rule, site and state."""
     if runtime.alerts is None:
         return []
     rules = {r.name: r for r in runtime.alerts.config.rules}
-    now = runtime.clock()
-    with runtime.store.reading() as con:
-        annotated = loop.annotate(con, sorted(runtime.alerts.active(), key=lambda i: i.state == "pending"), now)
     out = []
-    for a in annotated:
-        inst = a.inst
-        labels = json.loads(inst.labels)
-        rule = rules.get(inst.rule)
-        severity = inst.severity or ("critical" if inst.state == "error" else "warning")
-        zh, en = (alert_text(runtime.config, rule, inst, lang) for lang in ("zh", "en"))
-        out.append(
-            {
-                "site": labels.get("site"),
-                "severity": severity,
-                "state": inst.state,
-                "zh": zh,
-                "en": en,
-                "acked": a.ack is not None,
-                "silenced": a.silence is not None,
-            }
-        )
+    for g in alert_groups(runtime):
+        severity = g.severity or ("critical" if g.state == "error" else "warning")
+        zh, en = (groups.describe(g, rules.get(g.rule), runtime.names, lang) for lang in ("zh", "en"))
+        out.append({"site": g.site or None, "severity": severity, "state": g.state, "zh": zh, "en": en,
+                    "count": len(g.members), "acked": g.acked, "silenced": g.silenced})  # fmt: skip
     return out
 
 

@@ -25,6 +25,7 @@ from collectors.sinks.prometheus_sink import MeteredSink, Metrics
 from core.alerts import editor
 from core.alerts.rules import Rule, load_alert_config, with_overrides
 from core.alerts.runner import AlertRunner
+from core.names import Names
 from core.state_metrics import StateCollector
 from queries import read
 from queries.loader import sql
@@ -57,6 +58,7 @@ class Runtime:
     ):
         registry.check(config)  # before the store opens: a mistyped key stops here
         self.config = config
+        self.names = Names(config)  # display names for labels, one set for the whole process
         self.clock = clock
         self.instance = next(_instances)  # tells snapshots of different runtimes apart
         self.store = Store(db_path or config.store_path)
@@ -75,7 +77,11 @@ class Runtime:
         self.alerts = None
         if with_collectors:
             self.alerts = AlertRunner(
-                load_alert_config(), self.store, clock=lambda: self.clock(), health=lambda: self.health()["collectors"]
+                load_alert_config(),
+                self.store,
+                clock=lambda: self.clock(),
+                health=lambda: self.health()["collectors"],
+                names=self.names,
             )
             for c in config.collectors:
                 if not c.enabled:

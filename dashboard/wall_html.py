@@ -11,6 +11,7 @@ import pandas as pd
 
 from base.config import Config
 from core.live import CITY, Screen, Snapshot, Waiting
+from core.names import Names
 from core.numbers import count_en, count_zh
 from core.text import TEXT, text
 
@@ -295,15 +296,17 @@ def alerts_strip(snap: Snapshot, screen: str, lang: str, names: dict[str, str]) 
 
     def one(a: dict) -> str:
         marks = (f" · {text('alert_silenced', lang)}" if a["silenced"] else "") + (" ✓" if a["acked"] else "")
-        first = f"{text('alert_pending', lang)} " if a["state"] == "pending" else ""
+        colon = ": " if lang == "en" else "："
+        first = f"{Names.state(a['state'], lang)}{colon}" if a["state"] in ("pending", "recovering") else ""
         cls = f"alert {a['severity']} {a['state']}" + (" silenced" if a["silenced"] else "")
         return f'<span class="{cls}">{escape(first + (a["en"] if lang == "en" else a["zh"]) + marks)}</span>'
 
     items = "".join(one(a) for a in alerts[:3])
     more = f'<span class="more">+{len(alerts) - 3}</span>' if len(alerts) > 3 else ""
-    # only pending: not yet an alert, so the strip stays calm
-    calm = " calm" if all(a["state"] == "pending" for a in alerts) else ""
-    title = f"<b>{escape(text('attention', lang))} {len(alerts)}</b>"
+    # pending (not yet an alert) and recovering (no longer one) keep the strip calm and uncounted
+    current = sum(a["state"] not in ("pending", "recovering") for a in alerts)
+    calm = "" if current else " calm"
+    title = f"<b>{escape(text('attention', lang))} {current}</b>"
     return f'<div class="alerts{calm}" data-testid="wall-alerts">{title}{items}{more}</div>'
 
 

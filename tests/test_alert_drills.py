@@ -10,10 +10,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from receiver import Receiver
 
 from base.config import load_config
+from core.alerts.notify import Notifier
+from core.alerts.rules import NotifyConfig
 from core.live import active_alerts as wall_alerts
 from core.runtime import Runtime
+from core.webhook import Webhook
 
 ROOT = Path(__file__).resolve().parent.parent
 ORDINARY_NIGHT = date(2026, 11, 20)
@@ -69,10 +73,10 @@ def wait_for(rt, predicate, seconds: float = 20) -> set:
 @pytest.mark.parametrize(
     ("switch", "value", "rule", "where", "on_wall"),
     [
-        ("link_saturated", True, "link_utilization_high", '"component": "eport_link"', "保税区 链路 eport_link 占用"),
-        ("warehouse_full", "BSQ-W01", "warehouse_occupancy_high", '"warehouse": "BSQ-W01"', "仓库 BSQ-W01（保税区）"),
-        ("equipment_down", "lishe/xray-1", "equipment_down", '"component": "xray-1"', "栎社 设备 xray-1 离线"),
-        ("source_stopped", True, "source_stale", '"collector": "simulator"', "数据源 simulator 超过阈值"),
+        ("link_saturated", True, "link_utilization_high", '"component": "eport_link"', "保税区 电子口岸链路 占用"),
+        ("warehouse_full", "BSQ-W01", "warehouse_occupancy_high", '"warehouse": "BSQ-W01"', "保税区1号仓 库容占用"),
+        ("equipment_down", "lishe/xray-1", "equipment_down", '"component": "xray-1"', "栎社 X光机1 离线"),
+        ("source_stopped", True, "source_stale", '"collector": "simulator"', "模拟数据源 超过时限"),
     ],
 )
 def test_a_fault_fires_its_alert_and_clearing_it_resolves_it(drill, switch, value, rule, where, on_wall):
@@ -95,7 +99,7 @@ def test_a_fault_fires_its_alert_and_clearing_it_resolves_it(drill, switch, valu
             {"xml": True},
             "quarantine_rate_high",
             '"collector": "ceb_inbox"',
-            "ceb_inbox 最近一小时隔离",
+            "海关报文收件箱 最近一小时隔离",
         ),
     ],
 )
@@ -133,3 +137,30 @@ def run_drill(rt, faults, switch, value, rule, where, on_wall, seconds: float = 
             [rule, f"%{where}%"],
         ).fetchall()
     assert rows and all(states[:2] == ["firing", "resolved"] for _, states in rows), rows
+
+
+def test_a_whole_site_filling_up_is_one_alert_on_the_wall_and_one_notification(drill, monkeypatch):
+    rt, faults = drill
+    monkeypatch.setenv("CBEC_TEST_ROBOT_KEY", "k1")
+    receiver = Receiver([])
+    try:
+        with rt.store.reading() as con:
+            rt.alerts.notifier = Notifier(
+                NotifyConfig(webhook_url=receiver.url), Webhook(receiver.url, "wecom", retries=1, sleep=lambda s: None),
+                con, rt.names, rt.alerts.evaluator.rules,
+            )  # fmt: skip
+        faults.warehouse_full = "bsq"  # all 23 warehouses of the Bonded Zone
+        wait_for(rt, lambda now: sum(r == "warehouse_occupancy_high" for r, _ in now) == 23)
+        for _ in range(3):  # later evaluations add nothing
+            firing(rt)
+        (alert,) = [a for a in wall_alerts(rt) if a["site"] == "bsq"]
+        assert alert["state"] == "firing" and alert["count"] == 23
+        assert alert["zh"].startswith("保税区 仓库库容紧张：保税区") and "等23处" in alert["zh"]
+        assert "BSQ" not in alert["zh"] + alert["en"]
+        with rt.store.reading() as con:
+            sent = con.execute("SELECT kind, site, instances FROM alert_delivery WHERE rule = ?",
+                               ["warehouse_occupancy_high"]).fetchall()  # fmt: skip
+        assert sent == [("firing", "bsq", 23)] and len(receiver.posts) == 1
+    finally:
+        faults.warehouse_full = None
+        receiver.close()

@@ -88,6 +88,7 @@ def test_the_alerts_page_shows_acknowledged_and_silenced_alerts(promo_runtime):
     at.switch_page("app_pages/alerts.py").run()
     assert not at.exception, at.exception
     active = at.table[0].value
-    row = active[active["规则"] == "source_stale"].iloc[0]
+    row = active[active["规则"] == "数据源中断"].iloc[0]  # the rule's title, not its code
     assert row["已确认"].startswith("ops-wang") and "restarting the feed" in row["已确认"]
     assert row["已静默"].startswith("至")
+    assert row["状态"] == "告警中" and row["说明"] == "模拟数据源 超过时限未到新数据"

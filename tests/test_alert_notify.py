@@ -9,9 +9,11 @@ from datetime import datetime, timedelta
 import pytest
 from receiver import Receiver
 
+from base.config import load_config
 from core.alerts import loop
 from core.alerts.rules import AlertConfig, NotifyConfig, load_rules
 from core.alerts.runner import AlertRunner
+from core.names import Names
 from core.webhook import Webhook
 
 T0 = datetime(2019, 11, 11, 1, 0)
@@ -27,7 +29,14 @@ def setup(store, monkeypatch):
     notify = NotifyConfig(webhook_url=receiver.url, repeat_interval=timedelta(minutes=30), retries=2)
     clock = {"now": T0}
     hook = Webhook(receiver.url, "wecom", retries=2, sleep=lambda s: None)
-    runner = AlertRunner(AlertConfig(timedelta(seconds=15), (rule,), notify), store, lambda: clock["now"], dict, hook)
+    runner = AlertRunner(
+        AlertConfig(timedelta(seconds=15), (rule,), notify),
+        store,
+        lambda: clock["now"],
+        dict,
+        hook,
+        Names(load_config()),
+    )
     yield runner, store, clock, receiver
     receiver.close()
 
@@ -110,3 +119,19 @@ def test_a_failing_receiver_is_retried_and_the_failure_recorded(setup):
         "failed",
         "ok",
     ]
+
+
+def test_warehouses_of_one_site_filling_one_after_another_make_one_notification_named_as_the_panels(setup):
+    runner, store, clock, receiver = setup
+    for minute, count in ((0, 1), (1, 5), (2, 23)):  # the fault spreads over the zone's 23 warehouses
+        for w in range(1, count + 1):
+            occupancy(store, T0 + timedelta(minutes=minute), f"BSQ-W{w:02d}", 0.97)
+        tick(runner, clock, minute)
+    assert deliveries(store) == [("firing", "warehouse_occupancy_high", "bsq", 1, "ok")]
+    content = receiver.posts[0]["markdown"]["content"]
+    assert "仓库库容紧张 · 保税区" in content and "保税区1号仓 库容占用 97%" in content and "BSQ" not in content
+    for minute, emptied in ((3, range(1, 23)), (4, range(1, 24))):  # all but one empty, then the last
+        for w in range(1, 24):
+            occupancy(store, T0 + timedelta(minutes=minute), f"BSQ-W{w:02d}", 0.5 if w in emptied else 0.97)
+        tick(runner, clock, minute)
+        assert [d[0] for d in deliveries(store)] == ["firing"] + (["resolved"] if minute == 4 else [])

@@ -8,12 +8,14 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from base.config import ConfigError
+from base.config import ConfigError, load_config
 from core.alerts.engine import Evaluator, Instance, load_states, record, step
 from core.alerts.rules import load_rules, parse_rule
+from core.names import Names
 
 T0 = datetime(2019, 11, 11, 1, 0)
 RULES = {r.name: r for r in load_rules()}
+NAMES = Names(load_config())
 
 
 def at(minutes: float) -> datetime:
@@ -34,7 +36,7 @@ def put_health(store, minutes: float, component: str, metric: str, value: float,
 
 def run(store, rule_names: list[str], minutes: list[float], feed, health=None) -> dict[float, list[Instance]]:
     """Evaluates the rules at each minute after `feed(minute)` has added that minute's data."""
-    ev = Evaluator(tuple(RULES[n] for n in rule_names))
+    ev = Evaluator(tuple(RULES[n] for n in rule_names), names=NAMES)
     seen = {}
     for m in minutes:
         feed(m)
@@ -55,7 +57,7 @@ def test_warehouse_occupancy_goes_pending_firing_recovering_resolved(store):
     assert states(seen, 1) == ["pending"] and seen[1][0].severity == "warning"
     assert states(seen, 2) == ["pending"]  # for = 2m, not yet
     assert states(seen, 3) == ["firing"] and seen[3][0].severity == "critical"
-    assert seen[3][0].message == "仓库 BSQ-W01（bsq）库容占用 96%"
+    assert seen[3][0].message == "保税区1号仓 库容占用 96%"  # as the panels name it
     assert states(seen, 4) == ["recovering"]  # keep_firing_for = 2m
     assert states(seen, 5) == ["recovering"]
     assert states(seen, 6) == ["resolved"]
@@ -81,7 +83,7 @@ def test_equipment_down_fires_after_thirty_seconds_and_resolves_at_once(store):
     up = {0: 1, 0.25: 0, 0.75: 0, 1.5: 1}
     seen = run(store, ["equipment_down"], list(up), lambda m: put_health(store, m, "xray-1", "up", up[m]))
     assert [states(seen, m) for m in up] == [["normal"], ["pending"], ["firing"], ["resolved"]]
-    assert seen[0.75][0].message == "lishe 设备 xray-1 离线"
+    assert seen[0.75][0].message == "栎社 X光机1 离线"
 
 
 def test_manual_review_older_than_half_a_working_day(store):
@@ -135,13 +137,13 @@ def test_quarantine_rate(store):
 
 
 def test_a_stale_source_fires_at_once(store):
-    ev = Evaluator((RULES["source_stale"],))
+    ev = Evaluator((RULES["source_stale"],), names=NAMES)
     with store.reading() as con:
         ev.evaluate(con, at(0), {"simulator": {"stale": False, "state": "ok"}})
         assert [i.state for i in ev.instances.values() if i.labels != "{}"] == ["normal"]
         ev.evaluate(con, at(1), {"simulator": {"stale": True, "state": "quiet"}})
     (firing,) = ev.active()
-    assert firing.state == "firing" and firing.message == "数据源 simulator 超过阈值未到新数据"
+    assert firing.state == "firing" and firing.message == "模拟数据源 超过时限未到新数据"
 
 
 def test_no_data_and_errors_are_states_of_their_own(store):
@@ -217,7 +219,7 @@ def test_one_rule_whose_message_cannot_be_formatted_stops_no_other(store):
     from dataclasses import replace
 
     bad = replace(RULES["link_utilization_high"], message_zh="{value:d}")  # a float meets an int format
-    ev = Evaluator((bad, RULES["warehouse_occupancy_high"]), [])
+    ev = Evaluator((bad, RULES["warehouse_occupancy_high"]), [], NAMES)
     put_occupancy(store, 0, 0.97)
     put_health(store, 0, "eport_link", "utilization_ratio", 0.99, "bsq")
     with store.reading() as con:
@@ -225,4 +227,4 @@ def test_one_rule_whose_message_cannot_be_formatted_stops_no_other(store):
     by_rule = {i.rule: i for i in ev.instances.values() if i.labels != "{}"}
     assert by_rule["warehouse_occupancy_high"].state == "pending"
     assert by_rule["link_utilization_high"].state == "pending"
-    assert by_rule["warehouse_occupancy_high"].message == "仓库 BSQ-W01（bsq）库容占用 97%"
+    assert by_rule["warehouse_occupancy_high"].message == "保税区1号仓 库容占用 97%"

@@ -18,6 +18,7 @@ import duckdb
 
 from core.alerts.rules import Rule
 from core.alerts.signals import SIGNALS
+from core.names import Names
 from queries.loader import sql
 
 log = logging.getLogger("cbec.alerts")
@@ -60,10 +61,14 @@ def step(inst: Instance, rule: Rule, value: float | None, now: datetime) -> Inst
                    since=since, value=value)  # fmt: skip
 
 
-def message(rule: Rule, labels: dict[str, str], value: float | None, lang: str = "zh") -> str:
+def message(
+    rule: Rule, labels: dict[str, str], value: float | None, lang: str = "zh", names: Names | None = None
+) -> str:
+    """The rule's message for one instance, its labels by their display names when `names` is given."""
     template = rule.message_en if lang == "en" else rule.message_zh
+    shown = names.labels(labels, lang) if names else labels
     try:
-        return template.format(value=value if value is not None else float("nan"), **labels)
+        return template.format(value=value if value is not None else float("nan"), **shown)
     except Exception:  # a label the signal does not give, a format that does not fit the value
         return f"{rule.name} {labels} {value}"
 
@@ -71,8 +76,9 @@ def message(rule: Rule, labels: dict[str, str], value: float | None, lang: str =
 class Evaluator:
     """Holds every instance's state; `evaluate(now)` moves them all one step."""
 
-    def __init__(self, rules: tuple[Rule, ...], states: list[Instance] | None = None):
+    def __init__(self, rules: tuple[Rule, ...], states: list[Instance] | None = None, names: Names | None = None):
         self.rules = {r.name: r for r in rules}
+        self.names = names  # stored messages name things as the pages do
         self.instances: dict[tuple[str, str], Instance] = {(i.rule, i.labels): i for i in states or []}
 
     def evaluate(self, con: duckdb.DuckDBPyConnection, now: datetime, health: dict) -> list[tuple[Instance, Instance]]:
@@ -105,7 +111,7 @@ class Evaluator:
     def _apply(self, rule: Rule, key: tuple[str, str], value: float | None, now: datetime):
         before = self.instances.get(key, Instance(rule.name, key[1], since=now))
         after = step(before, rule, value, now)
-        after = replace(after, message=message(rule, json.loads(key[1]), value))
+        after = replace(after, message=message(rule, json.loads(key[1]), value, names=self.names))
         self.instances[key] = after
         return [(before, after)] if after.state != before.state else []
 

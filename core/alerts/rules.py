@@ -40,6 +40,21 @@ class Rule:
     message_zh: str
     message_en: str
     labels: dict[str, str] = field(default_factory=dict)
+    title_zh: str = ""  # what the alert is called on pages, walls and notifications; the name if empty
+    title_en: str = ""
+
+    def title(self, lang: str = "zh") -> str:
+        return (self.title_en if lang == "en" else self.title_zh) or self.name
+
+    def value_text(self, value: float | None) -> str:
+        """A value (or threshold) as its message writes it: 97% where the message says {value:.0%}."""
+        if value is None or value != value:
+            return ""
+        spec = next((s for _, f, s, _ in string.Formatter().parse(self.message_zh) if f == "value" and s), "g")
+        try:
+            return format(value, spec)
+        except ValueError:
+            return format(value, "g")
 
     def severity(self, value: float | None) -> str | None:
         """The most severe level the value breaches, or None."""
@@ -93,6 +108,8 @@ def parse_rule(raw: dict[str, Any], where: str) -> Rule:
         message_zh=message_zh,
         message_en=message_en,
         labels={str(k): str(v) for k, v in raw.get("labels", {}).items()},
+        title_zh=str(raw.get("title_zh", ""))[:40],
+        title_en=str(raw.get("title_en", ""))[:60],
     )
 
 
@@ -206,6 +223,8 @@ def rule_to_raw(rule: Rule) -> dict[str, Any]:
         "message_zh": rule.message_zh,
         "message_en": rule.message_en,
         "labels": dict(rule.labels),
+        "title_zh": rule.title_zh,
+        "title_en": rule.title_en,
     }
 
 

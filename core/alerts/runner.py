@@ -15,6 +15,7 @@ from core.alerts import editor, notify
 from core.alerts.engine import Evaluator, Instance, load_states, record
 from core.alerts.notify import Notifier
 from core.alerts.rules import AlertConfig, Rule, with_overrides
+from core.names import Names
 from core.webhook import Webhook
 from queries.store import Store, transaction
 
@@ -29,15 +30,17 @@ class AlertRunner:
         clock: Callable[[], datetime],
         health: Callable[[], dict],
         webhook: Webhook | None = None,
+        names: Names | None = None,
     ):
         self.config, self.store, self.clock, self.health = config, store, clock, health
+        self.names = names
         n = config.notify
         if webhook is None and n.webhook_url:
             webhook = Webhook(n.webhook_url, n.webhook_kind, n.webhook_secret, n.retries, secrets=file_secret)
         with store.reading() as con:
             self.config = config = replace(config, rules=with_overrides(config.rules, editor.overrides(con)))
-            self.evaluator = Evaluator(config.rules, load_states(con))
-            self.notifier = Notifier(n, webhook, con) if webhook else None
+            self.evaluator = Evaluator(config.rules, load_states(con), names)
+            self.notifier = Notifier(n, webhook, con, names, self.evaluator.rules) if webhook else None
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="alerts", daemon=True)

@@ -10,20 +10,57 @@ import streamlit as st
 
 from base.config import ConfigError
 from core import live
-from core.alerts import editor, loop
+from core.alerts import editor, groups, loop
 from core.alerts.rules import prom_duration
-from core.live import alert_text
 from dashboard import access
 from dashboard.components import page
 from dashboard.i18n import lang, t
 from queries import read
 
 runtime = page.start("alerts")
-SEVERITY = {"critical": ("严重", "critical"), "warning": ("警告", "warning")}
 
 
 def where(labels: str) -> str:
-    return " ".join(f"{k}={v}" for k, v in json.loads(labels).items())
+    """The labels as readers call them: 保税区 保税区1号仓."""
+    return " ".join(runtime.names.labels(json.loads(labels), lang()).values())
+
+
+def group_rows(found: list[groups.Group], now) -> pd.DataFrame:
+    rules = {r.name: r for r in runtime.alerts.config.rules}
+    names = runtime.names
+    rows = []
+    for g in found:
+        rule = rules.get(g.rule)
+        first = g.members[0].inst
+        threshold = rule.thresholds.get(g.severity) if rule and g.severity else None
+        acks = [a.ack for a in g.members if a.ack]
+        muted = [a.silence for a in g.members if a.silence]
+        rows.append(
+            {
+                t("alert_severity"): names.severity(g.severity, lang()),
+                t("alert_state"): names.state(g.state, lang()),
+                t("alert_rule"): rule.title(lang()) if rule else g.rule,
+                t("site"): names.site(g.site, lang()) if g.site else "",
+                t("alert_count"): len(g.members),
+                t("alert_message"): groups.describe(g, rule, names, lang()),
+                t("alert_since"): f"{g.since:%m-%d %H:%M:%S}" if g.since else "",
+                t("alert_for"): minutes_text(now - g.since) if g.since else "",
+                t("alert_value"): rule.value_text(first.value) if rule else "",
+                # in words: a cell starting with ">" would read as a quote
+                t("alert_threshold"): f"{t('op_above' if rule.op == '>' else 'op_below')} {rule.value_text(threshold)}"
+                if threshold is not None
+                else "",
+                t("alert_ack"): "" if not acks else (f"{acks[0].by} {acks[0].at:%H:%M}: {acks[0].comment}"
+                                                     + ("" if g.acked else f" ({len(acks)}/{len(g.members)})")),
+                t("alert_silenced"): f"{t('until')} {muted[0].ends_at:%m-%d %H:%M}" if muted else "",
+            }
+        )  # fmt: skip
+    return pd.DataFrame(rows).set_index(t("alert_severity")) if rows else pd.DataFrame()
+
+
+def minutes_text(d) -> str:
+    m = d.total_seconds() / 60
+    return f"{m:.0f} min" if lang() == "en" else f"{m:.0f} 分钟"
 
 
 @st.fragment(run_every=live.refresh_seconds())
@@ -32,37 +69,17 @@ def active() -> None:
     if runtime.alerts is None:
         st.info(t("alerts_off"))
         return
-    rules = {r.name: r for r in runtime.alerts.config.rules}
     now = runtime.clock()
-    with runtime.store.reading() as con:
-        annotated = loop.annotate(con, runtime.alerts.active(), now)
-    rows = []
-    for a in annotated:
-        inst, ack, muted = a.inst, a.ack, a.silence
-        rule = rules.get(inst.rule)
-        threshold = rule.thresholds.get(inst.severity) if rule and inst.severity else None
-        rows.append(
-            {
-                t("alert_severity"): SEVERITY.get(inst.severity, ("", ""))[lang() == "en"],
-                t("alert_state"): inst.state,
-                t("alert_rule"): inst.rule,
-                t("alert_where"): where(inst.labels),
-                t("alert_since"): inst.since.strftime("%m-%d %H:%M:%S") if inst.since else "",
-                t("alert_for"): f"{(now - inst.since).total_seconds() / 60:.0f} min" if inst.since else "",
-                t("alert_value"): "" if inst.value is None else f"{inst.value:.4g}",
-                # in words: a cell starting with ">" would read as a quote
-                t("alert_threshold"): f"{t('op_above' if rule.op == '>' else 'op_below')} {threshold:g}"
-                if threshold is not None
-                else "",
-                t("alert_message"): alert_text(runtime.config, rule, inst, lang()),
-                t("alert_ack"): f"{ack.by} {ack.at:%H:%M}: {ack.comment}" if ack else "",
-                t("alert_silenced"): f"{t('until')} {muted.ends_at:%m-%d %H:%M}" if muted else "",
-            }
-        )
-    if not rows:
+    found = live.alert_groups(runtime)
+    current = [g for g in found if g.state != "recovering"]
+    recovering = [g for g in found if g.state == "recovering"]
+    if not current:
         st.success(t("no_alerts"))
-    else:  # a plain table: a handful of rows, read and matched by eye
-        st.table(pd.DataFrame(rows).set_index(t("alert_severity")))
+    else:  # a plain table: a handful of rows, one per rule and site, read and matched by eye
+        st.table(group_rows(current, now))
+    if recovering:
+        st.markdown(f"**{t('alerts_recovering')}**")
+        st.table(group_rows(recovering, now))
     if runtime.alerts.last_evaluated:
         st.caption(f"{t('alerts_evaluated')} {runtime.alerts.last_evaluated:%H:%M:%S}")
 
@@ -75,8 +92,20 @@ def history() -> None:
     if df.empty:
         st.caption(t("alerts_no_history"))
         return
-    df["labels"] = df["labels"].map(where)
-    st.dataframe(df, hide_index=True, width="stretch")
+    rules = {r.name: r for r in runtime.alerts.config.rules} if runtime.alerts else {}
+    names, language = runtime.names, lang()
+    shown = pd.DataFrame(
+        {
+            t("changed_at"): df["changed_at"].dt.strftime("%m-%d %H:%M:%S"),
+            t("alert_rule"): [rules[r].title(language) if r in rules else r for r in df["rule"]],
+            t("alert_where"): [where(x) for x in df["labels"]],
+            t("from_state"): [names.state(x, language) for x in df["from_state"]],
+            t("to_state"): [names.state(x, language) for x in df["to_state"]],
+            t("alert_severity"): [names.severity(x, language) for x in df["severity"]],
+            t("alert_message"): df["message"],
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
 
 
 def deliveries() -> None:
@@ -88,26 +117,46 @@ def deliveries() -> None:
         df = read.alert_deliveries(con, 50)
     if df.empty:
         st.caption(t("alerts_no_deliveries"))
-    else:
-        st.dataframe(df, hide_index=True, width="stretch")
+        return
+    rules = {r.name: r for r in runtime.alerts.config.rules}
+    names, language = runtime.names, lang()
+    shown = pd.DataFrame(
+        {
+            t("sent_at"): df["sent_at"].dt.strftime("%m-%d %H:%M:%S"),
+            t("alert_rule"): [rules[r].title(language) if r in rules else r for r in df["rule"]],
+            t("site"): [names.site(x, language) if x else "" for x in df["site"]],
+            t("delivery_kind"): [t(f"delivery_{x}") for x in df["kind"]],
+            t("alert_count"): df["instances"],
+            t("attempts"): df["attempts"],
+            t("outcome"): [t("delivery_ok") if x == "ok" else t("delivery_failed") for x in df["outcome"]],
+            t("detail"): df["detail"].fillna(""),
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
 
 
 def rules() -> None:
     st.subheader(t("alerts_rules"))
     if runtime.alerts is None:
         return
-    en = lang() == "en"
+    names, language = runtime.names, lang()
+
+    def limit(r, severity: str) -> str:
+        if severity not in r.thresholds:
+            return ""
+        return f"{t('op_above' if r.op == '>' else 'op_below')} {r.value_text(r.thresholds[severity])}"
+
     st.dataframe(
         pd.DataFrame(
             [
                 {
-                    "name": r.name,
-                    "signal": r.signal,
-                    "warning": f"{r.op} {r.thresholds['warning']}" if "warning" in r.thresholds else "",
-                    "critical": f"{r.op} {r.thresholds['critical']}" if "critical" in r.thresholds else "",
-                    "for": str(r.for_),
-                    "keep_firing_for": str(r.keep_firing_for),
-                    "message": r.message_en if en else r.message_zh,
+                    t("alert_rule"): r.title(language),
+                    names.severity("warning", language): limit(r, "warning"),
+                    names.severity("critical", language): limit(r, "critical"),
+                    t("rule_for"): minutes_text(r.for_),
+                    t("rule_keep"): minutes_text(r.keep_firing_for),
+                    t("alert_message"): r.message_en if language == "en" else r.message_zh,
+                    t("rule_name"): r.name,
                 }
                 for r in runtime.alerts.config.rules
             ]
@@ -144,7 +193,22 @@ def acknowledge_form() -> None:
     if runtime.alerts is None:
         return
     st.subheader(t("alert_acknowledge"))
-    choices = {f"{i.rule} · {where(i.labels)} · {i.state}": i for i in runtime.alerts.active()}
+    rules = {r.name: r for r in runtime.alerts.config.rules}
+    names, language = runtime.names, lang()
+    choices = {
+        " · ".join(
+            x
+            for x in (
+                rules[g.rule].title(language) if g.rule in rules else g.rule,
+                names.site(g.site, language) if g.site else "",
+                names.state(g.state, language),
+                f"×{len(g.members)}" if len(g.members) > 1 else "",
+            )
+            if x
+        ): g
+        for g in live.alert_groups(runtime)
+        if not g.acked
+    }
     if not choices:
         st.caption(t("no_alerts"))
         return
@@ -156,14 +220,15 @@ def acknowledge_form() -> None:
         who = who_field("ack_who")
         comment = st.text_input(t("comment"))
         if st.form_submit_button(t("alert_acknowledge")):
-            inst = choices[picked]
+            g = choices[picked]
             now = runtime.clock()
-            if attempt(
-                "alert.ack",
-                f"alert:{inst.rule} {where(inst.labels)}",
-                lambda con: loop.acknowledge(con, inst, who, comment, now),
-                detail=f"{inst.state}: {comment}",
-            ):
+
+            def ack_all(con, members=tuple(a.inst for a in g.members if a.ack is None)) -> None:
+                for inst in members:  # the whole group at once: one fault, one acknowledgement
+                    loop.acknowledge(con, inst, who, comment, now)
+
+            if attempt("alert.ack", f"alert:{g.rule} {g.site}".strip(), ack_all,
+                       detail=f"{g.state} ×{len(g.members)}: {comment}"):  # fmt: skip
                 st.success(t("done"))
 
 

@@ -1,0 +1,65 @@
+"""Display names of what labels carry: sites, warehouses, equipment, data
+sources, alert states and severities, in either language. Every page, wall,
+notification and log line that names one of them asks here, so all of them
+say 保税区1号仓 where the data says BSQ-W01."""
+
+from __future__ import annotations
+
+import re
+
+from base.config import Config
+from core.text import TEXT, text
+
+_NUMBERED = re.compile(r"^([a-z_]+)-(\d+)$")  # gate-2, xray-1
+
+
+class Names:
+    def __init__(self, config: Config):
+        self._sites = {s.code: (s.name_zh, s.name_en) for s in config.sites}
+        self._warehouses = {w.code: (w.name_zh, w.name_en) for w in config.warehouses}
+        self._collectors = {c.name: c.kind for c in config.collectors}
+
+    def site(self, code: str, lang: str = "zh") -> str:
+        if code == "city":
+            return text("city", lang)
+        return _pick(self._sites.get(code), lang) or code
+
+    def warehouse(self, code: str, lang: str = "zh") -> str:
+        return _pick(self._warehouses.get(code), lang) or code
+
+    def component(self, code: str, lang: str = "zh") -> str:
+        """卡口2 for gate-2, 电子口岸链路 for eport_link; an unknown code as it is."""
+        m = _NUMBERED.match(code)
+        kind, number = (m.group(1), m.group(2)) if m else (code, "")
+        key = f"component_{kind}"
+        return f"{text(key, lang)}{number}".strip() if key in TEXT else code
+
+    def collector(self, name: str, lang: str = "zh") -> str:
+        """A data source by its kind's name; a second source of one kind keeps its own name beside it."""
+        kind = self._collectors.get(name, name)
+        key = f"collector_{kind}"
+        if key not in TEXT:
+            return name
+        shown = text(key, lang)
+        return shown if name == kind or list(self._collectors.values()).count(kind) == 1 else f"{shown}（{name}）"
+
+    def label(self, key: str, value: str, lang: str = "zh") -> str:
+        """One label's value as a reader calls it (site, warehouse, component, collector)."""
+        by_key = {"site": self.site, "warehouse": self.warehouse, "component": self.component,
+                  "collector": self.collector}  # fmt: skip
+        return by_key[key](value, lang) if key in by_key else value
+
+    def labels(self, labels: dict[str, str], lang: str = "zh") -> dict[str, str]:
+        return {k: self.label(k, v, lang) for k, v in labels.items()}
+
+    @staticmethod
+    def state(state: str, lang: str = "zh") -> str:
+        return text(f"state_{state}", lang) if f"state_{state}" in TEXT else state
+
+    @staticmethod
+    def severity(severity: str | None, lang: str = "zh") -> str:
+        return text(f"severity_{severity}", lang) if f"severity_{severity}" in TEXT else ""
+
+
+def _pick(pair: tuple[str, str] | None, lang: str) -> str | None:
+    return None if pair is None else pair[1] if lang == "en" else pair[0]
