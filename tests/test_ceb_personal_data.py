@@ -43,9 +43,11 @@ def cbec_ingest(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_return_info_keeps_only_its_coded_parts():
-    assert coded_info("[Code:2600;Desc:放行]") == "[Code:2600;Desc:放行]"
-    assert coded_info(f"买家{NAME}身份证{ID_NUMBER}[Code:100;Desc:退单]电话{PHONE}") == "[Code:100;Desc:退单]"
-    assert ID_NUMBER not in coded_info(f"[Code:100;Desc:证件号{ID_NUMBER}不符]")
+    assert coded_info("[Code:2600;Desc:放行]") == "[Code:2600]"
+    assert coded_info(f"买家{NAME}身份证{ID_NUMBER}[Code:100;Desc:退单]电话{PHONE}") == "[Code:100]"
+    # a description may name the buyer in any words; a number is no code
+    assert coded_info(f"[Code:100;Desc:收件人{NAME}(QX)证件号{ID_NUMBER}不符]") == "[Code:100]"
+    assert coded_info(f"[Code:{PHONE};Desc:退单][Code:{ID_NUMBER}]") is None
     assert coded_info(f"{NAME} {PHONE}") is None
 
 
@@ -66,7 +68,7 @@ def test_planted_personal_data_reaches_no_database_output_or_file_kept(tmp_path,
     report = json.loads(out.stdout)
     assert report["records"]["receipt"] == 1 and len(report["quarantined"]) == 3
     con = duckdb.connect(str(db), read_only=True)
-    assert con.execute("SELECT return_info FROM receipt").fetchall() == [("[Code:2600;Desc:放行]",)]
+    assert con.execute("SELECT return_info FROM receipt").fetchall() == [("[Code:2600]",)]
     reasons = " ".join(r for (r,) in con.execute("SELECT reason FROM quarantine_event").fetchall())
     con.close()
     assert "returnStatus is not a whole number" in reasons  # the field and the rule, never the value
@@ -99,10 +101,18 @@ def test_a_flood_of_empty_records_keeps_a_few_problems_and_a_count(tmp_path):
     assert kept["records_refused"] == n and len(kept["issues"]) == ISSUES_KEPT
 
 
-def test_a_ten_megabyte_flood_ingests_and_is_set_aside_in_small_memory(tmp_path):
+@pytest.mark.parametrize(
+    "flood",
+    [
+        "<InventoryReturn/>\n" * 540_000,  # invalid records: set aside
+        receipt("C0") + "<note/>" * 1_500_000,  # a valid message: archived, redacted
+    ],
+    ids=["empty_records", "empty_free_text"],
+)
+def test_a_ten_megabyte_flood_ingests_and_is_set_aside_in_small_memory(tmp_path, flood):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    (inbox / "flood.xml").write_bytes(message(*(["<InventoryReturn/>\n"] * 540_000)))
+    (inbox / "flood.xml").write_bytes(message(flood))
     (inbox / "good.xml").write_bytes(message(receipt("C1")))
     assert (inbox / "flood.xml").stat().st_size > 9.5 * 1024 * 1024
     code = (
@@ -116,10 +126,10 @@ def test_a_ten_megabyte_flood_ingests_and_is_set_aside_in_small_memory(tmp_path)
          "--move", str(tmp_path / "moved")],
         capture_output=True, text=True, cwd=ROOT, timeout=300,
     )  # fmt: skip
-    assert json.loads(out.stdout)["records"]["receipt"] == 1, out.stderr
+    assert json.loads(out.stdout)["records"]["receipt"] == 1 + flood.startswith("<InventoryReturn><guid>"), out.stderr
     peak_mb = int(out.stderr.strip().splitlines()[-1]) / 1024
     print(f"peak {peak_mb:.0f} MB")
-    assert peak_mb < 400, f"peak memory {peak_mb:.0f} MB"
+    assert peak_mb < 500, f"peak memory {peak_mb:.0f} MB"  # the target is 600 MB
 
 
 def test_the_inbox_takes_regular_files_only_and_never_follows_a_link(tmp_path):
@@ -218,3 +228,49 @@ def test_cbec_ingest_move_purges_its_old_folders_and_records_it(tmp_path):
     rows = con.execute("SELECT actor, action, target FROM audit_event ORDER BY target").fetchall()
     con.close()
     assert rows == [("cbec-ingest", "inbox.purge", "processed"), ("cbec-ingest", "inbox.purge", "quarantine")]
+
+
+def hostile_corpus() -> dict[str, bytes]:
+    """Files that once let personal data through to a kept copy or the store."""
+    utf8 = "<?xml version='1.0' encoding='UTF-8'?>\n"
+    dashed, plus86 = f"{PHONE[:3]}-{PHONE[3:7]}-{PHONE[7:]}", f"+86 {PHONE[:3]} {PHONE[3:7]} {PHONE[7:]}"
+    refs = "".join(f"&#{ord(c)};" for c in NAME) + "".join(f"&#x{ord(c):x};" for c in ID_NUMBER)
+    bad_records = "".join(receipt(f"C{i}", time=NAME) for i in range(25))  # past the listed problems
+    return {
+        # a description naming the buyer, a separated phone, a phone where the code goes
+        "desc.xml": message(receipt("D1", info=f"[Code:100;Desc:收件人{NAME}电话{dashed}][Code:{PHONE};Desc:x]")),
+        # UTF-16 with no BOM, a newline first: libxml2 refuses it, the copy must still be read as UTF-16
+        "wide.xml": ("\n" + (HEAD + receipt("W1") + f"<buyerTelephone>{PHONE}</buyerTelephone>")).encode("utf-16-le"),
+        "many_bad.xml": message(bad_records),
+        "lt_in_attr.xml": f'{utf8}<x><ceb:buyerName a="x<y">{NAME} {dashed}'.encode(),
+        "numbers.xml": f"{utf8}<x>\n<tel>{plus86}</tel><tel>{dashed}</tel></x".encode(),
+        "latin1.xml": f"<?xml version='1.0' encoding='ISO-8859-1'?>\n<x><gname>{NAME}</gname><y".encode(),
+        "refs.xml": f"{utf8}<x>{refs}</x".encode(),
+        # a valid message: text after a personal element, an attribute of its own, a name as a tag
+        "planted.xml": message(
+            receipt("V1")
+            .replace("<guid>R</guid>", f'<guid remark="{NAME}">R</guid><{NAME}/>')
+            .replace("</returnInfo>", f"</returnInfo>{NAME}{PHONE}")
+        ),  # fmt: skip
+        f"{NAME}_{PHONE}.xml": message(receipt("N1", status="x")),
+    }
+
+
+def test_planted_personal_data_past_the_first_defences_reaches_no_file_kept(tmp_path):
+    inbox, moved, db = tmp_path / "inbox", tmp_path / "moved", tmp_path / "p.duckdb"
+    inbox.mkdir()
+    for name, data in hostile_corpus().items():
+        (inbox / name).write_bytes(data)
+    out = cbec_ingest(str(inbox), "--db", str(db), "--move", str(moved), "--json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["records"]["receipt"] == 2 and len(report["quarantined"]) == 7  # desc.xml and planted.xml are valid
+    kept = [p for p in moved.rglob("*") if p.is_file()]
+    blobs = {str(p.relative_to(moved)): p.read_bytes() for p in kept}
+    blobs |= {"db": db.read_bytes(), "stdout": out.stdout.encode(), "stderr": out.stderr.encode()}
+    dashed = f"{PHONE[:3]}-{PHONE[3:7]}-{PHONE[7:]}"
+    for where, blob in blobs.items():
+        for planted in (NAME, ID_NUMBER, PHONE, dashed, f"{PHONE[:3]} {PHONE[3:7]}"):
+            for encoding in ("utf-8", "utf-16-le", "gb18030"):
+                assert planted.encode(encoding) not in blob, (where, planted, encoding)
+        assert NAME.encode("utf-8").decode("latin-1").encode("utf-8") not in blob, where  # mojibake

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from base.clock import now_beijing
 from collectors.ceb.parse import DEFAULT_MAX_BYTES, MessageError, Parsed, parse_message
-from collectors.ceb.redact import for_quarantine, redact
+from collectors.ceb.redact import for_quarantine, redact, safe_name
 from collectors.ceb.retention import Purge, Retention
 from collectors.records import RecordError, make_batch
 from collectors.sinks import Sink
@@ -84,7 +84,7 @@ def list_files(paths: Iterable[Path]) -> list[Path]:
         elif _regular(p):
             out.append(p)
         elif p.is_symlink() or p.exists():
-            log.warning("skipped %r: not a regular file", str(p))
+            log.warning("skipped %r: not a regular file", str(p.with_name(safe_name(p.name))))
         else:
             raise FileNotFoundError(f"no such file or folder: {p}")
     return out
@@ -188,14 +188,15 @@ class Ingester:
                 self._archive(o.path)
                 continue
             events.append(self._quarantine(o))
-            report.quarantined.append({"file": str(o.path), "reason": events[-1]["reason"]})
+            shown = str(o.path.with_name(safe_name(o.path.name)))
+            report.quarantined.append({"file": shown, "reason": events[-1]["reason"]})
         if events:
             sink.write(make_batch("quarantine", {k: [e[k] for e in events] for k in events[0]}, self.source_name))
 
     def _processed_target(self, path: Path) -> Path | None:
         if self.processed_dir is None:
             return None
-        return _unique(self.processed_dir / self.clock().strftime("%Y-%m-%d") / path.name)
+        return _unique(self.processed_dir / self.clock().strftime("%Y-%m-%d") / safe_name(path.name))
 
     def _quarantine(self, o: _Outcome) -> dict:
         issues = o.parsed.issues if o.parsed else []
@@ -211,9 +212,10 @@ class Ingester:
                 f"line {first.line} {first.field} {first.reason}"
             )
         reason = f"{code}: {detail}"
-        target = _unique(self.quarantine_dir / o.path.name) if self.quarantine_dir else None
+        name = safe_name(o.path.name)  # a name may be planted too: it is recorded, logged and kept masked
+        target = _unique(self.quarantine_dir / name) if self.quarantine_dir else None
         sidecar = {
-            "file": o.path.name,
+            "file": name,
             "reason": reason,
             "code": code,
             "line": line,
@@ -235,10 +237,10 @@ class Ingester:
             note = json.dumps(sidecar, ensure_ascii=False, indent=2).encode("utf-8")
             if self._replace_with(None, target.with_name(target.name + ".reason.json"), note):
                 self._replace_with(o.path, target, content)
-        log.warning("quarantined %r: %s", o.path.name, reason)  # quoted: a name may hold a newline
+        log.warning("quarantined %r: %s", name, reason)  # quoted: a name may hold a newline
         return {
             "quarantined_at": self.clock(),
-            "file_name": o.path.name,
+            "file_name": name,
             "moved_to": str(target) if target else "",
             "reason": reason,
             "line": line,
@@ -257,14 +259,14 @@ class Ingester:
         try:
             data = self._bytes(path)
         except (OSError, MessageError) as e:  # gone or swapped since it was read: left alone
-            log.error("could not archive %r: %s", path.name, getattr(e, "strerror", None) or e.code)
+            log.error("could not archive %r: %s", safe_name(path.name), getattr(e, "strerror", None) or e.code)
             return
         try:
             content = redact(data, self.max_bytes)
         except Exception as e:  # never fails the ingest; never keeps what it could not redact
             code = e.code if isinstance(e, MessageError) else type(e).__name__
-            log.warning("not archived %r: cannot be redacted (%s)", path.name, code)
-            note = {"file": path.name, "not_archived": f"cannot be redacted ({code})",
+            log.warning("not archived %r: cannot be redacted (%s)", safe_name(path.name), code)
+            note = {"file": safe_name(path.name), "not_archived": f"cannot be redacted ({code})",
                     "at": self.clock().isoformat(timespec="seconds")}  # fmt: skip
             target = _unique(target.with_name(target.name + ".not-archived.json"))
             content = json.dumps(note, ensure_ascii=False, indent=2).encode("utf-8")
@@ -285,7 +287,8 @@ class Ingester:
                 os.unlink(path)
             return True
         except OSError as e:
-            log.error("could not keep %r as %r: %s", str(path or ""), str(target), e.strerror)
+            shown = safe_name(path.name) if path else ""
+            log.error("could not keep %r as %r: %s", shown, str(target), e.strerror)
             tmp.unlink(missing_ok=True)
             return False
 

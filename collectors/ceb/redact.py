@@ -48,12 +48,30 @@ def _empty(el: etree._Element, text: str = "") -> None:
     el.text = text
 
 
+KEPT_ATTRIBUTES = frozenset({"guid", "version"})  # a message's own; any other attribute may carry anything
+
+
+def _has_content(el: etree._Element) -> bool:
+    return bool(len(el) or el.text or el.attrib)
+
+
 def _redact_tree(root: etree._Element) -> None:
-    # a flood of elements must not become a list of them: only the matches are collected
+    # a flood of empty elements must not become a list of them: only those with content are collected
+    strays = []
     for el in root.iter():
-        for attr in [a for a in el.attrib if etree.QName(a).localname in EMPTIED | {FREE_TEXT}]:
+        if not isinstance(el.tag, str):
+            continue
+        for attr in [a for a in el.attrib if etree.QName(a).localname not in KEPT_ATTRIBUTES]:
             del el.attrib[attr]
-    for el in list(root.iter(*(f"{{*}}{name}" for name in EMPTIED | {FREE_TEXT}))):
+        if el.tail and el.tail.strip():  # messages have no mixed content: text between elements is planted
+            el.tail = _lines(el.tail)
+        if not _local(el).isascii():  # no customs element is named in Chinese
+            strays.append(el)
+    for el in strays:
+        if el.getparent() is not None:
+            el.getparent().remove(el)
+    names = (f"{{*}}{name}" for name in EMPTIED | {FREE_TEXT})
+    for el in [el for el in root.iter(*names) if _has_content(el)]:
         if _local(el) == FREE_TEXT:
             _empty(el, coded_info("".join(el.itertext())) or "")
         else:
@@ -78,14 +96,59 @@ def for_quarantine(data: bytes, issues: Iterable[RecordIssue] | None, max_bytes:
     docstring). `issues`: the problems of a message with invalid records; None
     for a file that is not a message."""
     if issues is None:
-        return mask_numbers(scrub(text_of(data)).encode("utf-8"))
+        return mask_numbers(scrub(_readable(data)).encode("utf-8"))
     root = read_xml(data, max_bytes)
     faults = {(i.field, i.line) for i in issues}
     for el in [] if not faults else list(root.iter(*{f"{{*}}{name}" for name, _ in faults})):
         if (_local(el), el.sourceline) in faults:
             _empty(el)
     _redact_tree(root)
-    return mask_numbers(_serialize(root))
+    # past the listed problems an invalid record may hold a name anywhere: Chinese text is masked too
+    return mask_numbers(_CHINESE.sub("*", _serialize(root).decode("utf-8")).encode("utf-8"))
+
+
+def _readable(data: bytes) -> str:
+    """The text of a file that may not parse, in whichever reading shows its
+    characters: a wide encoding by its NULs, else UTF-8 or GB18030 when the
+    bytes are valid in it, else what the declaration says."""
+    bom = next((e for mark, e in _BOMS if data.startswith(mark)), None)
+    if bom:
+        text = data.decode(bom, errors="replace").removeprefix("\ufeff")
+    elif b"\0" in data[:4096]:
+        text = data.decode(_wide(data[:4096]), errors="replace")
+    else:
+        for encoding in ("utf-8", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            text = text_of(data)
+    return _REFERENCE.sub(_referenced, text)
+
+
+_BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\xfe\xff", "utf-16-be"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xef\xbb\xbf", "utf-8"))  # fmt: skip
+
+
+def _wide(head: bytes) -> str:
+    """UTF-32 or UTF-16 and their byte order, from where the NULs fall (mostly ASCII markup)."""
+    zeros = [head[i::4].count(0) for i in range(4)]
+    many = len(head) // 8
+    if zeros[0] == 0 and min(zeros[1:]) > many:
+        return "utf-32-le"
+    if zeros[3] == 0 and min(zeros[:3]) > many:
+        return "utf-32-be"
+    return "utf-16-le" if zeros[1] + zeros[3] > zeros[0] + zeros[2] else "utf-16-be"
+
+
+_REFERENCE = re.compile(r"&#(?:([0-9]{1,7})|[xX]([0-9A-Fa-f]{1,6}));")
+
+
+def _referenced(m: re.Match) -> str:
+    code = int(m.group(1)) if m.group(1) else int(m.group(2), 16)
+    return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else m.group(0)
 
 
 _NAMES = "|".join(sorted(EMPTIED | {FREE_TEXT}))
@@ -116,14 +179,24 @@ def scrub(text: str) -> str:
     return _CHINESE.sub("*", text)
 
 
-_D = "[0-9０-９]"
-_PERSONAL_NUMBER = re.compile(
-    rf"(?<![0-9０-９])(?:[1１][3-9３-９]{_D}{{9}}|[1-9１-９]{_D}{{16}}[0-9０-９Xx]|[1-9１-９]{_D}{{14}})(?![0-9０-９])"
-)
+_DIGIT = "[0-9０-９]"
+# eleven digits or more, single spaces or dashes between them allowed (139-7000-0004, +86 139 …)
+_PERSONAL_NUMBER = re.compile(rf"(?<![0-9０-９]){_DIGIT}(?:[ \-－]?{_DIGIT}){{10,}}[Xx]?(?![0-9０-９])")
+_TIMESTAMP = re.compile(r"(?:19|20)[0-9]{12}(?:[0-9]{3})?")  # a CEB time (14 or 17 digits): no ID starts so
+
+
+def _masked(m: re.Match) -> str:
+    return m.group(0) if _TIMESTAMP.fullmatch(m.group(0)) else re.sub("[0-9０-９Xx]", "*", m.group(0))
 
 
 def mask_numbers(data: bytes) -> bytes:
-    """UTF-8 bytes with every mobile-phone or ID-shaped number (11, 15 or 18
-    digits, full-width too) replaced by as many asterisks."""
+    """UTF-8 bytes with every number of eleven digits or more that is not a
+    CEB time (a phone, an ID number, separated or full-width) masked."""
     text = data.decode("utf-8", errors="replace")
-    return _PERSONAL_NUMBER.sub(lambda m: "*" * len(m.group(0)), text).encode("utf-8")
+    return _PERSONAL_NUMBER.sub(_masked, text).encode("utf-8")
+
+
+def safe_name(name: str) -> str:
+    """A file's name as it may be recorded, logged or kept: Chinese characters
+    and long numbers masked, since a sender may name a file after the buyer."""
+    return _PERSONAL_NUMBER.sub(_masked, _CHINESE.sub("*", name))
