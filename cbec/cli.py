@@ -88,17 +88,19 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
+    from core import simulated
     from core.summary import day_summary
     from queries.store import Store
 
     day = _date(args.date)
     until = _hhmm(args.until)
-    args.db = args.db or str(load_config(args.config).store_path)
+    config = load_config(args.config)
+    args.db = args.db or str(config.store_path)
     if not Path(args.db).exists():
         raise UsageError(f"database file not found: {args.db}")
     store = Store(args.db, read_only=True)
     try:
-        result = day_summary(store.cursor(), day, until)
+        result = day_summary(store.cursor(), day, until, simulated.sources(config))
     finally:
         store.close()
     if args.json:
@@ -110,6 +112,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
             return f"{yuan:,.2f} CNY ({yuan_zh(round(yuan * 100))})"
 
         r, tax = result, result["tax"]
+        if r["simulated"]:
+            print("模拟数据 SIMULATED DATA")
         print(
             f"{day} 00:00-{r['until']}  released {r['released_lists']:,} lists ({count_zh(r['released_lists'])}单), "
             f"goods value {both(r['goods_value_cny'])}"
@@ -178,6 +182,7 @@ REPORT_FORMATS = ("xlsx", "csv", "pdf", "md")
 
 def cmd_report(args: argparse.Namespace) -> int:
     from base.clock import now_beijing
+    from core import simulated
     from core.report import export
     from core.report.figures import build
     from queries.store import Store
@@ -194,7 +199,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     store = Store(args.db, read_only=True)
     try:
         with store.reading() as con:
-            report = build(con, day, until, now_beijing())
+            report = build(con, day, until, now_beijing(), simulated.sources(config))
     finally:
         store.close()
     lang = args.lang

@@ -24,10 +24,11 @@ import pandas as pd
 
 from base.clock import same_time_last_year
 from base.status import codes
-from core import netline
+from core import netline, simulated
 from core import runtime as rt
 from core.alerts import groups, loop
 from core.alerts.rules import Limits
+from core.names import Names
 from core.numbers import fen
 from queries import read
 
@@ -94,6 +95,8 @@ class Headlines:
     last_year: read.Totals  # the whole city at the same time last year
     today: read.Totals
     collectors: dict  # each collector's health, as the runner had it
+    names: Names  # display names (a stale source is named as readers call it)
+    simulated: bool  # any figure comes from the simulator: screens say 模拟数据
 
 
 def _headlines(runtime: rt.Runtime) -> Headlines:
@@ -135,7 +138,9 @@ def _headlines(runtime: rt.Runtime) -> Headlines:
     seen = [datetime.fromisoformat(h["last_data"]) for h in collectors.values() if h["last_data"]]
     stale = [(name, h["lag_seconds"]) for name, h in collectors.items() if h["stale"] or h["state"] == "error"]
     loading = runtime.history_loading(collectors)
-    return Headlines(now, screens, max(seen) if seen else None, stale, loading, ly_total, today, collectors)
+    simulating = simulated.running(runtime.config) or bool(loading)  # checked every second: no store scan
+    as_of = max(seen) if seen else None
+    return Headlines(now, screens, as_of, stale, loading, ly_total, today, collectors, runtime.names, simulating)
 
 
 _HEADLINES = _Shared(_headlines, lambda runtime: 1.0)
@@ -209,7 +214,7 @@ def _snapshot(runtime: rt.Runtime) -> Snapshot:
         status = read.receipts_by_status(con, day0, now + timedelta(minutes=1))
         warehouses = read.occupancy_latest(con, now - timedelta(hours=1), now)
         health = read.health_latest(con, now - timedelta(hours=1), now)
-        simulated = bool(read.backfill_ranges(con, ly0, now))
+        sim_history = bool(read.backfill_ranges(con, ly0, now))
         curves = {}
         for code in [CITY] + [s.code for s in cfg.sites]:
             site = None if code == CITY else code
@@ -246,7 +251,7 @@ def _snapshot(runtime: rt.Runtime) -> Snapshot:
             limits=limits,
             sites=_site_rows(runtime, curves, latency, waiting, now) if site is None else [],
         )
-    return Snapshot(now, screens, active_alerts(runtime), simulated)
+    return Snapshot(now, screens, active_alerts(runtime), sim_history)
 
 
 def _with_link(components: pd.DataFrame, link: pd.DataFrame) -> pd.DataFrame:
@@ -342,9 +347,9 @@ def _overview(runtime: rt.Runtime) -> Overview:
     with runtime.store.reading() as con:
         curve_today = read.release_per_minute(con, day0, minute + timedelta(minutes=1))["released_lists"].cumsum()
         curve_ly = read.release_per_minute(con, ly0, ly0 + timedelta(days=1))["released_lists"].cumsum()
-        simulated = bool(read.backfill_ranges(con, ly0, h.now))
+        sim_history = bool(read.backfill_ranges(con, ly0, h.now))
     curve_ly.index = curve_ly.index + (day0 - ly0)
-    return Overview(h, curve_today, curve_ly, simulated)
+    return Overview(h, curve_today, curve_ly, sim_history)
 
 
 @dataclass(frozen=True)

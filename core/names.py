@@ -52,6 +52,17 @@ class Names:
     def labels(self, labels: dict[str, str], lang: str = "zh") -> dict[str, str]:
         return {k: self.label(k, v, lang) for k, v in labels.items()}
 
+    def stale_banner(self, stale: list[tuple[str, float | None]], lang: str = "zh") -> str:
+        """The stale warning: each silent source by its name, with how long it has been silent."""
+        parts = []
+        for name, lag in stale:
+            shown = self.collector(name, lang)
+            if lag is not None:
+                shown += f" ({age(lag, lang)})" if lang == "en" else f"（{age(lag, lang)}）"
+            parts.append(shown)
+        sep = ", " if lang == "en" else "、"
+        return f"{text('stale', lang)} · {text('stale_detail', lang)}{sep.join(parts)}"
+
     @staticmethod
     def state(state: str, lang: str = "zh") -> str:
         return text(f"state_{state}", lang) if f"state_{state}" in TEXT else state
@@ -59,6 +70,16 @@ class Names:
     @staticmethod
     def severity(severity: str | None, lang: str = "zh") -> str:
         return text(f"severity_{severity}", lang) if f"severity_{severity}" in TEXT else ""
+
+
+def age(seconds: float, lang: str = "zh") -> str:
+    """How long ago, in the reader's units: 45秒, 3分钟, 2小时."""
+    s = int(seconds)
+    if s < 120:
+        return f"{s} s" if lang == "en" else f"{s}秒"
+    if s < 7200:
+        return f"{s // 60} min" if lang == "en" else f"{s // 60}分钟"
+    return f"{s // 3600} h" if lang == "en" else f"{s // 3600}小时"
 
 
 def _pick(pair: tuple[str, str] | None, lang: str) -> str | None:

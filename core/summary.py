@@ -17,7 +17,9 @@ def _yuan(fen: int) -> float:
     return cny(Decimal(fen) / 100)
 
 
-def day_summary(con: duckdb.DuckDBPyConnection, day: date, until: time | None = None) -> dict:
+def day_summary(
+    con: duckdb.DuckDBPyConnection, day: date, until: time | None = None, simulator_sources: tuple[str, ...] = ()
+) -> dict:
     start, end = read.day_window(day, until)
     totals = read.release_totals(con, start, end)
     by_site = read.release_by_site(con, start, end)
@@ -29,6 +31,7 @@ def day_summary(con: duckdb.DuckDBPyConnection, day: date, until: time | None = 
     result = {
         "date": day.isoformat(),
         "until": until.strftime("%H:%M") if until else "24:00",
+        "simulated": read.simulated(con, start, end, simulator_sources),  # figures from the simulator
         "released_lists": totals.released_lists,
         "goods_value_cny": _yuan(totals.goods_value_fen),
         "releases_without_declaration": totals.released_lists - totals.valued_lists,

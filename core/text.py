@@ -242,6 +242,11 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "rep_simulated": ("对比数据为模拟器生成的历史汇总。", "Comparison figures are simulated history."),
     "city": ("全市", "City"),
+    "sim_mark": ("模拟数据", "SIMULATED DATA"),
+    "sim_report_note": (
+        "模拟数据：本报告中的数字由模拟器生成，并非真实通关数据。",
+        "Simulated data: the figures in this report come from the simulator, not from real clearance.",
+    ),
     "wall_title": ("跨境电商网购保税进口指挥中心", "Bonded import command center"),
     "stale_banner": ("数据停滞", "STALE"),
     "connection_lost": ("与服务器的连接中断，正在重连…", "Connection to the server lost, reconnecting…"),

@@ -47,7 +47,6 @@ def _event(data: dict, name: str = "") -> bytes:
 def message(h: Headlines, screen: str, lang: str) -> dict:
     one = h.screens[screen]
     yoy = percent_change(one.released_lists, one.last_year_same_time) if not h.loading else None
-    stale = ", ".join(name if lag is None else f"{name} {lag:.0f}s" for name, lag in h.stale)
     net = net_parts(one, lang)
     return {
         "screen": screen,
@@ -65,7 +64,8 @@ def message(h: Headlines, screen: str, lang: str) -> dict:
         "yoy": signed_percent(yoy),
         "yoy_up": yoy is None or yoy >= 0,
         "as_of": h.data_as_of.strftime("%H:%M:%S") if h.data_as_of else "—",
-        "stale": f"{text('stale_banner', lang)} · {text('stale_detail', lang)}{stale}" if h.stale else "",
+        "stale": h.names.stale_banner(h.stale, lang) if h.stale else "",
+        "sim": text("sim_mark", lang) if h.simulated else "",
         "loading": loading_text(h.loading, lang),
     }
 

@@ -170,6 +170,12 @@ def backfill_ranges(con: duckdb.DuckDBPyConnection, start: datetime, end: dateti
     return con.execute(sql("read_backfill_ranges"), {"from_ts": start, "until_ts": end}).fetchall()
 
 
+def simulated(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime, sources: tuple[str, ...]) -> bool:
+    """Whether a figure of [start, end) comes from the simulator (`sources`: the names it writes as)."""
+    row = con.execute(sql("read_simulated"), {"from_ts": start, "until_ts": end, "sources": list(sources)}).fetchone()
+    return bool(row[0])
+
+
 def sites(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, bool]]:
     return con.execute(sql("read_sites")).fetchall()
 

@@ -45,6 +45,7 @@ def test_overview_comes_alive_and_grows(tmp_path):
                 later = released_count(page)
             screenshot(page, "overview-1920x1080")
             assert later > first, "the released-lists figure did not grow"
+            assert page.get_by_test_id("sim-mark").inner_text() == "模拟数据"  # the demo says it is one
             assert alive_after < 60
 
         health = httpx.get(f"{base}/healthz", timeout=5).json()

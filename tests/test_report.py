@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 from adjusted import seed
 from openpyxl import load_workbook
@@ -240,6 +241,10 @@ def test_cbec_report_writes_each_format(report_db, tmp_path, capsys):
         assert out.stat().st_size > 0
     said = capsys.readouterr().out
     assert "11月11日0点至0点5分，宁波海关共放行" in said
+    # its figures come from the simulator: every file says so at its head
+    assert (tmp_path / "r.md").read_text(encoding="utf-8").startswith("# 跨境电商网购保税进口日报 · 模拟数据")
+    assert (tmp_path / "r.csv").read_text(encoding="utf-8-sig").startswith("模拟数据：本报告中的数字由模拟器生成")
+    assert openpyxl.load_workbook(tmp_path / "r.xlsx").worksheets[0]["A1"].value.endswith("· 模拟数据")
     assert cli(["report", "--db", str(report_db), "--date", "2019-11-11", "--out", str(tmp_path / "r.doc")]) == 2
     assert "format must be one of" in capsys.readouterr().err
 

@@ -6,7 +6,7 @@ const STATES = new WeakMap();
 const SKELETON = `
 <div class="stale-banner" data-testid="stale-banner" hidden></div>
 <header>
-  <div class="title"><span class="district"></span><span class="screen-name"></span></div>
+  <div class="title"><span class="district"></span><span class="screen-name"></span><span class="sim-mark" data-testid="wall-sim-mark" hidden></span></div>
   <div class="time"><span class="clock" data-testid="wall-clock"></span><span class="updated" data-testid="wall-updated"></span></div>
 </header>
 <section class="kpis">
@@ -118,6 +118,9 @@ function show(s, m) {
   setKpi(q(s, '[data-testid="wall-yoy"]'), L.yoy_same_time, m.yoy, m.loading || L.vs_last_year);
   q(s, '[data-testid="wall-yoy"] .v').className = "v " + (m.yoy_up ? "up" : "down");
   q(s, ".updated").textContent = `${L.updated} ${m.as_of}`;
+  const sim = q(s, ".sim-mark");
+  sim.hidden = !m.sim;
+  sim.textContent = m.sim || "";
   s.offset = m.now_ms - Date.now();
   s.message = m;
   s.lastMessage = Date.now();

@@ -36,6 +36,12 @@ HEALTH_EVERY_S = 5
 CALIBRATION_YEAR = 2019  # the year of the founding document's figures
 # history is written in pieces this long, so one piece of a peak hour stays short
 HISTORY_PIECE_MINUTES = 15
+BATCH_SOURCE = "simulator-batch"  # what `cbec simulate` writes as
+
+
+def history_source(name: str) -> str:
+    """What a simulator collector's back-filled history is written as."""
+    return f"{name}-history"
 
 
 @dataclass
@@ -354,7 +360,7 @@ class SimulatorSource:
             if piece is None:  # a piece drawn, nothing to write yet
                 continue
             kind, table, span = piece
-            sink.write(make_batch(kind, table, f"{self.name}-history", span))
+            sink.write(make_batch(kind, table, history_source(self.name), span))
 
     # -- live records --------------------------------------------------------------
     def _emit(self, sink: Sink, now: datetime) -> int:
@@ -621,7 +627,7 @@ def simulate_batch(
                 if write_rendered is not None:
                     write_rendered(kind, table)
                 else:
-                    sink.write(make_batch(kind, table, "simulator-batch"))
+                    sink.write(make_batch(kind, table, BATCH_SOURCE))
                 totals[{"declaration": "declarations", "receipt": "receipts"}.get(kind, kind)] += len(table)
             if progress:
                 progress(stop, last)
@@ -630,7 +636,7 @@ def simulate_batch(
         sf = samples.SampleFaults()
         occ = samples.occupancy(config, seed, times, sf)
         hl = samples.health(config, seed, times, _load_share(plan.minute_weights(), times, to_us(day0)), sf)
-        sink.write(make_batch("occupancy", occ, "simulator-batch"))
-        sink.write(make_batch("health", hl, "simulator-batch"))
+        sink.write(make_batch("occupancy", occ, BATCH_SOURCE))
+        sink.write(make_batch("health", hl, BATCH_SOURCE))
         totals["samples"] = len(occ) + len(hl)
     return totals

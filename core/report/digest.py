@@ -16,11 +16,10 @@ import httpx
 from base.config import Config, DigestJob
 from base.failures import log_failure
 from base.secrets import Lookup, file_secret
-from core import netline
+from core import netline, simulated
 from core.numbers import count_zh
 from core.report import export
 from core.report.figures import Report, build
-from core.text import text
 from core.webhook import Webhook
 from queries import read
 from queries.loader import sql
@@ -81,7 +80,7 @@ class Digest:
         record = {"job": job.name, "for_date": for_date, "due_at": due_at, "files": "", "attempts": 0, "detail": ""}
         try:
             with self.store.reading() as con:
-                report = build(con, for_date, until, self.clock())
+                report = build(con, for_date, until, self.clock(), simulated.sources(self.config))
             if not report.has_data:
                 record |= {"outcome": "skipped", "detail": f"no released lists for {export.window_text(report)}"}
                 return self._record(record)
@@ -90,7 +89,7 @@ class Digest:
             outcome, attempts, error = "ok", 0, ""
             if cfg.webhook_url:
                 district = (self.config.district_zh, self.config.district_en)
-                title = f"{text('rep_title', 'zh')} {export.window_text(report)}"
+                title = f"{export.report_title(report, 'zh')} {export.window_text(report)}"
                 hook = Webhook(cfg.webhook_url, cfg.webhook_kind, cfg.webhook_secret, cfg.retries, self.post,
                                self.secrets, self.sleep)  # fmt: skip
                 attempts, error = hook.send(title, digest_text(report, district, files))

@@ -189,7 +189,7 @@ def to_xlsx(r: Report, lang: str = "zh") -> bytes:
     }
     for title, headers, rows in sheets(r, lang):
         ws = wb.create_sheet(title)
-        ws.append([text("rep_title", lang)])
+        ws.append([report_title(r, lang)])
         ws["A1"].font = Font(bold=True, size=14)
         ws.append([summary_sentence(r, lang)])
         ws.append([])
@@ -227,6 +227,8 @@ def to_csv(r: Report, lang: str = "zh") -> bytes:
     """One table: each sheet's rows under a section column. UTF-8 with BOM for Excel."""
     buf = io.StringIO()
     out = csv.writer(buf)
+    if r.simulated:
+        out.writerow([text("sim_report_note", lang)])
     for title, headers, rows in sheets(r, lang):
         out.writerow([text("rep_section", lang), *headers])
         for row in rows:
@@ -250,7 +252,7 @@ def _md_cell(v, header: str, lang: str) -> str:
 
 
 def to_markdown(r: Report, lang: str = "zh") -> str:
-    parts = [f"# {text('rep_title', lang)} · {window_text(r)}", "", summary_sentence(r, lang), ""]
+    parts = [f"# {report_title(r, lang)} · {window_text(r)}", "", summary_sentence(r, lang), ""]
     for title, headers, rows in sheets(r, lang):
         parts += [f"## {title}", "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
         parts += ["| " + " | ".join(_md_cell(v, h, lang) for v, h in zip(row, headers)) + " |" for row in rows]
@@ -259,8 +261,13 @@ def to_markdown(r: Report, lang: str = "zh") -> str:
     return "\n".join(parts) + "\n"
 
 
+def report_title(r: Report, lang: str) -> str:
+    """The report's title, marked 模拟数据 when any figure is simulated."""
+    return text("rep_title", lang) + (f" · {text('sim_mark', lang)}" if r.simulated else "")
+
+
 def notes(r: Report, lang: str) -> list[str]:
-    out = []
+    out = [text("sim_report_note", lang)] if r.simulated else []
     for key, c in (("month", r.month), ("year", r.year)):
         if not c.whole and c.first:
             out.append(
@@ -338,8 +345,8 @@ def to_html(r: Report, lang: str = "zh") -> str:
     css = PRINT_CSS.read_text(encoding="utf-8")
     return (
         f'<!doctype html><html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">'
-        f"<title>{escape(text('rep_title', lang))} {escape(window_text(r))}</title><style>{css}</style></head><body>"
-        f"<h1>{escape(text('rep_title', lang))} · {escape(window_text(r))}</h1>"
+        f"<title>{escape(report_title(r, lang))} {escape(window_text(r))}</title><style>{css}</style></head><body>"
+        f"<h1>{escape(report_title(r, lang))} · {escape(window_text(r))}</h1>"
         f'<div class="sentence">{escape(summary_sentence(r, lang))}</div><div class="kpis">{kpis}</div>{net}'
         f"{section('summary')}{section('trade_modes')}{hours}"
         f'<div class="cols"><div>{section("adjustments")}</div><div>{section("records")}</div></div>'

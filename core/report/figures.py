@@ -65,6 +65,7 @@ class Report:
     milestones: list[tuple[int, datetime]]  # each million reached, and when
     checks: dict[str, int]  # inspections, holds, rejects, manual_reviews
     simulated_history: bool
+    simulated: bool = False  # any figure of the window comes from the simulator: every export says so
     net: read.Net = read.Net(0, 0, read.Adjustments())  # the window's gross with its cancellations, returns, tax
     by_trade_mode: dict[str, read.Net] = field(default_factory=dict)  # MODES_SHOWN, then others as present
     format_rejects: dict[str, int] = field(default_factory=dict)  # CEB900 by the type of message rejected
@@ -85,7 +86,13 @@ def _compared(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) ->
     )
 
 
-def build(con: duckdb.DuckDBPyConnection, day: date, cutoff: time | None, now: datetime) -> Report:
+def build(
+    con: duckdb.DuckDBPyConnection,
+    day: date,
+    cutoff: time | None,
+    now: datetime,
+    simulator_sources: tuple[str, ...] = (),  # core.simulated.sources(config)
+) -> Report:
     """The report of `day` up to `cutoff` (or the whole day); a day still running stops at `now`."""
     start = datetime.combine(day, time.min)
     end = datetime.combine(day, cutoff) if cutoff else start + timedelta(days=1)
@@ -174,6 +181,7 @@ def build(con: duckdb.DuckDBPyConnection, day: date, cutoff: time | None, now: d
         milestones=milestones,
         checks=checks,
         simulated_history=simulated,
+        simulated=simulated or read.simulated(con, start, end, simulator_sources),
         net=read.Net(window.lists, window.value_fen, read.adjustments(con, start, end)),
         by_trade_mode=modes,
         format_rejects=read.rejects_by_type(con, start, end),

@@ -9,6 +9,7 @@ import streamlit as st
 from core import live, netline
 from core.numbers import count_en, count_zh, percent_change, signed_percent, yuan_en, yuan_zh
 from dashboard.components import charts, page, tiles
+from dashboard.feed import loading_text
 from dashboard.i18n import lang, site_name, t
 
 page.start("overview")
@@ -33,12 +34,11 @@ def figures() -> None:
         h.now.strftime("%Y-%m-%d %H:%M:%S") + " 北京时间" * (lang() == "zh"),
         f"{t('updated')} {h.now.strftime('%H:%M:%S')}",
     )
-    stale = [n for n, c in h.collectors.items() if c["state"] in ("stale", "error")]
-    if stale:
-        tiles.stale_banner(f"{t('stale')} · {t('stale_detail')}{', '.join(stale)}")
+    if h.stale:
+        tiles.stale_banner(h.names.stale_banner(h.stale, lang()))
 
     if h.loading:
-        st.info(f"{t('history_loading')} {h.loading}", icon=":material/hourglass_top:")
+        st.info(loading_text(h.loading, lang()), icon=":material/hourglass_top:")
         yoy_lists = yoy_value = None
     else:
         yoy_lists = percent_change(h.today.released_lists, h.last_year.released_lists)

@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 import plotly.graph_objects as go
 import streamlit as st
 
-from core import netline
+from core import netline, simulated
 from core.numbers import count_en, count_zh, signed_percent, yuan_en, yuan_zh
 from core.report import export
 from core.report.figures import Report, build
@@ -29,7 +29,7 @@ fmt_value = yuan_en if language == "en" else yuan_zh
 @st.cache_data(ttl=30, max_entries=16, show_spinner=False)
 def _report(day, cutoff, minute: datetime, instance: int, loading: str) -> Report:
     with runtime.store.reading() as con:
-        return build(con, day, cutoff, runtime.clock())
+        return build(con, day, cutoff, runtime.clock(), simulated.sources(cfg))
 
 
 st.header(t("report_title"))

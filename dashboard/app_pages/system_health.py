@@ -21,9 +21,9 @@ def system_health() -> None:
     snap = live.system_health()
     names = {s.code: (s.name_en if lang() == "en" else s.name_zh) for s in runtime.config.sites}
     st.subheader(t("system_health"))
-    stale = [n for n, h in snap.collectors.items() if h["stale"] or h["state"] == "error"]
+    stale = [(n, h["lag_seconds"]) for n, h in snap.collectors.items() if h["stale"] or h["state"] == "error"]
     if stale:
-        tiles.stale_banner(f"{t('stale')} · {t('stale_detail')}{', '.join(stale)}")
+        tiles.stale_banner(runtime.names.stale_banner(stale, lang()))
     latest = snap.latest
     states = {(c.site_code, c.component): (c.state, c.age_seconds) for c in snap.components.itertuples()}
     links = latest[(latest["metric"] == "utilization_ratio")]

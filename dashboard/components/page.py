@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import streamlit as st
 
 from core import runtime as rt
+from core import simulated
 from dashboard import access
 from dashboard.components import tiles
 from dashboard.i18n import t
@@ -27,4 +30,6 @@ def start(page: str) -> rt.Runtime:
     if access.current() is None:
         access.gate(runtime)
     access.require_page(page)
+    if page != "wall" and simulated.running(runtime.config):  # the wall marks its own canvas
+        st.html(f'<div class="cbec-sim-mark" data-testid="sim-mark">{escape(t("sim_mark"))}</div>')
     return runtime
