@@ -370,7 +370,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "age_seconds": ("距今(秒)", "Age (s)"),
     "per_minute_chart": ("近60分钟每分钟放行", "Releases per minute, last 60 minutes"),
     # alert states
-    "state_pending": ("待确认", "Pending"),
+    "state_pending": ("观察中", "Pending"),
     "state_firing": ("告警中", "Firing"),
     "state_recovering": ("恢复中", "Recovering"),
     "state_resolved": ("已恢复", "Resolved"),

@@ -169,11 +169,15 @@ def test_the_alert_strip_shows_firing_first_and_pending_calmly():
         }
 
     pending_only = alerts_strip(SimpleNamespace(alerts=[alert("pending", "链路占用 97%")]), "bsq", "zh", {})
-    assert 'class="alerts calm"' in pending_only and "待定 链路占用 97%" in pending_only
+    assert 'class="alerts calm"' in pending_only and "观察中：链路占用 97%" in pending_only
+    assert "当前告警 0" in pending_only
     both = alerts_strip(
         SimpleNamespace(alerts=[alert("firing", "设备离线"), alert("pending", "链路")]), "city", "zh", {}
     )
-    assert 'class="alerts"' in both and both.index("设备离线") < both.index("待定 链路")
+    assert 'class="alerts"' in both and both.index("设备离线") < both.index("观察中：链路")
+    assert "当前告警 1" in both  # pending is not yet an alert
+    recovering = alerts_strip(SimpleNamespace(alerts=[alert("recovering", "仓库")]), "bsq", "zh", {})
+    assert "calm" in recovering and "恢复中：仓库" in recovering
     # another site's alert is not on this site's screen
     assert "calm" in alerts_strip(SimpleNamespace(alerts=[alert("firing", "x", "hzw")]), "bsq", "zh", {})
 

@@ -134,18 +134,19 @@ def test_an_alert_goes_pending_then_firing_on_the_alerts_page_and_the_wall(app, 
     wall = open_wall(browser, app, "kiosk=1&screen=lishe", (1920, 1080))
     ops = browser.new_page(viewport={"width": 1600, "height": 1000})
     ops.goto(f"{app}/alerts")
-    row = ops.locator('[data-testid="stTable"] tr', has_text="xray-1")
+    row = ops.locator('[data-testid="stTable"] tr', has_text="X光机1")
     switched = time.monotonic()
     httpx.post(f"{app}/api/simulator/faults", json={"equipment_down": "lishe/xray-1"}, timeout=5).raise_for_status()
     try:
         # pending within one evaluation and one redraw
-        wall.locator(".alerts .alert.pending", has_text="xray-1").wait_for(timeout=(15 + 5 + 5) * 1000)
-        row.filter(has_text="pending").wait_for(timeout=15_000)
-        wall.locator(".alerts:not(.calm) .alert.firing", has_text="栎社 设备 xray-1 离线").wait_for(timeout=60_000)
+        wall.locator(".alerts .alert.pending", has_text="X光机1").wait_for(timeout=(15 + 5 + 5) * 1000)
+        row.filter(has_text="观察中").wait_for(timeout=15_000)
+        wall.locator(".alerts:not(.calm) .alert.firing", has_text="栎社 X光机1 离线").wait_for(timeout=60_000)
         took = time.monotonic() - switched
         assert took <= 30 + 15 + 5 + 5, f"firing on the wall took {took:.0f} s"
-        row.filter(has_text="firing").wait_for(timeout=15_000)
-        assert "栎社 设备 xray-1 离线" in row.inner_text() and "高于 0.5" in row.inner_text()
+        row.filter(has_text="告警中").wait_for(timeout=15_000)
+        assert "栎社 X光机1 离线" in row.inner_text() and "高于 0.5" in row.inner_text()
+        assert "xray" not in row.inner_text() + wall.locator(".alerts").inner_text()
         screenshot(wall, "wall-lishe-alert-firing-1920x1080")
         screenshot(ops, "alerts-page-firing")
     finally:
