@@ -19,7 +19,12 @@ class UsageError(Exception):
     """A bad argument; printed as one line."""
 
 
-def _date(text: str) -> date:
+def _date(text: str | None) -> date:
+    """A day given as YYYY-MM-DD; none given: today in Beijing."""
+    if not text:
+        from base.clock import now_beijing
+
+        return now_beijing().date()
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -105,13 +110,17 @@ def cmd_summary(args: argparse.Namespace) -> int:
         store.close()
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
-    else:
+    r, tax = result, result["tax"]
+    if not any((r["released_lists"], r["cancelled_lists"], r["returned_value_cny"], r["format_rejects"],
+                tax["assessed_cny"], tax["voided_cny"])):  # fmt: skip
+        print(f"{day}: 没有放行数据 (no released lists)", file=sys.stderr)
+        return 1  # a day with no data is not a day of zeros
+    if not args.json:
         from core.numbers import count_zh, yuan_zh
 
         def both(yuan: float) -> str:
             return f"{yuan:,.2f} CNY ({yuan_zh(round(yuan * 100))})"
 
-        r, tax = result, result["tax"]
         if r["simulated"]:
             print("模拟数据 SIMULATED DATA")
         print(
@@ -212,11 +221,20 @@ def cmd_report(args: argparse.Namespace) -> int:
         }[fmt]()
     except export.PdfError as e:
         raise UsageError(str(e)) from None
-    Path(args.out).write_bytes(data)
+    _write(Path(args.out), data)
     if not args.quiet:
         print(export.summary_sentence(report, lang, (config.district_zh, config.district_en)))
         print(f"wrote {args.out} ({len(data):,} bytes)")
     return 0
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Writes a command's file, making its folder; a path it cannot write is one clear line."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as e:
+        raise UsageError(f"cannot write {path}: {e.strerror}") from None
 
 
 def cmd_alert_rules(args: argparse.Namespace) -> int:
@@ -238,7 +256,7 @@ def cmd_alert_rules(args: argparse.Namespace) -> int:
             store.close()
     text = rule_file(rules, config.interval)
     if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+        _write(Path(args.out), text.encode("utf-8"))
     else:
         sys.stdout.write(text)
     return 0
@@ -264,13 +282,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     m = sub.add_parser("summary", help="released lists and goods value of a day")
     m.add_argument("--db", help="database file (default: the configured store)")
-    m.add_argument("--date", required=True, help="day, YYYY-MM-DD (Beijing time)")
+    m.add_argument("--date", help="day, YYYY-MM-DD (Beijing time; default: today)")
     m.add_argument("--until", help="count releases before HH:MM (default: the whole day)")
     m.add_argument("--json", action="store_true", help="print one JSON object")
     m.set_defaults(func=cmd_summary)
     r = sub.add_parser("report", help="the daily report of a day as xlsx, csv, pdf or md")
     r.add_argument("--db", help="database file (default: the configured store)")
-    r.add_argument("--date", required=True, help="day, YYYY-MM-DD (Beijing time)")
+    r.add_argument("--date", help="day, YYYY-MM-DD (Beijing time; default: today)")
     r.add_argument("--until", help="cut-off, HH:MM (default: the whole day, or so far today)")
     r.add_argument("--format", choices=REPORT_FORMATS, help="file format (default: from --out)")
     r.add_argument("--out", required=True, help="file to write")

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+import yaml
 from streamlit.testing.v1 import AppTest
 
 from base.config import ConfigError
@@ -57,7 +58,7 @@ def test_a_saved_change_is_audited_and_takes_effect(store, tmp_path, capsys):
     store.close()
     out = tmp_path / "rules.yml"
     assert cli(["alert-rules", "--db", str(store.path), "--out", str(out)]) == 0
-    exported = json.loads(out.read_text(encoding="utf-8"))["groups"][0]["rules"]
+    exported = yaml.safe_load(out.read_text(encoding="utf-8"))["groups"][0]["rules"]
     assert any(r["expr"] == "(cbec_warehouse_occupancy_ratio) > 0.8" for r in exported)
 
 

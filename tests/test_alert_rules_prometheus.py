@@ -4,13 +4,13 @@ process exposes on /metrics."""
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from base.config import load_config
 from cbec.cli import main as cli
@@ -43,7 +43,7 @@ def test_promtool_unit_tests_pass_on_the_generated_rules(rule_file):
 
 
 def test_every_rule_and_severity_is_exported_over_series_on_metrics(rule_file, tmp_path):
-    groups = json.loads(rule_file.read_text(encoding="utf-8"))["groups"]
+    groups = yaml.safe_load(rule_file.read_text(encoding="utf-8"))["groups"]
     exported = {(r["labels"]["rule"], r["labels"]["severity"]) for g in groups for r in g["rules"]}
     assert exported == {(r.name, sev) for r in load_rules() for sev in r.thresholds}
     runtime = Runtime(load_config(), db_path=tmp_path / "m.duckdb", with_collectors=False)

@@ -6,7 +6,9 @@ import sys
 
 import duckdb
 import pytest
+import yaml
 
+from base.clock import now_beijing
 from cbec.cli import main
 
 
@@ -78,6 +80,23 @@ def test_errors_are_one_clear_line(args, message, tmp_path):
     assert out.returncode == 2
     assert message in out.stderr and len(out.stderr.strip().splitlines()) == 1
     assert "Traceback" not in out.stderr
+
+
+def test_a_day_without_data_exits_1_and_today_is_the_default(promo_db, capsys):
+    assert main(["summary", "--db", str(promo_db), "--date", "2019-06-01"]) == 1
+    assert "2019-06-01: 没有放行数据" in capsys.readouterr().err
+    assert main(["summary", "--db", str(promo_db), "--json"]) == 1  # today: the test store holds 2019 only
+    assert json.loads(capsys.readouterr().out)["date"] == now_beijing().date().isoformat()
+
+
+def test_files_go_into_a_folder_made_for_them_and_the_rules_are_yaml(promo_db, tmp_path):
+    out = tmp_path / "new" / "folder" / "rules.yml"
+    assert main(["alert-rules", "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("groups:\n") and yaml.safe_load(text)["groups"][0]["rules"]
+    report = tmp_path / "reports" / "day.md"
+    args = ["report", "--db", str(promo_db), "--date", "2019-11-11", "--until", "00:05", "--out", str(report)]
+    assert main([*args, "--quiet"]) == 0 and report.stat().st_size > 0
 
 
 def cbec_cli(*args: str, stdin: str = "", cwd=None) -> subprocess.CompletedProcess:

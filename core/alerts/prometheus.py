@@ -4,9 +4,10 @@ process exposes on /metrics. Written as JSON, which Prometheus reads as YAML."""
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import timedelta
+
+import yaml
 
 from core.alerts.rules import Rule, prom_duration
 from core.alerts.signals import SIGNALS
@@ -52,4 +53,5 @@ def rule_groups(rules: tuple[Rule, ...], interval: timedelta) -> dict:
 
 
 def rule_file(rules: tuple[Rule, ...], interval: timedelta) -> str:
-    return json.dumps(rule_groups(rules, interval), ensure_ascii=False, indent=2) + "\n"
+    """The rules as the YAML rule file Prometheus and promtool read."""
+    return yaml.safe_dump(rule_groups(rules, interval), allow_unicode=True, sort_keys=False, width=1000)
