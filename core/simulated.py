@@ -3,13 +3,8 @@ export says 模拟数据, so a screenshot of the demo cannot pass for a real nig
 
 from __future__ import annotations
 
-from datetime import datetime
-
-import duckdb
-
 from base.config import Config
 from collectors.simulator.source import BATCH_SOURCE, history_source
-from queries import read
 
 SIMULATOR_KIND = "simulator"
 
@@ -23,7 +18,3 @@ def sources(config: Config) -> tuple[str, ...]:
 def running(config: Config) -> bool:
     """A simulator collector is on: its figures are on every screen."""
     return any(c.enabled and c.kind == SIMULATOR_KIND for c in config.collectors)
-
-
-def in_store(con: duckdb.DuckDBPyConnection, config: Config, start: datetime, end: datetime) -> bool:
-    return read.simulated(con, start, end, sources(config))

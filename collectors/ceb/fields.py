@@ -88,7 +88,7 @@ def _parser() -> etree.XMLParser:
 
 
 _DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.I)
-_BOMS = (
+BOMS = (
     (b"\x00\x00\xfe\xff", "utf-32-be"),
     (b"\xff\xfe\x00\x00", "utf-32-le"),
     (b"\xfe\xff", "utf-16-be"),
@@ -103,7 +103,7 @@ def _as_text(data: bytes, declared: str) -> str:
     """The file as libxml2 would read it (a BOM, the first bytes, else the
     declaration), for the DOCTYPE check: UTF-16 and UTF-32 hide it from a
     check of the raw bytes."""
-    encoding = next((e for bom, e in _BOMS if data.startswith(bom)), None)
+    encoding = next((e for bom, e in BOMS if data.startswith(bom)), None)
     encoding = encoding or next((e for start, e in _NO_BOM if data.startswith(start)), None)
     encoding = encoding or ("gb18030" if declared in _GB_ENCODINGS else declared)
     try:

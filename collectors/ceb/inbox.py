@@ -4,8 +4,8 @@ Each run picks up the files in the inbox, parses them, writes their records
 through the sink, and only then moves each file: to processed/YYYY-MM-DD/ as a
 copy with its personal data redacted (collectors/ceb/redact.py), or to
 quarantine/ as a copy redacted the same way and scrubbed of the values at
-fault, with a sidecar <name>.reason.json naming the reason and line. Both folders are purged after their number of days
-(collectors/ceb/retention.py).
+fault, with a sidecar <name>.reason.json naming the reason and line. Both
+folders are purged after their number of days (collectors/ceb/retention.py).
 A crash at any instant loses nothing (files move only after their records are
 committed) and counts nothing twice (the sink is idempotent, so a file seen
 again changes nothing).

@@ -29,13 +29,14 @@ from collections.abc import Iterable
 
 from lxml import etree
 
-from collectors.ceb.fields import RecordIssue, text_of
+from collectors.ceb.fields import BOMS, RecordIssue, text_of
 from collectors.ceb.parse import DEFAULT_MAX_BYTES, PERSONAL_FIELDS, coded_info, read_xml
 
-FREE_TEXT = "returnInfo"  # kept as its [Code:…;Desc:…] parts
+FREE_TEXT = "returnInfo"  # kept as its codes ([Code:2600])
 WHOLE_MESSAGE = "oriBizMessage"  # emptied
 SENDER_TEXT = frozenset({"reason", "note"})  # a sender's own words (退货原因, 备注): emptied
 EMPTIED = PERSONAL_FIELDS | SENDER_TEXT | {WHOLE_MESSAGE}
+SCRUBBED = EMPTIED | {FREE_TEXT}  # every element whose text a kept copy loses
 
 
 def _local(el: etree._Element) -> str:
@@ -70,7 +71,7 @@ def _redact_tree(root: etree._Element) -> None:
     for el in strays:
         if el.getparent() is not None:
             el.getparent().remove(el)
-    names = (f"{{*}}{name}" for name in EMPTIED | {FREE_TEXT})
+    names = (f"{{*}}{name}" for name in SCRUBBED)
     for el in [el for el in root.iter(*names) if _has_content(el)]:
         if _local(el) == FREE_TEXT:
             _empty(el, coded_info("".join(el.itertext())) or "")
@@ -99,9 +100,10 @@ def for_quarantine(data: bytes, issues: Iterable[RecordIssue] | None, max_bytes:
         return mask_numbers(scrub(_readable(data)).encode("utf-8"))
     root = read_xml(data, max_bytes)
     faults = {(i.field, i.line) for i in issues}
-    for el in [] if not faults else list(root.iter(*{f"{{*}}{name}" for name, _ in faults})):
-        if (_local(el), el.sourceline) in faults:
-            _empty(el)
+    if faults:
+        for el in list(root.iter(*{f"{{*}}{name}" for name, _ in faults})):
+            if (_local(el), el.sourceline) in faults:
+                _empty(el)
     _redact_tree(root)
     # past the listed problems an invalid record may hold a name anywhere: Chinese text is masked too
     return mask_numbers(_CHINESE.sub("*", _serialize(root).decode("utf-8")).encode("utf-8"))
@@ -111,7 +113,7 @@ def _readable(data: bytes) -> str:
     """The text of a file that may not parse, in whichever reading shows its
     characters: a wide encoding by its NULs, else UTF-8 or GB18030 when the
     bytes are valid in it, else what the declaration says."""
-    bom = next((e for mark, e in _BOMS if data.startswith(mark)), None)
+    bom = next((e for mark, e in BOMS if data.startswith(mark)), None)
     if bom:
         text = data.decode(bom, errors="replace").removeprefix("\ufeff")
     elif b"\0" in data[:4096]:
@@ -126,10 +128,6 @@ def _readable(data: bytes) -> str:
         else:
             text = text_of(data)
     return _REFERENCE.sub(_referenced, text)
-
-
-_BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\xfe\xff", "utf-16-be"),
-         (b"\xff\xfe", "utf-16-le"), (b"\xef\xbb\xbf", "utf-8"))  # fmt: skip
 
 
 def _wide(head: bytes) -> str:
@@ -151,8 +149,8 @@ def _referenced(m: re.Match) -> str:
     return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else m.group(0)
 
 
-_NAMES = "|".join(sorted(EMPTIED | {FREE_TEXT}))
-_ELEMENT = re.compile(rf"(<(?:[\w.\-]+:)?({_NAMES})(?:\s[^<>]*)?(?<!/)>)(.*?)(</(?:[\w.\-]+:)?\2\s*>|\Z)", re.S)
+_NAMES = "|".join(sorted(SCRUBBED))
+_ELEMENT = re.compile(rf"(<(?:[\w.\-]+:)?({_NAMES})(?:\s[^>]*)?(?<!/)>)(.*?)(</(?:[\w.\-]+:)?\2\s*>|\Z)", re.S)
 _ATTRIBUTE = re.compile(rf"(\s(?:[\w.\-]+:)?(?:{_NAMES})\s*=\s*)(\"[^\"<]*\"?|'[^'<]*'?)")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 

@@ -23,6 +23,8 @@ from queries.loader import sql
 
 log = logging.getLogger("cbec.alerts")
 ACTIVE = ("pending", "firing", "recovering", "nodata", "error")
+STATE_ORDER = {"firing": 0, "error": 1, "nodata": 2, "recovering": 3, "pending": 4}  # worst first
+SEVERITY_ORDER = {"critical": 0, "warning": 1, None: 2}
 
 
 @dataclass(frozen=True)
@@ -126,11 +128,9 @@ class Evaluator:
         return [(before, after)] if not (before.state == "normal" and state == "normal") else []
 
     def active(self) -> list[Instance]:
-        order = {"firing": 0, "error": 1, "nodata": 2, "recovering": 3, "pending": 4}
-        sev = {"critical": 0, "warning": 1, None: 2}
         return sorted(
             (i for i in self.instances.values() if i.state in ACTIVE),
-            key=lambda i: (order[i.state], sev[i.severity], i.rule, i.labels),
+            key=lambda i: (STATE_ORDER[i.state], SEVERITY_ORDER[i.severity], i.rule, i.labels),
         )
 
 

@@ -9,13 +9,11 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.alerts.engine import message
+from core.alerts.engine import SEVERITY_ORDER, STATE_ORDER, message
 from core.alerts.loop import Annotated
 from core.alerts.rules import Rule
 from core.names import Names
 
-ORDER = {"firing": 0, "error": 1, "nodata": 2, "recovering": 3, "pending": 4}
-_SEVERITY = {"critical": 0, "warning": 1, None: 2}
 SHOWN_MEMBERS = 3  # named in the line; the rest counted
 
 
@@ -32,7 +30,7 @@ class Group:
 
     @property
     def severity(self) -> str | None:
-        return min((a.inst.severity for a in self.members), key=_SEVERITY.__getitem__)
+        return min((a.inst.severity for a in self.members), key=SEVERITY_ORDER.__getitem__)
 
     @property
     def since(self) -> datetime | None:
@@ -46,11 +44,6 @@ class Group:
     def silenced(self) -> bool:
         return all(a.silence is not None for a in self.members)
 
-    @property
-    def key(self) -> str:
-        """Stable across evaluations: picks the group again on the alerts page."""
-        return f"{self.rule}|{self.site}|{self.state}"
-
 
 def group(annotated: list[Annotated], rules: dict[str, Rule]) -> list[Group]:
     """The active alerts as groups, worst first."""
@@ -63,7 +56,7 @@ def group(annotated: list[Annotated], rules: dict[str, Rule]) -> list[Group]:
         worst_first = r is None or r.op == ">"
         members.sort(key=lambda a: (a.inst.value is None, -(a.inst.value or 0) if worst_first else (a.inst.value or 0)))
         out.append(Group(rule, site, state, tuple(members)))
-    return sorted(out, key=lambda g: (ORDER.get(g.state, 9), _SEVERITY[g.severity], g.rule, g.site))
+    return sorted(out, key=lambda g: (STATE_ORDER[g.state], SEVERITY_ORDER[g.severity], g.rule, g.site))
 
 
 def member_name(labels: str, names: Names, lang: str) -> str:

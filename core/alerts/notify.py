@@ -1,7 +1,7 @@
 """Alert notifications to a group robot or webhook, one per rule and site:
 when the first of its alerts starts firing, again every `repeat_interval`
-while any fires (unless all are acknowledged), and when the last is resolved. Silenced alerts send nothing.
-Every delivery is recorded, failures included."""
+while any fires (unless all are acknowledged), and when the last is resolved.
+Silenced alerts send nothing. Every delivery is recorded, failures included."""
 
 from __future__ import annotations
 

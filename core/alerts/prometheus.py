@@ -1,6 +1,6 @@
 """The alert rules as a Prometheus alerting-rule file, generated from the same
 configuration the app evaluates: one rule per severity, over the series this
-process exposes on /metrics. Written as JSON, which Prometheus reads as YAML."""
+process exposes on /metrics, written as YAML."""
 
 from __future__ import annotations
 

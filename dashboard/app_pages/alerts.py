@@ -12,6 +12,7 @@ from base.config import ConfigError
 from core import live
 from core.alerts import editor, groups, loop
 from core.alerts.rules import prom_duration
+from core.names import age
 from dashboard import access
 from dashboard.components import page
 from dashboard.i18n import lang, t
@@ -25,8 +26,17 @@ def where(labels: str) -> str:
     return " ".join(runtime.names.labels(json.loads(labels), lang()).values())
 
 
+def rules_by_name() -> dict:
+    return {r.name: r for r in runtime.alerts.config.rules} if runtime.alerts else {}
+
+
+def rule_title(name: str, rules: dict) -> str:
+    """A rule as the page names it: its title, or its code when the rule is gone."""
+    return rules[name].title(lang()) if name in rules else name
+
+
 def group_rows(found: list[groups.Group], now) -> pd.DataFrame:
-    rules = {r.name: r for r in runtime.alerts.config.rules}
+    rules = rules_by_name()
     names = runtime.names
     rows = []
     for g in found:
@@ -39,12 +49,12 @@ def group_rows(found: list[groups.Group], now) -> pd.DataFrame:
             {
                 t("alert_severity"): names.severity(g.severity, lang()),
                 t("alert_state"): names.state(g.state, lang()),
-                t("alert_rule"): rule.title(lang()) if rule else g.rule,
+                t("alert_rule"): rule_title(g.rule, rules),
                 t("site"): names.site(g.site, lang()) if g.site else "",
                 t("alert_count"): len(g.members),
                 t("alert_message"): groups.describe(g, rule, names, lang()),
                 t("alert_since"): f"{g.since:%m-%d %H:%M:%S}" if g.since else "",
-                t("alert_for"): minutes_text(now - g.since) if g.since else "",
+                t("alert_for"): age((now - g.since).total_seconds(), lang()) if g.since else "",
                 t("alert_value"): rule.value_text(first.value) if rule else "",
                 # in words: a cell starting with ">" would read as a quote
                 t("alert_threshold"): f"{t('op_above' if rule.op == '>' else 'op_below')} {rule.value_text(threshold)}"
@@ -56,11 +66,6 @@ def group_rows(found: list[groups.Group], now) -> pd.DataFrame:
             }
         )  # fmt: skip
     return pd.DataFrame(rows).set_index(t("alert_severity")) if rows else pd.DataFrame()
-
-
-def minutes_text(d) -> str:
-    m = d.total_seconds() / 60
-    return f"{m:.0f} min" if lang() == "en" else f"{m:.0f} 分钟"
 
 
 @st.fragment(run_every=live.refresh_seconds())
@@ -92,12 +97,11 @@ def history() -> None:
     if df.empty:
         st.caption(t("alerts_no_history"))
         return
-    rules = {r.name: r for r in runtime.alerts.config.rules} if runtime.alerts else {}
-    names, language = runtime.names, lang()
+    rules, names, language = rules_by_name(), runtime.names, lang()
     shown = pd.DataFrame(
         {
             t("changed_at"): df["changed_at"].dt.strftime("%m-%d %H:%M:%S"),
-            t("alert_rule"): [rules[r].title(language) if r in rules else r for r in df["rule"]],
+            t("alert_rule"): [rule_title(r, rules) for r in df["rule"]],
             t("alert_where"): [where(x) for x in df["labels"]],
             t("from_state"): [names.state(x, language) for x in df["from_state"]],
             t("to_state"): [names.state(x, language) for x in df["to_state"]],
@@ -118,12 +122,11 @@ def deliveries() -> None:
     if df.empty:
         st.caption(t("alerts_no_deliveries"))
         return
-    rules = {r.name: r for r in runtime.alerts.config.rules}
-    names, language = runtime.names, lang()
+    rules, names, language = rules_by_name(), runtime.names, lang()
     shown = pd.DataFrame(
         {
             t("sent_at"): df["sent_at"].dt.strftime("%m-%d %H:%M:%S"),
-            t("alert_rule"): [rules[r].title(language) if r in rules else r for r in df["rule"]],
+            t("alert_rule"): [rule_title(r, rules) for r in df["rule"]],
             t("site"): [names.site(x, language) if x else "" for x in df["site"]],
             t("delivery_kind"): [t(f"delivery_{x}") for x in df["kind"]],
             t("alert_count"): df["instances"],
@@ -153,8 +156,8 @@ def rules() -> None:
                     t("alert_rule"): r.title(language),
                     names.severity("warning", language): limit(r, "warning"),
                     names.severity("critical", language): limit(r, "critical"),
-                    t("rule_for"): minutes_text(r.for_),
-                    t("rule_keep"): minutes_text(r.keep_firing_for),
+                    t("rule_for"): age(r.for_.total_seconds(), language),
+                    t("rule_keep"): age(r.keep_firing_for.total_seconds(), language),
                     t("alert_message"): r.message_en if language == "en" else r.message_zh,
                     t("rule_name"): r.name,
                 }
@@ -193,13 +196,12 @@ def acknowledge_form() -> None:
     if runtime.alerts is None:
         return
     st.subheader(t("alert_acknowledge"))
-    rules = {r.name: r for r in runtime.alerts.config.rules}
-    names, language = runtime.names, lang()
+    rules, names, language = rules_by_name(), runtime.names, lang()
     choices = {
         " · ".join(
             x
             for x in (
-                rules[g.rule].title(language) if g.rule in rules else g.rule,
+                rule_title(g.rule, rules),
                 names.site(g.site, language) if g.site else "",
                 names.state(g.state, language),
                 f"×{len(g.members)}" if len(g.members) > 1 else "",
@@ -271,9 +273,9 @@ def rule_editor() -> None:
     if runtime.alerts is None:
         return
     st.subheader(t("rule_editor"))
-    rules_by_name = {r.name: r for r in runtime.alerts.config.rules}
-    name = st.selectbox(t("alert_rule"), list(rules_by_name), key="edit_rule")
-    rule = rules_by_name[name]
+    rules = rules_by_name()
+    name = st.selectbox(t("alert_rule"), list(rules), key="edit_rule")
+    rule = rules[name]
     with st.form("edit"):
         c1, c2, c3, c4 = st.columns(4)
         warning = c1.text_input(f"warning ({rule.op})", str(rule.thresholds.get("warning", "")))
