@@ -24,7 +24,7 @@ import pandas as pd
 
 from base.clock import same_time_last_year
 from base.status import codes
-from core import netline, simulated
+from core import netline, pace, simulated
 from core import runtime as rt
 from core.alerts import groups, loop
 from core.alerts.rules import Limits
@@ -165,6 +165,8 @@ class Screen:
     curve_last_year: np.ndarray  # the same, for the whole of last year's day
     curve_plan: np.ndarray  # the plan for the whole day
     per_minute: list[int]  # the last 60 full minutes
+    minutes_today: np.ndarray  # releases in each full minute since midnight
+    minutes_last_year: np.ndarray  # the same for the whole of last year's day
     latency: read.Latency | None
     review: Waiting
     held: Waiting
@@ -183,6 +185,8 @@ class Snapshot:
     screens: dict[str, Screen]
     alerts: list[dict]  # site, severity, state, zh, en: what the alert rules have active
     simulated_history: bool
+    outages: list[tuple[datetime, datetime]] = field(default_factory=list)  # today's silences of any collector
+    started_at: datetime | None = None  # when this process started: a restart mark on the time charts
 
 
 STEP = 5  # minutes per curve point
@@ -215,6 +219,7 @@ def _snapshot(runtime: rt.Runtime) -> Snapshot:
         warehouses = read.occupancy_latest(con, now - timedelta(hours=1), now)
         health = read.health_latest(con, now - timedelta(hours=1), now)
         sim_history = bool(read.backfill_ranges(con, ly0, now))
+        gaps = read.collector_gaps(con, day0, now, cfg.stale_after_seconds)
         curves = {}
         for code in [CITY] + [s.code for s in cfg.sites]:
             site = None if code == CITY else code
@@ -240,6 +245,8 @@ def _snapshot(runtime: rt.Runtime) -> Snapshot:
             curve_last_year=ly_curve,
             curve_plan=ly_curve * (1 + cfg.wall.plan_yoy_growth),
             per_minute=today["released_lists"].tolist()[-60:],
+            minutes_today=today["released_lists"].to_numpy(),
+            minutes_last_year=last_year["released_lists"].to_numpy(),
             latency=latency.get(site),
             review=_waiting(waiting, site, "review", now),
             held=_waiting(waiting, site, "hold", now),
@@ -251,7 +258,13 @@ def _snapshot(runtime: rt.Runtime) -> Snapshot:
             limits=limits,
             sites=_site_rows(runtime, curves, latency, waiting, now) if site is None else [],
         )
-    return Snapshot(now, screens, active_alerts(runtime), sim_history)
+    started = runtime.started_at if day0 < runtime.started_at and gaps_before(gaps, runtime.started_at) else None
+    return Snapshot(now, screens, active_alerts(runtime), sim_history, pace.merged(gaps), started)
+
+
+def gaps_before(gaps: list[tuple[datetime, datetime]], start: datetime) -> bool:
+    """Whether a silence ends at this process's start: it was a restart, not the first start of the day."""
+    return any(abs((until - start).total_seconds()) < 120 for _, until in gaps)
 
 
 def _with_link(components: pd.DataFrame, link: pd.DataFrame) -> pd.DataFrame:

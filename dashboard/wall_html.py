@@ -4,18 +4,17 @@ to any screen size and have no state to lose between updates."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from html import escape
 
 import numpy as np
 import pandas as pd
 
-from base.config import Config
+from core import pace
 from core.live import CITY, Screen, Snapshot, Waiting
 from core.names import Names
-from core.numbers import count_en, count_zh
+from core.numbers import count_en, count_zh, count_zh_round
 from core.text import TEXT, text
-
-TODAY, LAST_YEAR, PLAN = "#4cc3ff", "#8a94a6", "#f2c14e"
 
 
 def fmt_count(n: int | float, lang: str) -> str:
@@ -32,53 +31,100 @@ def fmt_duration(seconds: float | None, lang: str) -> str:
     return f"{seconds / 3600:.1f}{text('hours_short', lang)}"
 
 
-def _panel(title: str, body: str, cls: str = "") -> str:
-    return f'<div class="panel {cls}"><div class="ptitle">{escape(title)}</div><div class="pbody">{body}</div></div>'
+def _panel(title: str, body: str, cls: str = "", as_of: str = "") -> str:
+    stamp = f'<span class="asof">{escape(as_of)}</span>' if as_of else ""
+    return (
+        f'<div class="panel {cls}"><div class="ptitle"><span>{escape(title)}</span>{stamp}</div>'
+        f'<div class="pbody">{body}</div></div>'
+    )
 
 
-def _polyline(values: np.ndarray, points: int, y_max: float, color: str, dash: str = "") -> str:
+def as_of_text(at: datetime | None, lang: str) -> str:
+    """A panel's "data as of": the time its newest figure describes."""
+    return "" if at is None or pd.isna(at) else f"{text('data_as_of', lang)} {at:%H:%M}"
+
+
+def _polyline(values: np.ndarray, points: int, y_max: float, cls: str) -> str:
     if len(values) == 0 or y_max <= 0:
         return ""
     xs = np.arange(1, len(values) + 1) * 1000 / points
-    ys = 400 - np.asarray(values, float) / y_max * 390
+    ys = 400 - np.asarray(values, float) / y_max * 400
     coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(np.r_[0, xs], np.r_[400, ys]))
-    extra = f' stroke-dasharray="{dash}"' if dash else ""
-    return (
-        f'<polyline points="{coords}" fill="none" stroke="{color}" stroke-width="3"'
-        f' vector-effect="non-scaling-stroke"{extra}/>'
+    return f'<polyline class="{cls}" points="{coords}"/>'
+
+
+def axis_ticks(top: float, parts: int = 3) -> list[float]:
+    """Round values from zero up to about `top` for a chart's y axis."""
+    step = pace.round_step(top, parts)
+    return [] if step <= 0 else [i * step for i in range(1, int(top // step) + 1)]
+
+
+def event_marks(snap: Snapshot, day0: datetime, lang: str) -> str:
+    """Outages as shaded bands and this process's restart as a line on a day's time chart."""
+
+    def x(at: datetime) -> float:
+        return min(max((at - day0).total_seconds() / 86400, 0), 1) * 100
+
+    bands = "".join(
+        f'<div class="outage" style="left:{x(a):.2f}%;width:{max(x(b) - x(a), 0.15):.2f}%" '
+        f'title="{escape(text("outage", lang))} {a:%H:%M}–{b:%H:%M}"></div>'
+        for a, b in snap.outages
     )
+    if snap.started_at is not None:
+        bands += (
+            f'<div class="restart" style="left:{x(snap.started_at):.2f}%">'
+            f"<span>{escape(text('restart', lang))} {snap.started_at:%H:%M}</span></div>"
+        )
+    return bands
 
 
-def cumulative_chart(s: Screen, lang: str) -> str:
+def cumulative_chart(s: Screen, lang: str, marks_html: str = "") -> str:
+    """Today's running total against last year's and the plan, with real axes;
+    the legend's figures are filled from the same second's headline as the tiles."""
     points = len(s.curve_last_year)
-    y_max = max(s.curve_plan.max(initial=0), s.curve_today.max(initial=0), 1) * 1.05
+    ticks = axis_ticks(max(s.curve_plan.max(initial=0), s.curve_today.max(initial=0), 1))
+    y_max = (ticks[-1] if ticks else 1) * 1.08
     now_x = len(s.curve_today) / points * 100
-    grid = "".join(
-        f'<line x1="{h * 1000 / 24:.1f}" y1="0" x2="{h * 1000 / 24:.1f}" y2="400" class="gl"/>' for h in (6, 12, 18)
-    )
-    ticks = "".join(f'<span style="left:{h / 24 * 100:.2f}%">{h:02d}:00</span>' for h in (0, 6, 12, 18))
-    n = len(s.curve_today)
+    lines = [(h * 1000 / 24, 0, h * 1000 / 24, 400) for h in (6, 12, 18)]
+    lines += [(0, 400 - v / y_max * 400, 1000, 400 - v / y_max * 400) for v in ticks]
+    grid = "".join(f'<line x1="{a:.1f}" y1="{b:.1f}" x2="{c:.1f}" y2="{d:.1f}" class="gl"/>' for a, b, c, d in lines)
+    y_labels = "".join(f'<span style="bottom:{v / y_max * 100:.2f}%">{fmt_axis(v, lang)}</span>' for v in ticks)
+    x_labels = "".join(f'<span style="left:{h / 24 * 100:.2f}%">{h:02d}:00</span>' for h in (0, 6, 12, 18, 24))
     legend = "".join(
-        f'<span style="color:{color}">{mark} {escape(text(key, lang))} {fmt_count(value, lang)}</span>'
-        for color, mark, key, value in (
-            (TODAY, "━", "today", _at(s.curve_today, n)),
-            (PLAN, "┅", "plan", _at(s.curve_plan, n)),
-            (LAST_YEAR, "━", "last_year", _at(s.curve_last_year, n)),
+        f'<span class="{cls}">{mark} {escape(text(key, lang))} <b data-live="{live}"></b></span>'
+        for cls, mark, key, live in (
+            ("today", "━", "today", "released_text"),
+            ("plan", "┅", "plan", "plan_text"),
+            ("ly", "━", "last_year", "ghost_text"),
         )
     )
+    passed = pace.milestones(s.minutes_today, s.day0, pace.step_for(float(s.curve_plan[-1]) if points else 0))
+    marks = "".join(
+        f'<circle class="ms" cx="{(m.at - s.day0).total_seconds() / 86400 * 1000:.1f}" '
+        f'cy="{400 - m.level / y_max * 400:.1f}" r="5"/>'
+        for m in passed
+    )
+    latest = ""
+    if passed:
+        latest = f'<span class="milestone" data-testid="milestone">◆ {escape(milestone_text(passed[-1], lang))}</span>'
     return (
-        f'<div class="legend">{legend}</div><div class="chart"><svg viewBox="0 0 1000 400" preserveAspectRatio="none">'
-        f"{grid}"
-        f"{_polyline(s.curve_plan, points, y_max, PLAN, '8 6')}"
-        f"{_polyline(s.curve_last_year, points, y_max, LAST_YEAR)}"
-        f"{_polyline(s.curve_today, points, y_max, TODAY)}"
-        f'</svg><div class="now" style="left:{now_x:.2f}%"></div>'
-        f'<div class="ymax">{fmt_count(y_max, lang)}</div></div><div class="ticks">{ticks}</div>'
+        f'<div class="legend">{legend}{latest}</div>'
+        f'<div class="plot"><div class="yaxis">{y_labels}</div><div class="chart">'
+        f'<svg viewBox="0 0 1000 400" preserveAspectRatio="none">{grid}'
+        f"{_polyline(s.curve_plan, points, y_max, 'plan')}{_polyline(s.curve_last_year, points, y_max, 'ly')}"
+        f"{_polyline(s.curve_today, points, y_max, 'today')}{marks}</svg>"
+        f'<div class="now" style="left:{now_x:.2f}%"></div>{marks_html}</div></div><div class="ticks">{x_labels}</div>'
     )
 
 
-def _at(curve: np.ndarray, n: int) -> float:
-    return float(curve[n - 1]) if 0 < n <= len(curve) else 0.0
+def fmt_axis(v: float, lang: str) -> str:
+    return count_en(v) if lang == "en" else count_zh_round(v)
+
+
+def milestone_text(m: pace.Milestone, lang: str) -> str:
+    if lang == "en":
+        return f"passed {count_en(m.level)} at {m.at:%H:%M}"
+    return f"突破{count_zh_round(m.level)}单 {m.at:%H:%M}"
 
 
 def bars(values: list[int], cls: str = "bars") -> str:
@@ -155,7 +201,7 @@ def _occupancy_rows(s: Screen, wh: pd.DataFrame, lang: str, limit: int) -> str:
     return "".join(out)
 
 
-def warehouse_panel(s: Screen, lang: str, limit: int = 5) -> str:
+def warehouse_panel(s: Screen, lang: str, limit: int = 4) -> str:
     wh = s.warehouses
     used = wh["used_m2"].sum()
     area = wh["area_m2"].sum()
@@ -163,15 +209,15 @@ def warehouse_panel(s: Screen, lang: str, limit: int = 5) -> str:
     if area:
         size = f"{len(wh)} warehouses · {area:,.0f} m²" if lang == "en" else f"{len(wh)}个仓库 · {area / 1e4:,.0f}万m²"
         head = f'<div class="kv"><span>{size}</span><b>{used / area:.0%}</b></div>'
-    return _panel(text("warehouse_occupancy", lang), head + _occupancy_rows(s, wh, lang, limit))
+    body = head + _occupancy_rows(s, wh, lang, limit)
+    return _panel(text("warehouse_occupancy", lang), body, as_of=as_of_text(_newest(wh, "sampled_at"), lang))
 
 
 def _state_text(state: str, lang: str) -> str:
     return text({"ok": "equipment_up", "down": "equipment_down"}.get(state, "equipment_stale"), lang)
 
 
-def systems_panel(s: Screen, cfg: Config, lang: str) -> str:
-    names = {site.code: (site.name_en if lang == "en" else site.name_zh) for site in cfg.sites}
+def systems_panel(s: Screen, names: Names, lang: str) -> str:
     c = s.components
     if c.empty:
         return _panel(text("link_equipment", lang), f'<div class="muted">{escape(text("no_data_yet", lang))}</div>')
@@ -180,9 +226,7 @@ def systems_panel(s: Screen, cfg: Config, lang: str) -> str:
     for row in links.itertuples():
         util = getattr(row, "utilization_ratio", np.nan)
         cls = _meter_class(s, "link_utilization", util)
-        label = (
-            f"{text('link', lang)} {names.get(row.site_code, row.site_code)}" if s.code == CITY else text("link", lang)
-        )
+        label = f"{text('link', lang)} {names.site(row.site_code, lang)}" if s.code == CITY else text("link", lang)
         parts.append(
             f'<div class="meter {cls}"><span>{escape(label)}</span>'
             f'<i><em style="width:{min(util, 1) * 100:.1f}%"></em></i><b>{util:.0%}</b></div>'
@@ -193,10 +237,11 @@ def systems_panel(s: Screen, cfg: Config, lang: str) -> str:
             f'<div class="kv"><span>DXP {escape(text("queue", lang))} {getattr(row, "queue_depth", 0):,.0f} · '
             f"{escape(text('dxp_latency', lang))}</span>"
             f"<b>{fmt_duration(getattr(row, 'latency_seconds', None), lang)}</b></div>"
-        )
+        )  # fmt: skip
     equipment = c[~c["kind"].isin(["link", "exchange"])]
     dots = "".join(
-        f'<span class="dot {row.state}" title="{escape(row.component)}"></span>' for row in equipment.itertuples()
+        f'<span class="dot {row.state}" title="{escape(names.component(row.component, lang))}"></span>'
+        for row in equipment.itertuples()
     )
     down = int((equipment["state"] == "down").sum())
     silent = int((equipment["state"] == "stale").sum())
@@ -206,17 +251,21 @@ def systems_panel(s: Screen, cfg: Config, lang: str) -> str:
     parts.append(
         f'<div class="kv {"bad" if problems else "good"}" data-testid="equipment-summary"><span>{up}/{len(equipment)} '
         f"{escape(text('equipment_up', lang))}</span><b>{escape(verdict)}</b></div>"
-        f'<div class="dots">{dots}</div>'
+        + (f'<div class="dots">{dots}</div>' if s.code != CITY else "")  # four sites' dots are too small to read
     )
-    return _panel(text("link_equipment", lang), "".join(parts))
+    return _panel(text("link_equipment", lang), "".join(parts), as_of=as_of_text(_newest(c, "last_seen"), lang))
 
 
-def equipment_grid(s: Screen, lang: str, kinds: tuple[str, ...]) -> str:
+def _newest(df: pd.DataFrame, column: str) -> datetime | None:
+    return df[column].max() if column in df and not df.empty else None
+
+
+def equipment_grid(s: Screen, names: Names, lang: str, kinds: tuple[str, ...]) -> str:
     c = s.components
     if c.empty:
         return f'<div class="muted">{escape(text("no_data_yet", lang))}</div>'
     cells = "".join(
-        f'<div class="eq {row.state}"><b>{escape(row.component)}</b>'
+        f'<div class="eq {row.state}"><b>{escape(names.component(row.component, lang))}</b>'
         f"<span>{escape(_state_text(row.state, lang))}</span></div>"
         for row in c[c["kind"].isin(kinds)].itertuples()
     )
@@ -236,11 +285,11 @@ def warehouse_tiles(s: Screen, lang: str) -> str:
     return f'<div class="whgrid">{"".join(cells)}</div>'
 
 
-def focus_panel(s: Screen, cfg: Config, lang: str) -> str:
+def focus_panel(s: Screen, names: Names, lang: str) -> str:
     """Each site's own concern (DOMAIN.md: the four business sites)."""
     title = text(f"focus_{s.code}", lang) if f"focus_{s.code}" in TEXT else ""
     if s.code == "lishe":
-        return _panel(title, equipment_grid(s, lang, ("gate", "xray", "camera")), "focus")
+        return _panel(title, equipment_grid(s, names, lang, ("gate", "xray", "camera")), "focus")
     if s.code == "hzw":
         auto = s.warehouses[s.warehouses["automated"]] if "automated" in s.warehouses else s.warehouses
         outbound = (
@@ -248,7 +297,10 @@ def focus_panel(s: Screen, cfg: Config, lang: str) -> str:
         )
         return _panel(
             title,
-            equipment_grid(s, lang, ("sorter",)) + _occupancy_rows(s, auto, lang, 4) + outbound + bars(s.per_minute),
+            equipment_grid(s, names, lang, ("sorter",))
+            + _occupancy_rows(s, auto, lang, 4)
+            + outbound
+            + bars(s.per_minute),
             "focus",
         )
     if s.code == "bsq":
@@ -272,24 +324,42 @@ def focus_panel(s: Screen, cfg: Config, lang: str) -> str:
     )
 
 
-def sites_panel(s: Screen, lang: str) -> str:
-    rows = []
+# the cards sit in the corners, each site's spot next to its card's inner corner,
+# north-west to south-east as on the ground: 杭州湾新区, 保税区 (北仑), 栎社 (the airport), 梅山
+MAP_SPOTS = {"hzw": (1, 3), "bsq": (57, 3), "lishe": (1, 56), "meishan": (57, 56)}
+MAP_DOTS = {"hzw": (455, 165), "bsq": (640, 150), "lishe": (470, 265), "meishan": (650, 285)}
+# Hangzhou Bay to the north, the sea to the east, 梅山 an island off the coast
+MAP = (
+    '<svg class="map" viewBox="0 0 1000 420" preserveAspectRatio="none">'
+    '<path class="sea" d="M0,0 H1000 V420 H800 L760,360 L740,300 L700,230 L690,170 L660,120 L560,110 '
+    'L470,100 L380,80 L260,70 L120,60 L0,70 Z"/>'
+    '<path class="land" d="M690,265 L740,255 L760,290 L730,325 L690,310 Z"/>'
+    '<circle class="city" cx="545" cy="215" r="8"/></svg>'
+)
+
+
+def site_map(s: Screen, names: Names, lang: str) -> str:
+    """The four sites on a schematic map of Ningbo, each with its live total,
+    pace and review queue; drawn here, no map tiles from anywhere."""
+    cards, dots = [], []
     for r in s.sites:
-        name = r["name_en"] if lang == "en" else r["name_zh"]
+        code = r["code"]
+        left, top = MAP_SPOTS.get(code, (0, 0))
+        x, y = MAP_DOTS.get(code, (0, 0))
+        dots.append(f'<circle class="spot" cx="{x}" cy="{y}" r="11"/>')
         last = r["per_minute"][-1] if r["per_minute"] else 0
-        rows.append(
-            f'<tr><td class="name">{escape(name)}</td><td class="spark">{bars(r["per_minute"], "bars mini")}</td>'
-            f"<td>{last:,}<small>{escape(text('per_min_short', lang))}</small></td>"
-            f"<td>{fmt_duration(r['median_s'], lang)}</td><td>{r['review'].lists:,}</td></tr>"
+        cards.append(
+            f'<div class="site-card" style="left:{left}%;top:{top}%" data-site="{escape(code)}">'
+            f'<div class="sh"><span class="sn">{escape(names.site(code, lang))}</span>'
+            f'<span class="sv" data-live="site:{escape(code)}"></span></div>'
+            f'<div class="sk">{escape(text("per_min_short", lang))}<b>{last:,}</b>'
+            f"{escape(text('review_short', lang))}<b>{r['review'].lists:,}</b></div></div>"
         )
-    head = (
-        f"<tr><th>{escape(text('site_table_site', lang))}</th><th>{escape(text('per_minute', lang))}</th><th></th>"
-        f"<th>{escape(text('median', lang))}</th><th>{escape(text('manual_review', lang))}</th></tr>"
-    )
-    return _panel(text("by_site", lang), f'<table class="sites">{head}{"".join(rows)}</table>', "focus")
+    svg = MAP.replace("</svg>", "".join(dots) + "</svg>")
+    return _panel(text("by_site", lang), f'<div class="sitemap">{svg}{"".join(cards)}</div>', "focus")
 
 
-def alerts_strip(snap: Snapshot, screen: str, lang: str, names: dict[str, str]) -> str:
+def alerts_strip(snap: Snapshot, screen: str, lang: str) -> str:
     alerts = [a for a in snap.alerts if screen == CITY or a["site"] in (None, screen)]
     if not alerts:
         return f'<div class="alerts calm">✓ {escape(text("no_alerts", lang))}</div>'
@@ -310,15 +380,16 @@ def alerts_strip(snap: Snapshot, screen: str, lang: str, names: dict[str, str]) 
     return f'<div class="alerts{calm}" data-testid="wall-alerts">{title}{items}{more}</div>'
 
 
-def body(snap: Snapshot, screen: str, lang: str, cfg: Config) -> str:
+def body(snap: Snapshot, screen: str, lang: str, names: Names) -> str:
     """The panels of one screen in one language."""
     s = snap.screens[screen]
-    names = {site.code: (site.name_en if lang == "en" else site.name_zh) for site in cfg.sites}
-    top = sites_panel(s, lang) if screen == CITY else focus_panel(s, cfg, lang)
+    top = site_map(s, names, lang) if screen == CITY else focus_panel(s, names, lang)
+    curve_as_of = as_of_text(s.day0 + timedelta(minutes=len(s.minutes_today)), lang)
+    chart = cumulative_chart(s, lang, event_marks(snap, s.day0, lang))
     return (
         f'<div class="grid {"city" if screen == CITY else "site"}">'
-        f"{_panel(text('cumulative_today_vs_ly', lang), cumulative_chart(s, lang), 'curve')}{top}"
+        f"{_panel(text('cumulative_today_vs_ly', lang), chart, 'curve', curve_as_of)}{top}"
         f"{timing_panel(s, lang)}{checks_panel(s, lang)}"
-        f"{warehouse_panel(s, lang)}{systems_panel(s, cfg, lang)}"
-        f"</div>{alerts_strip(snap, screen, lang, names)}"
+        f"{warehouse_panel(s, lang)}{systems_panel(s, names, lang)}"
+        f"</div>{alerts_strip(snap, screen, lang)}"
     )

@@ -166,6 +166,11 @@ def collector_runs(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFr
     return con.execute(sql("read_collector_runs"), {"limit": limit}).df()
 
 
+def collector_gaps(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime, gap_s: float) -> list[tuple]:
+    """(from, until) of every stretch in [start, end) a collector was silent for more than `gap_s`, or failed."""
+    return con.execute(sql("read_collector_gaps"), {"from_ts": start, "until_ts": end, "gap_s": gap_s}).fetchall()
+
+
 def backfill_ranges(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> list[tuple]:
     return con.execute(sql("read_backfill_ranges"), {"from_ts": start, "until_ts": end}).fetchall()
 

@@ -168,18 +168,16 @@ def test_the_alert_strip_shows_firing_first_and_pending_calmly():
             "silenced": False,
         }
 
-    pending_only = alerts_strip(SimpleNamespace(alerts=[alert("pending", "链路占用 97%")]), "bsq", "zh", {})
+    pending_only = alerts_strip(SimpleNamespace(alerts=[alert("pending", "链路占用 97%")]), "bsq", "zh")
     assert 'class="alerts calm"' in pending_only and "观察中：链路占用 97%" in pending_only
     assert "当前告警 0" in pending_only
-    both = alerts_strip(
-        SimpleNamespace(alerts=[alert("firing", "设备离线"), alert("pending", "链路")]), "city", "zh", {}
-    )
+    both = alerts_strip(SimpleNamespace(alerts=[alert("firing", "设备离线"), alert("pending", "链路")]), "city", "zh")
     assert 'class="alerts"' in both and both.index("设备离线") < both.index("观察中：链路")
     assert "当前告警 1" in both  # pending is not yet an alert
-    recovering = alerts_strip(SimpleNamespace(alerts=[alert("recovering", "仓库")]), "bsq", "zh", {})
+    recovering = alerts_strip(SimpleNamespace(alerts=[alert("recovering", "仓库")]), "bsq", "zh")
     assert "calm" in recovering and "恢复中：仓库" in recovering
     # another site's alert is not on this site's screen
-    assert "calm" in alerts_strip(SimpleNamespace(alerts=[alert("firing", "x", "hzw")]), "bsq", "zh", {})
+    assert "calm" in alerts_strip(SimpleNamespace(alerts=[alert("firing", "x", "hzw")]), "bsq", "zh")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -216,3 +214,55 @@ def test_each_screen_streams_net_and_tax_beside_the_gross_figures(promo_runtime,
     # the overview's line is made of the same parts as the wall's
     parts = wall_data.net_parts(h.screens["city"], lang)
     assert feed.message(h, "city", lang)["net_value"] == f"{parts['value']} · {parts['tax']}"
+
+
+def test_the_chart_legend_and_the_site_counters_read_the_same_second_as_the_tiles(promo_runtime):
+    """The legend's today and last-year figures and the map's site counters are
+    filled from the second's headline message, so they never disagree with the tiles."""
+    import re
+
+    from dashboard import wall_html
+
+    h, snap = wall_data.headlines(), wall_data.snapshot()
+    growth = promo_runtime.config.wall.plan_yoy_growth
+    city = feed.message(h, "city", "zh", snap.screens["city"], growth)
+    html = wall_html.body(snap, "city", "zh", promo_runtime.names)
+    for key in ("released_text", "ghost_text", "plan_text"):
+        assert f'data-live="{key}"' in html and city[key]
+    assert city["released_text"] == count_zh(h.screens["city"].released_lists)
+    for site in promo_runtime.config.sites:
+        assert f'data-live="site:{site.code}"' in html and site.name_zh in html
+        assert city["sites"][site.code] == count_zh(h.screens[site.code].released_lists)
+    # a real y axis, in 万 on a Chinese screen, and no CNY
+    assert re.findall(r'<div class="yaxis">(.*?)</div>', html)[0].count("万</span>") >= 2
+    assert "CNY" not in json.dumps(city, ensure_ascii=False) and city["value_exact"].endswith(" 元")
+
+
+def test_the_pace_lines_name_the_peak_minute_of_the_stored_night(promo_runtime):
+    now = promo_runtime.clock()
+    day0 = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    with promo_runtime.store.reading() as con:
+        top = con.execute(
+            "SELECT minute, sum(released_lists) AS n FROM release_minute WHERE minute >= ? AND minute < ?"
+            " GROUP BY minute ORDER BY n DESC, minute LIMIT 1",
+            [day0, now.replace(second=0, microsecond=0)],
+        ).fetchone()
+    lines = feed.pace_lines(wall_data.snapshot().screens["city"], "zh")
+    assert lines["peak"] == f"峰值 {top[1]:,}单/分钟 {top[0]:%H:%M}"
+
+
+def test_a_silent_collector_is_marked_on_the_time_chart(promo_runtime):
+    from dashboard import wall_html
+
+    day0 = promo_runtime.clock().replace(hour=0, minute=0, second=0, microsecond=0)
+    runs = [(day0 + timedelta(seconds=t), day0 + timedelta(seconds=t + 1)) for t in (5, 10, 190, 195)]
+    with promo_runtime.store.write_lock:
+        for started, finished in runs:
+            promo_runtime.store.writer.execute(
+                "INSERT INTO collector_run VALUES ('probe', ?, ?, 'ok', 1, NULL)", [started, finished]
+            )
+    wall_data._SNAPSHOT._key = None
+    snap = wall_data.snapshot()
+    assert (runs[1][1], runs[2][0]) in snap.outages  # 00:00:11 to 00:03:10, silent for three minutes
+    html = wall_html.body(snap, "bsq", "zh", promo_runtime.names)
+    assert 'class="outage"' in html and "数据中断 00:00–00:03" in html

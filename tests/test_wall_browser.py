@@ -27,6 +27,8 @@ CHROME = [
 ]
 # what of the wall does not fit: the page scrolls, or a part is cut off or ends outside the screen
 FIT = (Path(__file__).parent / "wall_fit.js").read_text(encoding="utf-8")
+# text under the type scale's minimum (24 px at 1080p, 48 px at 4K), or cut short by an ellipsis
+TYPE = (Path(__file__).parent / "wall_type.js").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +60,7 @@ def test_each_screen_fills_a_tv_in_kiosk_mode(app, browser, size):
             for selector in CHROME:
                 assert not page.locator(selector).first.is_visible(), f"{selector} shows on {screen}"
             assert page.evaluate(FIT) == [], screen
+            assert page.evaluate(TYPE) == [], screen
             assert page.locator(".wall .screen-name").inner_text()
             # the demo's figures come from the simulator, and the screen says so
             mark = page.locator('[data-testid="wall-sim-mark"]')
@@ -167,6 +170,11 @@ def test_the_wall_comes_back_by_itself_after_a_server_restart(tmp_path, browser)
     # the server is gone: the wall says so instead of freezing silently
     page.locator('[data-testid="stale-banner"]').wait_for(state="visible", timeout=30_000)
     assert "连接中断" in page.locator('[data-testid="stale-banner"]').inner_text()
+    # the wall's own banner, not Streamlit's dialog that a kiosk without a mouse cannot close
+    page.wait_for_timeout(3000)
+    assert not page.get_by_role("dialog").first.is_visible()
+    assert not page.get_by_text("Connection error").first.is_visible()
+    screenshot(page, "wall-city-connection-lost-1920x1080")
     with running_app(db, port=port):
         page.locator('[data-testid="stale-banner"]').wait_for(state="hidden", timeout=60_000)
         deadline = time.monotonic() + 40
@@ -215,6 +223,11 @@ def test_screenshots_of_every_screen_once_history_is_loaded(app, browser):
             page = open_wall(browser, app, f"kiosk=1&screen={screen}&lang={lang}", size)
             page.wait_for_timeout(2000)
             assert page.evaluate(FIT) == [], screen
+            assert page.evaluate(TYPE) == [], screen
+            # a real y axis and the same second's figure in the legend as on the tile
+            assert page.locator(".yaxis span").count() >= 2, screen
+            legend = page.locator('.legend [data-live="released_text"]').inner_text()
+            assert legend == page.locator('[data-testid="wall-released"] .v').inner_text(), screen
             screenshot(page, f"wall-{screen}-{size[0]}x{size[1]}")
             page.close()
 

@@ -12,8 +12,8 @@ const SKELETON = `
 <section class="kpis">
   <div class="kpi" data-testid="wall-released"><div class="l"></div><div class="v"></div><div class="s"></div><div class="n" data-testid="wall-net-lists"></div></div>
   <div class="kpi" data-testid="wall-value"><div class="l"></div><div class="v"></div><div class="s"></div><div class="n" data-testid="wall-net-value"></div></div>
-  <div class="kpi" data-testid="wall-pace"><div class="l"></div><div class="v"></div><div class="s"></div><svg class="spark" viewBox="0 0 600 100" preserveAspectRatio="none"></svg></div>
-  <div class="kpi" data-testid="wall-yoy"><div class="l"></div><div class="v"></div><div class="s"></div></div>
+  <div class="kpi" data-testid="wall-pace"><div class="l"></div><div class="v"></div><div class="s"></div><div class="n" data-testid="wall-peak"></div><svg class="spark" viewBox="0 0 600 100" preserveAspectRatio="none"></svg></div>
+  <div class="kpi" data-testid="wall-yoy"><div class="l"></div><div class="v"></div><div class="s" data-testid="wall-ghost"></div><div class="n" data-testid="wall-projection"></div></div>
 </section>
 <section class="body"></section>
 <div class="foot"><span class="slides"></span><span class="paused" hidden></span><span class="note"></span></div>`;
@@ -30,7 +30,7 @@ function setKpi(el, label, value, sub) {
   el.querySelector(".s").textContent = sub;
   const v = el.querySelector(".v");
   if (v.textContent === value) return;
-  v.textContent = value;
+  roll(v, value);
   // a long figure (9999.9万元) shrinks to fit its tile rather than being cut
   v.style.fontSize = "";
   let size = parseFloat(getComputedStyle(v).fontSize);
@@ -38,6 +38,29 @@ function setKpi(el, label, value, sub) {
     size *= 0.94;
     v.style.fontSize = `${size}px`;
   }
+}
+
+// a flip counter: only the digits that changed roll in, the rest stay still
+function roll(v, value) {
+  const old = v.textContent;
+  const shift = value.length - old.length;
+  v.replaceChildren(...[...value].map((ch, i) => {
+    const span = document.createElement("span");
+    span.textContent = ch;
+    if (old && /\d/.test(ch) && old[i - shift] !== ch) span.className = "roll";
+    return span;
+  }));
+}
+
+// figures inside the panels that follow the second's headline (legend, site counters)
+function fillLive(s) {
+  const m = s.message;
+  if (!m) return;
+  s.root.querySelectorAll("[data-live]").forEach((el) => {
+    const key = el.dataset.live;
+    const value = key.startsWith("site:") ? (m.sites || {})[key.slice(5)] : m[key];
+    if (value !== undefined && el.textContent !== value) el.textContent = value;
+  });
 }
 
 function banner(s) {
@@ -49,22 +72,25 @@ function banner(s) {
   s.root.classList.toggle("is-stale", !!msg);
 }
 
-function slideIndex(s) {
+// which slide the clock says, and how far into its dwell (0..1)
+function slidePosition(s) {
   const slides = s.data.slides;
-  if (s.data.fixed) return 0;
-  if (s.paused !== null) return s.paused;
+  if (s.data.fixed) return [0, 0];
+  if (s.paused !== null) return [s.paused, 0];
   const cycle = slides.reduce((a, x) => a + x.dwell, 0);
   let t = (Date.now() / 1000) % cycle;
   for (let i = 0; i < slides.length; i++) {
-    if (t < slides[i].dwell) return i;
+    if (t < slides[i].dwell) return [i, t / slides[i].dwell];
     t -= slides[i].dwell;
   }
-  return slides.length - 1;
+  return [slides.length - 1, 1];
 }
 
 function rotate(s) {
-  const i = slideIndex(s);
+  const [i, done] = slidePosition(s);
   q(s, ".paused").hidden = s.paused === null;
+  const current = q(s, ".slides b");
+  if (current) current.style.setProperty("--done", `${(done * 100).toFixed(1)}%`);
   if (i === s.index && s.events) return;
   s.index = i;
   const slide = s.data.slides[i];
@@ -114,8 +140,10 @@ function show(s, m) {
   q(s, '[data-testid="wall-net-lists"]').textContent = m.net_lists;
   q(s, '[data-testid="wall-net-value"]').textContent = m.net_value;
   setKpi(q(s, '[data-testid="wall-pace"]'), L.per_minute, m.per_minute, L.last_full_minute);
+  q(s, '[data-testid="wall-peak"]').textContent = m.peak || "";
   sparkline(q(s, ".spark"), m.spark);
-  setKpi(q(s, '[data-testid="wall-yoy"]'), L.yoy_same_time, m.yoy, m.loading || L.vs_last_year);
+  setKpi(q(s, '[data-testid="wall-yoy"]'), L.yoy_same_time, m.yoy, m.loading || m.ghost_line);
+  q(s, '[data-testid="wall-projection"]').textContent = m.projection || "";
   q(s, '[data-testid="wall-yoy"] .v').className = "v " + (m.yoy_up ? "up" : "down");
   q(s, ".updated").textContent = `${L.updated} ${m.as_of}`;
   const sim = q(s, ".sim-mark");
@@ -124,6 +152,7 @@ function show(s, m) {
   s.offset = m.now_ms - Date.now();
   s.message = m;
   s.lastMessage = Date.now();
+  fillLive(s);
   banner(s);
 }
 
@@ -146,7 +175,9 @@ function connect(s) {
   es.onmessage = (e) => show(s, JSON.parse(e.data));
   es.addEventListener("panels", (e) => {
     const p = JSON.parse(e.data);
-    if (p.screen === s.screen) q(s, ".body").innerHTML = p.html;
+    if (p.screen !== s.screen) return;
+    q(s, ".body").innerHTML = p.html;
+    fillLive(s);
   });
   // the browser retries a dropped stream by itself, but not a refused one (a
   // restarting server answers 503): then try again after a pause

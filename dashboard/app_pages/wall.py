@@ -75,10 +75,7 @@ def settings() -> None:
             "kiosk": kiosk,
             "title": f"{cfg.district_en if language == 'en' else cfg.district_zh} · {text('wall_title', language)}",
             "labels": {k: text(k, language) for k in LABELS}
-            | {
-                "vs_last_year": text("last_year", language),
-                "goods_value_today": text("goods_value_today_cny", language),
-            },
+            | {"goods_value_today": text("goods_value_today_cny", language)},
             "note": text("history_note", language) if wall_data.snapshot().simulated_history else "",
             "events_url": "/api/wall/events",
             "ticket": access.stream_ticket(runtime),
@@ -88,4 +85,5 @@ def settings() -> None:
 
 if kiosk:
     page.kiosk_css()
+page.wall_css()  # the wall's own banner says when the connection is lost, not Streamlit's dialog
 settings()

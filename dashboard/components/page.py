@@ -13,10 +13,15 @@ from dashboard.components import tiles
 from dashboard.i18n import t
 
 KIOSK_CSS = tiles.CSS.parent / "kiosk.css"
+WALL_CSS = tiles.CSS.parent / "wall-page.css"
 
 
 def kiosk_css() -> None:
     st.html(f"<style>{KIOSK_CSS.read_text(encoding='utf-8')}</style>")
+
+
+def wall_css() -> None:
+    st.html(f"<style>{WALL_CSS.read_text(encoding='utf-8')}</style>")
 
 
 def start(page: str) -> rt.Runtime:

@@ -1,0 +1,18 @@
+() => {
+  // every piece of text on the wall at the type scale's minimum or above (24 px at 1080p),
+  // and none cut short by an ellipsis
+  const host = [...document.querySelectorAll('*')].find((e) => e.shadowRoot && e.shadowRoot.querySelector('.wall'));
+  const wall = (host ? host.shadowRoot : document).querySelector('.wall');
+  const min = wall.getBoundingClientRect().height * 24 / 1080 - 0.5;
+  const out = [];
+  const walker = document.createTreeWalker(wall, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!node.textContent.trim() || !el.getClientRects().length) continue;
+    const size = parseFloat(getComputedStyle(el).fontSize);
+    if (size < min) out.push(`${size.toFixed(1)}px < ${min.toFixed(1)}px: ${node.textContent.trim().slice(0, 30)}`);
+    if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).textOverflow === 'ellipsis')
+      out.push(`cut: ${node.textContent.trim().slice(0, 30)}`);
+  }
+  return out;
+}
