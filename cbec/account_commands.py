@@ -21,11 +21,6 @@ class CommandError(ValueError):
     pass
 
 
-def _actor() -> Viewer:
-    # whoever can run this on the server can read the database file anyway
-    return Viewer(f"cli:{getpass.getuser()}", "admin", "cli", "cli")
-
-
 def _store(args: argparse.Namespace) -> Store:
     return Store(args.db or load_config(args.config).store_path)
 
@@ -77,7 +72,8 @@ def cmd_token(args: argparse.Namespace) -> int:
     from cbec import app_client
 
     config = load_config(args.config)
-    fields = {"action": args.action, "name": args.name or "", "screens": args.screens, "id": args.id or ""}
+    fields = {"action": args.action, "name": args.name or "", "screens": args.screens, "id": args.id or "",
+              "lang": args.lang}  # fmt: skip
     try:
         answer = app_client.ask(args.db or config.store_path, "POST", "/api/local/token", body=fields)
     except app_client.NotRunning:
@@ -91,7 +87,7 @@ def cmd_token(args: argparse.Namespace) -> int:
 
     def work(store: Store, now, actor: Viewer) -> None:
         name, screens, tid = fields["name"], fields["screens"], fields["id"]
-        _say(*local_api.token_action(store, config, actor, now, args.action, name, screens, tid))
+        _say(*local_api.token_action(store, config, actor, now, args.action, name, screens, tid, args.lang))
 
     return _run(args, (tokens.TokenError,), work)
 
@@ -116,6 +112,7 @@ def add_parsers(sub) -> None:
     t.add_argument("--screens", default="*", help="for create: * or some of city and the site codes (default: *)")
     t.add_argument("--id", help="for revoke: the token's id")
     t.add_argument("--db", help="database file (default: the configured store)")
+    t.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default: zh)")
     t.set_defaults(func=cmd_token)
 
 

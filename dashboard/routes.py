@@ -251,7 +251,8 @@ async def local_token(request: Request) -> Response:
     try:
         body = await request.json()
         action, user = body["action"], str(body.get("user", ""))
-        args = (str(body.get("name") or ""), str(body.get("screens") or "*"), str(body.get("id") or ""))
+        args = (str(body.get("name") or ""), str(body.get("screens") or "*"), str(body.get("id") or ""),
+                "en" if body.get("lang") == "en" else "zh")  # fmt: skip
     except (ValueError, KeyError, TypeError, AttributeError):
         return JSONResponse({"error": "body must be a JSON object with an action"}, status_code=400)
     if action not in ("create", "list", "revoke"):

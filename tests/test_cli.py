@@ -171,17 +171,18 @@ def test_with_the_app_running_the_command_answers_from_the_app(promo_db, tmp_pat
         assert main(["summary", "--db", str(db), "--date", "2019-06-01"]) == 1  # no data, from the app too
         assert "2019-06-01: 没有放行数据" in capsys.readouterr().err
 
-        for name in ("day.md", "day.xlsx"):
+        for name, head in (("day.md", b"# "), ("day.xlsx", b"PK"), ("day.csv", b"\xef\xbb\xbf"), ("day.pdf", b"%PDF")):
             report = tmp_path / "out" / name
             assert main(["report", "--db", str(db), *_window("--out", str(report))]) == 0
-            assert report.read_bytes()[:2] in (b"# ", b"PK") and "宁波海关共放行" in capsys.readouterr().out
+            assert report.read_bytes().startswith(head) and "宁波海关共放行" in capsys.readouterr().out
         assert "2019-11-11 00:00–00:05" in (tmp_path / "out" / "day.md").read_text(encoding="utf-8")
 
         assert main(["token", "create", "保税区大厅", "--screens", "bsq,city", "--db", str(db)]) == 0
         token = capsys.readouterr().out.strip()
         assert token.startswith("cbk_")
         assert main(["token", "list", "--db", str(db)]) == 0
-        assert "保税区大厅" in capsys.readouterr().out
+        listed = capsys.readouterr().out
+        assert "保税区大厅" in listed and "保税区、全市" in listed and "创建人" in listed and "cbk_" not in listed
         assert main(["token", "revoke", "--id", "nosuchid", "--db", str(db)]) == 2
         assert "no token 'nosuchid'" in capsys.readouterr().err
         # the wall opens with the token the running app made

@@ -19,9 +19,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
+
 from base.config import Config
 from core.access import tokens
 from core.access.roles import Viewer
+from core.names import Names
+from core.text import text
 from queries.store import Store
 
 HEADER = "authorization"
@@ -125,19 +129,43 @@ def cli_actor(user: str | None = None) -> Viewer:
 
 
 def token_action(
-    store: Store, config: Config, actor: Viewer, now: datetime, action: str, name: str, screens: str, tid: str
-) -> tuple[str, str]:
+    store: Store, config: Config, actor: Viewer, now: datetime, action: str, name: str, screens: str, tid: str,
+    lang: str = "zh",
+) -> tuple[str, str]:  # fmt: skip
     """`cbec token create|list|revoke` on a store: what it prints (standard
     output, standard error). The command and the running app both call it, so
     the output is the same either way."""
     if action == "list":
         with store.reading() as con:
             df = tokens.tokens(con)
-        return (df.to_string(index=False) if len(df) else "no tokens"), ""
+        return (token_table(df, Names(config), lang) if len(df) else text("cli_no_tokens", lang)), ""
     if action == "create":
         wanted = [s.strip() for s in screens.split(",") if s.strip()]
         known = ["city", *(site.code for site in config.sites)]
         token = tokens.create(store, actor, name, wanted, known, now)
-        return token, "the token (shown once; the wall opens /wall?kiosk=1&token=...):"
+        return token, text("cli_token_once", lang)
     tokens.revoke(store, actor, tid, now)
-    return f"revoked {tid}", ""
+    return text("cli_token_revoked", lang).format(id=tid), ""
+
+
+def token_table(df: pd.DataFrame, names: Names, lang: str) -> str:
+    """The tokens as a reader's table: screens by name, times to the minute (Beijing), no secret."""
+
+    def screens(scope: str) -> str:
+        shown = [text("cli_token_all", lang) if s == "*" else names.site(s, lang) for s in scope.split(",")]
+        return ("、" if lang == "zh" else ", ").join(shown)
+
+    def minute(at) -> str:
+        return "—" if at is None or pd.isna(at) else pd.Timestamp(at).strftime("%Y-%m-%d %H:%M")
+
+    table = pd.DataFrame({
+        text("cli_token_id", lang): df["id"],
+        text("cli_token_name", lang): df["name"],
+        text("token_screens", lang): df["screens"].map(screens),
+        text("cli_token_created_by", lang): df["created_by"],
+        text("cli_token_created_at", lang): df["created_at"].map(minute),
+        text("cli_token_revoked_by", lang): df["revoked_by"].map(lambda v: v if isinstance(v, str) and v else "—"),
+        text("cli_token_revoked_at", lang): df["revoked_at"].map(minute),
+    })  # fmt: skip
+    with pd.option_context("display.unicode.east_asian_width", True, "display.width", 200):
+        return table.to_string(index=False)
