@@ -233,3 +233,28 @@ def test_a_stale_run_file_falls_back_to_the_file(promo_db, tmp_path, capsys):
     run_file.write_text("{not json")
     assert main(["summary", "--db", str(db), *_window()]) == 2
     assert "damaged" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "peer, headers, allowed",
+    [
+        ("127.0.0.1", {"authorization": "Bearer K"}, True),
+        ("::ffff:127.0.0.1", {"authorization": "Bearer K"}, True),
+        ("127.0.0.1", {}, False),  # no key
+        ("127.0.0.1", {"authorization": "Bearer wrong"}, False),
+        ("10.0.0.5", {"authorization": "Bearer K"}, False),  # the key from elsewhere: still no
+        ("127.0.0.1", {"authorization": "Bearer K", "x-forwarded-for": "10.0.0.5"}, False),  # through a proxy
+    ],
+)
+def test_the_local_api_answers_this_machine_with_the_key_only(peer, headers, allowed, monkeypatch):
+    from starlette.requests import Request
+
+    from base.config import AccessConfig
+    from core.access import http, local_api
+
+    monkeypatch.setattr(local_api.Key, "value", "K")
+    raw = [(k.encode(), v.encode()) for k, v in headers.items()]
+    request = Request({"type": "http", "method": "GET", "path": "/", "headers": raw, "client": (peer, 5000)})
+    assert (http.local_refusal(request, AccessConfig(mode="demo")) is None) is allowed
+    monkeypatch.setattr(local_api.Key, "value", None)  # before the app announced itself: nobody
+    assert http.local_refusal(request, AccessConfig(mode="demo")) is not None
