@@ -17,6 +17,7 @@ from starlette.middleware import Middleware
 
 from base import environment
 from base.config import ConfigError, load_config
+from core.access import local_api
 from core.access.headers import SecurityHeaders
 from core.access.logs import TokenFilter
 from core.runtime import Runtime
@@ -47,9 +48,12 @@ async def lifespan(app: st.App):
         sys.stderr.flush()
         os._exit(2)
     end_streams_on_signal()
+    # the `cbec` command finds the app that holds this database here, and asks it instead
+    local_api.announce(runtime.store.path, st.config.get_option("server.port"), st.config.get_option("server.address"))
     try:
         yield {"runtime": runtime}
     finally:
+        local_api.withdraw(runtime.store.path)
         # the runner lets a batch in progress commit before the store closes
         await asyncio.to_thread(runtime.stop)
 

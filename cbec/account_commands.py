@@ -1,6 +1,7 @@
 """`cbec user add|passwd|role|disable|enable|list` and `cbec token
-create|revoke|list`: run on the server machine while the app is stopped (the
-app holds its database; with it running, use the admin page)."""
+create|revoke|list`, run on the server machine. `cbec user` needs the app
+stopped (it holds its database; with it running, use the admin page); `cbec
+token` asks the running app when there is one, and acts on the file when not."""
 
 from __future__ import annotations
 
@@ -11,18 +12,13 @@ import sys
 
 from base.clock import now_beijing
 from base.config import load_config
-from core.access import accounts, passwords, tokens
+from core.access import accounts, local_api, passwords, tokens
 from core.access.roles import ROLES, Viewer
 from queries.store import Store
 
 
 class CommandError(ValueError):
     pass
-
-
-def _actor() -> Viewer:
-    # whoever can run this on the server can read the database file anyway
-    return Viewer(f"cli:{getpass.getuser()}", "admin", "cli", "cli")
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -43,7 +39,7 @@ def _run(args: argparse.Namespace, errors: tuple[type[Exception], ...], work) ->
     expected error is one line and exit code 2."""
     store = _store(args)
     try:
-        work(store, now_beijing(), _actor())
+        work(store, now_beijing(), local_api.cli_actor())
         return 0
     except errors as e:
         print(f"cbec {args.command} {args.action}: {e}", file=sys.stderr)
@@ -73,22 +69,33 @@ def cmd_user(args: argparse.Namespace) -> int:
 
 
 def cmd_token(args: argparse.Namespace) -> int:
+    from cbec import app_client
+
+    config = load_config(args.config)
+    fields = {"action": args.action, "name": args.name or "", "screens": args.screens, "id": args.id or "",
+              "lang": args.lang}  # fmt: skip
+    try:
+        answer = app_client.ask(args.db or config.store_path, "POST", "/api/local/token", body=fields)
+    except app_client.NotRunning:
+        answer = None
+    except app_client.AppError as e:
+        print(f"cbec {args.command} {args.action}: {e}", file=sys.stderr)
+        return 2
+    if answer is not None:
+        _say(answer["out"], answer["err"])
+        return 0
+
     def work(store: Store, now, actor: Viewer) -> None:
-        if args.action == "list":
-            with store.reading() as con:
-                df = tokens.tokens(con)
-            print(df.to_string(index=False) if len(df) else "no tokens")
-        elif args.action == "create":
-            screens = [s.strip() for s in args.screens.split(",") if s.strip()]
-            known = ["city", *(site.code for site in load_config(args.config).sites)]
-            token = tokens.create(store, actor, args.name, screens, known, now)
-            print("the token (shown once; the wall opens /wall?kiosk=1&token=...):", file=sys.stderr)
-            print(token)
-        else:
-            tokens.revoke(store, actor, args.id, now)
-            print(f"revoked {args.id}")
+        name, screens, tid = fields["name"], fields["screens"], fields["id"]
+        _say(*local_api.token_action(store, config, actor, now, args.action, name, screens, tid, args.lang))
 
     return _run(args, (tokens.TokenError,), work)
+
+
+def _say(out: str, err: str) -> None:
+    if err:
+        print(err, file=sys.stderr)
+    print(out)
 
 
 def add_parsers(sub) -> None:
@@ -105,6 +112,7 @@ def add_parsers(sub) -> None:
     t.add_argument("--screens", default="*", help="for create: * or some of city and the site codes (default: *)")
     t.add_argument("--id", help="for revoke: the token's id")
     t.add_argument("--db", help="database file (default: the configured store)")
+    t.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default: zh)")
     t.set_defaults(func=cmd_token)
 
 

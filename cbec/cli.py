@@ -1,4 +1,6 @@
-"""The `cbec` command: work on a database file when the server is not running."""
+"""The `cbec` command. `summary`, `report` and `token` ask the running app
+that holds the database (its local API); with no app running they, and the
+other commands, work on the database file themselves."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from pathlib import Path
 from base import environment
 from base.config import ConfigError, load_config, options
 from cbec import account_commands as commands
+from core.summary import REPORT_FORMATS
+from core.text import text
 from queries.store import StoreError
 
 
@@ -92,55 +96,88 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _from_app(db: str, path: str, params: dict) -> dict | None:
+    """The running app's answer for this database, or None when no app holds it."""
+    from cbec import app_client
+
+    try:
+        return app_client.ask(db, "GET", path, params=params)
+    except app_client.NotRunning:
+        return None
+    except app_client.AppError as e:
+        raise UsageError(str(e)) from None
+
+
+def _window_params(day: date, until: time | None) -> dict:
+    return {"date": day.isoformat(), **({"until": until.strftime("%H:%M")} if until else {})}
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
-    from core import simulated
-    from core.summary import day_summary
-    from queries.store import Store
+    from core.names import Names
 
     day = _date(args.date)
     until = _hhmm(args.until)
     config = load_config(args.config)
     args.db = args.db or str(config.store_path)
-    if not Path(args.db).exists():
-        raise UsageError(f"database file not found: {args.db}")
-    store = Store(args.db, read_only=True)
-    try:
-        result = day_summary(store.cursor(), day, until, simulated.sources(config))
-    finally:
-        store.close()
+    result = _from_app(args.db, "/api/local/summary", _window_params(day, until))
+    if result is None:  # no app holds the file: read it here
+        from core import simulated
+        from core.summary import day_summary
+        from queries.store import Store
+
+        if not Path(args.db).exists():
+            raise UsageError(f"database file not found: {args.db}")
+        store = Store(args.db, read_only=True)
+        try:
+            result = day_summary(store.cursor(), day, until, simulated.sources(config))
+        finally:
+            store.close()
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     r, tax = result, result["tax"]
     if not any((r["released_lists"], r["cancelled_lists"], r["returned_value_cny"], r["format_rejects"],
                 tax["assessed_cny"], tax["voided_cny"])):  # fmt: skip
-        print(f"{day}: 没有放行数据 (no released lists)", file=sys.stderr)
+        print(text("cli_no_data", args.lang).format(day=day), file=sys.stderr)
         return 1  # a day with no data is not a day of zeros
     if not args.json:
-        from core.numbers import count_zh, yuan_zh
-
-        def both(yuan: float) -> str:
-            return f"{yuan:,.2f} CNY ({yuan_zh(round(yuan * 100))})"
-
-        if r["simulated"]:
-            print("模拟数据 SIMULATED DATA")
-        print(
-            f"{day} 00:00-{r['until']}  released {r['released_lists']:,} lists ({count_zh(r['released_lists'])}单), "
-            f"goods value {both(r['goods_value_cny'])}"
-        )
-        print(
-            f"  net {r['net_released_lists']:,} lists, {both(r['net_goods_value_cny'])}: "
-            f"{r['cancelled_lists']:,} cancelled ({both(r['cancelled_value_cny'])}), "
-            f"returned {both(r['returned_value_cny'])}"
-        )
-        print(
-            f"  tax assessed {both(tax['assessed_cny'])}, voided {both(tax['voided_cny'])}, "
-            f"net {both(tax['net_cny'])}; {r['format_rejects']:,} format rejects"
-        )
-        for mode, v in r["by_trade_mode"].items():
-            print(f"  {mode:<10} {v['released_lists']:>12,}  {v['goods_value_cny']:>18,.2f}")
-        for code, v in result["by_site"].items():
-            print(f"  {code:<10} {v['released_lists']:>12,}  {v['goods_value_cny']:>18,.2f}")
+        print("\n".join(summary_lines(result, Names(config), args.lang)))
     return 0
+
+
+def summary_lines(r: dict, names, lang: str) -> list[str]:
+    """`cbec summary` in the reader's language: sites and trade modes by name, money in yuan with 万/亿."""
+    from core.numbers import count_en, count_zh, yuan_en, yuan_zh
+    from core.report.export import shown_width, trade_mode_name
+
+    def money(yuan: float) -> str:  # to the fen everywhere; the headline adds 万/亿
+        return f"CNY {yuan:,.2f}" if lang == "en" else f"{yuan:,.2f}元"
+
+    def row(name: str, v: dict) -> str:
+        pad = " " * max(0, 26 - shown_width(name))
+        lists = text("cli_lists", lang).format(n=f"{v['released_lists']:,}")
+        return f"    {name}{pad}{lists:>16}  {money(v['goods_value_cny']):>20}"
+
+    tax = r["tax"]
+    lists, fen = r["released_lists"], round(r["goods_value_cny"] * 100)
+    short = count_en(lists) if lang == "en" else count_zh(lists)
+    value = f"{money(r['goods_value_cny'])} ({yuan_en(fen)})" if lang == "en" else \
+        f"{money(r['goods_value_cny'])}（{yuan_zh(fen)}）"  # fmt: skip
+    lines = [text("sim_mark", lang)] if r["simulated"] else []
+    lines.append(text("cli_released", lang).format(
+        window=f"{r['date']} 00:00–{r['until']}", lists=f"{lists:,}", short=short, value=value))  # fmt: skip
+    lines.append("  " + text("cli_net", lang).format(
+        lists=f"{r['net_released_lists']:,}", value=money(r["net_goods_value_cny"]),
+        cancelled=f"{r['cancelled_lists']:,}", cancelled_value=money(r["cancelled_value_cny"]),
+        returned=money(r["returned_value_cny"])))  # fmt: skip
+    lines.append("  " + text("cli_tax", lang).format(
+        assessed=money(tax["assessed_cny"]), voided=money(tax["voided_cny"]), net=money(tax["net_cny"]),
+        rejects=f"{r['format_rejects']:,}"))  # fmt: skip
+    lines.append("  " + text("rep_trade_modes", lang))
+    lines += [row(trade_mode_name(mode, lang), v) for mode, v in r["by_trade_mode"].items()]
+    lines.append("  " + text("rep_sites", lang))
+    for code, v in r["by_site"].items():
+        lines.append(row(text("site_unknown", lang) if code == "unknown" else names.site(code, lang), v))
+    return lines
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -186,15 +223,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
-REPORT_FORMATS = ("xlsx", "csv", "pdf", "md")
-
-
 def cmd_report(args: argparse.Namespace) -> int:
-    from base.clock import now_beijing
-    from core import simulated
-    from core.report import export
-    from core.report.figures import build
-    from queries.store import Store
+    import base64
 
     day = _date(args.date)
     until = _hhmm(args.until)
@@ -203,27 +233,28 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError(f"format must be one of {', '.join(REPORT_FORMATS)} (or an --out ending in one)")
     config = load_config(args.config)
     args.db = args.db or str(config.store_path)
-    if not Path(args.db).exists():
-        raise UsageError(f"database file not found: {args.db}")
-    store = Store(args.db, read_only=True)
-    try:
-        with store.reading() as con:
-            report = build(con, day, until, now_beijing(), simulated.sources(config))
-    finally:
-        store.close()
-    lang = args.lang
-    try:
-        data = {
-            "xlsx": lambda: export.to_xlsx(report, lang),
-            "csv": lambda: export.to_csv(report, lang),
-            "md": lambda: export.to_markdown(report, lang).encode("utf-8"),
-            "pdf": lambda: export.to_pdf(report, lang),
-        }[fmt]()
-    except export.PdfError as e:
-        raise UsageError(str(e)) from None
+    answer = _from_app(args.db, "/api/local/report", {**_window_params(day, until), "format": fmt, "lang": args.lang})
+    if answer is not None:
+        data, sentence = base64.b64decode(answer["data"]), answer["sentence"]
+    else:  # no app holds the file: make the report here
+        from base.clock import now_beijing
+        from core.report.export import PdfError
+        from core.summary import day_report_file
+        from queries.store import Store
+
+        if not Path(args.db).exists():
+            raise UsageError(f"database file not found: {args.db}")
+        store = Store(args.db, read_only=True)
+        try:
+            with store.reading() as con:
+                data, sentence = day_report_file(con, config, day, until, now_beijing(), fmt, args.lang)
+        except PdfError as e:
+            raise UsageError(str(e)) from None
+        finally:
+            store.close()
     _write(Path(args.out), data)
     if not args.quiet:
-        print(export.summary_sentence(report, lang, (config.district_zh, config.district_en)))
+        print(sentence)
         print(f"wrote {args.out} ({len(data):,} bytes)")
     return 0
 
@@ -284,7 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--db", help="database file (default: the configured store)")
     m.add_argument("--date", help="day, YYYY-MM-DD (Beijing time; default: today)")
     m.add_argument("--until", help="count releases before HH:MM (default: the whole day)")
-    m.add_argument("--json", action="store_true", help="print one JSON object")
+    m.add_argument("--json", action="store_true", help="print one JSON object (codes, not names)")
+    m.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default: zh)")
     m.set_defaults(func=cmd_summary)
     r = sub.add_parser("report", help="the daily report of a day as xlsx, csv, pdf or md")
     r.add_argument("--db", help="database file (default: the configured store)")

@@ -1,15 +1,21 @@
 """The figures of a day window as one plain object: what `cbec summary --json`
-prints. Money in yuan, rounded half up to 2 decimals from the exact sums."""
+prints. Money in yuan, rounded half up to 2 decimals from the exact sums. And
+the daily report as a file: what `cbec report` writes. The command computes
+them on the database file, or the running app does for it (dashboard/routes.py)."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 from decimal import Decimal
 
 import duckdb
 
+from base.config import Config
 from collectors.records import TRADE_MODES
+from core import simulated
 from core.numbers import cny
+from core.report import export
+from core.report.figures import build
 from queries import read
 
 
@@ -61,3 +67,21 @@ def day_summary(
     if unmapped[0]:
         result["by_site"]["unknown"] = {"released_lists": unmapped[0], "goods_value_cny": _yuan(unmapped[1])}
     return result
+
+
+REPORT_FORMATS = ("xlsx", "csv", "pdf", "md")
+
+
+def day_report_file(
+    con: duckdb.DuckDBPyConnection, config: Config, day: date, until: time | None, now: datetime, fmt: str, lang: str
+) -> tuple[bytes, str]:
+    """The daily report as a file of `fmt` and its summary sentence. Raises
+    export.PdfError when Chromium cannot print the PDF."""
+    report = build(con, day, until, now, simulated.sources(config))
+    data = {
+        "xlsx": lambda: export.to_xlsx(report, lang),
+        "csv": lambda: export.to_csv(report, lang),
+        "md": lambda: export.to_markdown(report, lang).encode("utf-8"),
+        "pdf": lambda: export.to_pdf(report, lang),
+    }[fmt]()
+    return data, export.summary_sentence(report, lang, (config.district_zh, config.district_en))

@@ -68,6 +68,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "token_create": ("生成令牌", "Create token"),
     "token_revoke": ("撤销令牌", "Revoke token"),
     "token_shown_once": ("请立即复制：令牌只显示这一次。", "Copy it now: the token is shown this once."),
+    # `cbec token` (core/access/local_api.py)
+    "cli_token_once": (
+        "令牌只显示这一次；大屏打开 /wall?kiosk=1&token=令牌：",
+        "the token (shown once; the wall opens /wall?kiosk=1&token=...):",
+    ),
+    "cli_token_revoked": ("已撤销令牌 {id}", "revoked {id}"),
+    "cli_no_tokens": ("还没有大屏令牌", "no tokens"),
+    "cli_token_all": ("全部", "all"),
+    "cli_token_id": ("编号", "id"),
+    "cli_token_name": ("名称", "name"),
+    "cli_token_created_by": ("创建人", "created by"),
+    "cli_token_created_at": ("创建时间", "created at"),
+    "cli_token_revoked_by": ("撤销人", "revoked by"),
+    "cli_token_revoked_at": ("撤销时间", "revoked at"),
     "audit_action": ("操作", "Action"),
     "audit_actor": ("操作人", "Who"),
     "audit_target": ("对象包含", "Target contains"),
@@ -227,6 +241,22 @@ TEXT: dict[str, tuple[str, str]] = {
     "rep_net_lists": ("净放行(单)", "Net released"),
     "rep_net_value": ("净货值(元)", "Net goods value (CNY)"),
     "rep_tax_net_cny": ("税款净额(元)", "Net tax (CNY)"),
+    # `cbec summary` (cbec/cli.py)
+    "cli_released": (
+        "{window} 放行清单 {lists}单（{short}单），货值 {value}",
+        "{window} released {lists} lists ({short}), goods value {value}",
+    ),
+    "cli_net": (
+        "净放行 {lists}单，净货值 {value}；放行后撤单 {cancelled}单（{cancelled_value}），退货货值 {returned}",
+        "net {lists} lists, {value}: {cancelled} cancelled after release ({cancelled_value}), returned {returned}",
+    ),
+    "cli_tax": (
+        "应征税款 {assessed}，作废税款 {voided}，税款净额 {net}；格式退回 {rejects}单",
+        "tax assessed {assessed}, voided {voided}, net {net}; {rejects} format rejects",
+    ),
+    "cli_no_data": ("{day}: 没有放行数据", "{day}: no released lists"),
+    "cli_lists": ("{n}单", "{n} lists"),
+    "site_unknown": ("现场未知（清单未到）", "site unknown (declaration not yet received)"),
     "trade_mode_1210": ("1210 网购保税进口", "1210 bonded import"),
     "trade_mode_9610": ("9610 直购进口", "9610 direct purchase"),
     "trade_mode_other": ("其他贸易方式", "other trade modes"),

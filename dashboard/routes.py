@@ -1,15 +1,19 @@
 """HTTP routes served beside the UI: /metrics, /healthz, the wall screens' live
-event stream, and the simulator's fault switches; who may call each is
-decided in cbec/access/http.py."""
+event stream, the simulator's fault switches, and the local API the `cbec`
+command asks while the app holds the database; who may call each is decided
+in core/access/http.py."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import signal
 import threading
 import time
 from dataclasses import fields
+from datetime import date
+from datetime import time as day_time
 
 import anyio
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -20,9 +24,12 @@ from starlette.routing import Route
 from base.clock import now_beijing
 from collectors.simulator.source import Faults, SimulatorSource
 from core import runtime as rt
-from core.access import http
+from core import simulated, summary
+from core.access import http, local_api
 from core.access.guard import perform
 from core.access.roles import Viewer
+from core.access.tokens import TokenError
+from core.report.export import PdfError
 from dashboard import feed
 
 # a stream ends after this long and the browser reconnects at once, so no
@@ -176,10 +183,99 @@ async def wall_events(request: Request) -> Response:
     return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
 
 
+def _local_or_refusal(request: Request):
+    """The runtime for a call of the `cbec` command, or the answer refusing it."""
+    runtime, err = _runtime_or_503()
+    if err:
+        return None, err
+    refusal = http.local_refusal(request, runtime.config.access)
+    if refusal:
+        return None, JSONResponse({"error": refusal}, status_code=403)
+    return runtime, None
+
+
+def _window(request: Request) -> tuple[date, day_time | None]:
+    """?date=YYYY-MM-DD&until=HH:MM as the command sends them (until left out: the whole day)."""
+    q = request.query_params
+    until = q.get("until")
+    return date.fromisoformat(q.get("date", "")), day_time.fromisoformat(until) if until else None
+
+
+async def local_summary(request: Request) -> Response:
+    """`cbec summary`: the day's figures as core/summary.py gives them from the file."""
+    runtime, err = _local_or_refusal(request)
+    if err:
+        return err
+    try:
+        day, until = _window(request)
+    except ValueError:
+        return JSONResponse({"error": "date must be YYYY-MM-DD and until HH:MM"}, status_code=400)
+
+    def compute() -> dict:
+        with runtime.store.reading() as con:
+            return summary.day_summary(con, day, until, simulated.sources(runtime.config))
+
+    return JSONResponse(await anyio.to_thread.run_sync(compute))
+
+
+async def local_report(request: Request) -> Response:
+    """`cbec report`: the report file (base64) and its summary sentence."""
+    runtime, err = _local_or_refusal(request)
+    if err:
+        return err
+    fmt, lang = request.query_params.get("format", ""), request.query_params.get("lang", "zh")
+    try:
+        day, until = _window(request)
+    except ValueError:
+        return JSONResponse({"error": "date must be YYYY-MM-DD and until HH:MM"}, status_code=400)
+    if fmt not in summary.REPORT_FORMATS or lang not in ("zh", "en"):
+        return JSONResponse({"error": f"format is one of {', '.join(summary.REPORT_FORMATS)}; lang zh or en"},
+                            status_code=400)  # fmt: skip
+
+    def make() -> tuple[bytes, str]:
+        with runtime.store.reading() as con:
+            return summary.day_report_file(con, runtime.config, day, until, now_beijing(), fmt, lang)
+
+    try:
+        data, sentence = await anyio.to_thread.run_sync(make)
+    except PdfError as e:
+        return JSONResponse({"error": str(e)}, status_code=500)
+    return JSONResponse({"sentence": sentence, "data": base64.b64encode(data).decode("ascii")})
+
+
+async def local_token(request: Request) -> Response:
+    """`cbec token create|list|revoke`, acting as the command acts on the file (audited alike)."""
+    runtime, err = _local_or_refusal(request)
+    if err:
+        return err
+    try:
+        body = await request.json()
+        action, user = body["action"], str(body.get("user", ""))
+        args = (str(body.get("name") or ""), str(body.get("screens") or "*"), str(body.get("id") or ""),
+                "en" if body.get("lang") == "en" else "zh")  # fmt: skip
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return JSONResponse({"error": "body must be a JSON object with an action"}, status_code=400)
+    if action not in ("create", "list", "revoke"):
+        return JSONResponse({"error": f"no token action {action!r}"}, status_code=400)
+    actor = local_api.cli_actor(user or None)
+
+    def act() -> tuple[str, str]:
+        return local_api.token_action(runtime.store, runtime.config, actor, now_beijing(), action, *args)
+
+    try:
+        out, err_text = await anyio.to_thread.run_sync(act)
+    except TokenError as e:
+        return JSONResponse({"error": str(e)}, status_code=400)
+    return JSONResponse({"out": out, "err": err_text})
+
+
 def routes() -> list[Route]:
     return [
         Route("/metrics", metrics),
         Route("/healthz", healthz),
         Route("/api/wall/events", wall_events),
         Route("/api/simulator/faults", simulator_faults, methods=["GET", "POST"]),
+        Route("/api/local/summary", local_summary),
+        Route("/api/local/report", local_report),
+        Route("/api/local/token", local_token, methods=["POST"]),
     ]

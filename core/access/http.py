@@ -4,7 +4,9 @@
 may read /metrics. /metrics answers loopback, and elsewhere a bearer token when
 one is configured. Write endpoints need the API bearer token; the open demo
 also lets loopback write (its drills). The wall's event stream follows the
-page: open in the demo, else a stream ticket or a kiosk token."""
+page: open in the demo, else a stream ticket or a kiosk token. The local API
+of the `cbec` command answers loopback only, with the key of the app's run
+file (core/access/local_api.py), in every access mode."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from starlette.requests import Request
 
 from base.config import AccessConfig
 from base.secrets import Lookup, SecretMissing, file_secret, resolve_secret
-from core.access import standing, tickets, tokens
+from core.access import local_api, standing, tickets, tokens
 from core.access.roles import KIOSK, Viewer, may_open
 
 
@@ -93,6 +95,15 @@ def write_refusal(request: Request, access: AccessConfig, secrets: Lookup | None
     if ok is None:
         return "write endpoints need access.api_token configured and sent as a bearer token"
     return "write endpoints need the configured bearer token"
+
+
+def local_refusal(request: Request, access: AccessConfig) -> str | None:
+    """Why the `cbec` command's local API is refused to this request (None when it may ask)."""
+    if not from_loopback(request, access):
+        return "the local API answers this machine only"
+    if not local_api.key_matches(request.headers.get(local_api.HEADER, "")):
+        return "the local API needs the key of the app's run file"
+    return None
 
 
 def stream_viewer(con_factory, ticket: str, access: AccessConfig, now: datetime, source: str) -> Viewer | None:
