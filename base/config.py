@@ -90,6 +90,9 @@ class SimulatorConfig:
     refund_line_share: float = 0.6
     refund_part_share: float = 0.5
     format_rejects_per_hour: float = 6.0
+    # the sites' own figures (see [simulator] in cbec.toml)
+    delivered_48h_share: float = 0.96
+    in_warehouse_time_cut: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -424,7 +427,7 @@ REFERENCE_KEYS = {"site": _keys(Site), "platform": _keys(Platform), "category": 
 SIMULATOR_KEYS = _keys(SimulatorConfig)
 # the simulator's rates of the families beside the lists: shares in 0..1, rejects an hour
 SIMULATOR_RATES = ("tax_rate", "cancel_share", "refund_share", "refund_line_share", "refund_part_share",
-                   "format_rejects_per_hour")  # fmt: skip
+                   "format_rejects_per_hour", "delivered_48h_share", "in_warehouse_time_cut")  # fmt: skip
 ACCESS_KEYS = _keys(AccessConfig)
 
 

@@ -25,6 +25,7 @@ Kind = Literal[
     "quarantine",
     "occupancy",
     "health",
+    "site_measure",
     "release_minute",
     "receipt_minute",
 ]
@@ -34,6 +35,16 @@ YUAN = pa.decimal128(18, 5)  # amounts and quantities as sent: up to 5 decimals,
 TRADE_MODES = ("1210", "9610", "other")  # bonded import, direct purchase, anything else
 REQUEST_FAMILIES = ("cancel", "refund")  # CEB623/624 and CEB625/626
 # what a format reject (CEB900) may name: the import-side messages a sender sends; else "other"
+# each site's own figures (the unit is in the name): shelving and 48-hour delivery (梅山),
+# flights and air waybills since 18:00 (栎社), in-warehouse time and sorter throughput (杭州湾新区)
+SITE_MEASURES = (
+    "shelved_parcels_per_hour",
+    "delivered_48h_ratio",
+    "flights_landed_count",
+    "air_waybills_count",
+    "in_warehouse_minutes",
+    "sorter_parcels_per_hour",
+)
 REJECTED_TYPES = ("CEB311", "CEB411", "CEB511", "CEB621", "CEB622", "CEB623", "CEB625", "other")
 
 SCHEMAS: dict[str, pa.Schema] = {
@@ -185,7 +196,36 @@ SCHEMAS: dict[str, pa.Schema] = {
             pa.field("value", pa.float64(), nullable=False),
         ]
     ),
+    # one value of one site's measure (SITE_MEASURES); stored per minute
+    "site_measure": pa.schema(
+        [
+            pa.field("sampled_at", TS, nullable=False),
+            pa.field("site_code", pa.string(), nullable=False),
+            pa.field("measure", pa.string(), nullable=False),
+            pa.field("value", pa.float64(), nullable=False),
+        ]
+    ),
 }
+
+
+def measure_problem(measure: object, value: object) -> str | None:
+    """Why a site measure's value cannot be stored (None when it can)."""
+    if measure not in SITE_MEASURES:
+        return f"{measure!r} is not a site measure (one of {', '.join(SITE_MEASURES)})"
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or value != value
+        or value
+        in (
+            float("inf"),
+            float("-inf"),
+        )
+    ):
+        return f"{measure} = {value!r} is not a number"
+    if value < 0 or (measure.endswith("_ratio") and value > 1):
+        return f"{measure} = {value} is outside {'0..1' if measure.endswith('_ratio') else '0 and above'}"
+    return None
 
 
 class RecordError(ValueError):
@@ -229,4 +269,9 @@ def make_batch(kind: Kind, data: pa.Table | dict, source: str, span: tuple[datet
         bad = pc.sum(pc.or_(pc.less(table["occupancy_ratio"], 0), pc.greater(table["occupancy_ratio"], 1.5))).as_py()
         if bad:
             raise RecordError(f"occupancy.occupancy_ratio: {bad} value(s) outside 0..1.5")
+    if kind == "site_measure":
+        for measure, value in zip(table["measure"].to_pylist(), table["value"].to_pylist()):
+            problem = measure_problem(measure, value)
+            if problem:
+                raise RecordError(f"site_measure: {problem}")
     return Batch(kind, table, source, span)

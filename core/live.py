@@ -177,6 +177,11 @@ class Screen:
     components: pd.DataFrame  # site, component, kind, state, and link figures
     limits: Limits = Limits({})  # tile colours: the live alert rules
     sites: list[dict] = field(default_factory=list)  # the city screen's table
+    # the site's own measures (collectors/records.py SITE_MEASURES), from the last hour:
+    measures: dict[str, float] = field(default_factory=dict)  # the newest value of each
+    measures_at: datetime | None = None  # the minute of the newest value
+    measure_series: dict[str, list[float]] = field(default_factory=dict)  # the last 60 minutes, oldest first
+    measures_last_year: dict[str, float] = field(default_factory=dict)  # at the same moment last year
 
 
 @dataclass(frozen=True)
@@ -220,6 +225,9 @@ def _snapshot(runtime: rt.Runtime) -> Snapshot:
         health = read.health_latest(con, now - timedelta(hours=1), now)
         sim_history = bool(read.backfill_ranges(con, ly0, now))
         gaps = read.collector_gaps(con, day0, now, cfg.stale_after_seconds)
+        measures = read.site_measures(con, minute - timedelta(minutes=59), now)
+        ly_now = same_time_last_year(now)
+        measures_ly = read.site_measures(con, ly_now - timedelta(minutes=59), ly_now)
         curves = {}
         for code in [CITY] + [s.code for s in cfg.sites]:
             site = None if code == CITY else code
@@ -257,6 +265,7 @@ def _snapshot(runtime: rt.Runtime) -> Snapshot:
             components=_with_link(components if site is None else components[components["site_code"] == site], link),
             limits=limits,
             sites=_site_rows(runtime, curves, latency, waiting, now) if site is None else [],
+            **_site_measures(measures, measures_ly, site),
         )
     started = runtime.started_at if day0 < runtime.started_at and gaps_before(gaps, runtime.started_at) else None
     return Snapshot(now, screens, active_alerts(runtime), sim_history, pace.merged(gaps), started)
@@ -265,6 +274,21 @@ def _snapshot(runtime: rt.Runtime) -> Snapshot:
 def gaps_before(gaps: list[tuple[datetime, datetime]], start: datetime) -> bool:
     """Whether a silence ends at this process's start: it was a restart, not the first start of the day."""
     return any(abs((until - start).total_seconds()) < 120 for _, until in gaps)
+
+
+def _site_measures(measures: pd.DataFrame, last_year: pd.DataFrame, site: str | None) -> dict:
+    """A site screen's measures: the newest of each, the last hour's series and last year's same moment."""
+    if site is None:
+        return {}
+    mine = measures[measures["site_code"] == site]
+    ly = last_year[last_year["site_code"] == site]
+    series = {m: g["value"].astype(float).tolist() for m, g in mine.groupby("measure")}
+    return {
+        "measures": {m: v[-1] for m, v in series.items()},
+        "measures_at": mine["minute"].max().to_pydatetime() if len(mine) else None,
+        "measure_series": series,
+        "measures_last_year": {m: float(g["value"].iloc[-1]) for m, g in ly.groupby("measure")},
+    }
 
 
 def _with_link(components: pd.DataFrame, link: pd.DataFrame) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from core.live import CITY, Screen, Snapshot, Waiting
 from core.names import Names
 from core.numbers import count_en, count_zh, count_zh_round
 from core.text import TEXT, text
+from dashboard.wall_site import site_concerns
 
 
 def fmt_count(n: int | float, lang: str) -> str:
@@ -127,18 +128,6 @@ def milestone_text(m: pace.Milestone, lang: str) -> str:
     return f"突破{count_zh_round(m.level)}单 {m.at:%H:%M}"
 
 
-def bars(values: list[int], cls: str = "bars") -> str:
-    if not values:
-        return f'<div class="{cls}"></div>'
-    top = max(max(values), 1)
-    w = 1000 / 60
-    rects = "".join(
-        f'<rect x="{(60 - len(values) + i) * w:.1f}" y="{200 - h:.1f}" width="{w * 0.8:.1f}" height="{h:.1f}"/>'
-        for i, h in enumerate(v / top * 195 for v in values)
-    )
-    return f'<div class="{cls}"><svg viewBox="0 0 1000 200" preserveAspectRatio="none">{rects}</svg></div>'
-
-
 def _big(label: str, value: str, cls: str = "") -> str:
     return f'<div class="big {cls}"><div class="v">{escape(value)}</div><div class="l">{escape(label)}</div></div>'
 
@@ -213,10 +202,6 @@ def warehouse_panel(s: Screen, lang: str, limit: int = 4) -> str:
     return _panel(text("warehouse_occupancy", lang), body, as_of=as_of_text(_newest(wh, "sampled_at"), lang))
 
 
-def _state_text(state: str, lang: str) -> str:
-    return text({"ok": "equipment_up", "down": "equipment_down"}.get(state, "equipment_stale"), lang)
-
-
 def systems_panel(s: Screen, names: Names, lang: str) -> str:
     c = s.components
     if c.empty:
@@ -260,68 +245,10 @@ def _newest(df: pd.DataFrame, column: str) -> datetime | None:
     return df[column].max() if column in df and not df.empty else None
 
 
-def equipment_grid(s: Screen, names: Names, lang: str, kinds: tuple[str, ...]) -> str:
-    c = s.components
-    if c.empty:
-        return f'<div class="muted">{escape(text("no_data_yet", lang))}</div>'
-    cells = "".join(
-        f'<div class="eq {row.state}"><b>{escape(names.component(row.component, lang))}</b>'
-        f"<span>{escape(_state_text(row.state, lang))}</span></div>"
-        for row in c[c["kind"].isin(kinds)].itertuples()
-    )
-    return f'<div class="eqgrid">{cells}</div>'
-
-
-def warehouse_tiles(s: Screen, lang: str) -> str:
-    """Every warehouse of the site as one small tile, coloured by how full it is."""
-    cells = []
-    for row in s.warehouses.sort_values("warehouse_code").itertuples():
-        ratio = row.occupancy_ratio
-        cls = s.limits.level("warehouse_occupancy", None if pd.isna(ratio) else ratio)
-        name = row.name_en if lang == "en" else row.name_zh
-        cells.append(
-            f'<div class="wh {cls}" title="{escape(name)}"><b>{"—" if pd.isna(ratio) else f"{ratio:.0%}"}</b></div>'
-        )
-    return f'<div class="whgrid">{"".join(cells)}</div>'
-
-
 def focus_panel(s: Screen, names: Names, lang: str) -> str:
-    """Each site's own concern (DOMAIN.md: the four business sites)."""
+    """Each site's own concern (DOMAIN.md: the four business sites), drawn in dashboard/wall_site.py."""
     title = text(f"focus_{s.code}", lang) if f"focus_{s.code}" in TEXT else ""
-    if s.code == "lishe":
-        return _panel(title, equipment_grid(s, names, lang, ("gate", "xray", "camera")), "focus")
-    if s.code == "hzw":
-        auto = s.warehouses[s.warehouses["automated"]] if "automated" in s.warehouses else s.warehouses
-        outbound = (
-            f'<div class="kv"><span>{escape(text("per_minute", lang))}</span><b>{(s.per_minute or [0])[-1]:,}</b></div>'
-        )
-        return _panel(
-            title,
-            equipment_grid(s, names, lang, ("sorter",))
-            + _occupancy_rows(s, auto, lang, 4)
-            + outbound
-            + bars(s.per_minute),
-            "focus",
-        )
-    if s.code == "bsq":
-        target = _review_target_s(s)
-        age = s.review.oldest_age_s or 0
-        used = age / target if target else 0.0
-        body = (
-            f'<div class="row">{_big(text("manual_review", lang), f"{s.review.lists:,}")}'
-            f"{_big(text('oldest', lang), fmt_duration(age or None, lang), _review_class(s.review, s))}</div>"
-            f'<div class="meter {_review_class(s.review, s)}"><span>{escape(text("target", lang))} '
-            f'{fmt_duration(target, lang)}</span><i><em style="width:{min(used, 1) * 100:.1f}%"></em></i>'
-            f"<b>{'—' if target is None else f'{used:.0%}'}</b></div>{warehouse_tiles(s, lang)}"
-        )
-        return _panel(title, body, "focus")
-    # meishan: the release speed at the zone exit
-    return _panel(
-        title,
-        f'<div class="row">{_big(text("median", lang), fmt_duration(s.latency.median_s if s.latency else None, lang))}'
-        f"{_big(text('per_minute', lang), f'{(s.per_minute or [0])[-1]:,}')}</div>{bars(s.per_minute, 'bars tall')}",
-        "focus",
-    )
+    return _panel(title, site_concerns(s, names, lang), "focus", as_of_text(s.measures_at, lang))
 
 
 # the cards sit in the corners, each site's spot next to its card's inner corner,

@@ -201,6 +201,11 @@ def occupancy_trend(con: duckdb.DuckDBPyConnection, start: datetime, end: dateti
     return con.execute(sql("read_occupancy_trend"), {"from_ts": start, "until_ts": end}).df()
 
 
+def site_measures(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pd.DataFrame:
+    """Every site's measures per minute in [start, end]: minute, site_code, measure, value."""
+    return con.execute(sql("read_site_measures"), {"from_ts": start, "until_ts": end}).df()
+
+
 def health_latest(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pd.DataFrame:
     return con.execute(sql("read_health_latest"), {"from_ts": start, "until_ts": end}).df()
 

@@ -23,6 +23,13 @@ class Endpoint:
         self.mode = "ok"
         self.next_link = ""  # the next page's link in mode "offsite"
         self.requests: list[dict] = []
+        # a logistics system's site figures, as /measures answers them
+        self.measures = {
+            "rows": [
+                {"site": "meishan", "name": "delivered_48h_ratio", "value": 0.953, "at": "2019-11-11T01:00:20+08:00"},
+                {"site": "hzw", "name": "in_warehouse_minutes", "value": 37.5, "at": "2019-11-11T01:00:40+08:00"},
+            ]
+        }
         endpoint = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -38,6 +45,8 @@ class Endpoint:
                     return self._send(500, b"internal error")
                 if mode == "garbage":
                     return self._send(200, b"{not json")
+                if self.path.startswith("/measures"):
+                    return self._send(200, json.dumps(endpoint.measures).encode())
                 page2 = self.path.endswith("page=2")
                 items = (
                     [{"code": "BSQ-W02", "used": 20000.0, "ratio": 0.7667, "at": "2019-11-11T01:00:00+08:00"}]
@@ -221,3 +230,53 @@ def test_an_error_never_carries_the_urls_password_or_query(endpoint, runtime, mo
     assert "HTTP 500" in errors and host in errors
     for secret in ("pa55word", "k3y", "hunter22", "t0k"):
         assert secret not in errors and secret not in caplog.text
+
+
+def measure_source(url: str) -> HttpJsonSource:
+    return HttpJsonSource(
+        name="logistics",
+        url=url.replace("/occupancy", "/measures"),
+        kind="site_measure",
+        items_path="rows",
+        fields={"site_code": "site", "measure": "name", "value": "value", "sampled_at": "at"},
+        timeout_s=0.5,
+    )
+
+
+def test_site_measures_are_stored_by_minute_through_the_mapping(endpoint, runtime):
+    assert measure_source(endpoint.url).collect(runtime.sink).records == 2
+    rows = (
+        runtime.store.cursor()
+        .execute("SELECT minute, site_code, measure, value FROM site_measure ORDER BY 2")
+        .fetchall()
+    )
+    assert [(str(m), s, n, v) for m, s, n, v in rows] == [
+        ("2019-11-11 01:00:00", "hzw", "in_warehouse_minutes", 37.5),
+        ("2019-11-11 01:00:00", "meishan", "delivered_48h_ratio", 0.953),
+    ]
+    assert measure_source(endpoint.url).collect(runtime.sink).records == 0  # the same minute again: nothing new
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"value": 1.4}, "delivered_48h_ratio = 1.4 is outside 0..1"),
+        ({"name": "speed"}, "'speed' is not a site measure"),
+        ({"value": -3}, "delivered_48h_ratio = -3.0 is outside 0..1"),
+        ({"value": "fast"}, "field 'value' (for value) = 'fast' is not a double"),
+    ],
+)
+def test_a_bad_site_measure_is_refused_with_the_item_and_field(endpoint, runtime, change, message):
+    endpoint.measures["rows"][0].update(change)
+    runner = Runner(runtime.sink)
+    runner.add(measure_source(endpoint.url), Schedule(1, 5, 10))
+    assert runner.run_once("logistics") is None
+    error = runner.snapshot()["logistics"]["last_error"]
+    assert "page 1 item 1" in error and message in error
+    assert runtime.store.cursor().execute("SELECT count(*) FROM site_measure").fetchall() == [(0,)]
+
+
+def test_a_site_measure_of_an_unknown_site_is_refused(endpoint, runtime):
+    endpoint.measures["rows"][1]["site"] = "ningbo-east"
+    with pytest.raises(ValueError, match="unknown site"):
+        measure_source(endpoint.url).collect(runtime.sink)

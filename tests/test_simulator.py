@@ -7,9 +7,11 @@ import numpy as np
 import pytest
 from conftest import PROMO_DAY, PROMO_UNTIL
 
-from collectors.simulator import model
-from collectors.simulator.generator import Generator
-from collectors.simulator.source import Faults, SimulatorSource, simulate_batch
+from collectors.records import make_batch
+from collectors.simulator import model, samples
+from collectors.simulator.flows import PARCEL_M2, SORTER_PARCELS_PER_HOUR, Flows, level
+from collectors.simulator.generator import US, Generator, to_us
+from collectors.simulator.source import Faults, SimulatorSource, day_kind, simulate_batch
 from queries import read
 
 
@@ -120,6 +122,9 @@ def test_live_mode_back_fills_today_last_year_and_history_as_aggregates(config):
     # today's aggregates stop where live records start
     today = [b for b in sink.batches if b.kind == "release_minute" and b.span[0].date() == date(2019, 11, 11)]
     assert max(m for b in today for m in b.table["minute"].to_pylist()) < datetime(2019, 11, 11, 0, 40)
+    # the sites' own measures are back-filled beside them, last year's same day included
+    measured = {b.span[0].date() for b in sink.batches if b.kind == "site_measure"}
+    assert {date(2019, 11, 11), date(2018, 11, 11), date(2019, 11, 9)} <= measured
 
 
 def test_faults_push_samples_out_of_range(config):
@@ -379,3 +384,94 @@ def test_records_refused_by_a_full_disk_are_sent_again_and_count_once(config):
 
     clean, broken = run((99, 99)), run((3, 7))
     assert len(clean) > 1000 and broken == clean, "a full disk lost or doubled records"
+
+
+# -- the parcels' flows, occupancy and the sites' own measures ------------------------------
+def flows(config, seed=None, scale=1.0) -> Flows:
+    """The simulator's flows; `scale` multiplies every day's lists."""
+    gen = Generator(config, config.simulator.seed if seed is None else seed)
+
+    def plan_for(d: date) -> model.DayPlan:
+        plan = gen.plan(d, day_kind(config, d), d.year < 2019)
+        return replace(plan, declared_lists=plan.declared_lists * scale)
+
+    return Flows(config, gen, plan_for)
+
+
+def minutes_of(day: date) -> np.ndarray:
+    start = to_us(datetime.combine(day, datetime.min.time()))
+    return np.arange(start, start + 86400 * US, 60 * US, dtype=np.int64)
+
+
+def by_measure(table) -> dict[tuple[str, str], np.ndarray]:
+    df = table.to_pandas()
+    return {k: g.sort_values("sampled_at")["value"].to_numpy() for k, g in df.groupby(["site_code", "measure"])}
+
+
+def test_site_measures_are_realistic_and_the_same_for_a_seed(config):
+    night = minutes_of(PROMO_DAY)
+    table = flows(config).measures(night)
+    assert table.equals(flows(config).measures(night))
+    assert not table.equals(flows(config, seed=7).measures(night))
+    make_batch("site_measure", table, "sim")  # every value passes the record's checks
+    m = by_measure(table)
+    # 梅山 (2% of the volume): hundreds to a few thousand parcels shelved an hour
+    assert 300 < m[("meishan", "shelved_parcels_per_hour")].mean() < 10_000
+    assert 0.85 < m[("meishan", "delivered_48h_ratio")].min() <= m[("meishan", "delivered_48h_ratio")].max() < 0.99
+    # 栎社: a handful of cargo flights a night, each with thousands of waybills; counted from 18:00
+    flights, waybills = m[("lishe", "flights_landed_count")], m[("lishe", "air_waybills_count")]
+    assert 6 <= flights[18 * 60 - 1] <= 12 and flights[18 * 60] == 0 and waybills[18 * 60] == 0
+    assert (np.diff(flights[: 18 * 60]) >= 0).all() and (np.diff(waybills[: 18 * 60]) >= 0).all()
+    assert 1_000 < waybills[18 * 60 - 1] / flights[18 * 60 - 1] < 20_000
+    # 杭州湾新区: half an hour to an hour in the warehouse; the sorters never beyond their capacity
+    assert 30 < m[("hzw", "in_warehouse_minutes")].mean() < 60
+    sorter = m[("hzw", "sorter_parcels_per_hour")]
+    assert sorter.max() == pytest.approx(SORTER_PARCELS_PER_HOUR) and sorter.min() > 0
+
+
+def test_hzw_in_warehouse_time_is_a_fifth_shorter_than_last_year(config):
+    f = flows(config)
+    today = by_measure(f.measures(minutes_of(PROMO_DAY)))[("hzw", "in_warehouse_minutes")]
+    last_year = by_measure(f.measures(minutes_of(date(2018, 11, 11))))[("hzw", "in_warehouse_minutes")]
+    assert today.mean() / last_year.mean() == pytest.approx(1 - config.simulator.in_warehouse_time_cut, abs=0.03)
+    assert config.simulator.in_warehouse_time_cut == 0.2  # the founding document's "down 20%"
+
+
+def test_occupancy_rises_with_what_is_shelved_and_falls_with_what_leaves(config):
+    f = flows(config)
+    day = f.day(PROMO_DAY)
+    # each minute's change of used area is what was shelved minus what left
+    assert np.allclose(np.diff(day.used_m2, axis=1), (day.shelved - day.released) * PARCEL_M2)
+    # the rush after midnight ships out more than the night crew shelves; the day shift refills:
+    # over every half hour of the busiest warehouse, the level rises exactly when more came in
+    busiest = int(np.argmax(day.released.sum(axis=1)))
+    assert day.used_m2[busiest, 120] < day.used_m2[busiest, 0]
+    net = (day.shelved[busiest] - day.released[busiest]).reshape(48, 30).sum(axis=1)
+    rose = day.used_m2[busiest, 30::30] > day.used_m2[busiest, :-30:30]
+    assert (rose == (net > 0)).all() and rose.any() and not rose.all()
+    # what the source samples: a night with twice the parcels leaves every warehouse emptier by evening
+    evening = np.array([to_us(datetime(2019, 11, 11, 20, 0))])
+    none = samples.SampleFaults()
+    usual = samples.occupancy(config, f, evening, none)["occupancy_ratio"].to_numpy()
+    busier = samples.occupancy(config, flows(config, scale=2.0), evening, none)["occupancy_ratio"].to_numpy()
+    assert (busier < usual).all()
+
+
+def test_occupancy_stays_between_empty_and_full():
+    area = np.array([100.0, 100.0])
+    used = level(np.array([90.0, 10.0]), np.array([[30.0, 0.0], [0.0, 0.0]]), np.array([[0.0, 0.0], [25.0, 0.0]]), area)
+    assert used.tolist() == [[90.0, 100.0, 100.0], [10.0, 0.0, 0.0]]
+
+
+def test_live_mode_writes_each_sites_measures_once_a_minute(config):
+    clock = {"now": datetime(2019, 11, 11, 1, 0, 30)}
+    src = SimulatorSource("sim", config, clock=lambda: clock["now"], backfill=False)
+    sink = RecordingSink()
+    src.collect(sink)
+    for _ in range(4):
+        clock["now"] += timedelta(seconds=45)
+        src.collect(sink)
+    written = [r for b in sink.batches if b.kind == "site_measure" for r in b.table.to_pylist()]
+    assert sorted({r["sampled_at"] for r in written}) == [datetime(2019, 11, 11, 1, m) for m in (1, 2, 3)]
+    minutes = flows(config).measures(np.array([to_us(datetime(2019, 11, 11, 1, 2))])).to_pylist()
+    assert [r for r in written if r["sampled_at"] == datetime(2019, 11, 11, 1, 2)] == minutes

@@ -233,7 +233,7 @@ def test_screenshots_of_every_screen_once_history_is_loaded(app, browser):
 
 
 def _wall_tiles(page) -> list[str]:
-    return page.locator(".whgrid .wh").evaluate_all("els => els.map(e => e.className)")
+    return page.locator(".sc-whgrid .sc-wh").evaluate_all("els => els.map(e => e.className)")
 
 
 def _edit_occupancy_rule(browser, base: str, warning: str, critical: str) -> None:
@@ -253,7 +253,7 @@ def test_a_threshold_edited_on_the_alerts_page_recolours_the_wall_within_one_ref
     """The tiles take their colours from the live rule, so the wall and the alert agree."""
     wall = open_wall(browser, app, "kiosk=1&screen=bsq", (1920, 1080))
     try:
-        wall.wait_for_selector(".whgrid .wh.good", timeout=60_000)
+        wall.wait_for_selector(".sc-whgrid .sc-wh.good", timeout=60_000)
         before = _wall_tiles(wall)
         assert sum("bad" in c for c in before) < len(before) / 2, before
         _edit_occupancy_rule(browser, app, "0.01", "0.02")  # every warehouse past both

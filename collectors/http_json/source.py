@@ -1,5 +1,6 @@
 """Pulls records from an HTTP endpoint that answers JSON, such as a warehouse
-management system's occupancy API.
+management system's occupancy API or a logistics system's site figures
+(record = "site_measure": site, measure, value and time per item).
 
 The response is mapped to records by a declared mapping (where the items are,
 which item field feeds which record field), pages are followed, and every item
@@ -19,7 +20,7 @@ import httpx
 from base import redact
 from base.clock import BEIJING, now_beijing
 from base.secrets import Lookup, file_secret, resolve_secret
-from collectors.records import SCHEMAS, make_batch
+from collectors.records import SCHEMAS, make_batch, measure_problem
 from collectors.sinks import Sink
 from collectors.source import Collected
 
@@ -156,5 +157,12 @@ class HttpJsonSource:
                 raise MappingError(
                     f"{where}: field '{self.fields.get('occupancy_ratio')}' "
                     f"(for occupancy_ratio) = {ratio} is outside 0..1.5"
+                )
+        if self.kind == "site_measure":
+            problem = measure_problem(out.get("measure"), out.get("value"))
+            if problem:
+                raise MappingError(
+                    f"{where}: fields '{self.fields.get('measure', 'measure')}' and "
+                    f"'{self.fields.get('value', 'value')}' (for measure and value): {problem}"
                 )
         return out

@@ -1,4 +1,5 @@
-"""Simulated warehouse occupancy and system health, as smooth functions of time.
+"""Simulated warehouse occupancy (from the parcels' flows) and system health (smooth
+functions of time).
 
 Values are deterministic for (seed, time), so any sampling interval gives a
 consistent picture; fault switches push them out of their normal range.
@@ -12,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 
 from base.config import Config
+from collectors.simulator.flows import Flows
 from collectors.simulator.generator import US
 
 LINK_CAPACITY_BPS = 100e6  # the promotion's temporary 100 Mbit/s link
@@ -34,18 +36,13 @@ def _wave(seconds: np.ndarray, period: float, phase: float) -> np.ndarray:
     return np.sin(2 * np.pi * (seconds / period + phase))
 
 
-def occupancy(config: Config, seed: int, times_us: np.ndarray, faults: SampleFaults) -> pa.Table:
-    """One sample per warehouse per time. Warehouses were stocked up before the
-    promotion and drain slowly as parcels leave."""
-    rng = np.random.default_rng([seed, 11])
-    whs = config.warehouses
-    # the fullest stays just below the 90 % warning line unless a fault fills it
-    base = rng.uniform(0.55, 0.84, len(whs))
-    phase = rng.uniform(0, 1, len(whs))
-    secs = times_us / US
+def occupancy(config: Config, flows: Flows, times_us: np.ndarray, faults: SampleFaults) -> pa.Table:
+    """One sample per warehouse per time: the used area that shelving (in) and
+    released parcels (out) leave (collectors/simulator/flows.py)."""
+    used = flows.used_m2(times_us)
     rows_t, rows_w, rows_used, rows_ratio = [], [], [], []
-    for i, w in enumerate(whs):
-        ratio = base[i] + 0.04 * _wave(secs, 86400.0, phase[i]) + 0.01 * _wave(secs, 3700.0, phase[i])
+    for i, w in enumerate(config.warehouses):
+        ratio = used[i] / w.area_m2
         if faults.warehouse_full in (w.code, w.site):
             ratio = np.full_like(ratio, 0.97)
         ratio = np.clip(ratio, 0.0, 1.0)

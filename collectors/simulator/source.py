@@ -27,6 +27,7 @@ from collectors.simulator import families, samples
 from collectors.simulator.columns import site_trade_modes
 from collectors.simulator.families import Events
 from collectors.simulator.family_tables import render
+from collectors.simulator.flows import Flows
 from collectors.simulator.generator import US, Generator, Knobs, Lists, Receipts, day_start_us, select, to_us
 from collectors.sinks import Sink
 from collectors.source import Collected
@@ -188,6 +189,7 @@ class SimulatorSource:
     def __post_init__(self) -> None:
         self.seed = self.config.simulator.seed if self.seed is None else self.seed
         self._gen = Generator(self.config, self.seed)
+        self._flows = Flows(self.config, self._gen, self._plan)
         self._lock = threading.Lock()
         self._started_wall: datetime | None = None
         self._start_sim: datetime | None = None
@@ -266,8 +268,8 @@ class SimulatorSource:
             self._history = self._history_days(now.date(), start_minute)
             minutes_today = start_minute.hour * 60 + start_minute.minute
             days = 3 + self.config.simulator.history_days
-            per_day = 1440 // HISTORY_PIECE_MINUTES + 4
-            self._history_total = -(-minutes_today // HISTORY_PIECE_MINUTES) + 4 + days * per_day
+            per_day = 1440 // HISTORY_PIECE_MINUTES + 5
+            self._history_total = -(-minutes_today // HISTORY_PIECE_MINUTES) + 5 + days * per_day
 
     def _history_days(
         self, today: date, start_minute: datetime
@@ -313,9 +315,10 @@ class SimulatorSource:
         times = np.arange(to_us(day0), to_us(until), 60 * US, dtype=np.int64)
         if len(times):
             sf = samples.SampleFaults()
-            yield "occupancy", samples.occupancy(self.config, self.seed, times, sf), (day0, until)
+            yield "occupancy", samples.occupancy(self.config, self._flows, times, sf), (day0, until)
             load = _load_share(plan.minute_weights(), times, to_us(day0))
             yield "health", samples.health(self.config, self.seed, times, load, sf), (day0, until)
+            yield "site_measure", self._flows.measures(times), (day0, until)
 
     def _carry(
         self, lists: Lists, receipts: Receipts, until_us: int, carried: list[_Pending]
@@ -544,13 +547,15 @@ class SimulatorSource:
         lo, hi = to_us(self._emitted_until), to_us(now)
         sf = samples.SampleFaults(self.faults.link_saturated, self.faults.warehouse_full, self.faults.equipment_down)
         n = 0
-        for every, kind in ((OCCUPANCY_EVERY_S, "occupancy"), (HEALTH_EVERY_S, "health")):
+        for every, kind in ((OCCUPANCY_EVERY_S, "occupancy"), (HEALTH_EVERY_S, "health"), (60, "site_measure")):
             step = every * US
             times = np.arange((lo // step + 1) * step, hi + 1, step, dtype=np.int64)
             if not len(times):
                 continue
             if kind == "occupancy":
-                table = samples.occupancy(self.config, self.seed, times, sf)
+                table = samples.occupancy(self.config, self._flows, times, sf)
+            elif kind == "site_measure":
+                table = self._flows.measures(times)
             else:
                 d = now.date()
                 load = _load_share(self._plan(d).minute_weights(), times, day_start_us(d))
@@ -634,9 +639,14 @@ def simulate_batch(
     times = np.arange(to_us(day0), until_us, 60 * US, dtype=np.int64)
     if len(times):
         sf = samples.SampleFaults()
-        occ = samples.occupancy(config, seed, times, sf)
+        flows = Flows(
+            config, gen, lambda d: plan if d == day else gen.plan(d, day_kind(config, d), d.year < CALIBRATION_YEAR)
+        )
+        occ = samples.occupancy(config, flows, times, sf)
         hl = samples.health(config, seed, times, _load_share(plan.minute_weights(), times, to_us(day0)), sf)
+        measures = flows.measures(times)
         sink.write(make_batch("occupancy", occ, BATCH_SOURCE))
         sink.write(make_batch("health", hl, BATCH_SOURCE))
-        totals["samples"] = len(occ) + len(hl)
+        sink.write(make_batch("site_measure", measures, BATCH_SOURCE))
+        totals["samples"] = len(occ) + len(hl) + len(measures)
     return totals

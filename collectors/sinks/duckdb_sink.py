@@ -21,6 +21,7 @@ _TIME_COLUMN = {
     "receipt": "return_time",
     "occupancy": "sampled_at",
     "health": "sampled_at",
+    "site_measure": "sampled_at",
     "declaration": "app_time",
     "tax": "return_time",
     "tax_status": "return_time",
@@ -66,6 +67,7 @@ class DuckDBSink:
             "declaration": self._declarations,
             "occupancy": self._occupancy,
             "health": self._health,
+            "site_measure": self._site_measures,
             "release_minute": self._aggregates,
             "receipt_minute": self._aggregates,
             "tax": self._tax,
@@ -200,6 +202,12 @@ class DuckDBSink:
         if unknown:
             raise RecordError(f"occupancy.warehouse_code: unknown warehouse(s) {', '.join(unknown[:5])}")
         return self._samples(con, batch, "write_occupancy")
+
+    def _site_measures(self, con, batch: Batch) -> WriteResult:
+        unknown = [r[0] for r in con.execute(sql("write_site_measure_unknown")).fetchall()]
+        if unknown:
+            raise RecordError(f"site_measure.site_code: unknown site(s) {', '.join(unknown[:5])}")
+        return self._samples(con, batch, "write_site_measure")
 
     def _health(self, con, batch: Batch) -> WriteResult:
         return self._samples(con, batch, "write_health")

@@ -12,7 +12,7 @@ ASSETS = Path(__file__).resolve().parents[2] / "assets" / "wall"
 
 _wall = st.components.v2.component(
     "cbec_wall",
-    css=(ASSETS / "wall.css").read_text(encoding="utf-8"),
+    css="\n".join((ASSETS / name).read_text(encoding="utf-8") for name in ("wall.css", "site.css")),
     js=(ASSETS / "wall.js").read_text(encoding="utf-8"),
 )
 
