@@ -253,7 +253,7 @@ def focus_panel(s: Screen, names: Names, lang: str) -> str:
 
 # the cards sit in the corners, each site's spot next to its card's inner corner,
 # north-west to south-east as on the ground: 杭州湾新区, 保税区 (北仑), 栎社 (the airport), 梅山
-MAP_SPOTS = {"hzw": (1, 3), "bsq": (57, 3), "lishe": (1, 56), "meishan": (57, 56)}
+MAP_SPOTS = {"hzw": (1, 2), "bsq": (57, 2), "lishe": (1, 52), "meishan": (57, 52)}
 MAP_DOTS = {"hzw": (455, 165), "bsq": (640, 150), "lishe": (470, 265), "meishan": (650, 285)}
 # Hangzhou Bay to the north, the sea to the east, 梅山 an island off the coast
 MAP = (
@@ -275,12 +275,13 @@ def site_map(s: Screen, names: Names, lang: str) -> str:
         x, y = MAP_DOTS.get(code, (0, 0))
         dots.append(f'<circle class="spot" cx="{x}" cy="{y}" r="11"/>')
         last = r["per_minute"][-1] if r["per_minute"] else 0
+        waiting = r["review"].lists
         cards.append(
             f'<div class="site-card" style="left:{left}%;top:{top}%" data-site="{escape(code)}">'
             f'<div class="sh"><span class="sn">{escape(names.site(code, lang))}</span>'
             f'<span class="sv" data-live="site:{escape(code)}"></span></div>'
-            f'<div class="sk">{escape(text("per_min_short", lang))}<b>{last:,}</b>'
-            f"{escape(text('review_short', lang))}<b>{r['review'].lists:,}</b></div></div>"
+            f'<div class="sk"><span>{escape(text("per_min_short", lang))}</span><b>{last:,}</b></div>'
+            f'<div class="sk"><span>{escape(text("review_short", lang))}</span><b>{waiting:,}</b></div></div>'
         )
     svg = MAP.replace("</svg>", "".join(dots) + "</svg>")
     return _panel(text("by_site", lang), f'<div class="sitemap">{svg}{"".join(cards)}</div>', "focus")

@@ -1,6 +1,6 @@
 () => {
   // every piece of text on the wall at the type scale's minimum or above (24 px at 1080p),
-  // and none cut short by an ellipsis
+  // and none cut short (an ellipsis, or hidden past its box's edge)
   const host = [...document.querySelectorAll('*')].find((e) => e.shadowRoot && e.shadowRoot.querySelector('.wall'));
   const wall = (host ? host.shadowRoot : document).querySelector('.wall');
   const min = wall.getBoundingClientRect().height * 24 / 1080 - 0.5;
@@ -11,7 +11,8 @@
     if (!node.textContent.trim() || !el.getClientRects().length) continue;
     const size = parseFloat(getComputedStyle(el).fontSize);
     if (size < min) out.push(`${size.toFixed(1)}px < ${min.toFixed(1)}px: ${node.textContent.trim().slice(0, 30)}`);
-    if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).textOverflow === 'ellipsis')
+    const style = getComputedStyle(el);
+    if (el.scrollWidth > el.clientWidth + 1 && (style.textOverflow === 'ellipsis' || style.overflowX !== 'visible'))
       out.push(`cut: ${node.textContent.trim().slice(0, 30)}`);
   }
   return out;

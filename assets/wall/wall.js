@@ -63,6 +63,23 @@ function fillLive(s) {
   });
 }
 
+// a long title (English, a long site name) shrinks to fit beside the clock, down to the type scale's floor
+function fitTitle(s) {
+  const title = q(s, ".title");
+  const district = q(s, ".district");
+  const key = `${title.textContent}|${s.root.clientWidth}x${s.root.clientHeight}`;
+  // again when what it holds or the screen changed, or when it overflows (a late font, the mark shown)
+  if (key === s.titleFitted && district.scrollWidth <= district.clientWidth) return;
+  s.titleFitted = key;
+  title.style.fontSize = "";
+  const floor = s.root.clientHeight * 0.023;
+  let size = parseFloat(getComputedStyle(title).fontSize);
+  while (district.scrollWidth > district.clientWidth && size > floor) {
+    size = Math.max(size * 0.95, floor);
+    title.style.fontSize = `${size}px`;
+  }
+}
+
 function banner(s) {
   const el = q(s, ".stale-banner");
   const lost = Date.now() - s.lastMessage > 6000;
@@ -113,6 +130,7 @@ function tick(s) {
   rotate(s);
   const now = new Date(Date.now() + s.offset);
   q(s, ".clock").textContent = beijing.format(now) + (s.data.lang === "zh" ? " 北京时间" : " Beijing");
+  fitTitle(s);
   banner(s);
 }
 
@@ -189,12 +207,15 @@ export default function (component) {
   const { data, parentElement } = component;
   let s = STATES.get(parentElement);
   if (!s) {
-    parentElement.querySelectorAll(".wall").forEach((old) => old.remove());
+    parentElement.querySelectorAll(".wall-box").forEach((old) => old.remove());
+    const box = document.createElement("div");
+    box.className = "wall-box";
     const root = document.createElement("div");
     root.className = "wall";
     root.innerHTML = SKELETON;
-    parentElement.appendChild(root);
-    s = { root, shown: {}, offset: 0, lastMessage: Date.now(), message: null, data, paused: null, index: -1 };
+    box.appendChild(root);
+    parentElement.appendChild(box);
+    s = { box, root, shown: {}, offset: 0, lastMessage: Date.now(), message: null, data, paused: null, index: -1 };
     s.timer = setInterval(() => tick(s), 250);
     // P or space pauses the rotation; the arrows step through it (and pause it)
     s.onKey = (e) => {
@@ -212,7 +233,7 @@ export default function (component) {
   }
   const before = s.data;
   s.data = data;
-  s.root.classList.toggle("kiosk", !!data.kiosk);
+  s.box.classList.toggle("kiosk", !!data.kiosk);
   q(s, ".district").textContent = data.title;
   q(s, ".paused").textContent = data.labels.paused;
   q(s, ".note").textContent = data.note;
