@@ -1,6 +1,6 @@
 """HTTP routes served beside the UI: /metrics, /healthz, the wall screens' live
-event stream, and the simulator's fault switches; who may call each is
-decided in cbec/access/http.py."""
+event stream, the simulator's fault switches, and the two that set and clear
+the sign-in cookie; who may call each is decided in core/access/http.py."""
 
 from __future__ import annotations
 
@@ -14,13 +14,13 @@ from dataclasses import fields
 import anyio
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from base.clock import now_beijing
 from collectors.simulator.source import Faults, SimulatorSource
 from core import runtime as rt
-from core.access import http
+from core.access import http, sessions
 from core.access.guard import perform
 from core.access.roles import Viewer
 from dashboard import feed
@@ -176,10 +176,47 @@ async def wall_events(request: Request) -> Response:
     return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
 
 
+def _cookie_flags(request: Request, runtime) -> dict:
+    # Strict: the pages read the cookie on their own websocket, a same-site request,
+    # so a link from another site costs nothing and carries no session along
+    secure = http.over_tls(request, runtime.config.access)
+    return {"httponly": True, "samesite": "strict", "path": "/", "secure": secure}
+
+
+async def session_start(request: Request) -> Response:
+    """/auth/session?ticket=…&next=/page: swaps the sign-in form's one-use ticket for
+    the session cookie, then opens the page asked for (a page of this site only)."""
+    runtime, err = _runtime_or_503()
+    if err:
+        return err
+    target = sessions.safe_next(request.query_params.get("next", "/"))
+    response = RedirectResponse(target, status_code=303, headers={"Cache-Control": "no-store"})
+    sid = sessions.redeem(request.query_params.get("ticket", ""), now_beijing())
+    if sid is not None:  # else the page asks for the password again
+        response.set_cookie(sessions.COOKIE, sessions.cookie_value(sid), **_cookie_flags(request, runtime))
+    return response
+
+
+async def session_end(request: Request) -> Response:
+    """/auth/session/end: ends the session the cookie names and clears the cookie, then the sign-in form."""
+    runtime, err = _runtime_or_503()
+    if err:
+        return err
+    sid = sessions.session_id(request.cookies.get(sessions.COOKIE, ""))
+    if sid is not None:
+        sessions.end(sid)
+    target = sessions.safe_next(request.query_params.get("next", "/"))
+    response = RedirectResponse(target, status_code=303, headers={"Cache-Control": "no-store"})
+    response.delete_cookie(sessions.COOKIE, **_cookie_flags(request, runtime))
+    return response
+
+
 def routes() -> list[Route]:
     return [
         Route("/metrics", metrics),
         Route("/healthz", healthz),
         Route("/api/wall/events", wall_events),
         Route("/api/simulator/faults", simulator_faults, methods=["GET", "POST"]),
+        Route("/auth/session", session_start),
+        Route("/auth/session/end", session_end),
     ]

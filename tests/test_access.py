@@ -291,6 +291,9 @@ def signed_in(name: str, clock) -> AppTest:
     at.text_input[0].input(name)
     at.text_input[1].input(PASSWORD)
     at.button[0].click()
+    at.run()
+    # signed in: this run sends the browser for its cookie and stops; the next shows the page
+    assert any(c.value == TEXT["signin_opening"][0] for c in at.caption), [e.value for e in at.error]
     return at.run()
 
 
