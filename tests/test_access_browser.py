@@ -179,7 +179,8 @@ def test_a_demoted_then_disabled_account_loses_its_open_session_at_once(deployme
     change_account(admin, base, "sun-ops", disable=True)
     ops.get_by_role("button", name="登录").wait_for(timeout=15_000)
     ops.get_by_text("已被停用或修改", exact=False).wait_for(timeout=10_000)
-    assert not ops.get_by_text("sun-ops · 值班").count()
+    ops.get_by_text("sun-ops · 值班").wait_for(state="detached", timeout=10_000)  # gone once the run ends
+    screenshot(ops, "session-ended-account-disabled")
     ops.close()
     admin.close()
 
