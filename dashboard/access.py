@@ -12,6 +12,7 @@ In the demo (access.mode = "demo") everybody is an admin called "demo"."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -171,9 +172,10 @@ def _from_cookie(runtime: rt.Runtime, now: datetime) -> Viewer | None:
         return None
     if found.viewer is None:  # forged, tampered, signed out, or from before a restart
         return None
-    st.session_state[_KEY] = found.viewer
+    viewer = dataclasses.replace(found.viewer, source=_source())  # the audit trail says where from now
+    st.session_state[_KEY] = viewer
     st.session_state[_SESSION] = found.sid
-    fresh = _standing(runtime, found.viewer)
+    fresh = _standing(runtime, viewer)
     if fresh is not None:
         sessions.touch(found.sid, fresh, now)
     return fresh
