@@ -16,6 +16,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "sign_out": ("退出登录", "Sign out"),
     "signin_failed": ("登录失败：账号或密码不正确", "Sign-in failed: wrong name or password"),
     "signin_needed": ("请先登录。", "Please sign in."),
+    "signin_opening": ("登录成功，正在打开页面…", "Signed in; opening the page…"),
     "session_expired": (
         "长时间未操作，已自动退出，请重新登录。",
         "You were signed out after a while without activity.",

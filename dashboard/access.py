@@ -1,29 +1,43 @@
-"""Sign-in for the pages: who the session is, the sign-in form, idle expiry,
-kiosk tokens from the address, and the page and action checks every page
-makes on the server.
+"""Sign-in for the pages: who the session is, the sign-in form, the session
+cookie that carries a sign-in across reloads, typed addresses and bookmarks,
+idle expiry, kiosk tokens from the address, and the page and action checks
+every page makes on the server.
+
+A password sign-in starts a server-side session (core/access/sessions.py). The
+browser is sent once through /auth/session, which swaps a one-use ticket for
+the session's HttpOnly cookie and opens the page asked for; every later page
+load (a reload, a typed address, a bookmark) finds the session by that cookie.
 
 In the demo (access.mode = "demo") everybody is an admin called "demo"."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TypeVar
+from urllib.parse import urlencode, urlsplit
 
 import duckdb
 import streamlit as st
 
 from base.clock import now_beijing
 from core import runtime as rt
-from core.access import accounts, audit, guard, standing, tickets, tokens
+from core.access import accounts, audit, guard, sessions, standing, tickets, tokens
 from core.access.roles import KIOSK, Forbidden, Viewer, may, may_open, role_from_claims
 from dashboard.i18n import t
 
 T = TypeVar("T")
 clock: Callable[[], datetime] = now_beijing  # the session's time (tests move it)
 _KEY = "viewer"
-_SEEN = "viewer_seen"
-_SESSION = "ticket_session"  # what this session's stream tickets name
+_SESSION = "ticket_session"  # the server-side session; its stream tickets name it too
+_GO = "signin_go"  # an address the browser still has to open (the cookie's hand-over)
+
+# sends the browser to another address of this site; no iframe, runs in the page
+_go = st.components.v2.component(
+    "cbec_go",
+    js="export default function ({ data }) { if (data && data.url) window.location.replace(data.url); }",
+)
 
 
 def _source() -> str:
@@ -34,6 +48,25 @@ def _source() -> str:
     return ip if isinstance(ip, str) else ""
 
 
+def _cookie() -> str:
+    try:
+        value = st.context.cookies.get(sessions.COOKIE, "")
+    except Exception:  # outside a browser session
+        return ""
+    return value if isinstance(value, str) else ""
+
+
+def _here() -> str:
+    """The page this browser asked for, with its query: where to land after sign-in."""
+    try:
+        url = st.context.url
+    except Exception:  # outside a browser session
+        url = None
+    url = url if isinstance(url, str) else "/"
+    query = {k: v for k, v in st.query_params.to_dict().items() if k not in ("token", "ticket")}
+    return sessions.safe_next((urlsplit(url).path or "/") + (f"?{urlencode(query)}" if query else ""))
+
+
 def current() -> Viewer | None:
     return st.session_state.get(_KEY)
 
@@ -42,19 +75,29 @@ def _demo() -> Viewer:
     return Viewer("demo", "admin", "demo", _source())
 
 
-def _expired(now: datetime, idle: timedelta) -> bool:
-    seen = st.session_state.get(_SEEN)
-    return seen is not None and now - seen > idle
+def _idle(runtime: rt.Runtime) -> timedelta:
+    return timedelta(minutes=runtime.config.access.idle_minutes)
 
 
-def sign_out(runtime: rt.Runtime, why: str) -> None:
-    viewer = current()
+def _forget() -> str:
+    """Drops the viewer from this page's state; the session id it had."""
     st.session_state.pop(_KEY, None)
-    st.session_state.pop(_SEEN, None)
-    tickets.end_session(st.session_state.pop(_SESSION, ""))
+    st.session_state.pop(_GO, None)
+    return st.session_state.pop(_SESSION, "")
+
+
+def _record_signout(runtime: rt.Runtime, viewer: Viewer | None, why: str) -> None:
     if viewer is not None and viewer.via == "password":
         with runtime.store.write_lock:
             audit.record(runtime.store.writer, viewer, "signout", f"user:{viewer.name}", clock(), detail=why)
+
+
+def sign_out(runtime: rt.Runtime, why: str) -> None:
+    """Ends the session here and on the server: every page and stream ticket of it."""
+    viewer = current()
+    sid = _forget()
+    sessions.end(sid)  # its stream tickets too
+    _record_signout(runtime, viewer, why)
 
 
 def gate(runtime: rt.Runtime) -> Viewer:
@@ -76,15 +119,16 @@ def gate(runtime: rt.Runtime) -> Viewer:
     now = clock()
     viewer = current()
     if viewer is not None and viewer.via == "password":
-        if _expired(now, timedelta(minutes=access.idle_minutes)):
-            sign_out(runtime, "idle")
-            st.session_state["signin_note"] = t("session_expired")
-            viewer = None
-        else:
-            viewer = _standing(runtime, viewer)
-            if viewer is not None:
-                st.session_state[_SEEN] = now
-                return viewer
+        viewer = _still_on(runtime, viewer, now)
+    elif viewer is None and _cookie():
+        viewer = _from_cookie(runtime, now)
+    if viewer is not None and viewer.via == "password":
+        go = st.session_state.pop(_GO, "")
+        if go:  # just signed in: the browser takes its cookie, then opens the page asked for
+            st.caption(t("signin_opening"))
+            _go(data={"url": go}, key="signin_go")
+            st.stop()
+        return viewer
     if access.oidc and st.user.is_logged_in:
         role = role_from_claims(st.user.to_dict(), access.role_claim, dict(access.role_map))
         if role is None:
@@ -99,6 +143,42 @@ def gate(runtime: rt.Runtime) -> Viewer:
         return viewer
     _sign_in_form(runtime)
     st.stop()
+
+
+def _still_on(runtime: rt.Runtime, viewer: Viewer, now: datetime) -> Viewer | None:
+    """This page's signed-in viewer, if its session still stands: not idle, not
+    signed out in another page of this browser, its account unchanged or narrowed."""
+    sid = st.session_state.get(_SESSION, "")
+    state = sessions.status(sid, now, _idle(runtime))
+    if state != "live":
+        if state == "idle":
+            sign_out(runtime, "idle")
+            st.session_state["signin_note"] = t("session_expired")
+        else:  # ended in another page of this browser, which recorded why
+            _forget()
+        return None
+    fresh = _standing(runtime, viewer)
+    if fresh is not None:
+        sessions.touch(sid, fresh, now)
+    return fresh
+
+
+def _from_cookie(runtime: rt.Runtime, now: datetime) -> Viewer | None:
+    """The viewer the browser's session cookie names, as its account stands now."""
+    found = sessions.find(_cookie(), now, _idle(runtime))
+    if found.why == "idle":
+        _record_signout(runtime, found.viewer, "idle")
+        st.session_state["signin_note"] = t("session_expired")
+        return None
+    if found.viewer is None:  # forged, tampered, signed out, or from before a restart
+        return None
+    viewer = dataclasses.replace(found.viewer, source=_source())  # the audit trail says where from now
+    st.session_state[_KEY] = viewer
+    st.session_state[_SESSION] = found.sid
+    fresh = _standing(runtime, viewer)
+    if fresh is not None:
+        sessions.touch(found.sid, fresh, now)
+    return fresh
 
 
 def _standing(runtime: rt.Runtime, viewer: Viewer) -> Viewer | None:
@@ -136,14 +216,17 @@ def _sign_in_form(runtime: rt.Runtime) -> None:
             go = st.form_submit_button(t("sign_in"), type="primary")
         if go:
             policy = accounts.Policy(access.max_failures, timedelta(minutes=access.lockout_minutes))
+            now = clock()
             try:
-                viewer = accounts.sign_in(runtime.store, name.strip(), password, clock(), _source(), policy)
+                viewer = accounts.sign_in(runtime.store, name.strip(), password, now, _source(), policy)
             except accounts.SignInFailed:  # one answer to every failure, in the reader's language
                 st.error(t("signin_failed"))
                 return
+            sid = sessions.start(viewer, now, _idle(runtime))
             st.session_state[_KEY] = viewer
-            st.session_state[_SEEN] = clock()
-            st.session_state[_SESSION] = tickets.new_session()
+            st.session_state[_SESSION] = sid
+            ticket = sessions.hand_over(sid, now)
+            st.session_state[_GO] = "/auth/session?" + urlencode({"ticket": ticket, "next": _here()})
             st.rerun()
         if access.oidc:
             st.button(t("sign_in_sso"), on_click=st.login)
@@ -159,17 +242,21 @@ def who_box(runtime: rt.Runtime, viewer: Viewer) -> None:
         sign_out(runtime, "signed out")
         if viewer.via == "oidc":
             st.logout()
+        if viewer.via == "password":  # the browser drops its cookie too, then shows the sign-in
+            _go(data={"url": "/auth/session/end"}, key="signout_go")
+            st.stop()
         st.rerun()
 
 
 def still_valid(runtime: rt.Runtime) -> bool:
-    """False once a signed-in session has been idle too long, its account has
-    changed (role, disabled, password) or a kiosk token was revoked."""
+    """False once a signed-in session has been idle too long or signed out in
+    another page, its account has changed (role, disabled, password) or a kiosk
+    token was revoked."""
     viewer = current()
     if viewer is None:
         return False
     if viewer.via == "password":
-        if _expired(clock(), timedelta(minutes=runtime.config.access.idle_minutes)):
+        if sessions.status(st.session_state.get(_SESSION, ""), clock(), _idle(runtime)) != "live":
             return False
         with runtime.store.reading() as con:
             return standing.refreshed(con, viewer) == viewer

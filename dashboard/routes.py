@@ -1,7 +1,7 @@
 """HTTP routes served beside the UI: /metrics, /healthz, the wall screens' live
-event stream, the simulator's fault switches, and the local API the `cbec`
-command asks while the app holds the database; who may call each is decided
-in core/access/http.py."""
+event stream, the simulator's fault switches, the local API the `cbec` command
+asks while the app holds the database, and the two that set and clear the
+sign-in cookie; who may call each is decided in core/access/http.py."""
 
 from __future__ import annotations
 
@@ -18,14 +18,14 @@ from datetime import time as day_time
 import anyio
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from base.clock import now_beijing
 from collectors.simulator.source import Faults, SimulatorSource
 from core import runtime as rt
 from core import simulated, summary
-from core.access import http, local_api
+from core.access import http, local_api, sessions
 from core.access.guard import perform
 from core.access.roles import Viewer
 from core.access.tokens import TokenError
@@ -269,6 +269,41 @@ async def local_token(request: Request) -> Response:
     return JSONResponse({"out": out, "err": err_text})
 
 
+def _cookie_flags(request: Request, runtime) -> dict:
+    # Strict: the pages read the cookie on their own websocket, a same-site request,
+    # so a link from another site costs nothing and carries no session along
+    secure = http.over_tls(request, runtime.config.access)
+    return {"httponly": True, "samesite": "strict", "path": "/", "secure": secure}
+
+
+async def session_start(request: Request) -> Response:
+    """/auth/session?ticket=…&next=/page: swaps the sign-in form's one-use ticket for
+    the session cookie, then opens the page asked for (a page of this site only)."""
+    runtime, err = _runtime_or_503()
+    if err:
+        return err
+    target = sessions.safe_next(request.query_params.get("next", "/"))
+    response = RedirectResponse(target, status_code=303, headers={"Cache-Control": "no-store"})
+    sid = sessions.redeem(request.query_params.get("ticket", ""), now_beijing())
+    if sid is not None:  # else the page asks for the password again
+        response.set_cookie(sessions.COOKIE, sessions.cookie_value(sid), **_cookie_flags(request, runtime))
+    return response
+
+
+async def session_end(request: Request) -> Response:
+    """/auth/session/end: ends the session the cookie names and clears the cookie, then the sign-in form."""
+    runtime, err = _runtime_or_503()
+    if err:
+        return err
+    sid = sessions.session_id(request.cookies.get(sessions.COOKIE, ""))
+    if sid is not None:
+        sessions.end(sid)
+    target = sessions.safe_next(request.query_params.get("next", "/"))
+    response = RedirectResponse(target, status_code=303, headers={"Cache-Control": "no-store"})
+    response.delete_cookie(sessions.COOKIE, **_cookie_flags(request, runtime))
+    return response
+
+
 def routes() -> list[Route]:
     return [
         Route("/metrics", metrics),
@@ -278,4 +313,6 @@ def routes() -> list[Route]:
         Route("/api/local/summary", local_summary),
         Route("/api/local/report", local_report),
         Route("/api/local/token", local_token, methods=["POST"]),
+        Route("/auth/session", session_start),
+        Route("/auth/session/end", session_end),
     ]

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from streamlit.testing.v1 import AppTest
 
 from base.config import AccessConfig
-from core.access import accounts, audit, guard, http, passwords, tickets, tokens
+from core.access import accounts, audit, guard, http, passwords, sessions, tickets, tokens
 from core.access.roles import ACTIONS, KIOSK, PAGES, ROLES, Forbidden, Viewer, may_open, role_from_claims
 from core.text import TEXT
 from queries.store import Store
@@ -229,6 +229,73 @@ def test_a_stream_ticket_ends_with_its_session_and_its_account(store):
     assert http.stream_viewer(store.reading, ticket, signin, NOW, "") is None
 
 
+IDLE = timedelta(minutes=30)
+
+
+def test_a_session_cookie_names_a_server_session_and_is_refused_forged_tampered_or_idle():
+    zhao = Viewer("zhao", "duty", "password", stamp="abc")
+    sid = sessions.start(zhao, NOW, IDLE)
+    cookie = sessions.cookie_value(sid)
+    assert "zhao" not in cookie and "duty" not in cookie, "the cookie says nothing about who"
+    assert sessions.find(cookie, NOW + timedelta(minutes=29), IDLE).viewer == zhao
+    # activity slides the limit
+    assert sessions.touch(sid, zhao, NOW + timedelta(minutes=29))
+    assert sessions.find(cookie, NOW + timedelta(minutes=58), IDLE).why == ""
+    # forged (a signature of another key) and tampered (another id under a real signature)
+    sig = cookie.partition(".")[2]
+    other = sessions.start(zhao, NOW, IDLE)
+    assert sessions.find(f"{other}.{sig}", NOW, IDLE).why == "forged"
+    assert sessions.find(f"{sid}.{'0' * len(sig)}", NOW, IDLE).why == "forged"
+    assert sessions.find("", NOW, IDLE).why == "forged" and sessions.find(sid, NOW, IDLE).why == "forged"
+    # idle past the limit: refused, and ended once for all
+    late = NOW + timedelta(minutes=58) + IDLE + timedelta(seconds=1)
+    assert sessions.find(cookie, late, IDLE).why == "idle"
+    assert sessions.find(cookie, NOW, IDLE).why == "unknown", "an idle session does not come back"
+    # ended: every page of it, and the stream tickets it named
+    ticket = tickets.issue(zhao, NOW, other)
+    assert sessions.end(other) == zhao
+    assert sessions.find(sessions.cookie_value(other), NOW, IDLE).why == "unknown"
+    assert tickets.read(ticket, NOW) is None
+
+
+def test_a_hand_over_ticket_works_once_briefly_and_only_for_a_live_session():
+    sid = sessions.start(Viewer("zhao", "duty", "password"), NOW, IDLE)
+    ticket = sessions.hand_over(sid, NOW)
+    assert sessions.redeem(ticket, NOW + timedelta(seconds=5)) == sid
+    assert sessions.redeem(ticket, NOW + timedelta(seconds=6)) is None, "used twice"
+    late = sessions.hand_over(sid, NOW)
+    assert sessions.redeem(late, NOW + sessions.HANDOVER + timedelta(seconds=1)) is None
+    ended = sessions.hand_over(sid, NOW)
+    sessions.end(sid)
+    assert sessions.redeem(ended, NOW) is None
+    assert sessions.redeem("made-up", NOW) is None
+
+
+@pytest.mark.parametrize(
+    "target,lands",
+    [
+        ("/alerts", "/alerts"),
+        ("/wall?screen=bsq&kiosk=1", "/wall?screen=bsq&kiosk=1"),
+        ("/system-health?lang=en&token=cbk_x", "/system-health?lang=en"),
+        ("/", "/"),
+        ("https://evil.example/alerts", "/"),
+        ("//evil.example/alerts", "/"),
+        ("/\\evil.example", "/"),
+        ("\\evil.example", "/"),
+        ("http:/evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+        ("/alerts/../../evil", "/"),
+        ("/%2F%2Fevil.example", "/"),
+        ("/api/wall/events", "/"),
+        ("/metrics", "/"),
+        ("/alerts\r\nSet-Cookie: x=1", "/"),
+        ("", "/"),
+    ],
+)
+def test_after_sign_in_only_a_page_of_this_site_is_a_target(target, lands):
+    assert sessions.safe_next(target) == lands
+
+
 def test_oidc_roles_come_from_a_claim():
     mapping = {"cbec-duty": "duty", "cbec-ops": "ops"}
     assert role_from_claims({"groups": ["staff", "cbec-duty", "cbec-ops"]}, "groups", mapping) == "ops"
@@ -291,6 +358,9 @@ def signed_in(name: str, clock) -> AppTest:
     at.text_input[0].input(name)
     at.text_input[1].input(PASSWORD)
     at.button[0].click()
+    at.run()
+    # signed in: this run sends the browser for its cookie and stops; the next shows the page
+    assert any(c.value == TEXT["signin_opening"][0] for c in at.caption), [e.value for e in at.error]
     return at.run()
 
 

@@ -1,6 +1,7 @@
 """Sign-in as a new deployment has it, in headless Chromium: the first admin
-made with `cbec user add`, each role's pages, a kiosk token on a wall and its
-revocation from the admin page, and the audit trail that answers who did it."""
+made with `cbec user add`, each role's pages, a sign-in that survives reloads
+and bookmarks through its cookie, a kiosk token on a wall and its revocation
+from the admin page, and the audit trail that answers who did it."""
 
 from __future__ import annotations
 
@@ -29,7 +30,14 @@ def cbec(db, *args: str, stdin: str = "") -> str:
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory):
     db = tmp_path_factory.mktemp("signin") / "signin.duckdb"
-    for name, role in (("li-admin", "admin"), ("zhao-duty", "duty"), ("sun-ops", "ops"), ("zhou-duty", "duty")):
+    accounts = (
+        ("li-admin", "admin"),
+        ("zhao-duty", "duty"),
+        ("sun-ops", "ops"),
+        ("zhou-duty", "duty"),
+        ("wu-ops", "ops"),
+    )
+    for name, role in accounts:
         cbec(db, "user", "add", name, "--role", role, "--password-stdin", stdin=PASSWORD + "\n")
     token = cbec(db, "token", "create", "保税区大厅", "--screens", "bsq").strip()
     assert re.fullmatch(r"cbk_[0-9a-f]{10}_[\w-]{40,}", token)
@@ -40,6 +48,11 @@ def deployment(tmp_path_factory):
 def sign_in(browser, base: str, name: str, path: str = "/"):
     """A new page at `path`, signed in there (a page load starts a new session)."""
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    return fill_in(page, base, name, path)
+
+
+def fill_in(page, base: str, name: str, path: str = "/"):
+    """Opens `path` on `page`, signs in on the form there, and waits for the page that follows."""
     page.goto(f"{base}{path}")
     page.get_by_label("账号").fill(name)
     page.get_by_label("密码").fill(PASSWORD)
@@ -166,7 +179,8 @@ def test_a_demoted_then_disabled_account_loses_its_open_session_at_once(deployme
     change_account(admin, base, "sun-ops", disable=True)
     ops.get_by_role("button", name="登录").wait_for(timeout=15_000)
     ops.get_by_text("已被停用或修改", exact=False).wait_for(timeout=10_000)
-    assert not ops.get_by_text("sun-ops · 值班").count()
+    ops.get_by_text("sun-ops · 值班").wait_for(state="detached", timeout=10_000)  # gone once the run ends
+    screenshot(ops, "session-ended-account-disabled")
     ops.close()
     admin.close()
 
@@ -200,3 +214,88 @@ def test_a_stream_ticket_stops_with_sign_out_and_with_a_disabled_account(deploym
     assert events_status(base, ticket) == 401
     admin.close()
     page.close()
+
+
+DUTY_PAGES = sorted(["全市总览", "大屏", "仓库库容", "系统运行状态"])
+
+
+def session_cookie(context) -> dict | None:
+    return next((c for c in context.cookies() if c["name"] == "cbec_session"), None)
+
+
+def shows_page_without_form(page, heading: str) -> None:
+    page.get_by_role("heading", name=heading).wait_for(timeout=60_000)
+    assert not page.get_by_role("button", name="登录", exact=True).count(), "the sign-in form came back"
+
+
+def test_a_sign_in_survives_reload_and_bookmarks_and_lands_on_the_page_asked_for(deployment, browser):
+    base, _ = deployment
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    page = fill_in(context.new_page(), base, "zhao-duty", "/warehouses?lang=zh")
+    # the page asked for, not the overview
+    shows_page_without_form(page, "仓库库容")
+    assert urlparse(page.url).path == "/warehouses", page.url
+    cookie = session_cookie(context)
+    assert cookie, "no session cookie after sign-in"
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and not cookie["secure"]  # plain HTTP here
+    assert cookie["path"] == "/" and cookie["expires"] == -1, "a browser-session cookie; the server keeps the limit"
+    assert "zhao" not in cookie["value"] and PASSWORD not in cookie["value"]
+    assert page.evaluate("document.cookie").find("cbec_session") == -1, "scripts cannot read it"
+    page.reload()
+    shows_page_without_form(page, "仓库库容")
+    assert nav(page) == DUTY_PAGES
+    # a bookmark opened in another page of the same browser
+    other = context.new_page()
+    other.goto(f"{base}/system-health")
+    shows_page_without_form(other, "系统运行状态")
+    assert any("zhao-duty · 值班" in c for c in other.locator('[data-testid="stSidebar"]').all_inner_texts())
+    screenshot(other, "signin-bookmark-opens-without-form")
+    # a forged or tampered cookie opens nothing
+    stranger = browser.new_context()
+    host = urlparse(base).hostname
+    forged = {"name": "cbec_session", "domain": host, "path": "/", "httpOnly": True, "sameSite": "Strict"}
+    sid, _, signature = cookie["value"].partition(".")
+    for value in (f"{sid}.{'0' * len(signature)}", f"{sid[:-1]}{'A' if sid[-1] != 'A' else 'B'}.{signature}"):
+        stranger.clear_cookies()
+        stranger.add_cookies([{**forged, "value": value}])
+        tampered = stranger.new_page()
+        tampered.goto(f"{base}/warehouses")
+        tampered.get_by_role("button", name="登录", exact=True).wait_for(timeout=60_000)
+        assert not tampered.locator('[data-testid="stSidebarNav"]').count()
+        tampered.close()
+    stranger.close()
+    # sign-out ends it on the server and in the browser: the other page's next load asks again
+    page.get_by_role("button", name="退出登录").click()
+    page.get_by_role("button", name="登录", exact=True).wait_for(timeout=30_000)
+    assert session_cookie(context) is None, "the cookie outlived the sign-out in the browser"
+    context.add_cookies([{**forged, "value": cookie["value"]}])  # as if a copy had been kept
+    other.goto(f"{base}/system-health")
+    other.get_by_role("button", name="登录", exact=True).wait_for(timeout=60_000)
+    screenshot(other, "signin-after-sign-out")
+    context.close()
+
+
+def test_a_demoted_accounts_cookie_no_longer_opens_its_pages(deployment, browser):
+    base, _ = deployment
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    ops = fill_in(context.new_page(), base, "wu-ops", "/collectors")
+    ops.get_by_role("heading", name="采集与数据源").wait_for(timeout=60_000)
+    assert urlparse(ops.url).path == "/collectors"
+    ops.close()
+    admin = sign_in(browser, base, "li-admin")
+    change_account(admin, base, "wu-ops", role="值班")
+    # the cookie still names the session, which now has duty's pages only
+    again = context.new_page()
+    again.goto(f"{base}/collectors")
+    again.locator('[data-testid="stSidebarNav"]').wait_for(timeout=60_000)
+    again.wait_for_timeout(2000)
+    assert not again.get_by_role("heading", name="采集与数据源").count() and "/collectors" not in again.url
+    assert nav(again) == DUTY_PAGES
+    again.close()
+    change_account(admin, base, "wu-ops", disable=True)
+    last = context.new_page()
+    last.goto(f"{base}/warehouses")
+    last.get_by_role("button", name="登录", exact=True).wait_for(timeout=60_000)
+    assert not last.locator('[data-testid="stSidebarNav"]').count()
+    admin.close()
+    context.close()

@@ -1,25 +1,29 @@
 """The app's HTTP answers as an outsider meets them: /healthz says status only
 to strangers, no error carries a URL's password or query, no page can be
 framed by another site, forwarded addresses count only from configured
-proxies, and tokens never reach a log line."""
+proxies, tokens never reach a log line, and the sign-in cookie is HttpOnly,
+SameSite=Strict, Secure only over TLS, and sends nobody to another site."""
 
 from __future__ import annotations
 
 import dataclasses
 import logging
 import warnings
+from datetime import timedelta
 
 import pytest
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 
+from base.clock import now_beijing
 from base.config import AccessConfig, ConfigError, load_config
 from collectors.http_json.source import HttpJsonSource
 from collectors.runner import Schedule
-from core.access import http
+from core.access import http, sessions
 from core.access.headers import SecurityHeaders
 from core.access.logs import TokenFilter
+from core.access.roles import Viewer
 from core.runtime import Runtime
 from dashboard.routes import routes
 
@@ -104,3 +108,59 @@ def test_tokens_and_tickets_never_reach_a_log_line(caplog):
         log.info("scrape of http://u:pw@h:9100/metrics?x=1 failed")
     assert token not in caplog.text and "eyJhYmMi" not in caplog.text and "pw@" not in caplog.text
     assert "screen=city" in caplog.text
+
+
+def hand_over() -> tuple[str, str]:
+    sid = sessions.start(Viewer("zhao", "duty", "password"), now_beijing(), timedelta(minutes=30))
+    return sid, sessions.hand_over(sid, now_beijing())
+
+
+def set_cookie(response) -> str:
+    return next((v for k, v in response.headers.multi_items() if k == "set-cookie" and "cbec_session=" in v), "")
+
+
+def test_the_session_cookie_is_httponly_strict_and_set_once_for_a_page_of_this_site(runtime):
+    sid, ticket = hand_over()
+    browser = client("10.0.0.5", follow_redirects=False)
+    r = browser.get("/auth/session", params={"ticket": ticket, "next": "/alerts?lang=en"})
+    assert r.status_code == 303 and r.headers["location"] == "/alerts?lang=en"
+    cookie = set_cookie(r)
+    flags = [f.strip().lower() for f in cookie.split(";")]
+    assert flags[0] == f"cbec_session={sessions.cookie_value(sid)}".lower()
+    assert {"httponly", "samesite=strict", "path=/"} <= set(flags) and "secure" not in flags, cookie
+    assert not any(f.startswith(("max-age", "expires")) for f in flags), "the server keeps the idle limit"
+    assert r.headers["cache-control"] == "no-store"
+    # the ticket works once; a second use sets nothing
+    again = browser.get("/auth/session", params={"ticket": ticket, "next": "/alerts"})
+    assert again.status_code == 303 and not set_cookie(again)
+    # another host is never a target, with or without a good ticket
+    for target in ("https://evil.example/", "//evil.example/alerts", "/\\evil.example"):
+        _, fresh = hand_over()
+        away = browser.get("/auth/session", params={"ticket": fresh, "next": target})
+        assert away.headers["location"] == "/", target
+        end = browser.get("/auth/session/end", params={"next": target})
+        assert end.headers["location"] == "/", target
+
+
+def test_the_session_cookie_is_secure_only_when_a_trusted_proxy_says_tls(runtime):
+    runtime.config = dataclasses.replace(
+        runtime.config, access=dataclasses.replace(runtime.config.access, trusted_proxies=("127.0.0.1/32",))
+    )
+    https = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
+    cases = [("127.0.0.1", https, True), ("127.0.0.1", {}, False), ("10.0.0.5", https, False)]
+    for peer, headers, secure in cases:
+        _, ticket = hand_over()
+        r = client(peer, follow_redirects=False).get("/auth/session", params={"ticket": ticket}, headers=headers)
+        flags = [f.strip().lower() for f in set_cookie(r).split(";")]
+        assert ("secure" in flags) == secure, (peer, headers, flags)
+
+
+def test_signing_out_ends_the_session_and_clears_the_cookie(runtime):
+    sid, _ = hand_over()
+    browser = client("10.0.0.5", follow_redirects=False)
+    browser.cookies.set(sessions.COOKIE, sessions.cookie_value(sid))
+    r = browser.get("/auth/session/end")
+    assert r.status_code == 303 and r.headers["location"] == "/"
+    cleared = [f.strip().lower() for f in set_cookie(r).split(";")]
+    assert cleared[0] in ('cbec_session=""', "cbec_session=") and "max-age=0" in cleared and "httponly" in cleared
+    assert sessions.find(sessions.cookie_value(sid), now_beijing(), timedelta(minutes=30)).why == "unknown"

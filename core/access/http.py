@@ -54,6 +54,18 @@ def client_address(request: Request, access: AccessConfig = _PLAIN) -> str:
     return str(chain[0] if chain else peer)  # proxies all the way: the first one asked
 
 
+def over_tls(request: Request, access: AccessConfig = _PLAIN) -> bool:
+    """Whether the browser reached us over TLS: directly, or through a configured
+    proxy that says so in X-Forwarded-Proto (anybody else's header is not believed)."""
+    if request.url.scheme in ("https", "wss"):
+        return True
+    peer = _ip(request.client.host) if request.client else None
+    if peer is None or not any(peer in ipaddress.ip_network(p) for p in access.trusted_proxies):
+        return False
+    said = request.headers.get("x-forwarded-proto", "").split(",")
+    return said[-1].strip().lower() == "https"  # the nearest proxy's word
+
+
 def from_loopback(request: Request, access: AccessConfig = _PLAIN) -> bool:
     """True for 127.0.0.0/8 and ::1 (also as the IPv4-mapped ::ffff:127.0.0.1
     a dual-stack listener reports), for the client behind any trusted proxy."""
