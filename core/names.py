@@ -68,6 +68,11 @@ class Names:
         return text("screens_all", lang) if code == "*" else self.site(code, lang)
 
     @staticmethod
+    def actor(name: str, lang: str = "zh") -> str:
+        """Who acted: an account's name as it is; the app's own callers (api, demo) in words."""
+        return text(f"actor_{name}", lang) if name in ("api", "demo") else name
+
+    @staticmethod
     def role(role: str, lang: str = "zh") -> str:
         return text(f"role_{role}", lang) if f"role_{role}" in TEXT else role
 

@@ -39,18 +39,22 @@ def account_rows(listed: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def token_label(row: pd.Series) -> str:
+    """A token as people tell them apart: where its screen hangs, and when it was made."""
+    return f"{row['name']} · {when(row['created_at'])}"
+
+
 def token_rows(listed: pd.DataFrame) -> pd.DataFrame:
     def scope(text: str) -> str:
         return "、".join(runtime.names.screen(c, lang()) for c in str(text).split(",") if c)
 
     return pd.DataFrame(
         {
-            t("token_id"): listed["id"].astype(str),
             t("name"): listed["name"],
             t("token_screens"): listed["screens"].map(scope),
-            t("created_by"): listed["created_by"],
+            t("created_by"): [runtime.names.actor(a, lang()) for a in listed["created_by"]],
             t("created_at"): listed["created_at"].map(when),
-            t("revoked_by"): listed["revoked_by"].fillna(""),
+            t("revoked_by"): [runtime.names.actor(a, lang()) if a else "" for a in listed["revoked_by"].fillna("")],
             t("revoked_at"): listed["revoked_at"].map(when),
         }
     )
@@ -148,7 +152,7 @@ if live:
         tid = st.selectbox(
             t("token"),
             [r.id for r in live],
-            format_func=lambda i: f"{i} · {listed_tokens.set_index('id').loc[i, 'name']}",
+            format_func=lambda i: token_label(listed_tokens.set_index("id").loc[i]),
         )
         if st.form_submit_button(t("token_revoke")):
             attempt(lambda: tokens.revoke(runtime.store, viewer, tid, access.clock()))

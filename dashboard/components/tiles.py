@@ -73,7 +73,7 @@ def table_html(df: pd.DataFrame, *, test_id: str = "", max_height: int | None = 
     )
 
 
-_FIGURE = re.compile(r"^[-+]?[\d,.]+\s*(%|▲|/\s*[\d,.]+)?\s*▲?$")  # 1,234 · 97% · 27,374 / 32,000
+_FIGURE = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?\s*(%|/\s*\d[\d,]*(\.\d+)?)?\s*▲?$")  # 1,234 · 97% · 27,374 / 32,000
 
 
 def _numeric(col: pd.Series) -> bool:
