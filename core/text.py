@@ -218,6 +218,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "rule_name": ("规则代码", "Rule code"),
     "rule_warning": ("警告阈值", "Warning threshold"),
     "rule_critical": ("严重阈值", "Critical threshold"),
+    "rule_ratio_help": (
+        "比例类阈值以小数填写：0.95 即 95%。",
+        "Thresholds of ratios are written as fractions: 0.95 is 95%.",
+    ),
     "rule_message_zh": ("中文说明", "Message in Chinese"),
     "rule_message_en": ("英文说明", "Message in English"),
     "rule_fields": ("修改内容", "Changes"),

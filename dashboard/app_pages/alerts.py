@@ -22,9 +22,13 @@ from queries import read
 runtime = page.start("alerts")
 
 
+ORDER = {"site": 0, "warehouse": 1, "component": 2, "collector": 3}  # the place first, then what in it
+
+
 def where(labels: str) -> str:
-    """The labels as readers call them: 保税区 保税区1号仓."""
-    return " ".join(runtime.names.labels(json.loads(labels), lang()).values())
+    """The labels as readers call them, the site first: 保税区 卡口2."""
+    named = runtime.names.labels(json.loads(labels), lang())
+    return " ".join(v for _, v in sorted(named.items(), key=lambda kv: ORDER.get(kv[0], 9)))
 
 
 def rules_by_name() -> dict:
@@ -308,6 +312,7 @@ def rule_editor() -> None:
         critical = c2.text_input(f"{t('rule_critical')}（{op}）", str(rule.thresholds.get("critical", "")))
         for_ = c3.text_input(t("rule_for"), prom_duration(rule.for_))
         keep = c4.text_input(t("rule_keep"), prom_duration(rule.keep_firing_for))
+        st.caption(t("rule_ratio_help"))
         message_zh = st.text_input(t("rule_message_zh"), rule.message_zh)
         message_en = st.text_input(t("rule_message_en"), rule.message_en)
         who = who_field("edit_who")
