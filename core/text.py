@@ -93,7 +93,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "created_by": ("创建人", "Created by"),
     "revoked_by": ("撤销人", "Revoked by"),
     "revoked_at": ("撤销时间", "Revoked"),
-    "token_id": ("编号", "No."),
     "screens_all": ("全部大屏", "Every screen"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
@@ -374,7 +373,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Net = released − cancelled after release; net value = value − cancelled − returned;"
         " tax assessed = customs duty, VAT and consumption tax of today's tax receipts.",
     ),
-    "cumulative_today_vs_ly": ("今日累计放行与去年同日对比", "Cumulative releases today vs same day last year"),
+    "cumulative_today_vs_ly": ("今日累计放行 vs 去年同日", "Cumulative releases today vs same day last year"),
+    "cumulative_against_ly": ("今日累计放行与去年同日对比", "Cumulative releases today against the same day last year"),
     "today": ("今日", "Today"),
     "last_year": ("去年同日", "Same day last year"),
     "time_of_day": ("时刻", "Time of day"),

@@ -71,7 +71,7 @@ def figures() -> None:
 
     left, right = st.columns([3, 2])
     with left:
-        st.markdown(f"**{t('cumulative_today_vs_ly')}**")
+        st.markdown(f"**{t('cumulative_against_ly')}**")
         legend = (t("today"), t("last_year"))
         fig = charts.cumulative(ov.curve_today, ov.curve_last_year, legend, t("cumulative_lists"), lang())
         st.plotly_chart(fig, key="cumulative", config=CHART_CONFIG)

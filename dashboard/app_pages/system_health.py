@@ -16,7 +16,7 @@ from dashboard.components import charts, page, tiles
 from dashboard.i18n import lang, t
 
 runtime = page.start("system_health")
-STATE_WORD = {"ok": "ok", "down": "down", "stale": "equipment_stale"}  # a component's state, as read
+STATE_WORD = {"ok": "ok", "down": "down", "stale": "stale"}  # a component's state, as read
 
 
 def state_word(state: str) -> str:
