@@ -28,7 +28,7 @@ PAGES = {
 }
 
 # units and acronyms a Chinese reader reads as they are; "English" names the language switch
-ALLOWED = {"m", "P95", "DXP", "CEB", "ID", "SSO", "XML", "JSON", "X", "English"}
+ALLOWED = {"m", "P95", "DXP", "CEB", "ID", "SSO", "XML", "JSON", "CSV", "PDF", "A4", "X", "English"}
 PATHS = re.compile(r"\S*/\S*")  # a folder, an address or a unit such as Mbit/s
 FILES = re.compile(r"[\w.-]+\.(?:toml|xml|yml|yaml)\b")  # a file's name, as ops must see it
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[_.:][A-Za-z0-9]+)*")
@@ -112,7 +112,8 @@ def open_page(chromium, base: str, path: str):
     asked: list[str] = []
     page.on("request", lambda r: asked.append(r.url))
     page.goto(f"{base}/{path}")
-    page.wait_for_selector('[data-testid="sim-mark"]', timeout=60_000)  # every page marks simulated figures
+    # every page marks simulated figures; a wall marks its own canvas once its data has come
+    page.wait_for_selector('[data-testid="sim-mark"], [data-testid="wall-sim-mark"]:not([hidden])', timeout=60_000)
     last, deadline = "", time.monotonic() + 30
     while time.monotonic() < deadline:  # fragments fill in after the first paint
         time.sleep(1.5)
