@@ -308,8 +308,9 @@ def rule_editor() -> None:
     with st.form("edit"):
         c1, c2, c3, c4 = st.columns(4)
         op = t("op_above" if rule.op == ">" else "op_below")
-        warning = c1.text_input(f"{t('rule_warning')}（{op}）", str(rule.thresholds.get("warning", "")))
-        critical = c2.text_input(f"{t('rule_critical')}（{op}）", str(rule.thresholds.get("critical", "")))
+        op = f" ({op})" if lang() == "en" else f"（{op}）"
+        warning = c1.text_input(t("rule_warning") + op, str(rule.thresholds.get("warning", "")))
+        critical = c2.text_input(t("rule_critical") + op, str(rule.thresholds.get("critical", "")))
         for_ = c3.text_input(t("rule_for"), prom_duration(rule.for_))
         keep = c4.text_input(t("rule_keep"), prom_duration(rule.keep_firing_for))
         st.caption(t("rule_ratio_help"))
