@@ -63,6 +63,25 @@ class Names:
         sep = ", " if lang == "en" else "、"
         return f"{text('stale', lang)} · {text('stale_detail', lang)}{sep.join(parts)}"
 
+    def screen(self, code: str, lang: str = "zh") -> str:
+        """A wall screen a token may show: 全部大屏 for *, 全市, or a site."""
+        return text("screens_all", lang) if code == "*" else self.site(code, lang)
+
+    @staticmethod
+    def actor(name: str, lang: str = "zh") -> str:
+        """Who acted: an account's name as it is; the app's own callers (api, demo) in words."""
+        return text(f"actor_{name}", lang) if name in ("api", "demo") else name
+
+    @staticmethod
+    def role(role: str, lang: str = "zh") -> str:
+        return text(f"role_{role}", lang) if f"role_{role}" in TEXT else role
+
+    @staticmethod
+    def collector_state(state: str, lang: str = "zh") -> str:
+        """A data source's health (ok, quiet, stale, ...) in words."""
+        key = f"collector_state_{state}"
+        return text(key, lang) if key in TEXT else state
+
     @staticmethod
     def state(state: str, lang: str = "zh") -> str:
         return text(f"state_{state}", lang) if f"state_{state}" in TEXT else state
@@ -80,6 +99,12 @@ def age(seconds: float, lang: str = "zh") -> str:
     if s < 7200:
         return f"{s // 60} min" if lang == "en" else f"{s // 60}分钟"
     return f"{s // 3600} h" if lang == "en" else f"{s // 3600}小时"
+
+
+def plain_address(address: str | None) -> str:
+    """An IP address as people write it: 127.0.0.1, not the IPv4-mapped ::ffff:127.0.0.1."""
+    address = address or ""
+    return address[7:] if address.lower().startswith("::ffff:") and "." in address else address
 
 
 def _pick(pair: tuple[str, str] | None, lang: str) -> str | None:

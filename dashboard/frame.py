@@ -12,11 +12,13 @@ from dashboard import access
 from dashboard.i18n import lang, t
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
+# served by the app itself: a material icon as page_icon loads from an outside font host
+ICON = Path(__file__).resolve().parents[1] / "assets" / "icon.png"
 
 kiosk = st.query_params.get("kiosk") == "1"
 st.set_page_config(
     page_title="cbec-command",
-    page_icon=":material/travel_explore:",
+    page_icon=str(ICON),
     layout="wide",
     initial_sidebar_state="collapsed" if kiosk else "auto",
 )

@@ -493,8 +493,8 @@ def test_an_ops_acknowledgement_carries_the_signed_in_name(signin_runtime, fake_
     runner.evaluate()
     at = signed_in("sun", fake_clock)
     at.switch_page("app_pages/alerts.py").run()
-    ack = next(s for s in at.selectbox if "source_stale" in str(s.options))
-    ack.select(next(o for o in ack.options if "source_stale" in o))
+    ack = next(s for s in at.selectbox if s.label == "规则" and "数据源中断" in str(s.options))  # named, not coded
+    ack.select(next(o for o in ack.options if "数据源中断" in o))
     comment = next(w for w in at.text_input if w.label == "说明")
     comment.input("restarting the feed")
     at.button(key="FormSubmitter:ack-确认告警").click()

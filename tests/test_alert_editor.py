@@ -68,7 +68,7 @@ def test_the_editor_on_the_alerts_page_saves_a_change(promo_runtime):
     at.run()
     at.switch_page("app_pages/alerts.py").run()
     assert not at.exception, at.exception
-    next(ti for ti in at.text_input if ti.label == "warning (>)").set_value("0.85")
+    next(ti for ti in at.text_input if ti.label == "警告阈值（高于）").set_value("0.85")
     at.text_input(key="edit_who").set_value("ops-sun")
     save = next(b for b in at.button if b.label == "保存")
     save.click().run()

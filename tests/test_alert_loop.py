@@ -4,8 +4,10 @@ for a time window and show as silenced; both are on record."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from io import StringIO
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -87,7 +89,8 @@ def test_the_alerts_page_shows_acknowledged_and_silenced_alerts(promo_runtime):
     at.run()
     at.switch_page("app_pages/alerts.py").run()
     assert not at.exception, at.exception
-    active = at.table[0].value
+    html = next(h.proto.body for h in at.get("html") if 'data-testid="alerts-active"' in h.proto.body)
+    active = pd.read_html(StringIO(html))[0].fillna("")
     row = active[active["规则"] == "数据源中断"].iloc[0]  # the rule's title, not its code
     assert row["已确认"].startswith("ops-wang") and "restarting the feed" in row["已确认"]
     assert row["已静默"].startswith("至")

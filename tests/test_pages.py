@@ -3,6 +3,7 @@ the figures the store holds."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from core.numbers import count_en, count_zh, fen, yuan_en, yuan_zh
 from queries import read
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["overview", "warehouses", "system_health", "collectors", "alerts"]
+PAGES = ["overview", "warehouses", "system_health", "collectors", "alerts", "users", "audit"]
 
 
 def frame(lang: str = "zh") -> AppTest:
@@ -43,6 +44,29 @@ def test_overview_shows_the_stored_release_count(promo_runtime):
     assert count_zh(totals.released_lists) in html
 
 
+def visible(html: str) -> str:
+    """The text of some HTML as read: no styles, no tags and their attributes."""
+    return re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", " ", html, flags=re.S))
+
+
+def test_warehouses_page_lists_every_warehouse_by_name(promo_runtime):
+    at = frame().run()
+    at.switch_page("app_pages/warehouses.py").run()
+    assert not at.exception
+    shown = visible(" ".join(h.proto.body for h in at.get("html")))
+    for w in promo_runtime.config.warehouses:
+        assert w.name_zh in shown, w.name_zh
+        assert w.code not in shown
+
+
+def test_system_health_names_components_not_codes(promo_runtime):
+    at = frame().run()
+    at.switch_page("app_pages/system_health.py").run()
+    assert not at.exception
+    shown = visible(" ".join(h.proto.body for h in at.get("html")))
+    assert "电子口岸链路" in shown and "eport_link" not in shown
+
+
 def test_pages_say_clearly_when_the_runtime_is_not_running():
     at = frame().run()
     assert not at.exception
@@ -64,9 +88,10 @@ def test_ops_page_lists_quarantined_files_with_reasons_and_no_personal_data(prom
     at = frame().run()
     at.switch_page("app_pages/collectors.py").run()
     assert not at.exception
-    frames = [df.value for df in at.dataframe]
-    text = " ".join(f.to_string() for f in frames)
-    assert "unsafe_xml" in text and "invalid_records" in text and "partly_bad-CEB622_mixed.xml" in text
+    text = " ".join(h.proto.body for h in at.get("html"))
+    # reasons by their names, the file by its own
+    assert "不安全的 XML" in text and "记录校验不通过" in text and "partly_bad-CEB622_mixed.xml" in text
+    assert "unsafe_xml" not in text
     assert "PII-" not in text
     overview = frame().run()
     assert "PII-" not in " ".join(h.proto.body for h in overview.get("html"))

@@ -11,19 +11,24 @@ import streamlit as st
 from base.config import ConfigError
 from core import live
 from core.alerts import editor, groups, loop
+from core.alerts.engine import message
 from core.alerts.rules import prom_duration
 from core.names import age
 from dashboard import access
-from dashboard.components import page
+from dashboard.components import page, tiles
 from dashboard.i18n import lang, t
 from queries import read
 
 runtime = page.start("alerts")
 
 
+ORDER = {"site": 0, "warehouse": 1, "component": 2, "collector": 3}  # the place first, then what in it
+
+
 def where(labels: str) -> str:
-    """The labels as readers call them: 保税区 保税区1号仓."""
-    return " ".join(runtime.names.labels(json.loads(labels), lang()).values())
+    """The labels as readers call them, the site first: 保税区 卡口2."""
+    named = runtime.names.labels(json.loads(labels), lang())
+    return " ".join(v for _, v in sorted(named.items(), key=lambda kv: ORDER.get(kv[0], 9)))
 
 
 def rules_by_name() -> dict:
@@ -65,7 +70,7 @@ def group_rows(found: list[groups.Group], now) -> pd.DataFrame:
                 t("alert_silenced"): f"{t('until')} {muted[0].ends_at:%m-%d %H:%M}" if muted else "",
             }
         )  # fmt: skip
-    return pd.DataFrame(rows).set_index(t("alert_severity")) if rows else pd.DataFrame()
+    return pd.DataFrame(rows)
 
 
 @st.fragment(run_every=live.refresh_seconds())
@@ -81,10 +86,10 @@ def active() -> None:
     if not current:
         st.success(t("no_alerts"))
     else:  # a plain table: a handful of rows, one per rule and site, read and matched by eye
-        st.table(group_rows(current, now))
+        tiles.table(group_rows(current, now), test_id="alerts-active")
     if recovering:
         st.markdown(f"**{t('alerts_recovering')}**")
-        st.table(group_rows(recovering, now))
+        tiles.table(group_rows(recovering, now), test_id="alerts-recovering")
     if runtime.alerts.last_evaluated:
         st.caption(f"{t('alerts_evaluated')} {runtime.alerts.last_evaluated:%H:%M:%S}")
 
@@ -106,10 +111,21 @@ def history() -> None:
             t("from_state"): [names.state(x, language) for x in df["from_state"]],
             t("to_state"): [names.state(x, language) for x in df["to_state"]],
             t("alert_severity"): [names.severity(x, language) for x in df["severity"]],
-            t("alert_message"): df["message"],
+            t("alert_message"): [
+                said(rules.get(r), json.loads(x), v, m, to) for r, x, v, m, to in
+                zip(df["rule"], df["labels"], df["value"], df["message"], df["to_state"])
+            ],
         }
-    )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    )  # fmt: skip
+    tiles.table(shown, test_id="alert-transitions", max_height=520)
+
+
+def said(rule, labels: dict, value: float | None, stored: str, state: str) -> str:
+    """A transition's message in the reader's language and names; an evaluation
+    error or a missing rule keeps the message as it was recorded."""
+    if rule is None or state in ("error", "nodata") or value is None or value != value:
+        return stored or ""
+    return message(rule, labels, value, lang(), runtime.names)
 
 
 def deliveries() -> None:
@@ -135,7 +151,7 @@ def deliveries() -> None:
             t("detail"): df["detail"].fillna(""),
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    tiles.table(shown, test_id="alert-deliveries", max_height=420)
 
 
 def rules() -> None:
@@ -149,7 +165,8 @@ def rules() -> None:
             return ""
         return f"{t('op_above' if r.op == '>' else 'op_below')} {r.value_text(r.thresholds[severity])}"
 
-    st.dataframe(
+    # the message template and the rule's code are the editor's business, not words to read here
+    tiles.table(
         pd.DataFrame(
             [
                 {
@@ -158,14 +175,11 @@ def rules() -> None:
                     names.severity("critical", language): limit(r, "critical"),
                     t("rule_for"): age(r.for_.total_seconds(), language),
                     t("rule_keep"): age(r.keep_firing_for.total_seconds(), language),
-                    t("alert_message"): r.message_en if language == "en" else r.message_zh,
-                    t("rule_name"): r.name,
                 }
                 for r in runtime.alerts.config.rules
             ]
         ),
-        hide_index=True,
-        width="stretch",
+        test_id="alert-rules",
     )
 
 
@@ -237,21 +251,28 @@ def acknowledge_form() -> None:
 def silence_form() -> None:
     st.subheader(t("alert_silences"))
     now = runtime.clock()
+    names, language = runtime.names, lang()
     if access.allowed("alert.silence"):
+        rules = rules_by_name()
+        sites = [s.code for s in runtime.config.sites]
         with st.form("silence", clear_on_submit=True):
-            matchers = st.text_input(t("silence_matchers"), placeholder="rule=warehouse_occupancy_high site=bsq")
+            c1, c2 = st.columns(2)
+            rule = c1.selectbox(
+                t("silence_rule"), [None, *rules], format_func=lambda r: rule_title(r, rules) if r else "—"
+            )
+            site = c2.selectbox(
+                t("silence_site"), [None, *sites], format_func=lambda c: names.site(c, language) if c else "—"
+            )
             hours = st.number_input(t("silence_hours"), min_value=0.25, max_value=168.0, value=2.0, step=0.25)
             who = who_field("silence_who")
             comment = st.text_input(t("comment"))
             if st.form_submit_button(t("silence_add")):
-                try:
-                    parsed = loop.parse_matchers(matchers)
-                except loop.LoopError as e:
-                    st.error(str(e))
-                    parsed = None
-                if parsed and attempt(
+                parsed = {k: v for k, v in (("rule", rule), ("site", site)) if v}
+                if not parsed:
+                    st.error(t("silence_pick_one"))
+                elif attempt(
                     "alert.silence",
-                    f"silence:{matchers.strip()}",
+                    "silence:" + " ".join(f"{k}={v}" for k, v in parsed.items()),
                     lambda con: loop.silence(con, parsed, hours, who, comment, now),
                     detail=f"{hours} h: {comment}",
                 ):
@@ -261,7 +282,8 @@ def silence_form() -> None:
     for x in current:
         c1, c2 = st.columns([5, 1])
         labels = " ".join(f"{k}={v}" for k, v in x.matchers.items())
-        c1.write(f"{labels} · {x.starts_at:%m-%d %H:%M}–{x.ends_at:%m-%d %H:%M} · {x.by}: {x.comment}")
+        shown = " ".join(matcher_text(k, v) for k, v in x.matchers.items())
+        c1.write(f"{shown} · {x.starts_at:%m-%d %H:%M}–{x.ends_at:%m-%d %H:%M} · {x.by}: {x.comment}")
         if c2.button(t("silence_end"), key=f"end-{x.id}", disabled=not access.allowed("alert.silence")):
             if attempt(
                 "alert.silence", f"silence:{labels}", lambda con, sid=x.id: loop.end_silence(con, sid, now), "end"
@@ -269,21 +291,31 @@ def silence_form() -> None:
                 st.rerun()
 
 
+def matcher_text(key: str, value: str) -> str:
+    """rule=warehouse_occupancy_high reads as the rule's title; a label by its display name."""
+    if key == "rule":
+        return rule_title(value, rules_by_name())
+    return runtime.names.label(key, value, lang())
+
+
 def rule_editor() -> None:
     if runtime.alerts is None:
         return
     st.subheader(t("rule_editor"))
     rules = rules_by_name()
-    name = st.selectbox(t("alert_rule"), list(rules), key="edit_rule")
+    name = st.selectbox(t("alert_rule"), list(rules), key="edit_rule", format_func=lambda r: rule_title(r, rules))
     rule = rules[name]
     with st.form("edit"):
         c1, c2, c3, c4 = st.columns(4)
-        warning = c1.text_input(f"warning ({rule.op})", str(rule.thresholds.get("warning", "")))
-        critical = c2.text_input(f"critical ({rule.op})", str(rule.thresholds.get("critical", "")))
-        for_ = c3.text_input("for", prom_duration(rule.for_))
-        keep = c4.text_input("keep_firing_for", prom_duration(rule.keep_firing_for))
-        message_zh = st.text_input("message_zh", rule.message_zh)
-        message_en = st.text_input("message_en", rule.message_en)
+        op = t("op_above" if rule.op == ">" else "op_below")
+        op = f" ({op})" if lang() == "en" else f"（{op}）"
+        warning = c1.text_input(t("rule_warning") + op, str(rule.thresholds.get("warning", "")))
+        critical = c2.text_input(t("rule_critical") + op, str(rule.thresholds.get("critical", "")))
+        for_ = c3.text_input(t("rule_for"), prom_duration(rule.for_))
+        keep = c4.text_input(t("rule_keep"), prom_duration(rule.keep_firing_for))
+        st.caption(t("rule_ratio_help"))
+        message_zh = st.text_input(t("rule_message_zh"), rule.message_zh)
+        message_en = st.text_input(t("rule_message_en"), rule.message_en)
         who = who_field("edit_who")
         b1, b2 = st.columns(2)
         show = b1.form_submit_button(t("rule_preview"))
@@ -300,7 +332,7 @@ def rule_editor() -> None:
     with runtime.store.reading() as con:
         rows = editor.preview(con, new, runtime.clock(), runtime.health()["collectors"])
     st.caption(t("rule_would_fire"))
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    tiles.table(preview_rows(rows, new), test_id="rule-preview")
     if store_it:
         now = runtime.clock()
         if not attempt(
@@ -312,6 +344,22 @@ def rule_editor() -> None:
             return
         runtime.alerts.replace_rule(new)
         st.success(t("done"))
+
+
+def preview_rows(rows: list[dict], rule) -> pd.DataFrame:
+    """The preview with every label by its display name, the value as the message writes it."""
+    names, language = runtime.names, lang()
+    out = []
+    for row in rows:
+        labels = {k: v for k, v in row.items() if k not in ("value", "breaches")}
+        out.append(
+            {
+                t("alert_where"): " ".join(names.labels(labels, language).values()),
+                t("alert_value_now"): rule.value_text(row["value"]),
+                t("breaches"): names.severity(row["breaches"] or None, language),
+            }
+        )
+    return pd.DataFrame(out)
 
 
 def _number(text: str) -> float | str | None:
@@ -332,7 +380,39 @@ def rule_changes() -> None:
         df = read.alert_rule_changes(con, 50)
     if not df.empty:
         st.markdown(f"**{t('rule_changes')}**")
-        st.dataframe(df, hide_index=True, width="stretch")
+        rules = rules_by_name()
+        tiles.table(
+            pd.DataFrame(
+                {
+                    t("changed_at"): df["changed_at"].map(lambda v: f"{v:%m-%d %H:%M:%S}"),
+                    t("changed_by"): df["changed_by"],
+                    t("alert_rule"): [rule_title(r, rules) for r in df["rule"]],
+                    t("rule_fields"): [
+                        change_text(json.loads(a), json.loads(b), rules.get(r))
+                        for a, b, r in zip(df["old"], df["new"], df["rule"])
+                    ],
+                }
+            ),
+            test_id="rule-changes",
+        )
+
+
+FIELD = {"warning": "rule_warning", "critical": "rule_critical", "for": "rule_for", "keep_firing_for": "rule_keep",
+         "message_zh": "rule_message_zh", "message_en": "rule_message_en"}  # fmt: skip
+
+
+def change_text(old: dict, new: dict, rule=None) -> str:
+    """What an edit changed, field by field in words: 警告阈值 90% → 95%."""
+
+    def shown(k: str, v) -> str:
+        if v is None:
+            return "—"
+        return rule.value_text(v) if rule is not None and k in ("warning", "critical") else str(v)
+
+    keys = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+    return "；".join(
+        f"{t(FIELD.get(k, k)) if k in FIELD else k} {shown(k, old.get(k))} → {shown(k, new.get(k))}" for k in keys
+    )
 
 
 active()

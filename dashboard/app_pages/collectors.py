@@ -12,9 +12,10 @@ import streamlit as st
 from collectors.simulator.samples import EQUIPMENT
 from collectors.simulator.source import SimulatorSource
 from core import live
+from core.text import TEXT
 from dashboard import access
-from dashboard.components import page
-from dashboard.i18n import t
+from dashboard.components import page, tiles
+from dashboard.i18n import lang, t
 from queries import read
 
 runtime = page.start("collectors")
@@ -22,31 +23,55 @@ runtime = page.start("collectors")
 STATE_MARK = {"ok": "●", "quiet": "◐", "starting": "○", "stale": "▲", "error": "✖"}
 
 
+def when(v) -> str:
+    return "" if v is None or pd.isna(v) else f"{pd.Timestamp(v):%m-%d %H:%M:%S}"
+
+
 @st.fragment(run_every=live.refresh_seconds())
 def health() -> None:
     snap = runtime.health()
+    names, language = runtime.names, lang()
     st.subheader(t("collectors"))
     rows = [
         {
-            t("collector"): name,
-            t("state"): f"{STATE_MARK.get(h['state'], '')} {h['state']}",
-            t("last_success"): h["last_success"],
-            t("lag"): h["lag_seconds"],
-            t("records"): h["rows"],
+            t("collector"): names.collector(name, language),
+            t("state"): f"{STATE_MARK.get(h['state'], '')} {names.collector_state(h['state'], language)}",
+            t("last_success"): when(h["last_success"]),
+            t("lag"): "" if h["lag_seconds"] is None else f"{h['lag_seconds']:,.0f}",
+            t("records"): f"{h['rows']:,}",
             t("last_error"): h["last_error"] or "",
         }
         for name, h in snap["collectors"].items()
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    tiles.table(pd.DataFrame(rows), test_id="collector-table")
     st.markdown(f"**{t('recent_runs')}**")
     with runtime.store.reading() as con:
         runs = read.collector_runs(con, 30)
-    runs["error"] = runs["error"].fillna("")
-    st.dataframe(
-        runs.rename(columns={"collector": t("collector"), "records": t("records"), "error": t("last_error")}),
-        hide_index=True,
-        width="stretch",
+    tiles.table(
+        pd.DataFrame(
+            {
+                t("collector"): [names.collector(x, language) for x in runs["collector"]],
+                t("run_started"): runs["started_at"].map(when),
+                t("run_finished"): runs["finished_at"].map(when),
+                t("run_outcome"): runs["outcome"].map(outcome),
+                t("records"): runs["records"],
+                t("last_error"): runs["error"].fillna(""),
+            }
+        ),
+        test_id="runs-table",
+        max_height=420,
     )
+
+
+def outcome(code: str) -> str:
+    return t(f"run_{code}") if f"run_{code}" in TEXT else code
+
+
+def reason(code: str) -> str:
+    """A quarantine reason by its code's name; the detail after the code stays as recorded."""
+    head, sep, rest = code.partition(":")
+    key = f"q_reason_{head.strip()}"
+    return (t(key) if key in TEXT else head) + (f"：{rest.strip()}" if sep and rest.strip() else "")
 
 
 @st.fragment(run_every=live.refresh_seconds() * 5)
@@ -60,9 +85,38 @@ def quarantine() -> None:
         st.caption(t("quarantine_none"))
         return
     st.markdown(f"**{t('quarantine_24h')}**")
-    st.dataframe(by_reason, hide_index=True, width="stretch")
+    tiles.table(
+        pd.DataFrame(
+            {
+                t("q_reason"): by_reason["reason"].map(reason),
+                t("q_files"): by_reason["files"],
+                t("q_records_refused"): by_reason["records_refused"],
+            }
+        ),
+        test_id="quarantine-reasons",
+    )
     st.markdown(f"**{t('quarantine_recent')}**")
-    st.dataframe(recent, hide_index=True, width="stretch")
+    tiles.table(
+        pd.DataFrame(
+            {
+                t("q_at"): recent["quarantined_at"].map(when),
+                t("q_source"): [runtime.names.collector(x, lang()) for x in recent["source"]],
+                t("q_file"): recent["file_name"],
+                t("q_reason"): recent["reason"].map(reason),
+                t("q_line"): recent["line"].map(lambda v: "" if pd.isna(v) else f"{int(v)}"),
+                t("q_records_kept"): recent["records_kept"],
+                t("q_records_refused"): recent["records_refused"],
+            }
+        ),
+        test_id="quarantine-files",
+        max_height=480,
+    )
+
+
+def job_text(at, report: str) -> str:
+    """A digest job by what it does: 08:00 昨日; its config name is an identifier, not a word."""
+    kind = {"yesterday": "report_yesterday", "today": "report_today"}.get(report)
+    return f"{at:%H:%M} {t(kind) if kind else report}"
 
 
 @st.fragment(run_every=live.refresh_seconds() * 10)
@@ -71,9 +125,11 @@ def digests() -> None:
     jobs = runtime.config.digest.jobs
     st.caption(
         t("digest_help").format(
-            jobs=", ".join(f"{j.name} {j.at:%H:%M}" for j in jobs) or "—",
+            jobs="、".join(job_text(j.at, j.report) for j in jobs) or "—",
             folder=runtime.config.digest.folder,
-            webhook=runtime.config.digest.webhook_kind if runtime.config.digest.webhook_url else t("digest_no_webhook"),
+            webhook=t(f"webhook_{runtime.config.digest.webhook_kind}")
+            if runtime.config.digest.webhook_url
+            else t("digest_no_webhook"),
         )
     )
     with runtime.store.reading() as con:
@@ -81,12 +137,44 @@ def digests() -> None:
     if runs.empty:
         st.caption(t("digest_none"))
         return
-    st.dataframe(runs, hide_index=True, width="stretch")
+    by_name = {j.name: job_text(j.at, j.report) for j in jobs}
+    tiles.table(
+        pd.DataFrame(
+            {
+                t("digest_job"): runs["job"].map(lambda j: by_name.get(j, j)),
+                t("digest_for_date"): runs["for_date"].astype(str),
+                t("digest_due"): runs["due_at"].map(when),
+                t("digest_ran"): runs["ran_at"].map(when),
+                t("run_outcome"): runs["outcome"].map(outcome),
+                t("digest_files"): runs["files"].astype(str),
+                t("attempts"): runs["attempts"],
+                t("detail"): runs["detail"].fillna(""),
+            }
+        ),
+        test_id="digest-table",
+    )
 
 
 health()
 quarantine()
 digests()
+
+
+def place_name(code: str | None) -> str:
+    """A site or a warehouse by its display name."""
+    if not code:
+        return "—"
+    names = runtime.names
+    shown = names.site(code, lang())
+    return names.warehouse(code, lang()) if shown == code else shown
+
+
+def equipment_name(code: str | None) -> str:
+    """bsq/gate-2 reads 保税区 卡口2."""
+    if not code:
+        return "—"
+    site, _, component = code.partition("/")
+    return f"{runtime.names.site(site, lang())} {runtime.names.component(component, lang())}"
 
 
 def fault_switches(name: str, sim: SimulatorSource) -> None:
@@ -106,13 +194,13 @@ def fault_switches(name: str, sim: SimulatorSource) -> None:
     ]
     c1, c2 = st.columns(2)
     wanted["warehouse_full"] = c1.selectbox(
-        t("warehouse_full"), places, places.index(f.warehouse_full), format_func=lambda v: v or "—",
+        t("warehouse_full"), places, places.index(f.warehouse_full), format_func=place_name,
         key=f"{name}-full", disabled=locked,
     )  # fmt: skip
     wanted["equipment_down"] = c2.selectbox(
         t("equipment_down_switch"), equipment,
         equipment.index(f.equipment_down) if f.equipment_down in equipment else 0,
-        format_func=lambda v: v or "—", key=f"{name}-equipment", disabled=locked,
+        format_func=equipment_name, key=f"{name}-equipment", disabled=locked,
     )  # fmt: skip
     changed = {k: v for k, v in wanted.items() if getattr(f, k) != v}
     if not changed:

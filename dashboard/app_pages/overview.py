@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import live, netline
-from core.numbers import count_en, count_zh, percent_change, signed_percent, yuan_en, yuan_zh
+from core.numbers import count_en, count_zh, percent_change, signed_percent, yuan_en, yuan_exact, yuan_zh
 from dashboard.components import charts, page, tiles
 from dashboard.feed import loading_text
 from dashboard.i18n import lang, site_name, t
@@ -53,7 +53,7 @@ def figures() -> None:
         )
     with c2:
         pending = h.today.released_lists - h.today.valued_lists
-        sub = f"{h.today.goods_value_cny:,.2f} CNY"
+        sub = yuan_exact(h.today.goods_value_fen, lang())
         if pending:
             sub += f" · {pending:,} {t('without_declaration')}"
         tiles.tile(t("goods_value_today"), fmt_value(h.today.goods_value_fen), sub, test_id="value-today")
@@ -71,8 +71,9 @@ def figures() -> None:
 
     left, right = st.columns([3, 2])
     with left:
-        st.markdown(f"**{t('cumulative_today_vs_ly')}**")
-        fig = charts.cumulative(ov.curve_today, ov.curve_last_year, (t("today"), t("last_year")), t("cumulative_lists"))
+        st.markdown(f"**{t('cumulative_against_ly')}**")
+        legend = (t("today"), t("last_year"))
+        fig = charts.cumulative(ov.curve_today, ov.curve_last_year, legend, t("cumulative_lists"), lang())
         st.plotly_chart(fig, key="cumulative", config=CHART_CONFIG)
     with right:
         st.markdown(f"**{t('per_minute_chart')}**")
@@ -86,7 +87,8 @@ def figures() -> None:
             tiles.tile(
                 site_name(code, s.name_zh, s.name_en),
                 fmt_count(s.released_lists),
-                f"{fmt_value(s.goods_value_fen)} · {t('share')} {s.released_lists / total:.1%} · {s.last_minute:,}/min",
+                f"{fmt_value(s.goods_value_fen)} · {t('share')} {s.released_lists / total:.1%}"
+                f" · {t('per_min_value').format(n=f'{s.last_minute:,}')}",
                 css_class="cbec-site",
                 test_id=f"site-{code}",
             )

@@ -5,15 +5,22 @@ from __future__ import annotations
 
 from html import escape
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from core import live
-from core.numbers import bits_per_second
+from core.names import age
+from core.numbers import bits_per_second, percent
 from dashboard.components import charts, page, tiles
 from dashboard.i18n import lang, t
 
 runtime = page.start("system_health")
+STATE_WORD = {"ok": "ok", "down": "down", "stale": "stale"}  # a component's state, as read
+
+
+def state_word(state: str) -> str:
+    return t(STATE_WORD.get(state, "down"))
 
 
 @st.fragment(run_every=live.refresh_seconds())
@@ -35,14 +42,15 @@ def system_health() -> None:
             & (latest["metric"] == "throughput_bps")
         ]["value"]
         sub = escape(bits_per_second(tput.iloc[0])) if len(tput) else ""
-        state, age = states.get((row["site_code"], row["component"]), ("ok", 0.0))
+        state, seen = states.get((row["site_code"], row["component"]), ("ok", 0.0))
         if state != "ok":
             # the last figure stays readable, marked as old rather than shown as current
-            sub = f'<span class="cbec-down">{escape(t(state))} · {age:.0f} s</span> {sub}'
+            sub = f'<span class="cbec-down">{escape(state_word(state))} · {escape(age(seen, lang()))}</span> {sub}'
         with col:
             tiles.tile(
-                f"{names.get(row['site_code'], row['site_code'])} · {row['component']}",
-                f"{row['value']:.0%}",
+                f"{names.get(row['site_code'], row['site_code'])}"
+                f" · {runtime.names.component(row['component'], lang())}",
+                percent(row["value"]),
                 sub,
                 css_class="cbec-site" + ("" if state == "ok" else " cbec-tile-old"),
                 test_id=f"link-{row['site_code']}-{row['component']}",
@@ -52,14 +60,28 @@ def system_health() -> None:
         st.markdown(f"**{t('link_utilization')}**")
         fig = go.Figure()
         for (site, comp), part in snap.utilization.groupby(["site_code", "component"]):
-            fig.add_scatter(x=part["minute"], y=part["value"], name=f"{names.get(site, site)} {comp}", mode="lines")
-        fig.update_layout(**charts.LAYOUT, height=320, yaxis=dict(tickformat=".0%", rangemode="tozero"))
+            shown = f"{names.get(site, site)} {runtime.names.component(comp, lang())}"
+            fig.add_scatter(x=part["minute"], y=part["value"], name=shown, mode="lines")
+        fig.update_layout(
+            **charts.LAYOUT,
+            height=320,
+            yaxis=dict(**charts.PERCENT_AXIS, rangemode="tozero"),
+            xaxis=charts.TIME_AXIS,
+        )
         st.plotly_chart(fig, key="utilization", config={"displayModeBar": False})
     with right:
         st.markdown(f"**{t('exchange')}**")
         ex = latest[latest["kind"] == "exchange"].pivot_table(index="site_code", columns="metric", values="value")
-        ex = ex.rename(index=names, columns={"queue_depth": t("queue_depth"), "latency_seconds": t("latency")})
-        st.dataframe(ex.rename_axis(index=t("site"), columns=None), width="stretch")
+        tiles.table(
+            pd.DataFrame(
+                {
+                    t("site"): [names.get(c, c) for c in ex.index],
+                    t("queue_depth"): [_whole(v) for v in ex.get("queue_depth", pd.Series(index=ex.index))],
+                    t("latency"): [_seconds(v) for v in ex.get("latency_seconds", pd.Series(index=ex.index))],
+                }
+            ),
+            test_id="exchange-table",
+        )
         st.markdown(f"**{t('equipment')}**")
         eq = snap.components[~snap.components["kind"].isin(["link", "exchange"])]
         summary = (
@@ -67,18 +89,40 @@ def system_health() -> None:
             .agg(total="count", ok=lambda s: int((s == "ok").sum()), down=lambda s: int((s != "ok").sum()))
             .reset_index()
         )
-        st.dataframe(_named(summary, names).rename(columns=_headers()), hide_index=True, width="stretch")
+        tiles.table(_named(summary, names).rename(columns=_headers()), test_id="equipment-table")
     st.markdown(f"**{t('freshness')}**")
     # what needs attention first: down and stale components, the oldest on top
     fresh = snap.components.assign(ok=snap.components["state"] == "ok").sort_values(
         ["ok", "age_seconds"], ascending=[True, False]
     )
-    fresh = fresh.drop(columns=["ok"]).assign(state=fresh["state"].map(t))
-    st.dataframe(_named(fresh, names).rename(columns=_headers()), hide_index=True, width="stretch")
+    fresh = pd.DataFrame(
+        {
+            "site_code": fresh["site_code"],
+            "kind": fresh["kind"],
+            "component": fresh["component"],
+            "state": fresh["state"].map(state_word),
+            "last_seen": fresh["last_seen"].map(lambda v: "" if pd.isna(v) else f"{v:%H:%M:%S}"),
+            "age": fresh["age_seconds"].map(lambda v: "" if v != v else age(v, lang())),
+        }
+    )
+    tiles.table(_named(fresh, names).rename(columns=_headers()), test_id="freshness-table", max_height=560)
 
 
-def _named(df, names: dict[str, str]):
-    return df.assign(site_code=df["site_code"].map(lambda c: names.get(c, c)))
+def _whole(v: float) -> str:
+    return "" if v != v else f"{v:,.0f}"
+
+
+def _seconds(v: float) -> str:
+    return "" if v != v else f"{v:,.1f}"
+
+
+def _named(df: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Sites, kinds and components by their display names."""
+    out = df.assign(site_code=df["site_code"].map(lambda c: names.get(c, c)))
+    for col in ("kind", "component"):
+        if col in out:
+            out[col] = out[col].map(lambda c: runtime.names.component(c, lang()))
+    return out
 
 
 def _headers() -> dict[str, str]:
@@ -90,7 +134,7 @@ def _headers() -> dict[str, str]:
         "ok": t("ok"),
         "down": t("down"),
         "last_seen": t("last_seen"),
-        "age_seconds": t("age_seconds"),
+        "age": t("age"),
         "state": t("state"),
     }
 

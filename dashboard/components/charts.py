@@ -1,9 +1,13 @@
-"""Plotly figures with a calm dark style shared by every page."""
+"""Plotly figures with a calm dark style shared by every page. Axes carry the
+reader's words: counts in 万/亿 with ticks computed here (never plotly's k/M/G),
+times as HH:MM (never a month name)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+
+from core.numbers import axis_ticks
 
 LAYOUT = dict(
     template="plotly_dark",
@@ -16,7 +20,24 @@ LAYOUT = dict(
 )
 
 
-def cumulative(today: pd.Series, last_year: pd.Series, names: tuple[str, str], y_title: str) -> go.Figure:
+HOVER = "%{x|%H:%M}  %{y:,}<extra>%{fullData.name}</extra>"  # the exact figure, no SI suffix
+TIME_AXIS = dict(tickformat="%H:%M", hoverformat="%H:%M")
+PERCENT_AXIS = dict(tickformat=".0%", hoverformat=".0%")
+
+
+def count_axis(top: float, lang: str, **more) -> dict:
+    """A y axis from 0 past `top` with its ticks written in 万/亿 (zh) or k/M (en)."""
+    values, labels = axis_ticks(top, lang)
+    return dict(tickmode="array", tickvals=values, ticktext=labels, range=[0, values[-1] * 1.02], **more)
+
+
+def top_of(*series: pd.Series) -> float:
+    return max([float(s.max()) for s in series if len(s)] + [0.0])
+
+
+def cumulative(
+    today: pd.Series, last_year: pd.Series, names: tuple[str, str], y_title: str, lang: str = "zh"
+) -> go.Figure:
     fig = go.Figure()
     fig.add_scatter(
         x=last_year.index,
@@ -24,9 +45,22 @@ def cumulative(today: pd.Series, last_year: pd.Series, names: tuple[str, str], y
         name=names[1],
         mode="lines",
         line=dict(color="#7b8aa6", width=2, dash="dot"),
+        hovertemplate=HOVER,
     )
-    fig.add_scatter(x=today.index, y=today.values, name=names[0], mode="lines", line=dict(color="#3fb6ff", width=3))
-    fig.update_layout(**LAYOUT, height=360, yaxis_title=y_title, xaxis=dict(tickformat="%H:%M"))
+    fig.add_scatter(
+        x=today.index,
+        y=today.values,
+        name=names[0],
+        mode="lines",
+        line=dict(color="#3fb6ff", width=3),
+        hovertemplate=HOVER,
+    )
+    fig.update_layout(
+        **LAYOUT,
+        height=360,
+        yaxis=count_axis(top_of(today, last_year), lang, title=y_title),
+        xaxis=TIME_AXIS,
+    )
     return fig
 
 
