@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 from cbec.cli import main as cli
 from collectors.simulator.source import simulate_batch
 from core import netline
-from core.numbers import cny, count_zh
+from core.numbers import cny, count_zh, fen, yuan_zh
 from core.report import export, sentence
 from core.report.digest import Digest
 from core.report.figures import Compared, build
@@ -364,8 +364,8 @@ def test_the_report_page_shows_tax_cancellations_returns_and_trade_modes(promo_r
     assert r.net.adjustments.cancelled_lists >= 1
     assert netline.line(r.net, "zh") in [c.value for c in at.caption]
     tables = [df.value for df in at.dataframe]
-    adjusted = next(t for t in tables if "金额(元)" in t.columns).set_index("指标")
-    assert adjusted.loc["应征税款", "金额(元)"] == cny(r.net.adjustments.tax_assessed)
+    adjusted = next(t for t in tables if "金额" in t.columns).set_index("指标")
+    assert adjusted.loc["应征税款", "金额"] == yuan_zh(fen(r.net.adjustments.tax_assessed))  # 万元/亿元 on screen
     assert adjusted.loc["放行后撤单", "数量"] == r.net.adjustments.cancelled_lists
     modes = next(t for t in tables if "贸易方式" in t.columns).set_index("贸易方式")
     assert modes.loc["1210 网购保税进口", "放行清单(单)"] == r.by_trade_mode["1210"].released_lists
