@@ -367,9 +367,10 @@ def test_the_report_page_shows_tax_cancellations_returns_and_trade_modes(promo_r
     tables = [df.value for df in at.dataframe]
     adjusted = next(t for t in tables if "金额" in t.columns).set_index("指标")
     assert adjusted.loc["应征税款", "金额"] == yuan_zh(fen(r.net.adjustments.tax_assessed))  # 万元/亿元 on screen
-    assert adjusted.loc["放行后撤单", "数量"] == r.net.adjustments.cancelled_lists
+    assert adjusted.loc["放行后撤单", "数量"] == f"{r.net.adjustments.cancelled_lists:,}"
+    assert adjusted.loc["应征税款", "数量"] == "—"  # no figure reads as a dash, never "None" or 0
     modes = next(t for t in tables if "贸易方式" in t.columns).set_index("贸易方式")
-    assert modes.loc["1210 网购保税进口", "放行清单(单)"] == r.by_trade_mode["1210"].released_lists
+    assert modes.loc["1210 网购保税进口", "放行清单(单)"] == f"{r.by_trade_mode['1210'].released_lists:,}"
     (code,) = at.code
     assert f"清单{count_zh(r.window.lists)}单" in code.value  # the gross figure, as published
 

@@ -109,9 +109,20 @@ hourly = report.hourly.astype(object).where(report.hourly.notna(), None)  # no b
 if w.has_ly:
     fig.add_bar(x=hourly["hour"], y=hourly["lists_ly"], name=t("last_year"), marker_color="#8a94a6")
 fig.add_bar(x=hourly["hour"], y=hourly["lists"], name=export.day_label(report, language), marker_color="#3fb6ff")
+
+
+def count_ticks(top: int) -> list[int]:
+    """Round ticks (1, 2, 5 × 10^n apart) from 0 past `top`, read as 50万, 100万 rather than 0.5M, 1M."""
+    step = 1
+    while top / step > 5:
+        step = step * 5 // 2 if str(step)[0] == "2" else step * 2
+    return list(range(0, top + step, step))
+
+
+ticks = count_ticks(int(report.hourly[["lists", "lists_ly"]].fillna(0).to_numpy().max()))
 fig.update_layout(
     barmode="group", height=300, margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h"), showlegend=True,
-    xaxis=dict(dtick=2, title=None), yaxis=dict(title=None),
+    xaxis=dict(dtick=2, title=None), yaxis=dict(title=None, tickvals=ticks, ticktext=[fmt_count(v) for v in ticks]),
 )  # fmt: skip
 st.plotly_chart(fig, key="hourly", config={"displayModeBar": False})
 
@@ -132,28 +143,28 @@ for key, df in tables:
             "share": st.column_config.ProgressColumn(t("rep_share"), format="percent", min_value=0, max_value=1),
         },
     )
+
+
+def shown_cell(v, header: str) -> str:
+    """A cell as read on the page: money in 万元/亿元, counts in full, "—" where there is no figure."""
+    if v is None:
+        return "—"
+    if header in money:
+        return fmt_value(fen(Decimal(str(v))))
+    return f"{v:,}" if isinstance(v, int) else str(v)
+
+
 for key, (headers, rows) in (
     ("rep_adjustments", export.adjustments_table(report, language)),
     ("rep_trade_modes", export.trade_modes_table(report, language)),
-):  # the same rows as the files, money in 万元/亿元 as everywhere on the page
+):  # the same rows as the files
     st.subheader(t(key))
     shown = [export.shown_header(h, language) for h in headers]
     st.dataframe(
-        {
-            s: [
-                None if row[i] is None else fmt_value(fen(Decimal(str(row[i])))) if h in money else row[i]
-                for row in rows
-            ]
-            for i, (h, s) in enumerate(zip(headers, shown))
-        },
+        {s: [shown_cell(row[i], h) for row in rows] for i, (h, s) in enumerate(zip(headers, shown))},
         hide_index=True,
         width="stretch",
-        column_config={
-            s: st.column_config.TextColumn(alignment="right")
-            if h in money
-            else st.column_config.NumberColumn(format="localized")
-            for h, s in zip(headers[1:], shown[1:])
-        },
+        column_config={s: st.column_config.TextColumn(alignment="right") for s in shown[1:]},
     )
 for note in export.notes(report, language):
     st.caption(note)
