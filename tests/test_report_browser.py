@@ -66,7 +66,8 @@ GRID_OVERFLOW = """() => [...document.querySelectorAll('[data-testid="stDataFram
     const main = document.querySelector('[data-testid="stMain"]').getBoundingClientRect();
     const box = df.getBoundingClientRect(), scroller = df.querySelector('.dvn-scroller');
     return {right: box.right, mainRight: main.right,
-            hidden: scroller ? scroller.scrollWidth - scroller.clientWidth : 0};
+            hidden: scroller ? scroller.scrollWidth - scroller.clientWidth : -1,
+            hiddenRows: scroller ? scroller.scrollHeight - scroller.clientHeight : -1};
 })"""
 
 
@@ -77,8 +78,8 @@ def test_the_report_fits_a_1080p_screen_without_cut_tables(page_at):
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 1920
     grids = page.evaluate(GRID_OVERFLOW)
     assert len(grids) >= 6
-    for g in grids:  # inside the page, and every column shown without scrolling sideways
-        assert g["right"] <= g["mainRight"] + 1 and g["hidden"] <= 1, g
+    for g in grids:  # inside the page, every column and every row shown without scrolling inside the grid
+        assert g["right"] <= g["mainRight"] + 1 and 0 <= g["hidden"] <= 1 and 0 <= g["hiddenRows"] <= 1, g
     assert page.get_by_text("模拟数据").first.is_visible()
     assert "CNY" not in page.locator('[data-testid="stMain"]').inner_text()
     screenshot(page, "report-1920x1080")

@@ -136,6 +136,7 @@ for key, df in tables:
         view,
         hide_index=True,
         width="stretch",
+        height="content",  # every row shown: a grid scrolling inside the page hides rows
         column_config={
             name: st.column_config.TextColumn(t("name")),
             "lists": st.column_config.NumberColumn(t("released_lists"), format="localized"),
@@ -164,6 +165,7 @@ for key, (headers, rows) in (
         {s: [shown_cell(row[i], h) for row in rows] for i, (h, s) in enumerate(zip(headers, shown))},
         hide_index=True,
         width="stretch",
+        height="content",  # every row shown: a grid scrolling inside the page hides rows
         column_config={s: st.column_config.TextColumn(alignment="right") for s in shown[1:]},
     )
 for note in export.notes(report, language):
@@ -183,6 +185,7 @@ st.dataframe(
     {t("figure"): [r[0] for r in rows], t("at"): [r[1] for r in rows], t("count"): [r[2] for r in rows]},
     hide_index=True,
     width="stretch",
+    height="content",
     column_config={t("count"): st.column_config.NumberColumn(format="localized")},
 )
 
