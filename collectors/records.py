@@ -27,6 +27,7 @@ Kind = Literal[
     "health",
     "site_measure",
     "release_minute",
+    "release_category_minute",
     "receipt_minute",
 ]
 
@@ -167,6 +168,14 @@ SCHEMAS: dict[str, pa.Schema] = {
             pa.field("trade_mode", pa.string(), nullable=False),
             pa.field("released_lists", pa.int64(), nullable=False),
             pa.field("valued_lists", pa.int64(), nullable=False),
+            pa.field("goods_value_fen", pa.int64(), nullable=False),
+        ]
+    ),
+    "release_category_minute": pa.schema(
+        [
+            pa.field("minute", TS, nullable=False),
+            pa.field("category_code", pa.string(), nullable=False),
+            pa.field("released_lists", pa.int64(), nullable=False),
             pa.field("goods_value_fen", pa.int64(), nullable=False),
         ]
     ),

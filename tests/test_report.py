@@ -21,13 +21,14 @@ from receiver import Receiver
 from streamlit.testing.v1 import AppTest
 
 from cbec.cli import main as cli
-from collectors.simulator.source import simulate_batch
+from collectors.simulator.source import SimulatorSource, simulate_batch
 from core import netline
-from core.numbers import cny, count_zh
+from core.numbers import cny, count_zh, fen, yuan_zh
 from core.report import export, sentence
 from core.report.digest import Digest
 from core.report.figures import Compared, build
 from core.runtime import Runtime
+from core.text import text
 from queries import read
 from queries.store import Store
 
@@ -364,11 +365,12 @@ def test_the_report_page_shows_tax_cancellations_returns_and_trade_modes(promo_r
     assert r.net.adjustments.cancelled_lists >= 1
     assert netline.line(r.net, "zh") in [c.value for c in at.caption]
     tables = [df.value for df in at.dataframe]
-    adjusted = next(t for t in tables if "金额(元)" in t.columns).set_index("指标")
-    assert adjusted.loc["应征税款", "金额(元)"] == cny(r.net.adjustments.tax_assessed)
-    assert adjusted.loc["放行后撤单", "数量"] == r.net.adjustments.cancelled_lists
+    adjusted = next(t for t in tables if "金额" in t.columns).set_index("指标")
+    assert adjusted.loc["应征税款", "金额"] == yuan_zh(fen(r.net.adjustments.tax_assessed))  # 万元/亿元 on screen
+    assert adjusted.loc["放行后撤单", "数量"] == f"{r.net.adjustments.cancelled_lists:,}"
+    assert adjusted.loc["应征税款", "数量"] == "—"  # no figure reads as a dash, never "None" or 0
     modes = next(t for t in tables if "贸易方式" in t.columns).set_index("贸易方式")
-    assert modes.loc["1210 网购保税进口", "放行清单(单)"] == r.by_trade_mode["1210"].released_lists
+    assert modes.loc["1210 网购保税进口", "放行清单(单)"] == f"{r.by_trade_mode['1210'].released_lists:,}"
     (code,) = at.code
     assert f"清单{count_zh(r.window.lists)}单" in code.value  # the gross figure, as published
 
@@ -388,3 +390,180 @@ def test_the_ops_page_shows_each_digest_run(promo_runtime, tmp_path):
     tables = [df.value for df in at.dataframe]
     runs = next(t for t in tables if "job" in t.columns)
     assert runs.iloc[0]["job"] == "morning" and runs.iloc[0]["outcome"] == "ok"
+
+
+# -- a report that never contradicts itself ------------------------------------------------------
+SIGNED_PERCENT = re.compile(r"[+-]\d+(\.\d+)?%")
+
+
+@pytest.fixture(scope="module")
+def founding(promo_db):
+    """2019-11-11 00:00-00:05 in a store that holds nothing of 2018: the day the store was founded."""
+    store = Store(promo_db, read_only=True)
+    with store.reading() as con:
+        r = build(con, DAY, CUTOFF, datetime(2026, 1, 1))
+    store.close()
+    return r
+
+
+def test_a_day_without_last_year_compares_nothing_in_any_file(founding):
+    r = founding
+    assert r.has_data and r.window.ly_lists is None and r.window.lists_change is None
+    assert r.whole_day_ly is None and r.hourly["lists_ly"].isna().all() and r.by_site["lists_ly"].isna().all()
+    for lang in ("zh", "en"):
+        sentence_ = export.summary_sentence(r, lang)
+        assert "同比" not in sentence_ and "year on year" not in sentence_ and "%" not in sentence_
+        for title, headers, rows in export.sheets(r, lang):  # no 0 standing for last year's missing data
+            for i, h in enumerate(headers):
+                if h in (text(k, lang) for k in ("rep_lists_ly", "rep_value_ly", "rep_change")):
+                    assert all(row[i] is None for row in rows), (title, h)
+        md, html = export.to_markdown(r, lang), export.to_html(r, lang)
+        csv_text = export.to_csv(r, lang).decode("utf-8-sig")
+        for shown in (md, html, csv_text):
+            assert not SIGNED_PERCENT.search(shown)
+        assert text("rep_no_ly", lang) in md and text("rep_no_ly_short", lang) in html
+        legend = html.split('<small class="legend">')[1].split("</small>")[0]
+        assert text("last_year", lang) not in legend and 'class="ly"' not in html  # no bars, no legend for them
+    wb = load_workbook(io.BytesIO(export.to_xlsx(r, "zh")))
+    summary = {row[0]: row[1:] for row in wb["概要"].iter_rows(min_row=5, max_row=8, values_only=True)}
+    assert summary["合计"][2:] == (None, None, None)
+    assert summary["去年同日全天"][:2] == (None, None)
+    sites = list(wb["各现场"].iter_rows(min_row=5, values_only=True))
+    assert sites and all(row[4] is None and row[5] is None for row in sites)
+    from core.report.digest import digest_text
+
+    assert "同比" not in digest_text(r, ("宁波海关", "Ningbo Customs"), [])
+
+
+def test_month_and_year_to_date_only_when_they_hold_their_whole_span(report):
+    # the store's 2019 starts on 11 November: a month or year to date would be that day again
+    assert report.month.lists == report.year.lists == report.window.lists
+    assert not report.month.complete and not report.year.complete
+    rows = {row[0]: row[1:] for row in export.sheets(report, "zh")[0][2]}
+    assert rows["本月累计"] == rows["本年累计"] == [None] * 5
+    assert rows["合计"][0] == report.window.lists
+    assert any("本月累计自 2019-11-11 起" in n for n in export.notes(report, "zh"))
+    html = export.to_html(report, "zh")
+    assert "<span>本月累计</span><b>—</b><span>数据不完整</span>" in html
+
+
+def test_while_history_loads_nothing_is_compared(report_db, report):
+    assert report.window.lists_change is not None  # last year is there
+    store = Store(report_db, read_only=True)
+    with store.reading() as con:
+        loading = build(con, DAY, CUTOFF, datetime(2026, 1, 1), history_loading=True)
+    store.close()
+    assert loading.window.lists == report.window.lists  # the day's own figure stands
+    assert loading.window.lists_change is None and loading.window.ly_lists is None and loading.whole_day_ly is None
+    assert "同比" not in sentence.zh(loading) and "year on year" not in sentence.en(loading)
+    assert not SIGNED_PERCENT.search(export.to_markdown(loading, "zh"))
+    assert text("rep_loading_note", "zh") in export.notes(loading, "zh")
+    assert "<span>同比</span><b>—</b><span>历史数据载入中</span>" in export.to_html(loading, "zh")
+
+
+def ly_lists_between(report_db, start: datetime, end: datetime) -> int:
+    store = Store(report_db, read_only=True)
+    with store.reading() as con:  # an independent count over the facts
+        n = con.execute(
+            "SELECT count(*) FROM inventory_list WHERE released_at >= ? AND released_at < ?", [start, end]
+        ).fetchall()[0][0]
+    store.close()
+    return n
+
+
+@pytest.mark.parametrize("cutoff, now", [(time(0, 3), datetime(2026, 1, 1)), (None, datetime(2019, 11, 11, 0, 3, 40))])
+def test_the_hour_in_progress_stands_against_last_years_same_minutes(report_db, cutoff, now):
+    store = Store(report_db, read_only=True)
+    with store.reading() as con:
+        r = build(con, DAY, cutoff, now)
+    store.close()
+    assert r.end == datetime(2019, 11, 11, 0, 3)  # whole minutes only, this year and last
+    hour0 = r.hourly.set_index("hour").loc[0]
+    assert hour0["lists"] == r.window.lists == ly_lists_between(report_db, datetime(2019, 11, 11), r.end)
+    same_minutes_ly = ly_lists_between(report_db, datetime(2018, 11, 11), datetime(2018, 11, 11, 0, 3))
+    assert hour0["lists_ly"] == same_minutes_ly == r.window.lists_ly > 0
+    assert same_minutes_ly < ly_lists_between(report_db, datetime(2018, 11, 11), datetime(2018, 11, 11, 1))
+    assert r.hourly.set_index("hour").loc[1:, "lists"].isna().all()  # hours to come have no figure yet
+    legend = export.to_html(r, "zh").split('<small class="legend">')[1].split("</small>")[0]
+    assert ("今日" in legend) == (now.date() == DAY) and ("11月11日" in legend) != (now.date() == DAY)
+
+
+def test_the_legend_says_today_only_for_today(report):
+    assert export.day_label(dataclasses.replace(report, is_today=True), "zh") == "今日"
+    assert export.day_label(report, "zh") == "11月11日" and export.day_label(report, "en") == "11 Nov"
+
+
+def test_money_reads_in_wan_and_yi_and_keeps_two_decimals_in_spreadsheets(report):
+    md = export.to_markdown(report, "zh")
+    assert "CNY" not in md and "CNY" not in export.to_html(report, "zh")
+    sites = md.split("## 各现场")[1].split("##")[0]
+    first = report.by_site.iloc[0]
+    assert f"| {yuan_zh(int(first['value_fen']))} |" in sites and "| 货值 |" in sites
+    csv_text = export.to_csv(report, "zh").decode("utf-8-sig")
+    site_row = next(line for line in csv_text.splitlines() if line.startswith(f"各现场,{first['name_zh']},"))
+    assert site_row.split(",")[3] == f"{Decimal(int(first['value_fen'])) / 100:.2f}"  # exactly 2 decimals
+    for line in csv_text.splitlines():
+        if line.startswith(("概要,合计", "贸易方式,")):
+            assert re.fullmatch(r"\d+\.\d\d", line.split(",")[3]), line
+    wb = load_workbook(io.BytesIO(export.to_xlsx(report, "zh")))
+    cell = wb["各现场"]["C5"]
+    assert isinstance(cell.value, float) and cell.number_format == "#,##0.00"
+
+
+@pytest.fixture(scope="module")
+def history_only(config, tmp_path_factory):
+    """An ordinary morning, 00:00-00:20, held only as simulated history (minute totals)."""
+    cfg = dataclasses.replace(config, simulator=dataclasses.replace(config.simulator, history_days=0,
+                                                                     live_day_kind="ordinary"))  # fmt: skip
+    path = tmp_path_factory.mktemp("history") / "h.duckdb"
+    rt = Runtime(cfg, db_path=path, with_collectors=False)
+    now = datetime(2019, 3, 5, 0, 20)
+    src = SimulatorSource("simulator", cfg, clock=lambda: now)
+    for _ in range(50):  # today's history is written first; the rest is not needed
+        src.collect(rt.sink)
+        with rt.store.reading() as con:
+            if con.execute("SELECT count(*) FROM release_category_minute").fetchall()[0][0]:
+                break
+    with rt.store.reading() as con:
+        r = build(con, now.date(), None, now)
+        held = con.execute("SELECT count(*) FROM inventory_list WHERE released_at IS NOT NULL").fetchall()[0][0]
+    rt.stop()
+    return r, held
+
+
+def test_categories_count_every_released_list(history_only):
+    r, held_in_detail = history_only
+    assert r.window.lists > 1000 and held_in_detail < r.window.lists  # most of the morning is minute totals
+    assert r.category_lists == int(r.by_category["lists"].sum()) == r.window.lists
+    assert int(r.by_category["value_fen"].sum()) == r.window.value_fen
+    assert not any("品类分布" in n for n in export.notes(r, "zh"))
+
+
+A4_CONTENT_PX = (round((210 - 24) / 25.4 * 96), round((297 - 28) / 25.4 * 96))  # A4 less the @page margins
+PRINT_LAYOUT = """() => [...document.querySelectorAll('h2')].map(h => {
+    const s = h.closest('section'), style = s && getComputedStyle(s);
+    return {heading: h.textContent, kept: !!s && style.breakInside === 'avoid' && s.firstElementChild === h
+              && !!s.querySelector('table, svg'),
+            height: s ? s.getBoundingClientRect().height : 0,
+            fits: [...(s ? s.querySelectorAll('table') : [])].every(t => t.scrollWidth <= s.clientWidth + 1),
+            oneLine: [...(s ? s.querySelectorAll('th') : [])].every(th => th.clientHeight < 2 * parseFloat(
+              getComputedStyle(th).fontSize) + 12)};
+})"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("which", ["report", "founding"])
+def test_the_printed_page_keeps_each_heading_with_its_table_within_a4(which, request, browser):
+    """Laid out by Chromium as it prints (print media, the A4 content width): every heading opens a
+    block that never splits and fits a page, so none can end a page alone; tables fit the width and
+    their headers stay on one line, also over columns of "—" (the founding day)."""
+    r = request.getfixturevalue(which)
+    page = browser.new_page(viewport={"width": A4_CONTENT_PX[0], "height": A4_CONTENT_PX[1]})
+    page.emulate_media(media="print")
+    page.set_content(export.to_html(r, "zh"))
+    blocks = page.evaluate(PRINT_LAYOUT)
+    page.close()
+    assert len(blocks) >= 8
+    for b in blocks:
+        assert b["kept"] and 0 < b["height"] < A4_CONTENT_PX[1], b
+        assert b["fits"] and b["oneLine"], b

@@ -65,6 +65,15 @@ def observed(store: Store) -> dict:
     raw_released = q("SELECT count(*) FROM inventory_list WHERE released_at IS NOT NULL")[0][0]
     raw_value = q("SELECT coalesce(sum(goods_value_fen),0) FROM inventory_list WHERE released_at IS NOT NULL")[0][0]
     assert (released, value) == (raw_released, raw_value), "rollup disagrees with the facts"
+    by_category = q(
+        "SELECT category_code, sum(released_lists), sum(goods_value_fen) FROM release_category_minute"
+        " GROUP BY 1 HAVING sum(released_lists) <> 0 OR sum(goods_value_fen) <> 0 ORDER BY 1"
+    )
+    raw_by_category = q(
+        "SELECT coalesce(category_code, 'unknown'), count(*), coalesce(sum(goods_value_fen), 0)"
+        " FROM inventory_list WHERE released_at IS NOT NULL GROUP BY 1 ORDER BY 1"
+    )
+    assert by_category == raw_by_category, "category rollup disagrees with the facts"
     return {
         "released_lists": released,
         "goods_value_fen": value,

@@ -118,6 +118,25 @@ def aggregate(config: Config, lists: Lists, receipts: Receipts, lo_us: int, hi_u
     return release, receipt
 
 
+def aggregate_categories(lists: Lists, receipts: Receipts, lo_us: int, hi_us: int, codes: list[str]) -> pa.Table:
+    """Minute rollup by category of the releases whose times fall in [lo, hi): the report's
+    category split counts every list of simulated history, like release_minute does."""
+    rel = (receipts.time_us >= lo_us) & (receipts.time_us < hi_us) & (receipts.status == 800)
+    idx = receipts.idx[rel]
+    key = ((receipts.time_us[rel] - lo_us) // (60 * US)) * len(codes) + lists.category[idx]
+    counts = np.bincount(key)
+    values = np.bincount(key, weights=lists.value_fen[idx])
+    used = np.nonzero(counts)[0]
+    return pa.table(
+        {
+            "minute": pa.array((lo_us + (used // len(codes)) * 60 * US).astype("datetime64[us]")),
+            "category_code": pa.array(np.array(codes, object)[used % len(codes)], pa.string()),
+            "released_lists": counts[used].astype(np.int64),
+            "goods_value_fen": np.round(values[used]).astype(np.int64),
+        }
+    )
+
+
 def _summed(tables: list[pa.Table], keys: list[str]) -> pa.Table:
     """Adds up aggregate tables that share their key columns."""
     table = pa.concat_tables(tables)
@@ -295,7 +314,7 @@ class SimulatorSource:
         plan = self._plan(d)
         day0 = datetime.combine(d, datetime.min.time())
         last = int((until - day0).total_seconds() // 60)
-        releases, receipts_ = [], []
+        releases, categories, receipts_ = [], [], []
         carried: list[_Pending] = []
         for first in range(0, last, HISTORY_PIECE_MINUTES):
             lists, receipts = self._gen.minutes(plan, first, min(first + HISTORY_PIECE_MINUTES, last))
@@ -304,11 +323,15 @@ class SimulatorSource:
             # releases of these lists that fall inside the back-filled part of the day
             release, receipt = aggregate(self.config, lists, receipts, to_us(day0), to_us(until))
             releases.append(release)
+            categories.append(
+                aggregate_categories(lists, receipts, to_us(day0), to_us(until), self._gen.category_codes)
+            )
             receipts_.append(receipt)
             yield None
         if releases:
             span = (day0, until)
             yield "release_minute", _summed(releases, ["minute", "site_code", "platform_code", "trade_mode"]), span
+            yield "release_category_minute", _summed(categories, ["minute", "category_code"]), span
             yield "receipt_minute", _summed(receipts_, ["minute", "site_code", "return_status"]), span
         # only now: their earlier receipts add to minutes the history has filled
         self._pending.extend(carried)

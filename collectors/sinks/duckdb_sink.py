@@ -69,6 +69,7 @@ class DuckDBSink:
             "health": self._health,
             "site_measure": self._site_measures,
             "release_minute": self._aggregates,
+            "release_category_minute": self._aggregates,
             "receipt_minute": self._aggregates,
             "tax": self._tax,
             "tax_status": self._tax_status,
@@ -104,6 +105,7 @@ class DuckDBSink:
         con.execute(RELEASES["after"])
         con.execute(RELEASES["delta"])
         con.execute(RELEASES["minute_delta"])
+        con.execute(RELEASES["category_delta"])
         rows = con.execute(RELEASES["delta_by_site"]).fetchall()
         released = {(site, platform, mode): (int(n), int(v)) for site, platform, mode, n, v in rows}
         return released, self._adjusted(con) if adjusting else {}

@@ -15,7 +15,8 @@ from base.status import RECEIPT_CLASS_NAMES, receipt_class
 from collectors.records import REJECTED_TYPES, SCHEMAS, TRADE_MODES, Batch
 from collectors.sinks import WriteResult
 
-INGESTED_KINDS = tuple(k for k in SCHEMAS if k not in ("release_minute", "receipt_minute", "quarantine"))
+HISTORY_KINDS = ("release_minute", "release_category_minute", "receipt_minute")
+INGESTED_KINDS = tuple(k for k in SCHEMAS if k not in (*HISTORY_KINDS, "quarantine"))
 
 
 def t_reasons(batch: Batch) -> list[str]:
@@ -147,7 +148,7 @@ class Metrics:
     def observe(self, batch: Batch, result: WriteResult, seconds: float, site_of_warehouse: dict[str, str]) -> None:
         kind = batch.kind
         self.write_seconds.labels(kind).observe(seconds)
-        if kind in ("release_minute", "receipt_minute"):
+        if kind in HISTORY_KINDS:
             return  # simulated history is not ingest
         if kind == "quarantine":
             for reason, refused in zip(t_reasons(batch), batch.table["records_refused"].to_pylist()):

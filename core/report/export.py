@@ -14,10 +14,12 @@ from decimal import Decimal
 from html import escape
 from pathlib import Path
 
+import pandas as pd
+
 from core import netline
-from core.numbers import cny, count_en, count_zh, yuan_en, yuan_zh
+from core.numbers import cny, count_en, count_zh, fen, yuan_en, yuan_zh
 from core.report import sentence
-from core.report.figures import Report
+from core.report.figures import Compared, Report
 from core.text import TEXT, text
 
 CHROMIUM = "/usr/bin/chromium"
@@ -47,6 +49,33 @@ def _change(change: float | None) -> float | None:
     return None if change is None else round(change, 4)
 
 
+def _yuan(value_fen: int | None) -> float | None:
+    """Exact fen as yuan with its 2 decimals (None stays None: no figure, not 0)."""
+    return None if value_fen is None else cny(Decimal(value_fen) / 100)
+
+
+def _int(v) -> int | None:
+    """A count, or None where the figure does not exist (pandas NA)."""
+    return None if v is None or v is pd.NA or v != v else int(v)
+
+
+def exact_yuan(value_fen: int, lang: str) -> str:
+    """An exact amount to its 2 decimals with the reader's unit: 1,234,567.80元 / CNY 1,234,567.80."""
+    yuan = f"{Decimal(value_fen) / 100:,.2f}"
+    return f"CNY {yuan}" if lang == "en" else f"{yuan}元"
+
+
+def day_label(r: Report, lang: str) -> str:
+    """The day reported as a legend names it: 今日 only when it is today."""
+    if r.is_today:
+        return text("today", lang)
+    return f"{r.day.day} {r.day:%b}" if lang == "en" else f"{r.day.month}月{r.day.day}日"
+
+
+# money columns: exact yuan to 2 decimals in the spreadsheets, 万元/亿元 where people read
+MONEY = ("rep_value", "rep_value_ly", "rep_amount", "rep_net_value", "rep_tax_net_cny")
+
+
 # -- tables shared by every format ------------------------------------------------------------
 def tables(r: Report, lang: str) -> dict[str, tuple[list[str], list[list]]]:
     """The ranked and timed sheets: headers and rows of plain values (numbers stay numbers)."""
@@ -56,14 +85,14 @@ def tables(r: Report, lang: str) -> dict[str, tuple[list[str], list[list]]]:
     def ranked(df, with_ly: bool) -> list[list]:
         out = []
         for row in df.itertuples():
-            ly = getattr(row, "lists_ly", None) if with_ly else None
+            ly = _int(getattr(row, "lists_ly", None)) if with_ly else None
             out.append(
                 [
                     getattr(row, name),
                     int(row.lists),
-                    row.value_fen / 100,
+                    _yuan(int(row.value_fen)),
                     round(float(row.share), 4),
-                    *([int(ly), _change(row.lists / ly - 1 if ly else None)] if with_ly else []),
+                    *([ly, _change(row.lists / ly - 1 if ly else None)] if with_ly else []),
                 ]
             )
         return out
@@ -85,7 +114,7 @@ def tables(r: Report, lang: str) -> dict[str, tuple[list[str], list[list]]]:
         L("rep_hours"): (
             [L("rep_hour"), L("rep_lists"), L("rep_lists_ly")],
             [
-                [f"{h:02d}:00", int(a), int(b)]
+                [f"{h:02d}:00", _int(a), _int(b)]
                 for h, a, b in r.hourly[["hour", "lists", "lists_ly"]].itertuples(index=False)
             ],
         ),
@@ -124,7 +153,7 @@ def trade_modes_table(r: Report, lang: str) -> tuple[list[str], list[list]]:
         [
             trade_mode_name(mode, lang),
             m.released_lists,
-            m.goods_value_fen / 100,
+            _yuan(m.goods_value_fen),
             m.adjustments.cancelled_lists,
             m.net_released_lists,
             cny(m.net_goods_value),
@@ -137,12 +166,16 @@ def trade_modes_table(r: Report, lang: str) -> tuple[list[str], list[list]]:
 
 def _summary_table(r: Report, lang: str) -> tuple[list[str], list[list]]:
     L = lambda k: text(k, lang)  # noqa: E731
-    rows = [
-        [L(key), c.lists, c.value_fen / 100, c.lists_ly, c.value_fen_ly / 100, _change(c.lists_change)]
-        for key, c in (("rep_total", r.window), ("rep_month", r.month), ("rep_year", r.year))
-    ] + [
-        [L("rep_whole_day_ly"), r.whole_day_ly[0], r.whole_day_ly[1] / 100, None, None, None],
-    ]
+
+    def row(key: str, c: Compared) -> list:
+        # a month or year holding only part of its days is no fact (a note says why); the day itself is
+        if not c.complete and c is not r.window:
+            return [L(key), None, None, None, None, None]
+        return [L(key), c.lists, _yuan(c.value_fen), c.ly_lists, _yuan(c.ly_value_fen), _change(c.lists_change)]
+
+    rows = [row("rep_total", r.window), row("rep_month", r.month), row("rep_year", r.year)]
+    ly = r.whole_day_ly
+    rows.append([L("rep_whole_day_ly"), ly and ly[0], ly and _yuan(ly[1]), None, None, None])
     return [L("figure"), L("rep_lists"), L("rep_value"), L("rep_lists_ly"), L("rep_value_ly"), L("rep_change")], rows
 
 
@@ -229,15 +262,25 @@ def to_csv(r: Report, lang: str = "zh") -> bytes:
     out = csv.writer(buf)
     if r.simulated:
         out.writerow([text("sim_report_note", lang)])
+    money = {text(k, lang) for k in MONEY}
     for title, headers, rows in sheets(r, lang):
         out.writerow([text("rep_section", lang), *headers])
         for row in rows:
-            out.writerow([inert(title)] + ["" if v is None else inert(v) if isinstance(v, str) else v for v in row])
+            out.writerow([inert(title)] + [_csv_cell(v, h in money) for v, h in zip(row, headers)])
         out.writerow([])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
+def _csv_cell(v, money: bool):
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return inert(v)
+    return f"{v:.2f}" if money else v  # money always with its 2 decimals: 1234.50, never 1234.5
+
+
 def _md_cell(v, header: str, lang: str) -> str:
+    """A cell as people read it: money in 万元/亿元, counts in full, "—" where there is no figure."""
     if v is None:
         return "—"
     if isinstance(v, str):
@@ -246,15 +289,26 @@ def _md_cell(v, header: str, lang: str) -> str:
         return f"{v:.1%}"
     if header == text("rep_change", lang):
         return f"{v:+.1%}"
+    if header in {text(k, lang) for k in MONEY}:
+        return (yuan_en if lang == "en" else yuan_zh)(fen(Decimal(str(v))))
     if isinstance(v, float):
         return f"{v:,.2f}"
     return f"{v:,}"
 
 
+def shown_header(header: str, lang: str) -> str:
+    """A money column's header where money reads 万元/亿元: the unit is in each cell."""
+    for key in MONEY:
+        if header == text(key, lang):
+            return text(f"{key}_shown", lang)
+    return header
+
+
 def to_markdown(r: Report, lang: str = "zh") -> str:
     parts = [f"# {report_title(r, lang)} · {window_text(r)}", "", summary_sentence(r, lang), ""]
     for title, headers, rows in sheets(r, lang):
-        parts += [f"## {title}", "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+        shown = [shown_header(h, lang) for h in headers]
+        parts += [f"## {title}", "", "| " + " | ".join(shown) + " |", "|" + "---|" * len(headers)]
         parts += ["| " + " | ".join(_md_cell(v, h, lang) for v, h in zip(row, headers)) + " |" for row in rows]
         parts.append("")
     parts += notes(r, lang)
@@ -268,7 +322,13 @@ def report_title(r: Report, lang: str) -> str:
 
 def notes(r: Report, lang: str) -> list[str]:
     out = [text("sim_report_note", lang)] if r.simulated else []
+    if r.history_loading:
+        out.append(text("rep_loading_note", lang))
+    elif not r.window.has_ly:
+        out.append(text("rep_no_ly", lang))
     for key, c in (("month", r.month), ("year", r.year)):
+        if r.history_loading:
+            continue  # said once above
         if not c.whole and c.first:
             out.append(
                 text("rep_starts_late", lang).format(what=text(f"rep_{key}", lang), first=c.first.strftime("%Y-%m-%d"))
@@ -287,7 +347,7 @@ PRINT_CSS = Path(__file__).resolve().parents[2] / "assets" / "css" / "report-pri
 
 
 def _html_table(headers: list[str], rows: list[list], lang: str) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    head = "".join(f"<th>{escape(shown_header(h, lang))}</th>" for h in headers)
     body = "".join(
         "<tr>" + "".join(f"<td>{escape(_md_cell(v, h, lang))}</td>" for v, h in zip(row, headers)) + "</tr>"
         for row in rows
@@ -296,13 +356,16 @@ def _html_table(headers: list[str], rows: list[list], lang: str) -> str:
 
 
 def _hour_bars(r: Report) -> str:
-    top = max(int(r.hourly["lists"].max()), int(r.hourly["lists_ly"].max()), 1)
+    now_ = [_int(v) or 0 for v in r.hourly["lists"]]
+    ly_ = [_int(v) or 0 for v in r.hourly["lists_ly"]]
+    top = max(*now_, *ly_, 1)
     bars = []
-    for h, now, ly in r.hourly[["hour", "lists", "lists_ly"]].itertuples(index=False):
+    for h, (now, ly) in enumerate(zip(now_, ly_)):
         x = h * 40
-        bars.append(
-            f'<rect class="ly" x="{x + 4}" y="{100 - ly / top * 95:.1f}" width="15" height="{ly / top * 95:.1f}"/>'
-        )
+        if ly:
+            bars.append(
+                f'<rect class="ly" x="{x + 4}" y="{100 - ly / top * 95:.1f}" width="15" height="{ly / top * 95:.1f}"/>'
+            )
         bars.append(
             f'<rect class="now" x="{x + 20}" y="{100 - now / top * 95:.1f}" width="15" height="{now / top * 95:.1f}"/>'
         )
@@ -311,47 +374,51 @@ def _hour_bars(r: Report) -> str:
     return f'<svg viewBox="0 0 960 115" preserveAspectRatio="none">{"".join(bars)}</svg>'
 
 
-def to_html(r: Report, lang: str = "zh") -> str:
+def _kpis(r: Report, lang: str) -> str:
+    """The four figures at the head: a comparison or a month only where it is a fact, else "—" and why."""
     w = r.window
     fmt_n = count_en if lang == "en" else count_zh
     fmt_v = yuan_en if lang == "en" else yuan_zh
-    s = sheets(r, lang)
-    by_title = {title: (headers, rows) for title, headers, rows in s}
-
-    def section(key: str) -> str:
-        headers, rows = by_title[text(f"rep_{key}", lang)]
-        return f"<h2>{escape(text(f'rep_{key}', lang))}</h2>{_html_table(headers, rows, lang)}"
-
-    kpis = "".join(
+    why_not = text("rep_loading_short" if r.history_loading else "rep_no_ly_short", lang)
+    change = ("—", why_not) if w.lists_change is None else (f"{w.lists_change:+.1%}", text("rep_lists", lang))
+    why_month = text("rep_loading_short" if r.history_loading else "rep_incomplete_short", lang)
+    month = (fmt_n(r.month.lists), fmt_v(r.month.value_fen)) if r.month.complete else ("—", why_month)
+    return "".join(
         f'<div class="kpi"><span>{escape(k)}</span><b>{escape(v)}</b><span>{escape(sub)}</span></div>'
         for k, v, sub in (
             (text("rep_lists", lang), fmt_n(w.lists), f"{w.lists:,}"),
-            (text("rep_value", lang), fmt_v(w.value_fen), f"{w.value_fen / 100:,.2f}"),
-            (
-                text("rep_change", lang),
-                "—" if w.lists_change is None else f"{w.lists_change:+.1%}",
-                text("rep_lists", lang),
-            ),
-            (text("rep_month", lang), fmt_n(r.month.lists), fmt_v(r.month.value_fen)),
+            (text("rep_value_shown", lang), fmt_v(w.value_fen), exact_yuan(w.value_fen, lang)),
+            (text("rep_change", lang), *change),
+            (text("rep_month", lang), *month),
         )
     )
+
+
+def to_html(r: Report, lang: str = "zh") -> str:
+    """The printable page: each heading travels with its table (a section never splits), so no
+    heading is left alone at the foot of a page; tables fit the A4 width."""
+    by_title = {title: (headers, rows) for title, headers, rows in sheets(r, lang)}
+
+    def section(key: str) -> str:
+        headers, rows = by_title[text(f"rep_{key}", lang)]
+        return f"<section><h2>{escape(text(f'rep_{key}', lang))}</h2>{_html_table(headers, rows, lang)}</section>"
+
     net = f'<div class="netline">{escape(netline.line(r.net, lang))}</div>'
-    legend = (
-        f'<small class="legend"><i class="now"></i>{escape(text("today", lang))}'
-        f'<i class="ly"></i>{escape(text("last_year", lang))}</small>'
-    )
-    hours = f"<h2>{escape(text('rep_hours', lang))} {legend}</h2>{_hour_bars(r)}"
+    legend = f'<small class="legend"><i class="now"></i>{escape(day_label(r, lang))}'
+    if r.window.has_ly:
+        legend += f'<i class="ly"></i>{escape(text("last_year", lang))}'
+    hours = f"<section><h2>{escape(text('rep_hours', lang))} {legend}</small></h2>{_hour_bars(r)}</section>"
     note = "".join(f'<div class="note">{escape(n)}</div>' for n in notes(r, lang))
     css = PRINT_CSS.read_text(encoding="utf-8")
     return (
         f'<!doctype html><html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">'
         f"<title>{escape(report_title(r, lang))} {escape(window_text(r))}</title><style>{css}</style></head><body>"
         f"<h1>{escape(report_title(r, lang))} · {escape(window_text(r))}</h1>"
-        f'<div class="sentence">{escape(summary_sentence(r, lang))}</div><div class="kpis">{kpis}</div>{net}'
+        f'<div class="sentence">{escape(summary_sentence(r, lang))}</div><div class="kpis">{_kpis(r, lang)}</div>{net}'
         f"{section('summary')}{section('trade_modes')}{hours}"
         f'<div class="cols"><div>{section("adjustments")}</div><div>{section("records")}</div></div>'
-        f'<div class="cols"><div>{section("sites")}</div><div>{section("platforms")}</div></div>'
-        f"{section('categories')}"
+        f"{section('sites')}"
+        f'<div class="cols"><div>{section("platforms")}</div><div>{section("categories")}</div></div>'
         f"{note}</body></html>"
     )
 

@@ -6,14 +6,15 @@ the 1210/9610 split beside them; downloads in Excel, CSV, Markdown and A4 PDF.""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 import plotly.graph_objects as go
 import streamlit as st
 
 from core import netline, simulated
-from core.numbers import count_en, count_zh, signed_percent, yuan_en, yuan_zh
+from core.numbers import count_en, count_zh, fen, signed_percent, yuan_en, yuan_zh
 from core.report import export
-from core.report.figures import Report, build
+from core.report.figures import Compared, Report, build
 from dashboard import access, feed
 from dashboard.access import act
 from dashboard.components import page
@@ -29,7 +30,7 @@ fmt_value = yuan_en if language == "en" else yuan_zh
 @st.cache_data(ttl=30, max_entries=16, show_spinner=False)
 def _report(day, cutoff, minute: datetime, instance: int, loading: str) -> Report:
     with runtime.store.reading() as con:
-        return build(con, day, cutoff, runtime.clock(), simulated.sources(cfg))
+        return build(con, day, cutoff, runtime.clock(), simulated.sources(cfg), history_loading=bool(loading))
 
 
 st.header(t("report_title"))
@@ -70,54 +71,102 @@ def yoy(change: float | None) -> str | None:
     return None if change is None else f"{signed_percent(change)} {t('yoy_short')}"
 
 
+def to_date(c: Compared, key: str) -> None:
+    """Month or year to date only when it holds the whole span: while history loads or starts late it
+    would repeat today's figure as if it were the month's (本月累计 = 本年累计)."""
+    if c.complete:
+        st.metric(t(key), fmt_count(c.lists), yoy(c.lists_change), help=fmt_value(c.value_fen))
+    else:
+        why = "rep_loading_short" if report.history_loading else "rep_incomplete_short"
+        st.metric(t(key), "—", help=t(why))
+
+
 w = report.window
+no_ly = t("rep_loading_short" if report.history_loading else "rep_no_ly_short")
+exact = export.exact_yuan(w.value_fen, language)
 c1, c2 = st.columns(2)
 c1.metric(
-    t("released_lists"), fmt_count(w.lists), yoy(w.lists_change), help=f"{w.lists:,} · {t('last_year')} {w.lists_ly:,}"
+    t("released_lists"),
+    fmt_count(w.lists),
+    yoy(w.lists_change),
+    help=f"{w.lists:,} · {t('last_year')} " + (no_ly if w.ly_lists is None else f"{w.ly_lists:,}"),
 )
-c2.metric(t("goods_value"), fmt_value(w.value_fen), yoy(w.value_change), help=f"{w.value_fen / 100:,.2f} CNY")
+c2.metric(t("goods_value"), fmt_value(w.value_fen), yoy(w.value_change), help=exact)
 c3, c4 = st.columns(2)
-c3.metric(t("month_to_date"), fmt_count(report.month.lists), yoy(report.month.lists_change))
-c4.metric(t("year_to_date"), fmt_count(report.year.lists), yoy(report.year.lists_change))
-st.caption(f"{t('whole_day_last_year')}: {fmt_count(report.whole_day_ly[0])} · {fmt_value(report.whole_day_ly[1])}")
+with c3:
+    to_date(report.month, "month_to_date")
+with c4:
+    to_date(report.year, "year_to_date")
+ly_day = report.whole_day_ly
+st.caption(
+    f"{t('whole_day_last_year')}: " + (no_ly if ly_day is None else f"{fmt_count(ly_day[0])} · {fmt_value(ly_day[1])}")
+)
 st.caption(netline.line(report.net, language), help=t("net_help"))
 
 st.subheader(t("hourly_profile"))
 fig = go.Figure()
-fig.add_bar(x=report.hourly["hour"], y=report.hourly["lists_ly"], name=t("last_year"), marker_color="#8a94a6")
-fig.add_bar(x=report.hourly["hour"], y=report.hourly["lists"], name=t("today"), marker_color="#3fb6ff")
+hourly = report.hourly.astype(object).where(report.hourly.notna(), None)  # no bar where there is no figure
+if w.has_ly:
+    fig.add_bar(x=hourly["hour"], y=hourly["lists_ly"], name=t("last_year"), marker_color="#8a94a6")
+fig.add_bar(x=hourly["hour"], y=hourly["lists"], name=export.day_label(report, language), marker_color="#3fb6ff")
+
+
+def count_ticks(top: int) -> list[int]:
+    """Round ticks (1, 2, 5 × 10^n apart) from 0 past `top`, read as 50万, 100万 rather than 0.5M, 1M."""
+    step = 1
+    while top / step > 5:
+        step = step * 5 // 2 if str(step)[0] == "2" else step * 2
+    return list(range(0, top + step, step))
+
+
+ticks = count_ticks(int(report.hourly[["lists", "lists_ly"]].fillna(0).to_numpy().max()))
 fig.update_layout(
-    barmode="group", height=300, margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h"),
-    xaxis=dict(dtick=2, title=None), yaxis=dict(title=None),
+    barmode="group", height=300, margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h"), showlegend=True,
+    xaxis=dict(dtick=2, title=None), yaxis=dict(title=None, tickvals=ticks, ticktext=[fmt_count(v) for v in ticks]),
 )  # fmt: skip
 st.plotly_chart(fig, key="hourly", config={"displayModeBar": False})
 
 name = "name_en" if language == "en" else "name_zh"
 tables = [("by_site", report.by_site), ("by_platform", report.by_platform), ("by_category", report.by_category)]
+money = {t(k) for k in export.MONEY}
 for key, df in tables:
     st.subheader(t(key))
-    view = df.assign(value=df["value_fen"] / 100)[[name, "lists", "value", "share"]]
+    view = df.assign(value=[fmt_value(v) for v in df["value_fen"]])[[name, "lists", "value", "share"]]
     st.dataframe(
         view,
         hide_index=True,
         width="stretch",
+        height="content",  # every row shown: a grid scrolling inside the page hides rows
         column_config={
             name: st.column_config.TextColumn(t("name")),
             "lists": st.column_config.NumberColumn(t("released_lists"), format="localized"),
-            "value": st.column_config.NumberColumn(t("goods_value_cny"), format="localized"),
+            "value": st.column_config.TextColumn(t("rep_value_shown"), alignment="right"),
             "share": st.column_config.ProgressColumn(t("rep_share"), format="percent", min_value=0, max_value=1),
         },
     )
+
+
+def shown_cell(v, header: str) -> str:
+    """A cell as read on the page: money in 万元/亿元, counts in full, "—" where there is no figure."""
+    if v is None:
+        return "—"
+    if header in money:
+        return fmt_value(fen(Decimal(str(v))))
+    return f"{v:,}" if isinstance(v, int) else str(v)
+
+
 for key, (headers, rows) in (
     ("rep_adjustments", export.adjustments_table(report, language)),
     ("rep_trade_modes", export.trade_modes_table(report, language)),
 ):  # the same rows as the files
     st.subheader(t(key))
+    shown = [export.shown_header(h, language) for h in headers]
     st.dataframe(
-        {h: [row[i] for row in rows] for i, h in enumerate(headers)},
+        {s: [shown_cell(row[i], h) for row in rows] for i, (h, s) in enumerate(zip(headers, shown))},
         hide_index=True,
         width="stretch",
-        column_config={h: st.column_config.NumberColumn(format="localized") for h in headers[1:]},
+        height="content",  # every row shown: a grid scrolling inside the page hides rows
+        column_config={s: st.column_config.TextColumn(alignment="right") for s in shown[1:]},
     )
 for note in export.notes(report, language):
     st.caption(note)
@@ -136,6 +185,7 @@ st.dataframe(
     {t("figure"): [r[0] for r in rows], t("at"): [r[1] for r in rows], t("count"): [r[2] for r in rows]},
     hide_index=True,
     width="stretch",
+    height="content",
     column_config={t("count"): st.column_config.NumberColumn(format="localized")},
 )
 

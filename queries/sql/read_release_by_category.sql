@@ -1,10 +1,11 @@
--- Released lists and goods value per category in [from, until), from the lists
--- held in detail (simulated history is kept as minute totals only), largest first.
-SELECT coalesce(l.category_code, 'other') AS category_code, c.name_zh, c.name_en,
-       count(*)::BIGINT AS released_lists,
-       coalesce(sum(l.goods_value_fen), 0)::BIGINT AS goods_value_fen
-FROM inventory_list l
-LEFT JOIN category c ON c.category_code = coalesce(l.category_code, 'other')
-WHERE l.released_at >= $from_ts AND l.released_at < $until_ts
+-- Released lists and goods value per category in [from, until), from the
+-- category rollup (every released list, simulated history included), largest first.
+SELECT r.category_code, c.name_zh, c.name_en,
+       sum(r.released_lists)::BIGINT AS released_lists,
+       sum(r.goods_value_fen)::BIGINT AS goods_value_fen
+FROM release_category_minute r
+LEFT JOIN category c ON c.category_code = r.category_code
+WHERE r.minute >= $from_ts AND r.minute < $until_ts
 GROUP BY ALL
-ORDER BY released_lists DESC, category_code
+HAVING sum(r.released_lists) <> 0
+ORDER BY released_lists DESC, r.category_code

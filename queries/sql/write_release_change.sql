@@ -9,7 +9,7 @@ CREATE OR REPLACE TEMP TABLE touched (ebc_code VARCHAR, cop_no VARCHAR, invt_no 
 -- The released lists among those the batch touches, as they stand now; taken
 -- before and after the merge, their difference is the rollup change.
 CREATE OR REPLACE TEMP VIEW released_now AS
-SELECT l.released_at, l.site_code, l.platform_code, l.trade_mode, l.goods_value_fen
+SELECT l.released_at, l.site_code, l.platform_code, l.trade_mode, l.goods_value_fen, l.category_code
 FROM inventory_list l SEMI JOIN touched t ON l.ebc_code = t.ebc_code AND l.cop_no = t.cop_no
 WHERE l.released_at IS NOT NULL
 
@@ -25,6 +25,7 @@ SELECT date_trunc('minute', released_at) AS minute,
        coalesce(site_code, 'unknown') AS site_code,
        coalesce(platform_code, 'unknown') AS platform_code,
        coalesce(trade_mode, 'unknown') AS trade_mode,
+       coalesce(category_code, 'unknown') AS category_code,
        sign * 1 AS n,
        sign * (goods_value_fen IS NOT NULL)::INTEGER AS valued,
        sign * coalesce(goods_value_fen, 0) AS value_fen
@@ -44,6 +45,17 @@ ON CONFLICT DO UPDATE SET
     released_lists = release_minute.released_lists + excluded.released_lists,
     valued_lists = release_minute.valued_lists + excluded.valued_lists,
     goods_value_fen = release_minute.goods_value_fen + excluded.goods_value_fen
+
+-- name: category_delta
+-- The same difference by category: a late declaration moves its list out of 'unknown'.
+INSERT INTO release_category_minute
+SELECT minute, category_code, sum(n), sum(value_fen)
+FROM release_delta
+GROUP BY ALL
+HAVING sum(n) <> 0 OR sum(value_fen) <> 0
+ON CONFLICT DO UPDATE SET
+    released_lists = release_category_minute.released_lists + excluded.released_lists,
+    goods_value_fen = release_category_minute.goods_value_fen + excluded.goods_value_fen
 
 -- name: delta_by_site
 SELECT site_code, platform_code, trade_mode, sum(n)::BIGINT AS lists, sum(value_fen)::BIGINT AS value_fen
