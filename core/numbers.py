@@ -46,15 +46,6 @@ def count_zh(n: int | float) -> str:
     return f"{int(_round(n, 0))}"
 
 
-def count_zh_round(n: int | float) -> str:
-    """A round figure as an axis or a milestone says it: 250万, 1亿, 1.5亿, 5000."""
-    n = Decimal(str(n))
-    for power, unit in ((8, "亿"), (4, "万")):
-        if abs(n) >= Decimal(10) ** power:
-            return f"{(n / Decimal(10) ** power).normalize():f}{unit}"
-    return f"{int(n)}"
-
-
 def yuan_zh(fen: int) -> str:
     """Goods value from fen: 13.34亿元, 5821.3万元, 8,600元."""
     yuan = Decimal(fen) / 100

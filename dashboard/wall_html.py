@@ -13,7 +13,7 @@ import pandas as pd
 from core import pace
 from core.live import CITY, Screen, Snapshot, Waiting
 from core.names import Names
-from core.numbers import count_en, count_zh, count_zh_round
+from core.numbers import axis_label, axis_ticks, count_en, count_zh
 from core.text import TEXT, text
 from dashboard.wall_site import site_concerns
 
@@ -54,12 +54,6 @@ def _polyline(values: np.ndarray, points: int, y_max: float, cls: str) -> str:
     return f'<polyline class="{cls}" points="{coords}"/>'
 
 
-def axis_ticks(top: float, parts: int = 3) -> list[float]:
-    """Round values from zero up to about `top` for a chart's y axis."""
-    step = pace.round_step(top, parts)
-    return [] if step <= 0 else [i * step for i in range(1, int(top // step) + 1)]
-
-
 def event_marks(snap: Snapshot, day0: datetime, lang: str) -> str:
     """Outages as shaded bands and this process's restart as a line on a day's time chart."""
 
@@ -83,13 +77,15 @@ def cumulative_chart(s: Screen, lang: str, marks_html: str = "") -> str:
     """Today's running total against last year's and the plan, with real axes;
     the legend's figures are filled from the same second's headline as the tiles."""
     points = len(s.curve_last_year)
-    ticks = axis_ticks(max(s.curve_plan.max(initial=0), s.curve_today.max(initial=0), 1))
-    y_max = (ticks[-1] if ticks else 1) * 1.08
+    top = max(s.curve_plan.max(initial=0), s.curve_today.max(initial=0), 1)
+    values, labels = axis_ticks(top, lang, most=4)
+    y_max = values[-1] * 1.04
+    ticks = list(zip(values[1:], labels[1:]))  # zero is the chart's floor, unlabelled
     now_x = len(s.curve_today) / points * 100
     lines = [(h * 1000 / 24, 0, h * 1000 / 24, 400) for h in (6, 12, 18)]
-    lines += [(0, 400 - v / y_max * 400, 1000, 400 - v / y_max * 400) for v in ticks]
+    lines += [(0, 400 - v / y_max * 400, 1000, 400 - v / y_max * 400) for v, _ in ticks]
     grid = "".join(f'<line x1="{a:.1f}" y1="{b:.1f}" x2="{c:.1f}" y2="{d:.1f}" class="gl"/>' for a, b, c, d in lines)
-    y_labels = "".join(f'<span style="bottom:{v / y_max * 100:.2f}%">{fmt_axis(v, lang)}</span>' for v in ticks)
+    y_labels = "".join(f'<span style="bottom:{v / y_max * 100:.2f}%">{label}</span>' for v, label in ticks)
     x_labels = "".join(f'<span style="left:{h / 24 * 100:.2f}%">{h:02d}:00</span>' for h in (0, 6, 12, 18, 24))
     legend = "".join(
         f'<span class="{cls}">{mark} {escape(text(key, lang))} <b data-live="{live}"></b></span>'
@@ -118,14 +114,10 @@ def cumulative_chart(s: Screen, lang: str, marks_html: str = "") -> str:
     )
 
 
-def fmt_axis(v: float, lang: str) -> str:
-    return count_en(v) if lang == "en" else count_zh_round(v)
-
-
 def milestone_text(m: pace.Milestone, lang: str) -> str:
     if lang == "en":
-        return f"passed {count_en(m.level)} at {m.at:%H:%M}"
-    return f"突破{count_zh_round(m.level)}单 {m.at:%H:%M}"
+        return f"passed {axis_label(m.level, lang)} at {m.at:%H:%M}"
+    return f"突破{axis_label(m.level, lang)}单 {m.at:%H:%M}"
 
 
 def _big(label: str, value: str, cls: str = "") -> str:

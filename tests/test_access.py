@@ -464,7 +464,7 @@ def test_a_duty_account_cannot_acknowledge_edit_or_export_and_a_leader_can_expor
     at = signed_in("qian", fake_clock)
     at.switch_page("app_pages/report.py").run()
     assert not at.exception
-    assert [b.proto.label for b in at.get("download_button")] == ["Excel", "CSV", "Markdown", "PDF (A4)"]
+    assert [b.proto.label for b in at.get("download_button")] == ["电子表格", "CSV", "纯文本", "PDF (A4)"]
 
 
 def test_an_admin_adds_an_account_on_the_page_and_it_is_on_record(signin_runtime, fake_clock):

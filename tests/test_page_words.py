@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS, running_app, screenshot
+from browser import running_app, screenshot
 
 from core.names import plain_address
 from core.numbers import axis_ticks, percent
@@ -24,6 +24,9 @@ PAGES = {
     "collectors": "collectors",
     "users": "users",
     "audit": "audit",
+    "report": "report",
+    "wall": "wall?kiosk=1&screen=city",
+    "wall-bsq": "wall?kiosk=1&screen=bsq",
     "alerts": "alerts",  # last: the fault set at the start has had time to raise its alert
 }
 
@@ -36,12 +39,17 @@ WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[_.:][A-Za-z0-9]+)*")
 VISIBLE_TEXT = """() => {
   const skip = '[data-testid="stSkipToContent"], style, script, noscript';
   const out = [];
-  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  // a wall is a custom component: its text may sit in a shadow root
+  const hosts = [...document.querySelectorAll('*')].filter((e) => e.shadowRoot);
+  const roots = [document.body, ...hosts.map((e) => e.shadowRoot)];
+  for (const root of roots) {
+  const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   for (let n = walk.nextNode(); n; n = walk.nextNode()) {
     const el = n.parentElement;
     if (!el || el.closest(skip) || !el.checkVisibility({visibilityProperty: true, opacityProperty: false})) continue;
     if (getComputedStyle(el).fontFamily.includes('Material Symbols')) continue;  // an icon's ligature name
     if (n.textContent.trim()) out.push(n.textContent.trim());
+  }
   }
   return out.join('\\n');
 }"""
@@ -96,19 +104,9 @@ def app(tmp_path_factory):
         yield base
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-def open_page(chromium, base: str, path: str):
+def open_page(browser, base: str, path: str):
     """The page at 1920x1080 once its text has stopped changing; and the hosts it asked."""
-    page = chromium.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    page = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
     asked: list[str] = []
     page.on("request", lambda r: asked.append(r.url))
     page.goto(f"{base}/{path}")
@@ -126,8 +124,8 @@ def open_page(chromium, base: str, path: str):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_reads_in_chinese_unclipped_and_local(app, chromium, name):
-    page, asked = open_page(chromium, app, PAGES[name])
+def test_page_reads_in_chinese_unclipped_and_local(app, browser, name):
+    page, asked = open_page(browser, app, PAGES[name])
     try:
         screenshot(page, f"page-{name}-1920x1080")
         text = page.evaluate(VISIBLE_TEXT)
@@ -143,8 +141,8 @@ def test_page_reads_in_chinese_unclipped_and_local(app, chromium, name):
 
 
 @pytest.mark.browser
-def test_a_new_token_is_listed_at_once(app, chromium):
-    page, _ = open_page(chromium, app, PAGES["users"])
+def test_a_new_token_is_listed_at_once(app, browser):
+    page, _ = open_page(browser, app, PAGES["users"])
     try:
         page.get_by_label("名称（大屏所在位置）").fill("一楼大厅")
         page.get_by_role("button", name="生成令牌").click()
@@ -157,7 +155,7 @@ def test_a_new_token_is_listed_at_once(app, chromium):
         screenshot(page, "page-users-token-1920x1080")
     finally:
         page.close()
-    page, _ = open_page(chromium, app, PAGES["audit"])  # the change is on record, in words
+    page, _ = open_page(browser, app, PAGES["audit"])  # the change is on record, in words
     try:
         text = page.evaluate(VISIBLE_TEXT)
         assert "令牌管理" in text and "一楼大厅" in text

@@ -11,9 +11,11 @@ import re
 import shutil
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from io import StringIO
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from adjusted import seed
 from openpyxl import load_workbook
@@ -364,7 +366,11 @@ def test_the_report_page_shows_tax_cancellations_returns_and_trade_modes(promo_r
         r = build(con, promo_runtime.clock().date(), None, promo_runtime.clock())
     assert r.net.adjustments.cancelled_lists >= 1
     assert netline.line(r.net, "zh") in [c.value for c in at.caption]
-    tables = [df.value for df in at.dataframe]
+    tables = [
+        pd.read_html(StringIO(h.proto.body), keep_default_na=False, thousands=None)[0]
+        for h in at.get("html")
+        if "<table" in h.proto.body
+    ]
     adjusted = next(t for t in tables if "金额" in t.columns).set_index("指标")
     assert adjusted.loc["应征税款", "金额"] == yuan_zh(fen(r.net.adjustments.tax_assessed))  # 万元/亿元 on screen
     assert adjusted.loc["放行后撤单", "数量"] == f"{r.net.adjustments.cancelled_lists:,}"
@@ -387,9 +393,9 @@ def test_the_ops_page_shows_each_digest_run(promo_runtime, tmp_path):
     at.run()
     at.switch_page("app_pages/collectors.py").run()
     assert not at.exception, at.exception
-    tables = [df.value for df in at.dataframe]
-    runs = next(t for t in tables if "job" in t.columns)
-    assert runs.iloc[0]["job"] == "morning" and runs.iloc[0]["outcome"] == "ok"
+    html = next(h.proto.body for h in at.get("html") if 'data-testid="digest-table"' in h.proto.body)
+    runs = pd.read_html(StringIO(html), keep_default_na=False, thousands=None)[0]
+    assert runs.iloc[0]["结果"] == text("run_ok", "zh") and runs.iloc[0]["文件"] == "cbec-report-2019-11-11-day.md"
 
 
 # -- a report that never contradicts itself ------------------------------------------------------

@@ -51,7 +51,7 @@ def test_the_report_reads_on_a_phone(page_at):
 def test_the_downloads_are_what_they_say(page_at):
     page = page_at(1400, 1000)
     with page.expect_download(timeout=60_000) as xlsx:
-        page.get_by_role("button", name="Excel").click()
+        page.get_by_role("button", name="电子表格").click()
     wb = load_workbook(io.BytesIO(open(xlsx.value.path(), "rb").read()))
     assert wb.sheetnames[0] == "概要" and isinstance(wb["概要"]["B5"].value, int)
     assert xlsx.value.suggested_filename.endswith(".xlsx")
@@ -62,23 +62,21 @@ def test_the_downloads_are_what_they_say(page_at):
     page.close()
 
 
-GRID_OVERFLOW = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')].map(df => {
+TABLE_OVERFLOW = """() => [...document.querySelectorAll('[data-testid="stMain"] .cbec-table-wrap')].map(t => {
     const main = document.querySelector('[data-testid="stMain"]').getBoundingClientRect();
-    const box = df.getBoundingClientRect(), scroller = df.querySelector('.dvn-scroller');
-    return {right: box.right, mainRight: main.right,
-            hidden: scroller ? scroller.scrollWidth - scroller.clientWidth : -1,
-            hiddenRows: scroller ? scroller.scrollHeight - scroller.clientHeight : -1};
+    return {right: t.getBoundingClientRect().right, mainRight: main.right,
+            hidden: t.scrollWidth - t.clientWidth, hiddenRows: t.scrollHeight - t.clientHeight};
 })"""
 
 
 def test_the_report_fits_a_1080p_screen_without_cut_tables(page_at):
     page = page_at(1920, 1080)
     page.get_by_text("各品类").first.wait_for(timeout=60_000)
-    page.wait_for_timeout(1500)  # the grids draw their columns
+    page.wait_for_timeout(1500)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 1920
-    grids = page.evaluate(GRID_OVERFLOW)
+    grids = page.evaluate(TABLE_OVERFLOW)
     assert len(grids) >= 6
-    for g in grids:  # inside the page, every column and every row shown without scrolling inside the grid
+    for g in grids:  # inside the page, every column and every row shown without scrolling inside the table
         assert g["right"] <= g["mainRight"] + 1 and 0 <= g["hidden"] <= 1 and 0 <= g["hiddenRows"] <= 1, g
     assert page.get_by_text("模拟数据").first.is_visible()
     assert "CNY" not in page.locator('[data-testid="stMain"]').inner_text()

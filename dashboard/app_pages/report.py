@@ -8,16 +8,17 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from core import netline, simulated
-from core.numbers import count_en, count_zh, fen, signed_percent, yuan_en, yuan_zh
+from core.numbers import axis_ticks, count_en, count_zh, fen, percent, signed_percent, yuan_en, yuan_zh
 from core.report import export
 from core.report.figures import Compared, Report, build
 from dashboard import access, feed
 from dashboard.access import act
-from dashboard.components import page
+from dashboard.components import page, tiles
 from dashboard.i18n import lang, t
 
 runtime = page.start("report")
@@ -111,18 +112,10 @@ if w.has_ly:
 fig.add_bar(x=hourly["hour"], y=hourly["lists"], name=export.day_label(report, language), marker_color="#3fb6ff")
 
 
-def count_ticks(top: int) -> list[int]:
-    """Round ticks (1, 2, 5 × 10^n apart) from 0 past `top`, read as 50万, 100万 rather than 0.5M, 1M."""
-    step = 1
-    while top / step > 5:
-        step = step * 5 // 2 if str(step)[0] == "2" else step * 2
-    return list(range(0, top + step, step))
-
-
-ticks = count_ticks(int(report.hourly[["lists", "lists_ly"]].fillna(0).to_numpy().max()))
+ticks, tick_labels = axis_ticks(report.hourly[["lists", "lists_ly"]].fillna(0).to_numpy().max(), language, most=5)
 fig.update_layout(
     barmode="group", height=300, margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h"), showlegend=True,
-    xaxis=dict(dtick=2, title=None), yaxis=dict(title=None, tickvals=ticks, ticktext=[fmt_count(v) for v in ticks]),
+    xaxis=dict(dtick=2, title=None), yaxis=dict(title=None, tickvals=ticks, ticktext=tick_labels),
 )  # fmt: skip
 st.plotly_chart(fig, key="hourly", config={"displayModeBar": False})
 
@@ -131,19 +124,15 @@ tables = [("by_site", report.by_site), ("by_platform", report.by_platform), ("by
 money = {t(k) for k in export.MONEY}
 for key, df in tables:
     st.subheader(t(key))
-    view = df.assign(value=[fmt_value(v) for v in df["value_fen"]])[[name, "lists", "value", "share"]]
-    st.dataframe(
-        view,
-        hide_index=True,
-        width="stretch",
-        height="content",  # every row shown: a grid scrolling inside the page hides rows
-        column_config={
-            name: st.column_config.TextColumn(t("name")),
-            "lists": st.column_config.NumberColumn(t("released_lists"), format="localized"),
-            "value": st.column_config.TextColumn(t("rep_value_shown"), alignment="right"),
-            "share": st.column_config.ProgressColumn(t("rep_share"), format="percent", min_value=0, max_value=1),
-        },
+    view = pd.DataFrame(
+        {
+            t("name"): df[name],
+            t("released_lists"): [f"{n:,}" for n in df["lists"]],
+            t("rep_value_shown"): [fmt_value(v) for v in df["value_fen"]],
+            t("rep_share"): [percent(x) for x in df["share"]],
+        }
     )
+    tiles.table(view, test_id=f"report-{key}")
 
 
 def shown_cell(v, header: str) -> str:
@@ -161,13 +150,8 @@ for key, (headers, rows) in (
 ):  # the same rows as the files
     st.subheader(t(key))
     shown = [export.shown_header(h, language) for h in headers]
-    st.dataframe(
-        {s: [shown_cell(row[i], h) for row in rows] for i, (h, s) in enumerate(zip(headers, shown))},
-        hide_index=True,
-        width="stretch",
-        height="content",  # every row shown: a grid scrolling inside the page hides rows
-        column_config={s: st.column_config.TextColumn(alignment="right") for s in shown[1:]},
-    )
+    cells = {s: [shown_cell(row[i], h) for row in rows] for i, (h, s) in enumerate(zip(headers, shown))}
+    tiles.table(pd.DataFrame(cells), test_id=f"report-{key}")
 for note in export.notes(report, language):
     st.caption(note)
 
@@ -181,12 +165,11 @@ for n, at in report.milestones:
     rows.append((f"{t('milestone')} {export.milestone_text(n, language)}", at.strftime("%H:%M"), n))
 for key in ("inspections", "holds", "rejects", "manual_reviews"):
     rows.append((t(key), export.window_text(report), report.checks[key]))
-st.dataframe(
-    {t("figure"): [r[0] for r in rows], t("at"): [r[1] for r in rows], t("count"): [r[2] for r in rows]},
-    hide_index=True,
-    width="stretch",
-    height="content",
-    column_config={t("count"): st.column_config.NumberColumn(format="localized")},
+tiles.table(
+    pd.DataFrame(
+        {t("figure"): [r[0] for r in rows], t("at"): [r[1] for r in rows], t("count"): [f"{r[2]:,}" for r in rows]}
+    ),
+    test_id="report-records",
 )
 
 st.subheader(t("downloads"))
@@ -207,11 +190,12 @@ if not access.allowed("report.export"):
     st.caption(t("forbidden_action"))
 else:
     d1, d2, d3, d4 = st.columns(4)
-    d1.download_button("Excel", lambda: exported("xlsx", export.to_xlsx), f"{stem}.xlsx", icon=":material/table:",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+    xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    d1.download_button(t("download_xlsx"), lambda: exported("xlsx", export.to_xlsx), f"{stem}.xlsx",
+                       icon=":material/table:", mime=xlsx_type)  # fmt: skip
     d2.download_button("CSV", lambda: exported("csv", export.to_csv), f"{stem}.csv", mime="text/csv",
                        icon=":material/csv:")  # fmt: skip
-    d3.download_button("Markdown", lambda: exported("md", export.to_markdown), f"{stem}.md", mime="text/markdown",
+    d3.download_button(t("download_md"), lambda: exported("md", export.to_markdown), f"{stem}.md", mime="text/markdown",
                        icon=":material/article:")  # fmt: skip
     d4.download_button("PDF (A4)", lambda: exported("pdf", export.to_pdf), f"{stem}.pdf", mime="application/pdf",
                        icon=":material/picture_as_pdf:")  # fmt: skip
