@@ -228,3 +228,12 @@ def test_one_rule_whose_message_cannot_be_formatted_stops_no_other(store):
     assert by_rule["warehouse_occupancy_high"].state == "pending"
     assert by_rule["link_utilization_high"].state == "pending"
     assert by_rule["warehouse_occupancy_high"].message == "保税区1号仓 库容占用 97%"
+
+
+def test_values_and_thresholds_read_with_the_unit_their_message_gives_them():
+    rules = {r.name: r for r in load_rules()}
+    assert rules["warehouse_occupancy_high"].value_text(0.97) == "97%"
+    assert rules["manual_review_overdue"].value_text(3.04) == "3.0 小时"
+    assert rules["manual_review_overdue"].value_text(3.04, "en") == "3.0 h"
+    # a device down or a silent source: the state is the news, not "1 above 0.5"
+    assert rules["equipment_down"].value_text(1.0) == "" and rules["source_stale"].value_text(0.5) == ""

@@ -78,7 +78,7 @@ def describe(g: Group, rule: Rule | None, names: Names, lang: str) -> str:
         return message(rule, json.loads(first.labels), first.value, lang, names)
     sep = ", " if lang == "en" else "、"
     shown = sep.join(
-        f"{member_name(a.inst.labels, names, lang)} {rule.value_text(a.inst.value)}".strip()
+        f"{member_name(a.inst.labels, names, lang)} {rule.value_text(a.inst.value, lang)}".strip()
         for a in g.members[:SHOWN_MEMBERS]
     )
     more = len(g.members) - SHOWN_MEMBERS

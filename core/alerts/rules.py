@@ -18,6 +18,7 @@ from core.alerts.signals import SIGNALS
 DEFAULT_RULES = ROOT / "assets" / "config" / "alerts.toml"
 SEVERITIES = ("critical", "warning")  # the first that holds wins
 _DURATION = re.compile(r"^(\d+)(s|m|h)$")
+_UNIT = re.compile(r"^ ?([^\s（(，,。；;:：]+)")  # the word right after a message's {value}: 小时, h, 个报文文件
 
 
 def duration(text: str, where: str) -> timedelta:
@@ -46,15 +47,22 @@ class Rule:
     def title(self, lang: str = "zh") -> str:
         return (self.title_en if lang == "en" else self.title_zh) or self.name
 
-    def value_text(self, value: float | None) -> str:
-        """A value (or threshold) as its message writes it: 97% where the message says {value:.0%}."""
-        if value is None or value != value:
+    def value_text(self, value: float | None, lang: str = "zh") -> str:
+        """A value (or threshold) as its message writes it, with the unit written after it:
+        97% where the message says {value:.0%}, 3.0 小时 for "{value:.1f} 小时"; "" when the
+        message names no value (a source silent, a device down: the state is the news)."""
+        parts = list(string.Formatter().parse(self.message_en if lang == "en" else self.message_zh))
+        at = next((i for i, (_, f, _, _) in enumerate(parts) if f == "value"), None)
+        if value is None or value != value or at is None:
             return ""
-        spec = next((s for _, f, s, _ in string.Formatter().parse(self.message_zh) if f == "value" and s), "g")
+        spec = parts[at][2] or "g"
+        after = parts[at + 1][0] if at + 1 < len(parts) else ""
+        unit = _UNIT.match(after or "")
         try:
-            return format(value, spec)
+            shown = format(value, spec)
         except ValueError:
-            return format(value, "g")
+            shown = format(value, "g")
+        return f"{shown} {unit.group(1)}" if unit else shown
 
     def severity(self, value: float | None) -> str | None:
         """The most severe level the value breaches, or None."""

@@ -40,6 +40,13 @@ def rule_title(name: str, rules: dict) -> str:
     return rules[name].title(lang()) if name in rules else name
 
 
+def limit_text(rule, threshold: float | None) -> str:
+    """高于 95%, in words (a cell starting with ">" would read as a quote); "" for a rule whose
+    message names no value (a source silent, a device down)."""
+    shown = rule.value_text(threshold, lang()) if rule is not None and threshold is not None else ""
+    return f"{t('op_above' if rule.op == '>' else 'op_below')} {shown}" if shown else ""
+
+
 def group_rows(found: list[groups.Group], now) -> pd.DataFrame:
     rules = rules_by_name()
     names = runtime.names
@@ -60,11 +67,8 @@ def group_rows(found: list[groups.Group], now) -> pd.DataFrame:
                 t("alert_message"): groups.describe(g, rule, names, lang()),
                 t("alert_since"): f"{g.since:%m-%d %H:%M:%S}" if g.since else "",
                 t("alert_for"): age((now - g.since).total_seconds(), lang()) if g.since else "",
-                t("alert_value"): rule.value_text(first.value) if rule else "",
-                # in words: a cell starting with ">" would read as a quote
-                t("alert_threshold"): f"{t('op_above' if rule.op == '>' else 'op_below')} {rule.value_text(threshold)}"
-                if threshold is not None
-                else "",
+                t("alert_value"): rule.value_text(first.value, lang()) if rule else "",
+                t("alert_threshold"): limit_text(rule, threshold),
                 t("alert_ack"): "" if not acks else (f"{acks[0].by} {acks[0].at:%H:%M}: {acks[0].comment}"
                                                      + ("" if g.acked else f" ({len(acks)}/{len(g.members)})")),
                 t("alert_silenced"): f"{t('until')} {muted[0].ends_at:%m-%d %H:%M}" if muted else "",
@@ -161,9 +165,7 @@ def rules() -> None:
     names, language = runtime.names, lang()
 
     def limit(r, severity: str) -> str:
-        if severity not in r.thresholds:
-            return ""
-        return f"{t('op_above' if r.op == '>' else 'op_below')} {r.value_text(r.thresholds[severity])}"
+        return limit_text(r, r.thresholds.get(severity))
 
     # the message template and the rule's code are the editor's business, not words to read here
     tiles.table(
@@ -355,7 +357,7 @@ def preview_rows(rows: list[dict], rule) -> pd.DataFrame:
         out.append(
             {
                 t("alert_where"): " ".join(names.labels(labels, language).values()),
-                t("alert_value_now"): rule.value_text(row["value"]),
+                t("alert_value_now"): rule.value_text(row["value"], lang()),
                 t("breaches"): names.severity(row["breaches"] or None, language),
             }
         )
@@ -407,7 +409,7 @@ def change_text(old: dict, new: dict, rule=None) -> str:
     def shown(k: str, v) -> str:
         if v is None:
             return "—"
-        return rule.value_text(v) if rule is not None and k in ("warning", "critical") else str(v)
+        return rule.value_text(v, lang()) if rule is not None and k in ("warning", "critical") else str(v)
 
     keys = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
     return "；".join(
