@@ -137,7 +137,7 @@ def test_an_alert_goes_pending_then_firing_on_the_alerts_page_and_the_wall(app, 
     wall = open_wall(browser, app, "kiosk=1&screen=lishe", (1920, 1080))
     ops = browser.new_page(viewport={"width": 1600, "height": 1000})
     ops.goto(f"{app}/alerts")
-    row = ops.locator('[data-testid="stTable"] tr', has_text="X光机1")
+    row = ops.locator('[data-testid="alerts-active"] tr', has_text="X光机1")
     switched = time.monotonic()
     httpx.post(f"{app}/api/simulator/faults", json={"equipment_down": "lishe/xray-1"}, timeout=5).raise_for_status()
     try:
@@ -240,8 +240,8 @@ def _edit_occupancy_rule(browser, base: str, warning: str, critical: str) -> Non
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     try:
         page.goto(f"{base}/alerts")
-        page.get_by_label("warning (>)").fill(warning, timeout=60_000)
-        page.get_by_label("critical (>)").fill(critical)
+        page.get_by_label("警告阈值（高于）").fill(warning, timeout=60_000)
+        page.get_by_label("严重阈值（高于）").fill(critical)
         page.get_by_label("确认人").last.fill("ops-test")
         page.get_by_role("button", name="保存").click()
         page.get_by_text("已记录。").wait_for(timeout=30_000)
