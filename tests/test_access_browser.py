@@ -138,16 +138,26 @@ def test_a_revoked_kiosk_token_stops_the_wall_within_one_refresh(deployment, bro
     admin.close()
 
 
+def pick(page, box, option: str) -> None:
+    """Chooses from a dropdown; opens it again if a rerun of the page closed it first."""
+    for attempt in range(3):
+        box.click()
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=10_000)
+            return
+        except Exception:
+            if attempt == 2:
+                raise
+
+
 def change_account(admin, base: str, name: str, *, role: str = "", disable: bool = False) -> None:
     """On the admin's page: the change form, for `name`: a new role, or disabled."""
     admin.get_by_role("link", name="账号与令牌").click()  # a page load would start a new session
     admin.get_by_role("button", name="保存角色或密码").wait_for(timeout=30_000)
     form = admin.locator('[data-testid="stForm"]').filter(has_text="修改账号")
-    form.locator('[data-testid="stSelectbox"]').nth(0).click()
-    admin.get_by_role("option", name=name, exact=True).click()
+    pick(admin, form.locator('[data-testid="stSelectbox"]').nth(0), name)
     if role:
-        form.locator('[data-testid="stSelectbox"]').nth(1).click()
-        admin.get_by_role("option", name=role, exact=True).click()
+        pick(admin, form.locator('[data-testid="stSelectbox"]').nth(1), role)
     form.get_by_role("button", name="停用" if disable else "保存角色或密码").click()
     admin.get_by_text("已记录。").wait_for(timeout=30_000)
 
