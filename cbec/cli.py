@@ -146,7 +146,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def summary_lines(r: dict, names, lang: str) -> list[str]:
     """`cbec summary` in the reader's language: sites and trade modes by name, money in yuan with 万/亿."""
-    from core.numbers import count_en, count_zh, yuan_en, yuan_zh
+    from core.numbers import count_text, yuan_en, yuan_zh
     from core.report.export import shown_width, trade_mode_name
 
     def money(yuan: float) -> str:  # to the fen everywhere; the headline adds 万/亿
@@ -159,7 +159,7 @@ def summary_lines(r: dict, names, lang: str) -> list[str]:
 
     tax = r["tax"]
     lists, fen = r["released_lists"], round(r["goods_value_cny"] * 100)
-    short = count_en(lists) if lang == "en" else count_zh(lists)
+    short = count_text(lists, lang)
     value = f"{money(r['goods_value_cny'])} ({yuan_en(fen)})" if lang == "en" else \
         f"{money(r['goods_value_cny'])}（{yuan_zh(fen)}）"  # fmt: skip
     lines = [text("sim_mark", lang)] if r["simulated"] else []

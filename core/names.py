@@ -67,6 +67,10 @@ class Names:
         """A wall screen a token may show: 全部大屏 for *, 全市, or a site."""
         return text("screens_all", lang) if code == "*" else self.site(code, lang)
 
+    def screens(self, scope: str, lang: str = "zh") -> str:
+        """A token's screens as stored ("*" or "city,bsq") in words: 全市、保税区."""
+        return ("、" if lang == "zh" else ", ").join(self.screen(c, lang) for c in str(scope).split(",") if c)
+
     @staticmethod
     def actor(name: str, lang: str = "zh") -> str:
         """Who acted: an account's name as it is; the app's own callers (api, demo) in words."""

@@ -96,6 +96,11 @@ def axis_label(v: float, lang: str = "zh") -> str:
     return f"{Decimal(str(v)).normalize():f}"
 
 
+def count_text(n: int | float, lang: str = "zh") -> str:
+    """A count shortened in the reader's language: 631.1万, or 6.31 M."""
+    return count_en(n) if lang == "en" else count_zh(n)
+
+
 def count_en(n: int | float) -> str:
     n = float(n)
     for div, suffix in ((1e9, " bn"), (1e6, " M"), (1e3, " k")):

@@ -76,7 +76,6 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "cli_token_revoked": ("已撤销令牌 {id}", "revoked {id}"),
     "cli_no_tokens": ("还没有大屏令牌", "no tokens"),
-    "cli_token_all": ("全部", "all"),
     "cli_token_id": ("编号", "id"),
     "cli_token_name": ("名称", "name"),
     "cli_token_created_by": ("创建人", "created by"),

@@ -12,7 +12,7 @@ from datetime import timedelta, timezone
 from core import pace
 from core import runtime as rt
 from core.live import CITY, Headlines, Screen, headlines, net_parts, snapshot
-from core.numbers import count_en, count_zh, percent_change, signed_percent, yuan_zh
+from core.numbers import count_en, count_text, percent_change, signed_percent, yuan_zh
 from core.text import text
 from dashboard import wall_html
 
@@ -45,20 +45,16 @@ def _event(data: dict, name: str = "") -> bytes:
     return (f"event: {name}\n" if name else "").encode() + f"data: {body}\n\n".encode()
 
 
-def _count(n: float, lang: str) -> str:
-    return count_en(n) if lang == "en" else count_zh(n)
-
-
 def pace_lines(s: Screen, lang: str) -> dict[str, str]:
     """The slower figures under the tiles: the peak minute and where the day is heading."""
     top = pace.peak(s.minutes_today, s.day0)
     ahead = pace.projection(s.minutes_today, s.minutes_last_year)
     if lang == "en":
         peak_text = f"peak {top.lists:,}/min at {top.at:%H:%M}" if top else ""
-        ahead_text = f"projected day {count_en(ahead)}" if ahead else ""
+        ahead_text = f"projected day {count_text(ahead, lang)}" if ahead else ""
     else:
         peak_text = f"峰值 {top.lists:,}单/分钟 {top.at:%H:%M}" if top else ""
-        ahead_text = f"预计全天 {count_zh(ahead)}单" if ahead else ""
+        ahead_text = f"预计全天 {count_text(ahead, lang)}单" if ahead else ""
     return {"peak": peak_text, "projection": ahead_text or text("projection_later", lang)}
 
 
@@ -68,13 +64,13 @@ def message(h: Headlines, screen: str, lang: str, s: Screen | None = None, plan_
     yoy = percent_change(one.released_lists, one.last_year_same_time) if not h.loading else None
     net = net_parts(one, lang)
     no_history = h.loading or not one.last_year_same_time  # never "0" for a year with nothing stored
-    ghost = "—" if no_history else _count(one.last_year_same_time, lang)
+    ghost = "—" if no_history else count_text(one.last_year_same_time, lang)
     exact_value = f"{one.goods_value_fen / 100:,.2f}"
     return {
         "screen": screen,
         "now_ms": int(h.now.replace(tzinfo=BEIJING).timestamp() * 1000),
         "released": one.released_lists,
-        "released_text": count_en(one.released_lists) if lang == "en" else count_zh(one.released_lists),
+        "released_text": count_text(one.released_lists, lang),
         "released_exact": f"{one.released_lists:,}",
         "value_fen": one.goods_value_fen,
         "value_text": count_en(one.goods_value_fen / 100) if lang == "en" else yuan_zh(one.goods_value_fen),
@@ -92,8 +88,8 @@ def message(h: Headlines, screen: str, lang: str, s: Screen | None = None, plan_
         # the legend and the ghost counter read the same second as the tiles
         "ghost_text": ghost,
         "ghost_line": f"{text('last_year_same_moment', lang)} {ghost}",
-        "plan_text": "—" if no_history else _count(one.last_year_same_time * (1 + plan_growth), lang),
-        "sites": {code: _count(x.released_lists, lang) for code, x in h.screens.items() if code != CITY}
+        "plan_text": "—" if no_history else count_text(one.last_year_same_time * (1 + plan_growth), lang),
+        "sites": {code: count_text(x.released_lists, lang) for code, x in h.screens.items() if code != CITY}
         if screen == CITY
         else {},
     } | (pace_lines(s, lang) if s is not None else {})

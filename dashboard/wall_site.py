@@ -15,10 +15,10 @@ import pandas as pd
 
 from core.live import Screen
 from core.names import Names
-from core.numbers import count_en, count_zh, percent_change, signed_percent
+from core.numbers import count_text, percent_change, signed_percent
 from core.text import text
+from dashboard.wall_figures import fmt_duration, review_level, review_target_s
 
-REVIEW = "review_oldest_hours"  # the manual-review rule's signal
 OCCUPANCY = "warehouse_occupancy"
 EQUIPMENT_KINDS = ("gate", "xray", "camera")
 
@@ -30,10 +30,6 @@ def site_concerns(s: Screen, names: Names, lang: str) -> str:
 
 
 # -- pieces ---------------------------------------------------------------------------------
-def _count(n: float, lang: str) -> str:
-    return count_en(n) if lang == "en" else count_zh(n)
-
-
 def _fig(label: str, value: str, unit: str = "", note: str = "", cls: str = "") -> str:
     """One big figure: value and unit, its label, an optional note beneath."""
     unit_html = f"<small>{escape(unit)}</small>" if unit else ""
@@ -66,14 +62,6 @@ def _spark(values: list[float], label: str) -> str:
     )
 
 
-def _duration(seconds: float | None, lang: str) -> str:
-    if seconds is None:
-        return "—"
-    if seconds < 3600:
-        return f"{seconds / 60:.0f}{text('minutes_short', lang)}"
-    return f"{seconds / 3600:.1f}{text('hours_short', lang)}"
-
-
 def _minutes(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
@@ -86,7 +74,7 @@ def _meishan(s: Screen, names: Names, lang: str) -> str:
     released = (s.per_minute or [0])[-1]
     shelving = _fig(
         text("measure_shelved_parcels_per_hour", lang),
-        "—" if shelved is None else _count(shelved, lang),
+        "—" if shelved is None else count_text(shelved, lang),
         text("focus_unit_parcels_per_hour", lang),
     )
     series = s.measure_series.get("shelved_parcels_per_hour", [])
@@ -110,7 +98,7 @@ def _lishe(s: Screen, names: Names, lang: str) -> str:
         since,
     ) + _fig(
         text("measure_air_waybills_count", lang),
-        "—" if waybills is None else _count(waybills, lang),
+        "—" if waybills is None else count_text(waybills, lang),
         text("focus_unit_waybills", lang),
         since,
     )
@@ -162,7 +150,7 @@ def _hzw(s: Screen, names: Names, lang: str) -> str:
         note,
     ) + _fig(
         text("measure_sorter_parcels_per_hour", lang),
-        "—" if sorter is None else _count(sorter, lang),
+        "—" if sorter is None else count_text(sorter, lang),
         text("focus_unit_parcels_per_hour", lang),
     )
     series = s.measure_series.get("sorter_parcels_per_hour", [])
@@ -171,13 +159,11 @@ def _hzw(s: Screen, names: Names, lang: str) -> str:
 
 
 def _bsq(s: Screen, names: Names, lang: str) -> str:
-    hours = s.limits.threshold(REVIEW, "critical") or s.limits.threshold(REVIEW, "warning")
-    age = s.review.oldest_age_s
-    level = "" if age is None else s.limits.level(REVIEW, age / 3600)
+    level = review_level(s.review, s)
     review = (
         f'<div class="sc-kv {level}"><span>{escape(text("manual_review", lang))}</span><b>{s.review.lists:,}</b>'
-        f"<span>{escape(text('oldest', lang))}</span><b>{escape(_duration(age, lang))}</b>"
-        f"<span>{escape(text('target', lang))} {escape(_duration(hours * 3600 if hours else None, lang))}</span></div>"
+        f"<span>{escape(text('oldest', lang))}</span><b>{escape(fmt_duration(s.review.oldest_age_s, lang))}</b>"
+        f"<span>{escape(text('target', lang))} {escape(fmt_duration(review_target_s(s), lang))}</span></div>"
     )
     return review + _warehouse_tiles(s, names, lang)
 

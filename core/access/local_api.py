@@ -151,17 +151,13 @@ def token_action(
 def token_table(df: pd.DataFrame, names: Names, lang: str) -> str:
     """The tokens as a reader's table: screens by name, times to the minute (Beijing), no secret."""
 
-    def screens(scope: str) -> str:
-        shown = [text("cli_token_all", lang) if s == "*" else names.site(s, lang) for s in scope.split(",")]
-        return ("、" if lang == "zh" else ", ").join(shown)
-
     def minute(at) -> str:
         return "—" if at is None or pd.isna(at) else pd.Timestamp(at).strftime("%Y-%m-%d %H:%M")
 
     table = pd.DataFrame({
         text("cli_token_id", lang): df["id"],
         text("cli_token_name", lang): df["name"],
-        text("token_screens", lang): df["screens"].map(screens),
+        text("token_screens", lang): df["screens"].map(lambda scope: names.screens(scope, lang)),
         text("cli_token_created_by", lang): df["created_by"],
         text("cli_token_created_at", lang): df["created_at"].map(minute),
         text("cli_token_revoked_by", lang): df["revoked_by"].map(lambda v: v if isinstance(v, str) and v else "—"),

@@ -3,7 +3,7 @@ signed cookie.
 
 A session is a random id held here with its viewer and the time it was last
 active; the browser keeps only that id and its signature (HMAC-SHA256 with this
-process's key) in an HttpOnly cookie, never a password or who the person is.
+process's key, the one stream tickets are signed with) in an HttpOnly cookie, never a password or who the person is.
 The sign-in form cannot set such a cookie (a script has no response of its
 own), so it asks for a hand-over ticket: random, one use, HANDOVER long; the
 browser takes it to a route that swaps it for the cookie.
@@ -14,7 +14,6 @@ account itself is re-read on every use (core/access/standing.py)."""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 import secrets
@@ -28,7 +27,6 @@ from core.access.roles import Viewer
 
 COOKIE = "cbec_session"
 HANDOVER = timedelta(seconds=60)
-_KEY = secrets.token_bytes(32)  # a restart ends every session anyway
 _ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 # a page's address: "/" or one segment such as /alerts or /system-health
 _PAGE = re.compile(r"^/(?:[A-Za-z0-9][A-Za-z0-9_-]{0,63})?$")
@@ -49,7 +47,7 @@ _lock = threading.Lock()
 
 
 def _sign(sid: str) -> str:
-    return hmac.new(_KEY, f"session:{sid}".encode(), hashlib.sha256).hexdigest()
+    return tickets.sign(f"session:{sid}")  # a prefix, so no stream ticket's payload signs a session
 
 
 def start(viewer: Viewer, now: datetime, idle: timedelta) -> str:

@@ -46,17 +46,18 @@ def issue(viewer: Viewer, now: datetime, session: str) -> str:
         [viewer.name, viewer.role, (now + LIFETIME).isoformat(), session, viewer.via, viewer.stamp]
     ).encode()
     payload = base64.urlsafe_b64encode(body).decode().rstrip("=")
-    return f"t.{payload}.{_sign(payload)}"
+    return f"t.{payload}.{sign(payload)}"
 
 
-def _sign(payload: str) -> str:
+def sign(payload: str) -> str:
+    """This process's signature of a text (stream tickets, session cookies)."""
     return hmac.new(_KEY, payload.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def read(ticket: str, now: datetime) -> Viewer | None:
     """The viewer a ticket of ours stands for, or None when forged, malformed or expired."""
     parts = ticket.split(".")
-    if len(parts) != 3 or parts[0] != "t" or not hmac.compare_digest(_sign(parts[1]), parts[2]):
+    if len(parts) != 3 or parts[0] != "t" or not hmac.compare_digest(sign(parts[1]), parts[2]):
         return None
     try:
         name, role, expires, session, via, stamp = json.loads(

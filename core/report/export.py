@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from core import netline
-from core.numbers import cny, count_en, count_zh, fen, yuan_en, yuan_zh
+from core.numbers import cny, count_text, fen, yuan_en, yuan_zh
 from core.report import sentence
 from core.report.figures import Compared, Report
 from core.text import TEXT, text
@@ -377,16 +377,15 @@ def _hour_bars(r: Report) -> str:
 def _kpis(r: Report, lang: str) -> str:
     """The four figures at the head: a comparison or a month only where it is a fact, else "—" and why."""
     w = r.window
-    fmt_n = count_en if lang == "en" else count_zh
     fmt_v = yuan_en if lang == "en" else yuan_zh
     why_not = text("rep_loading_short" if r.history_loading else "rep_no_ly_short", lang)
     change = ("—", why_not) if w.lists_change is None else (f"{w.lists_change:+.1%}", text("rep_lists", lang))
     why_month = text("rep_loading_short" if r.history_loading else "rep_incomplete_short", lang)
-    month = (fmt_n(r.month.lists), fmt_v(r.month.value_fen)) if r.month.complete else ("—", why_month)
+    month = (count_text(r.month.lists, lang), fmt_v(r.month.value_fen)) if r.month.complete else ("—", why_month)
     return "".join(
         f'<div class="kpi"><span>{escape(k)}</span><b>{escape(v)}</b><span>{escape(sub)}</span></div>'
         for k, v, sub in (
-            (text("rep_lists", lang), fmt_n(w.lists), f"{w.lists:,}"),
+            (text("rep_lists", lang), count_text(w.lists, lang), f"{w.lists:,}"),
             (text("rep_value_shown", lang), fmt_v(w.value_fen), exact_yuan(w.value_fen, lang)),
             (text("rep_change", lang), *change),
             (text("rep_month", lang), *month),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import live, netline
-from core.numbers import count_en, count_zh, percent_change, signed_percent, yuan_en, yuan_exact, yuan_zh
+from core.numbers import count_text, percent_change, signed_percent, yuan_en, yuan_exact, yuan_zh
 from dashboard.components import charts, page, tiles
 from dashboard.feed import loading_text
 from dashboard.i18n import lang, site_name, t
@@ -18,7 +18,7 @@ CHART_CONFIG = {"displayModeBar": False, "staticPlot": False}
 
 
 def fmt_count(n: int) -> str:
-    return count_en(n) if lang() == "en" else count_zh(n)
+    return count_text(n, lang())
 
 
 def fmt_value(fen: int) -> str:

@@ -45,13 +45,10 @@ def token_label(row: pd.Series) -> str:
 
 
 def token_rows(listed: pd.DataFrame) -> pd.DataFrame:
-    def scope(text: str) -> str:
-        return "、".join(runtime.names.screen(c, lang()) for c in str(text).split(",") if c)
-
     return pd.DataFrame(
         {
             t("name"): listed["name"],
-            t("token_screens"): listed["screens"].map(scope),
+            t("token_screens"): listed["screens"].map(lambda scope: runtime.names.screens(scope, lang())),
             t("created_by"): [runtime.names.actor(a, lang()) for a in listed["created_by"]],
             t("created_at"): listed["created_at"].map(when),
             t("revoked_by"): [runtime.names.actor(a, lang()) if a else "" for a in listed["revoked_by"].fillna("")],
