@@ -11,25 +11,12 @@ import numpy as np
 import pandas as pd
 
 from core import pace
-from core.live import CITY, Screen, Snapshot, Waiting
+from core.live import CITY, Screen, Snapshot
 from core.names import Names
-from core.numbers import axis_label, axis_ticks, count_en, count_zh
+from core.numbers import axis_label, axis_ticks
 from core.text import TEXT, text
+from dashboard.wall_figures import fmt_duration, review_level, review_target_s
 from dashboard.wall_site import site_concerns
-
-
-def fmt_count(n: int | float, lang: str) -> str:
-    return count_en(n) if lang == "en" else count_zh(n)
-
-
-def fmt_duration(seconds: float | None, lang: str) -> str:
-    if seconds is None:
-        return "—"
-    if seconds < 60:
-        return f"{seconds:.1f}{text('seconds_short', lang)}"
-    if seconds < 3600:
-        return f"{seconds / 60:.0f}{text('minutes_short', lang)}"
-    return f"{seconds / 3600:.1f}{text('hours_short', lang)}"
 
 
 def _panel(title: str, body: str, cls: str = "", as_of: str = "") -> str:
@@ -80,7 +67,8 @@ def cumulative_chart(s: Screen, lang: str, marks_html: str = "") -> str:
     top = max(s.curve_plan.max(initial=0), s.curve_today.max(initial=0), 1)
     values, labels = axis_ticks(top, lang, most=4)
     y_max = values[-1] * 1.04
-    ticks = list(zip(values[1:], labels[1:]))  # zero is the chart's floor, unlabelled
+    # zero is the chart's floor, unlabelled; an empty day has no axis to read
+    ticks = list(zip(values[1:], labels[1:])) if top > 1 else []
     now_x = len(s.curve_today) / points * 100
     lines = [(h * 1000 / 24, 0, h * 1000 / 24, 400) for h in (6, 12, 18)]
     lines += [(0, 400 - v / y_max * 400, 1000, 400 - v / y_max * 400) for v, _ in ticks]
@@ -124,32 +112,19 @@ def _big(label: str, value: str, cls: str = "") -> str:
     return f'<div class="big {cls}"><div class="v">{escape(value)}</div><div class="l">{escape(label)}</div></div>'
 
 
-REVIEW = "review_oldest_hours"  # the manual-review rule's signal
-
-
-def _review_class(w: Waiting, s: Screen) -> str:
-    return "" if w.oldest_age_s is None else s.limits.level(REVIEW, w.oldest_age_s / 3600)
-
-
-def _review_target_s(s: Screen) -> float | None:
-    """The manual-review target: the rule's critical threshold (half a working day as shipped), if any."""
-    hours = s.limits.threshold(REVIEW, "critical") or s.limits.threshold(REVIEW, "warning")
-    return hours * 3600 if hours else None
-
-
 def _meter_class(s: Screen, signal: str, value: float | None) -> str:
     level = s.limits.level(signal, value)
     return "" if level == "good" else level
 
 
 def timing_panel(s: Screen, lang: str) -> str:
-    target = _review_target_s(s)
+    target = review_target_s(s)
     lat = s.latency
     rows = (
         f'<div class="row">{_big(text("median", lang), fmt_duration(lat.median_s if lat else None, lang))}'
         f"{_big(text('p95', lang), fmt_duration(lat.p95_s if lat else None, lang))}</div>"
         f'<div class="kv"><span>{escape(text("manual_review", lang))}</span><b>{s.review.lists:,}</b></div>'
-        f'<div class="kv {_review_class(s.review, s)}" data-testid="review-oldest">'
+        f'<div class="kv {review_level(s.review, s)}" data-testid="review-oldest">'
         f"<span>{escape(text('oldest', lang))} / {escape(text('target', lang))} {fmt_duration(target, lang)}</span>"
         f"<b>{fmt_duration(s.review.oldest_age_s, lang)}</b></div>"
     )

@@ -5,6 +5,15 @@
   const wall = (host ? host.shadowRoot : document).querySelector('.wall');
   const min = wall.getBoundingClientRect().height * 24 / 1080 - 0.5;
   const out = [];
+  // the width the element's text needs, to the layout's 1/64 px: scrollWidth rounds away the fifth of a
+  // pixel that is enough for an ellipsis
+  const needs = (el) => {
+    const saved = el.style.cssText;
+    el.style.flex = 'none'; el.style.width = 'max-content'; el.style.maxWidth = 'none';
+    const width = el.getBoundingClientRect().width;
+    el.style.cssText = saved;
+    return width;
+  };
   const walker = document.createTreeWalker(wall, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const el = node.parentElement;
@@ -12,7 +21,7 @@
     const size = parseFloat(getComputedStyle(el).fontSize);
     if (size < min) out.push(`${size.toFixed(1)}px < ${min.toFixed(1)}px: ${node.textContent.trim().slice(0, 30)}`);
     const style = getComputedStyle(el);
-    if (el.scrollWidth > el.clientWidth + 1 && (style.textOverflow === 'ellipsis' || style.overflowX !== 'visible'))
+    if ((style.textOverflow === 'ellipsis' || style.overflowX !== 'visible') && needs(el) > el.getBoundingClientRect().width + 0.02)
       out.push(`cut: ${node.textContent.trim().slice(0, 30)}`);
   }
   return out;
