@@ -125,7 +125,7 @@ def test_the_files_carry_tax_cancellations_returns_and_the_trade_mode_split(repo
     assert rows["退货货值"] == (None, cny(a.returned_value))
     assert rows["放行（毛）"][0] == report.window.lists
     assert rows["净放行 / 净货值"] == (report.net.net_released_lists, cny(report.net.net_goods_value))
-    assert rows["格式退回"] == (3, None) and rows["格式退回 · CEB621"] == (2, None)
+    assert rows["格式退回"] == (3, None) and rows["格式退回 · 进口清单"] == (2, None)
     assert wb["税款、撤单与退货"]["C5"].number_format == "#,##0.00"
     modes = {r[0]: r[1:] for r in wb["贸易方式"].iter_rows(min_row=5, values_only=True)}
     bonded = report.by_trade_mode["1210"]

@@ -122,9 +122,19 @@ def tables(r: Report, lang: str) -> dict[str, tuple[list[str], list[list]]]:
     }
 
 
+def _catalogued(prefix: str, code: str, lang: str) -> str:
+    """A code's name from the catalogue (`prefix` + code), or the code where it has none."""
+    key = f"{prefix}{code}"
+    return text(key, lang) if key in TEXT else code
+
+
 def trade_mode_name(mode: str, lang: str) -> str:
-    key = f"trade_mode_{mode}"
-    return text(key, lang) if key in TEXT else mode
+    return _catalogued("trade_mode_", mode, lang)
+
+
+def message_type_name(kind: str, lang: str) -> str:
+    """A rejected message's family by name: 进口清单 for CEB621."""
+    return _catalogued("message_type_", kind, lang)
 
 
 def adjustments_table(r: Report, lang: str) -> tuple[list[str], list[list]]:
@@ -140,7 +150,10 @@ def adjustments_table(r: Report, lang: str) -> tuple[list[str], list[list]]:
         [L("rep_gross"), r.net.released_lists, cny(Decimal(r.net.goods_value_fen) / 100)],
         [L("rep_net"), r.net.net_released_lists, cny(r.net.net_goods_value)],
         [L("rep_format_rejects"), sum(r.format_rejects.values()), None],
-    ] + [[f"{L('rep_format_rejects')} · {kind}", n, None] for kind, n in r.format_rejects.items()]
+    ] + [
+        [f"{L('rep_format_rejects')} · {message_type_name(kind, lang)}", n, None]
+        for kind, n in r.format_rejects.items()
+    ]
     return [L("figure"), L("count"), L("rep_amount")], rows
 
 
