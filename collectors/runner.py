@@ -98,6 +98,8 @@ class Runner:
         self._sources: dict[str, tuple[Source, Schedule]] = {}
         self.health: dict[str, Health] = {}
         self._stop = threading.Event()
+        self._wakes: dict[str, threading.Event] = {}  # set when a watched source has something new
+        self._watches: list = []
         self._threads: list[threading.Thread] = []
         self._pools: dict[str, ThreadPoolExecutor] = {}
 
@@ -181,6 +183,12 @@ class Runner:
     # -- threads -------------------------------------------------------------------
     def start(self) -> None:
         self._stop.clear()
+        for name, (source, _) in self._sources.items():
+            wake = self._wakes[name] = threading.Event()
+            if hasattr(source, "watch"):
+                watching = source.watch(wake.set)
+                if watching is not None:
+                    self._watches.append(watching)
         for name in self._sources:
             t = threading.Thread(target=self._loop, args=(name,), name=f"runner-{name}", daemon=True)
             t.start()
@@ -188,8 +196,10 @@ class Runner:
 
     def _loop(self, name: str) -> None:
         _, schedule = self._sources[name]
+        wake = self._wakes[name]
         while not self._stop.is_set():
             t0 = self.clock()
+            wake.clear()  # before the run: what lands during it wakes the next one
             self.run_once(name)
             h = self.health[name]
             if h.consecutive_failures:
@@ -197,11 +207,19 @@ class Runner:
             else:
                 delay = max(0.0, schedule.interval_s - (self.clock() - t0).total_seconds())
             h.next_run_in_s = delay
-            self._stop.wait(delay)
+            if h.consecutive_failures:
+                self._stop.wait(delay)  # a failing source keeps its backoff, whatever arrives
+            else:
+                wake.wait(delay)
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stops the loops; a collection in progress finishes its batch first."""
         self._stop.set()
+        for wake in self._wakes.values():
+            wake.set()
+        for watching in self._watches:
+            watching.close()
+        self._watches.clear()
         for t in self._threads:
             t.join(timeout)
         for pool in self._pools.values():

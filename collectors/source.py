@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -21,3 +22,14 @@ class Source(Protocol):
     name: str
 
     def collect(self, sink: Sink) -> Collected: ...
+
+
+class Closeable(Protocol):
+    def close(self) -> None: ...
+
+
+class Watched(Protocol):
+    """A source that knows when it has something new (a file landed): the
+    runner runs it then, not only on its interval."""
+
+    def watch(self, wake: Callable[[], None]) -> Closeable | None: ...

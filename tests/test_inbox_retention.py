@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import stat
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -20,12 +21,13 @@ from lxml import etree
 from base.clock import to_epoch_seconds
 from base.config import CollectorConfig, ConfigError, options
 from collectors import registry
-from collectors.ceb import inbox as inbox_module
+from collectors.ceb import redact as redact_module
 from collectors.ceb.inbox import InboxSource
 from collectors.ceb.options import InboxOptions
 from collectors.ceb.parse import PERSONAL_FIELDS, parse_message, read_xml
 from collectors.ceb.redact import redact
 from collectors.ceb.retention import Purge, Retention
+from collectors.runner import Runner, Schedule
 from core.runtime import Runtime
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,6 +150,38 @@ def test_an_archived_copy_keeps_no_personal_data_and_still_parses(tmp_path, conf
     assert [e.text for e in elements(redacted, "gname")] == ["面霜"]  # what is not personal stays
 
 
+def test_the_copy_is_written_over_the_original_so_no_personal_data_stays_in_freed_blocks(tmp_path, config, sink):
+    src = inbox_source(tmp_path, config)
+    original = src.inbox / "list_CEB621.xml"
+    original.write_bytes(ceb621())
+    inode, size = original.stat().st_ino, original.stat().st_size
+    assert src.collect(sink).records == 1
+    kept = src.inbox / "processed" / "2019-11-11" / "list_CEB621.xml"
+    # the same file, renamed: its bytes were overwritten where they lay, and nothing was deleted
+    assert (kept.stat().st_ino, kept.stat().st_size) == (inode, size)
+    assert_nothing_planted(kept.read_bytes())
+    assert read_xml(kept.read_bytes()) is not None  # the padding after the root is still XML
+
+
+def test_a_file_replaced_after_it_was_read_is_archived_from_what_is_there_then(tmp_path, config, sink, monkeypatch):
+    src = inbox_source(tmp_path, config)
+    path = src.inbox / "list_CEB621.xml"
+    path.write_bytes(ceb621())
+    read = src.ingester._read
+
+    def read_then_replace(p):
+        outcome = read(p)
+        p.write_bytes(ceb621().replace("面霜".encode(), "口红".encode()))
+        return outcome
+
+    monkeypatch.setattr(src.ingester, "_read", read_then_replace)
+    assert src.collect(sink).records == 1
+    kept = (src.inbox / "processed" / "2019-11-11" / "list_CEB621.xml").read_bytes()
+    assert_nothing_planted(kept)
+    assert [e.text for e in elements(kept, "gname")] == ["口红"]  # never the copy of what was read before
+    assert not path.exists()
+
+
 @pytest.mark.parametrize("prefix", ["", "ceb"])
 def test_a_format_reject_loses_its_original_message_and_keeps_its_codes(prefix):
     copy = redact(ceb900(prefix))
@@ -175,10 +209,10 @@ def test_a_gb_encoded_file_is_archived_redacted_as_utf8(tmp_path, config, sink, 
 
 
 def test_a_file_that_cannot_be_redacted_is_not_archived(tmp_path, config, sink, monkeypatch, caplog):
-    def refuse(data, max_bytes):
+    def refuse(root):
         raise MemoryError
 
-    monkeypatch.setattr(inbox_module, "redact", refuse)
+    monkeypatch.setattr(redact_module, "_redact_tree", refuse)  # ahead of the batch and when archived alike
     src = inbox_source(tmp_path, config)
     (src.inbox / "list_CEB621.xml").write_bytes(ceb621())
     caplog.set_level(logging.INFO)
@@ -404,3 +438,28 @@ def test_every_family_is_archived_without_the_buyer_or_a_sender_s_own_words(tmp_
             parse_message(copy, config.category_for_hs).records
             == parse_message(original, config.category_for_hs).records
         )
+
+
+# -- pickup on arrival ------------------------------------------------------------------
+
+
+def test_a_file_landing_in_the_inbox_is_ingested_at_once_not_on_the_next_interval(tmp_path, config, sink):
+    src = InboxSource("ceb_inbox", tmp_path / "inbox", config.category_for_hs)
+    runner = Runner(sink)
+    runner.add(src, Schedule(interval_s=30, timeout_s=10, stale_after_s=60))
+    runner.start()
+    try:
+        deadline = time.monotonic() + 10
+        while runner.health["ceb_inbox"].runs_total < 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert runner.health["ceb_inbox"].note == "nothing new"  # the first run found nothing: 30 s to the next
+        for n in range(3):  # as a sender writes: a temporary name, then renamed into place
+            landed = time.monotonic()
+            (tmp_path / f"list{n}.part").write_bytes(ceb621().replace(b"COPR1", f"COPR{n + 10}".encode()))
+            os.rename(tmp_path / f"list{n}.part", src.inbox / f"list{n}_CEB621.xml")
+            while sink.rows.get("declaration", 0) < n + 1 and time.monotonic() - landed < 5:
+                time.sleep(0.005)
+            assert sink.rows.get("declaration", 0) == n + 1
+            assert time.monotonic() - landed < 1.0
+    finally:
+        runner.stop()

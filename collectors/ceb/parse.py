@@ -38,6 +38,7 @@ __all__ = [
     "RecordIssue",
     "coded_info",
     "parse_message",
+    "parse_root",
     "read_xml",
 ]
 
@@ -57,7 +58,12 @@ FAMILIES = {
 
 def parse_message(data: bytes, category_for_hs, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed:
     """Reads one message file. `category_for_hs(hs_code) -> category code`."""
-    root = read_xml(data, max_bytes)
+    return parse_root(read_xml(data, max_bytes), category_for_hs)
+
+
+def parse_root(root, category_for_hs) -> Parsed:
+    """Reads the records of a message already parsed safely (`read_xml`); the
+    tree is left as it was, so the kept copy can be made from it."""
     kind = local(root)
     if root.nsmap.get(None) not in (None, CEB_NS) and CEB_NS not in root.nsmap.values():
         raise MessageError("unknown_type", "the root element is not in the CEB namespace", root.sourceline)

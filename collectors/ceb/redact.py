@@ -40,7 +40,7 @@ SCRUBBED = EMPTIED | {FREE_TEXT}  # every element whose text a kept copy loses
 
 
 def _local(el: etree._Element) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+    return el.tag.rpartition("}")[2] if isinstance(el.tag, str) else ""
 
 
 def _empty(el: etree._Element, text: str = "") -> None:
@@ -60,13 +60,16 @@ def _redact_tree(root: etree._Element) -> None:
     # a flood of empty elements must not become a list of them: only those with content are collected
     strays = []
     for el in root.iter():
-        if not isinstance(el.tag, str):
+        tag = el.tag
+        if not isinstance(tag, str):
             continue
-        for attr in [a for a in el.attrib if etree.QName(a).localname not in KEPT_ATTRIBUTES]:
-            del el.attrib[attr]
-        if el.tail and el.tail.strip():  # messages have no mixed content: text between elements is planted
-            el.tail = _lines(el.tail)
-        if not _local(el).isascii():  # no customs element is named in Chinese
+        if el.attrib:
+            for attr in [a for a in el.attrib if a.rpartition("}")[2] not in KEPT_ATTRIBUTES]:
+                del el.attrib[attr]
+        tail = el.tail
+        if tail and tail.strip():  # messages have no mixed content: text between elements is planted
+            el.tail = _lines(tail)
+        if not tag.rpartition("}")[2].isascii():  # no customs element is named in Chinese
             strays.append(el)
     for el in strays:
         if el.getparent() is not None:
@@ -87,7 +90,11 @@ def _serialize(root: etree._Element) -> bytes:
 def redact(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """The message without its personal data, as UTF-8 bytes. Raises
     `MessageError` (from `read_xml`) when the bytes cannot be read safely."""
-    root = read_xml(data, max_bytes)
+    return redact_root(read_xml(data, max_bytes))
+
+
+def redact_root(root: etree._Element) -> bytes:
+    """`redact` of a message already parsed (`read_xml`); the tree is changed."""
     _redact_tree(root)
     return _serialize(root)
 
