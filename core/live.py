@@ -1,7 +1,7 @@
 """The live model every screen reads, computed once per interval for every viewer.
 
 `headlines()` (totals, net of cancellations and returns, tax assessed, pace,
-year on year by site, freshness) once a second for
+year on year by site, freshness) once a second, and soon after each commit, for
 the walls' event stream and the overview's tiles; `snapshot()` (curves, waiting
 lists, warehouses, equipment, alerts, tile limits) once per wall refresh;
 `overview()`, `warehouses()` and `system_health()` for the desk pages. All are
@@ -34,24 +34,41 @@ from queries import read
 
 T = TypeVar("T")
 CITY = "city"
+FOLLOW_GAP_S = 0.2  # the headlines follow the store's commits at most five times a second
 
 
 class _Shared:
-    """The newest value of `compute`, recomputed once per `seconds` for everybody."""
+    """The newest value of `compute`, recomputed once per `seconds` for everybody;
+    with `follow_commits`, also when the store committed a batch since, at most
+    once per `FOLLOW_GAP_S` (a file's figures need not wait for the second to turn)."""
 
-    def __init__(self, compute: Callable[[rt.Runtime], T], seconds: Callable[[rt.Runtime], float]) -> None:
-        self._compute, self._seconds = compute, seconds
+    def __init__(
+        self,
+        name: str,
+        compute: Callable[[rt.Runtime], T],
+        seconds: Callable[[rt.Runtime], float],
+        follow_commits: bool = False,
+    ) -> None:
+        self.name = name  # the `part` label of cbec_live_compute_seconds
+        self._compute, self._seconds, self._follow = compute, seconds, follow_commits
         self._lock = threading.Lock()
         self._key: tuple[int, int] | None = None
+        self._commits = -1
+        self._at = 0.0
         self._value: T | None = None
 
     def get(self) -> T:
         runtime = rt.current()
-        key = (int(time.time() // self._seconds(runtime)), runtime.instance)
+        now = time.time()
+        key = (int(now // self._seconds(runtime)), runtime.instance)
+        commits = runtime.store.commits
         with self._lock:  # one computation per interval; the others wait for it
-            if key != self._key:
+            newer = self._follow and commits != self._commits and now - self._at >= FOLLOW_GAP_S
+            if key != self._key or newer:
+                started = time.perf_counter()
                 self._value = self._compute(runtime)
-                self._key = key
+                runtime.metrics.live_seconds.labels(self.name).observe(time.perf_counter() - started)
+                self._key, self._commits, self._at = key, commits, now
             return self._value
 
 
@@ -143,7 +160,7 @@ def _headlines(runtime: rt.Runtime) -> Headlines:
     return Headlines(now, screens, as_of, stale, loading, ly_total, today, collectors, runtime.names, simulating)
 
 
-_HEADLINES = _Shared(_headlines, lambda runtime: 1.0)
+_HEADLINES = _Shared("headlines", _headlines, lambda runtime: 1.0, follow_commits=True)
 
 
 def headlines() -> Headlines:
@@ -341,7 +358,7 @@ def active_alerts(runtime: rt.Runtime) -> list[dict]:
     return out
 
 
-_SNAPSHOT = _Shared(_snapshot, lambda runtime: runtime.config.wall.refresh_seconds)
+_SNAPSHOT = _Shared("snapshot", _snapshot, lambda runtime: runtime.config.wall.refresh_seconds)
 
 
 def snapshot() -> Snapshot:
@@ -420,9 +437,9 @@ def _system_health(runtime: rt.Runtime) -> SystemHealth:
     return SystemHealth(latest, util, runtime.components(), runtime.health()["collectors"])
 
 
-_OVERVIEW = _Shared(_overview, lambda runtime: runtime.config.refresh_seconds)
-_WAREHOUSES = _Shared(_warehouses, lambda runtime: runtime.config.refresh_seconds)
-_SYSTEM_HEALTH = _Shared(_system_health, lambda runtime: runtime.config.refresh_seconds)
+_OVERVIEW = _Shared("overview", _overview, lambda runtime: runtime.config.refresh_seconds)
+_WAREHOUSES = _Shared("warehouses", _warehouses, lambda runtime: runtime.config.refresh_seconds)
+_SYSTEM_HEALTH = _Shared("system_health", _system_health, lambda runtime: runtime.config.refresh_seconds)
 
 
 def overview() -> Overview:

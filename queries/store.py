@@ -127,6 +127,7 @@ class Store:
         self.read_only = read_only
         self._con = connect(self.path, read_only=read_only)
         self.write_lock = threading.Lock()
+        self.commits = 0  # batches committed by this process: the screens push new figures when it moves
         try:
             if _looks_foreign(self._con):
                 raise StoreError(f"{self.path} holds tables that are not a cbec database; refusing to touch it")

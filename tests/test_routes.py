@@ -1,11 +1,16 @@
-"""Who may reach the loopback-only routes."""
+"""Who may reach the loopback-only routes, and when a wall's stream sends."""
 
 from __future__ import annotations
+
+import asyncio
+import time
+from types import SimpleNamespace
 
 import pytest
 from starlette.requests import Request
 
 from core.access.http import from_loopback
+from dashboard import routes
 
 
 def request_from(host: str | None) -> Request:
@@ -22,3 +27,26 @@ def test_loopback_in_every_spelling_is_let_in(host):
 @pytest.mark.parametrize("host", ["10.0.0.5", "::ffff:10.0.0.5", "2001:db8::1", "testclient", "", None])
 def test_anything_else_is_kept_out(host):
     assert not from_loopback(request_from(host))
+
+
+def test_a_wall_stream_sends_a_commit_without_waiting_for_the_second_to_turn():
+    store = SimpleNamespace(commits=7)
+    while not 0.05 < time.time() % 1.0 < 0.2:  # the next turn is 0.8 s or more away
+        time.sleep(0.01)
+
+    async def commit_soon():
+        await asyncio.sleep(0.05)
+        store.commits += 1
+
+    async def both():
+        started = time.monotonic()
+        await asyncio.gather(routes._next_send(store, 7), commit_soon())
+        return time.monotonic() - started
+
+    waited = asyncio.run(both())
+    assert routes.PUSH_GAP_S <= waited < routes.PUSH_GAP_S + 0.15  # not the 0.8 s or more to the turn
+
+    quiet = SimpleNamespace(commits=7)
+    started = time.time()
+    asyncio.run(routes._next_send(quiet, 7))  # nothing committed: the next second's figures, just after it turns
+    assert int(time.time()) == int(started) + 1 and time.time() % 1.0 >= 0.05

@@ -86,6 +86,7 @@ class DuckDBSink:
             try:
                 with transaction(con):
                     result = writer(con, batch)
+                self.store.commits += 1
             finally:
                 con.unregister(f"batch_{batch.kind}")
         return result

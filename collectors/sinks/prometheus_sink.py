@@ -106,6 +106,13 @@ class Metrics:
         self.equipment_up = Gauge(
             "cbec_equipment_up", "1 if the equipment answers, else 0", ["site", "component"], registry=r
         )
+        self.live_seconds = Histogram(
+            "cbec_live_compute_seconds",
+            "Time to compute a live model once for every screen (headlines each second, the walls' snapshot)",
+            ["part"],
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5),
+            registry=r,
+        )
         self.wall_streams = Gauge("cbec_wall_streams_open", "Wall screens receiving the live event stream", registry=r)
         self.wall_stream_bytes = Counter(
             "cbec_wall_stream_sent_bytes", "Bytes sent to wall screens over the live event stream", registry=r
