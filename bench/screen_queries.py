@@ -27,8 +27,8 @@ from bench.timing import timed  # noqa: E402
 from queries.loader import sql  # noqa: E402
 
 NOW = datetime(2019, 11, 11, 14, 0)
-TABLES = ["site", "warehouse", "platform", "category", "release_minute", "receipt_minute", "inventory_list",
-          "occupancy_sample", "health_sample"]  # fmt: skip
+TABLES = ["site", "warehouse", "platform", "category", "release_minute", "receipt_minute", "release_category_minute",
+          "inventory_list", "occupancy_sample", "health_sample"]  # fmt: skip
 
 
 def cases(now: datetime) -> list[tuple[str, str, str, dict]]:
