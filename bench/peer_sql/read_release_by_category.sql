@@ -1,8 +1,9 @@
-SELECT coalesce(l.category_code, 'other') AS category_code, c.name_zh, c.name_en,
-       count(*)::bigint AS released_lists,
-       coalesce(sum(l.goods_value_fen), 0)::bigint AS goods_value_fen
-FROM inventory_list l
-LEFT JOIN category c ON c.category_code = coalesce(l.category_code, 'other')
-WHERE l.released_at >= %(from_ts)s AND l.released_at < %(until_ts)s
-GROUP BY 1, 2, 3
-ORDER BY released_lists DESC, category_code
+SELECT r.category_code, c.name_zh, c.name_en,
+       sum(r.released_lists)::bigint AS released_lists,
+       sum(r.goods_value_fen)::bigint AS goods_value_fen
+FROM release_category_minute r
+LEFT JOIN category c ON c.category_code = r.category_code
+WHERE r.minute >= %(from_ts)s AND r.minute < %(until_ts)s
+GROUP BY r.category_code, c.name_zh, c.name_en
+HAVING sum(r.released_lists) <> 0
+ORDER BY released_lists DESC, r.category_code
