@@ -99,7 +99,7 @@ def main() -> None:
         inbox = work / "inbox"
         inbox.mkdir()
         phases = []
-        start = time.time() + 60  # room to draw and write the files and start the app
+        start = time.time()  # a phase that lands later than planned is moved as a whole (inbox_feed.drop)
         for name, rate, seconds, source in (
             ("quiet", args.quiet_rate, args.quiet_seconds, datetime(2019, 11, 13, 0, 0)),
             ("peak", args.peak_rate, args.peak_seconds, datetime(2019, 11, 11, 0, 0)),
@@ -112,8 +112,6 @@ def main() -> None:
             plan = [p for p in plan if p.due < start + seconds]
             phases.append((name, plan))
             start = plan[-1].due + 10 if plan else start
-        if phases[0][1] and phases[0][1][0].due < time.time() + 20:
-            raise SystemExit("drawing the files took longer than planned: rerun with fewer seconds")
         app = App(drill_config(work, simulator=False, inbox=inbox), db, work / "app.log")
         try:
             app.wait_healthy()

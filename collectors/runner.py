@@ -24,7 +24,7 @@ from base import redact
 from base.clock import now_beijing
 from base.failures import log_failure
 from collectors.sinks import Sink
-from collectors.source import Collected, Source
+from collectors.source import Closeable, Collected, Source
 
 log = logging.getLogger("cbec.runner")
 
@@ -99,7 +99,7 @@ class Runner:
         self.health: dict[str, Health] = {}
         self._stop = threading.Event()
         self._wakes: dict[str, threading.Event] = {}  # set when a watched source has something new
-        self._watches: list = []
+        self._watches: list[Closeable] = []
         self._threads: list[threading.Thread] = []
         self._pools: dict[str, ThreadPoolExecutor] = {}
 

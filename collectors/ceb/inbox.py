@@ -132,7 +132,6 @@ class Ingester:
     # within about this much of its pickup, whatever the rate (None: by size only, for bulk imports)
     batch_seconds: float | None = None
     clock: Callable[[], datetime] = now_beijing
-    _made_dir: Path | None = field(default=None, init=False, repr=False)  # processed/DATE, once made
 
     def run(self, files: list[Path], sink: Sink, progress: Callable[[int], None] | None = None) -> IngestReport:
         report = IngestReport()
@@ -163,7 +162,7 @@ class Ingester:
             return _Outcome(path, error=e)
         except OSError as e:
             return _Outcome(path, error=MessageError("unreadable", f"cannot read the file: {e.strerror}"))
-        if len(data) <= REDACT_AHEAD_BYTES and not outcome.parsed.refused:
+        if self.processed_dir is not None and len(data) <= REDACT_AHEAD_BYTES and not outcome.parsed.refused:
             try:
                 outcome.redacted = redact_root(root)
             except Exception:  # made again when archived, where a failure is noted
@@ -286,9 +285,7 @@ class Ingester:
         target = self._processed_target(path)
         if target is None:
             return
-        if target.parent != self._made_dir:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._made_dir = target.parent
+        target.parent.mkdir(parents=True, exist_ok=True)
         if o.redacted is not None and self._redact_in_place(o, target):
             return
         try:
@@ -329,13 +326,8 @@ class Ingester:
         finally:
             os.close(fd)
         try:
-            try:
-                os.rename(o.path, target)
-            except FileNotFoundError:  # the day's folder went away (purged, or by hand)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.rename(o.path, target)
+            os.rename(o.path, target)
         except OSError as e:  # the file stays in the inbox, redacted: read again, it changes nothing
-            self._made_dir = None
             log.error("could not keep %r as %r: %s", safe_name(o.path.name), str(target), e.strerror)
         return True
 
