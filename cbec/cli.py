@@ -49,11 +49,9 @@ def _hhmm(text: str | None) -> time | None:
 def cmd_simulate(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from base.allocator import map_large_blocks
     from collectors.simulator.source import simulate_batch
     from core.runtime import Runtime
 
-    map_large_blocks()  # a chunk's arrays go back to the system once written
     day = _date(args.date)
     until = _hhmm(args.until)
     end = datetime.combine(day, until) if until else datetime.combine(day, time.max)
