@@ -174,15 +174,12 @@ class Store:
         with self.write_lock:
             self._con.execute("SET checkpoint_threshold = '64MB'")
             self._con.execute("SET memory_limit = '768MB'")
-            # what a statement frees goes back to the system between statements
-            self._con.execute("SET allocator_background_threads = true")
         try:
             yield
         finally:
             with self.write_lock:
                 self._con.execute("RESET checkpoint_threshold")
                 self._con.execute("RESET memory_limit")
-                self._con.execute("RESET allocator_background_threads")
         self.checkpoint()
 
     def checkpoint(self) -> None:
