@@ -2,7 +2,8 @@
 its calibration, and the latency of every overview query with that day loaded.
 
 The simulation is timed as a user runs it: the `cbec simulate` command, from
-process start to exit, into a new database file.
+process start to exit, into a new database file; its peak resident memory is
+the kernel's high-water mark of that process (ru_maxrss of the child).
 
     make bench-foundation          (or: .venv/bin/python bench/foundation.py [--db FILE] [--simulations N] [--runs N])
 """
@@ -10,6 +11,7 @@ process start to exit, into a new database file.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -28,6 +30,18 @@ DAY = date(2019, 11, 11)
 UNTIL = datetime(2019, 11, 11, 14, 0)
 
 
+def simulate(command: list[str]) -> tuple[float, int]:
+    """Runs the command to its exit: (seconds from start to exit, its peak resident memory in KiB)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(command)
+    _, status, usage = os.wait4(proc.pid, 0)  # the child's own rusage, not the sum of every child's
+    seconds = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, command)
+    return seconds, usage.ru_maxrss
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--db", help="database file to create (default: a temporary file)")
@@ -40,16 +54,17 @@ def main() -> None:
     if db.exists():
         raise SystemExit(f"{db} exists; give a new file")
 
+    # the console script run by this interpreter: the same command, whatever its first line names
     cbec = Path(sys.executable).with_name("cbec")
-    command = [str(cbec), "simulate", "--date", DAY.isoformat(), "--until", UNTIL.strftime("%H:%M"), "--db", str(db)]
-    runs = []
+    command = [sys.executable, str(cbec), "simulate", "--date", DAY.isoformat(), "--until", UNTIL.strftime("%H:%M")]
+    runs, peaks = [], []
     for n in range(args.simulations):
         for f in (db, db.with_name(db.name + ".wal")):
             f.unlink(missing_ok=True)
-        t0 = time.perf_counter()
-        subprocess.run([*command, "--quiet"], check=True)
-        runs.append(time.perf_counter() - t0)
-        print(f"simulation run {n + 1}: {runs[-1]:.1f} s", flush=True)
+        seconds, peak_kib = simulate(command + ["--db", str(db), "--quiet"])
+        runs.append(seconds)
+        peaks.append(peak_kib / 1024)
+        print(f"simulation run {n + 1}: {runs[-1]:.1f} s, peak {peaks[-1]:,.0f} MiB resident", flush=True)
     elapsed = statistics.median(runs)
 
     rt = Runtime(config, db_path=db, with_collectors=False)
@@ -59,7 +74,8 @@ def main() -> None:
     print(
         f"batch simulation 2019-11-11 00:00-14:00 (`cbec simulate`, start to exit, median of {len(runs)}): "
         f"{elapsed:.1f} s "
-        f"({lists:,} lists, {receipts:,} receipts, {(lists + receipts) / elapsed:,.0f} records/s)"
+        f"({lists:,} lists, {receipts:,} receipts, {(lists + receipts) / elapsed:,.0f} records/s), "
+        f"peak resident memory median {statistics.median(peaks):,.0f} MiB (max {max(peaks):,.0f} MiB)"
     )
 
     t = read.release_totals(con, datetime(2019, 11, 11), UNTIL)

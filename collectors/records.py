@@ -253,8 +253,20 @@ class Batch:
         return self.table.num_rows
 
 
+def _coded(col: pa.ChunkedArray, value_type: pa.DataType) -> bool:
+    """A dictionary column of `value_type` without nulls among its values: kept
+    so (a code repeated over millions of rows is stored once), and its nulls
+    are the rows' own."""
+    return (
+        pa.types.is_dictionary(col.type)
+        and col.type.value_type == value_type
+        and all(c.dictionary.null_count == 0 for c in col.chunks)
+    )
+
+
 def make_batch(kind: Kind, data: pa.Table | dict, source: str, span: tuple[datetime, datetime] | None = None) -> Batch:
-    """Validates and casts `data` to the schema of `kind`."""
+    """Validates and casts `data` to the schema of `kind`; a column of strings may
+    come dictionary-encoded, and stays so."""
     schema = SCHEMAS.get(kind)
     if schema is None:
         raise RecordError(f"unknown record kind {kind!r}")
@@ -262,18 +274,20 @@ def make_batch(kind: Kind, data: pa.Table | dict, source: str, span: tuple[datet
     missing = [f.name for f in schema if f.name not in table.column_names]
     if missing:
         raise RecordError(f"{kind}: missing field(s) {', '.join(missing)}")
-    columns = []
+    columns, fields = [], []
     for f in schema:
         col = table.column(f.name)
-        try:
-            col = col.cast(f.type)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            # not the library's message: it quotes the value, which may be personal data
-            raise RecordError(f"{kind}.{f.name}: cannot be read as {f.type}") from None
+        if not _coded(col, f.type):
+            try:
+                col = col.cast(f.type)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                # not the library's message: it quotes the value, which may be personal data
+                raise RecordError(f"{kind}.{f.name}: cannot be read as {f.type}") from None
         if not f.nullable and col.null_count:
             raise RecordError(f"{kind}.{f.name}: {col.null_count} record(s) have no value")
         columns.append(col)
-    table = pa.Table.from_arrays(columns, schema=schema)
+        fields.append(f.with_type(col.type))
+    table = pa.Table.from_arrays(columns, schema=pa.schema(fields))
     if kind == "occupancy" and table.num_rows:
         bad = pc.sum(pc.or_(pc.less(table["occupancy_ratio"], 0), pc.greater(table["occupancy_ratio"], 1.5))).as_py()
         if bad:

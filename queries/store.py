@@ -163,17 +163,24 @@ class Store:
     @contextmanager
     def bulk_load(self) -> Iterator[None]:
         """For a one-shot load of many large batches (`cbec simulate`, `cbec
-        ingest`): one checkpoint at the end, instead of one after every commit
-        whose log passes DuckDB's 16 MiB threshold, each rewriting the row groups
-        that commit changed. Commits stay durable in the write-ahead log; after a
-        failed load the error raised is the load's own, not the checkpoint's."""
+        ingest`): a checkpoint every 64 MiB of log (about one per million
+        simulated lists) and one at the end, instead of one after every commit
+        whose log passes DuckDB's 16 MiB threshold, each rewriting the row
+        groups that commit changed. DuckDB's memory is held to 768 MiB: it
+        otherwise keeps every block it has read or written, up to 80% of the
+        machine. Rows not checkpointed yet live only in that memory (spilled to
+        a temporary file past the limit), hence the checkpoints. Commits stay
+        durable in the write-ahead log; after a failed load the error raised is
+        the load's own, not the checkpoint's."""
         with self.write_lock:
-            self._con.execute("SET checkpoint_threshold = '1TB'")
+            self._con.execute("SET checkpoint_threshold = '64MB'")
+            self._con.execute("SET memory_limit = '768MB'")
         try:
             yield
         finally:
             with self.write_lock:
                 self._con.execute("RESET checkpoint_threshold")
+                self._con.execute("RESET memory_limit")
         self.checkpoint()
 
     def checkpoint(self) -> None:

@@ -4,6 +4,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import numpy as np
+import pyarrow as pa
 import pytest
 from conftest import PROMO_DAY, PROMO_UNTIL
 
@@ -171,15 +172,39 @@ def test_batch_chunks_split_the_peak_and_do_not_change_the_night(config, tmp_pat
     until = datetime(2019, 11, 11, 0, 4)
     q = (
         "SELECT (SELECT count(*) FROM inventory_list), (SELECT count(*) FROM receipt), "
-        "(SELECT sum(released_lists) FROM release_minute), (SELECT sum(goods_value_fen) FROM release_minute)"
+        "(SELECT sum(released_lists) FROM release_minute), (SELECT sum(goods_value_fen) FROM release_minute), "
+        "(SELECT count(*) FROM tax_receipt), (SELECT sum(tax_assessed) FROM adjustment_minute), "
+        "(SELECT count(*) FROM request_receipt)"
     )
-    got = []
-    for n, per_chunk in enumerate((1_000_000, 30_000)):
+    got, totals = [], []
+    for n, per_chunk in enumerate((1_000_000, 30_000)):  # small chunks' tax tables are gathered into one batch
         rt = Runtime(config, db_path=tmp_path / f"c{n}.duckdb", with_collectors=False)
-        simulate_batch(config, rt.sink, until.date(), until, lists_per_chunk=per_chunk)
+        totals.append(simulate_batch(config, rt.sink, until.date(), until, lists_per_chunk=per_chunk))
         got.append(rt.store.cursor().execute(q).fetchall())
         rt.stop()
-    assert got[0] == got[1] and got[0][0][2] > 0
+    assert got[0] == got[1] and totals[0] == totals[1]
+    assert got[0][0][2] > 0 and got[0][0][4] == totals[0]["tax"] > 0 and got[0][0][6] > 0
+
+
+def test_a_dictionary_encoded_column_stays_so_and_its_gaps_are_still_refused():
+    from collectors.records import RecordError
+
+    codes = pa.array(["SIMEBC0001", "SIMEBC0002"])
+    row = {
+        "cop_no": ["CP1", "CP2", "CP3"],
+        "invt_no": [None, "I2", "I3"],
+        "customs_code": ["3105", "3105", "3105"],
+        "ebp_code": ["P", "P", "P"],
+        "return_status": [2, 120, 120],
+        "return_time": [datetime(2019, 11, 11)] * 3,
+        "return_info": [None] * 3,
+    }
+    ebc = pa.DictionaryArray.from_arrays(pa.array([0, 1, 0], pa.int8()), codes)
+    table = make_batch("receipt", {"ebc_code": ebc, **row}, "test").table
+    assert pa.types.is_dictionary(table["ebc_code"].type) and table["ebc_code"].to_pylist()[1] == "SIMEBC0002"
+    gap = pa.DictionaryArray.from_arrays(pa.array([0, None, 0], pa.int8()), codes)
+    with pytest.raises(RecordError, match="ebc_code: 1 record"):
+        make_batch("receipt", {"ebc_code": gap, **row}, "test")
 
 
 def test_live_start_with_history_equals_the_batch_night_minute_by_minute(config, tmp_path):

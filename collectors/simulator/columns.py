@@ -31,6 +31,22 @@ def yuan(e5: np.ndarray) -> pa.Array:
     return pa.Array.from_buffers(YUAN, len(e5), [None, pa.py_buffer(words.tobytes())])
 
 
+def coded(values: pa.Array, at: np.ndarray, valid: np.ndarray | None = None) -> pa.DictionaryArray:
+    """`values[at]` (null where not `valid`) as a dictionary column: a key
+    repeated over many rows is stored once, each row an int32 index."""
+    indices = pa.array(np.asarray(at, np.int32), mask=None if valid is None else ~np.asarray(valid))
+    return pa.DictionaryArray.from_arrays(indices, values)
+
+
+def code_column(values: pa.Array, at: np.ndarray, valid: np.ndarray | None = None) -> pa.DictionaryArray:
+    """As `coded`, for one of a few codes fixed by the configuration (sites,
+    platforms, statuses): a byte a row while they number under 128."""
+    if len(values) >= 128:
+        return coded(values, at, valid)
+    indices = pa.array(np.asarray(at, np.int8), mask=None if valid is None else ~np.asarray(valid))
+    return pa.DictionaryArray.from_arrays(indices, values)
+
+
 def per_line(values: pa.Array, counts: np.ndarray) -> pa.ListArray:
     """Flat line values, `counts[i]` of them for row i, as one list a row."""
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)

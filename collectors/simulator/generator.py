@@ -17,7 +17,16 @@ import pyarrow.compute as pc
 
 from base.config import Config
 from collectors.simulator import model
-from collectors.simulator.columns import LINE_QTY_SHARE, MAX_LINES, line_mask, per_line, site_trade_modes, yuan
+from collectors.simulator.columns import (
+    LINE_QTY_SHARE,
+    MAX_LINES,
+    code_column,
+    coded,
+    line_mask,
+    per_line,
+    site_trade_modes,
+    yuan,
+)
 from collectors.simulator.model import PATHS, DayPlan
 
 US = 1_000_000
@@ -88,6 +97,10 @@ def select(
     lists: Lists, receipts: Receipts, keep_lists: np.ndarray, keep_receipts: np.ndarray
 ) -> tuple[Lists, Receipts]:
     """The lists where `keep_lists`, and their receipts where `keep_receipts`."""
+    if keep_lists.all():  # the lists as they are, not a copy
+        return lists, Receipts(
+            receipts.idx[keep_receipts], receipts.status[keep_receipts], receipts.time_us[keep_receipts]
+        )
     kept = Lists(*[getattr(lists, f)[keep_lists] for f in Lists.__dataclass_fields__])
     ok = keep_lists[receipts.idx] & keep_receipts
     remap = np.cumsum(keep_lists) - 1
@@ -150,8 +163,13 @@ class Generator:
         parts = [self._minute(plan, m, counts[m], offsets[m]) for m in range(first, last) if counts[m]]
         if not parts:
             return _empty_lists(), Receipts(np.array([], np.int64), np.array([], np.int16), np.array([], np.int64))
-        lists = Lists(*[np.concatenate([getattr(p[0], f) for p in parts]) for f in Lists.__dataclass_fields__])
         shift = np.cumsum([0] + [len(p[0].seq) for p in parts[:-1]])
+        joined = {}
+        for f in Lists.__dataclass_fields__:
+            joined[f] = np.concatenate([getattr(p[0], f) for p in parts])
+            for p in parts:  # each minute's column let go once joined: a chunk's arrays are not held twice
+                setattr(p[0], f, None)
+        lists = Lists(**joined)
         receipts = Receipts(
             np.concatenate([p[1].idx + s for p, s in zip(parts, shift)]),
             np.concatenate([p[1].status for p in parts]),
@@ -258,53 +276,65 @@ class Generator:
         return Receipts(np.concatenate(idx), np.concatenate(status), np.concatenate(times))
 
     # -- record tables ----------------------------------------------------------
-    def _keys(self, lists: Lists, sel: np.ndarray | None = None) -> dict[str, pa.Array]:
-        """The string keys of the lists (those at `sel`, or all)."""
+    def _codes(self) -> dict[str, pa.Array]:
+        """The few values of each code column, at the lists' numeric codes."""
+        return {
+            "ebc_code": pa.array([f"SIMEBC{e:04d}" for e in range(len(self.platform_share) * EBC_PER_PLATFORM)]),
+            "customs_code": pa.array([s.customs_codes[0] for s in self.config.sites]),
+            "ebp_code": pa.array([p.ebp_code for p in self.config.platforms]),
+        }
+
+    def _numbers(self, lists: Lists, sel: np.ndarray | None = None) -> dict[str, pa.Array]:
+        """The numbers of the lists (those at `sel`, or all): cop_no, and invt_no as customs assigns it."""
         pick = (lambda a: a) if sel is None else (lambda a: a[sel])
         day, seq = pick(lists.day), pick(lists.seq)
         days = np.unique(day)
         at_day = pa.array(np.searchsorted(days, day))
         ymd = pc.take(pa.array([date.fromordinal(int(o)).strftime("%Y%m%d") for o in days]), at_day)
         year = pc.take(pa.array([str(date.fromordinal(int(o)).year) for o in days]), at_day)
-        ebc_codes = pa.array([f"SIMEBC{e:04d}" for e in range(len(self.platform_share) * EBC_PER_PLATFORM)])
-        site_cc = pa.array([s.customs_codes[0] for s in self.config.sites])
-        ebp = pa.array([p.ebp_code for p in self.config.platforms])
-        customs_code = pc.take(site_cc, pa.array(pick(lists.site)))
+        customs_code = pc.take(self._codes()["customs_code"], pa.array(pick(lists.site)))
         # the list number customs assigns: customs code, year, "I", nine digits; unique
         # over any 100 days of up to 10 million lists a day (a promotion day has 6.3 million)
         invt_digits = (day % 100) * 10_000_000 + seq % 10_000_000
-        invt_no = pc.binary_join_element_wise(
-            customs_code, year, "I", pc.utf8_lpad(pc.cast(pa.array(invt_digits), pa.string()), 9, "0"), ""
-        )
         return {
-            "ebc_code": pc.take(ebc_codes, pa.array(pick(lists.ebc))),
             "cop_no": pc.binary_join_element_wise(
                 "CP", ymd, pc.utf8_lpad(pc.cast(pa.array(seq), pa.string()), 8, "0"), ""
             ),
-            "customs_code": customs_code,
-            "ebp_code": pc.take(ebp, pa.array(pick(lists.platform))),
-            "invt_no": invt_no,
+            "invt_no": pc.binary_join_element_wise(
+                customs_code, year, "I", pc.utf8_lpad(pc.cast(pa.array(invt_digits), pa.string()), 9, "0"), ""
+            ),
+        }
+
+    def _keys(self, lists: Lists, sel: np.ndarray | None = None) -> dict[str, pa.Array]:
+        """The string keys of the lists (those at `sel`, or all)."""
+        pick = (lambda a: a) if sel is None else (lambda a: a[sel])
+        codes = self._codes()
+        return {
+            "ebc_code": pc.take(codes["ebc_code"], pa.array(pick(lists.ebc))),
+            "customs_code": pc.take(codes["customs_code"], pa.array(pick(lists.site))),
+            "ebp_code": pc.take(codes["ebp_code"], pa.array(pick(lists.platform))),
+            **self._numbers(lists, sel),
         }
 
     def render_declarations(self, lists: Lists) -> pa.Table:
-        keys = self._keys(lists)
-        area = pa.array([w.area_code for w in self.config.warehouses] + [None])
-        cats = pa.array(self.category_codes)
+        codes = self._codes()
+        area = pa.array([w.area_code for w in self.config.warehouses])
         has = line_mask(lists.lines)
         gnum = np.broadcast_to(np.arange(1, MAX_LINES + 1, dtype=np.int32), has.shape)[has]
         return pa.table(
             {
-                **{k: keys[k] for k in ("ebc_code", "cop_no")},
+                "ebc_code": code_column(codes["ebc_code"], lists.ebc),
+                "cop_no": self._numbers(lists)["cop_no"],
                 "invt_no": pa.nulls(len(lists.seq), pa.string()),
-                "customs_code": keys["customs_code"],
-                "ebp_code": keys["ebp_code"],
-                "area_code": pc.take(area, pa.array(lists.warehouse)),
+                "customs_code": code_column(codes["customs_code"], lists.site),
+                "ebp_code": code_column(codes["ebp_code"], lists.platform),
+                "area_code": code_column(area, np.maximum(lists.warehouse, 0), lists.warehouse >= 0),
                 "app_time": pa.array(lists.declared_us.astype("datetime64[us]")),
                 "app_type": pa.array(np.ones(len(lists.seq), np.int16)),
                 "goods_value_fen": pa.array(lists.value_fen),
                 "line_count": pa.array(lists.lines.astype(np.int32)),
-                "category_code": pc.take(cats, pa.array(lists.category)),
-                "trade_mode": pa.array(site_trade_modes(self.config)[lists.site], pa.string()),
+                "category_code": code_column(pa.array(self.category_codes), lists.category),
+                "trade_mode": code_column(pa.array(site_trade_modes(self.config), pa.string()), lists.site),
                 "line_gnum": per_line(pa.array(gnum), lists.lines),
                 "line_price": per_line(yuan(lists.line_price_fen[has] * 1000), lists.lines),
                 "line_qty": per_line(yuan(lists.line_qty[has] * 100_000), lists.lines),
@@ -312,26 +342,29 @@ class Generator:
         )
 
     def render_receipts(self, lists: Lists, receipts: Receipts) -> pa.Table:
-        # each list's keys are formatted once, for the lists these receipts belong
-        # to (live, a few of a minute's lists), then given to each of its receipts
+        # each list's numbers are formatted once, for the lists these receipts belong
+        # to (live, a few of a minute's lists); its receipts refer to them by index
+        i = receipts.idx
         used = np.zeros(len(lists.seq), bool)
-        used[receipts.idx] = True
-        at = pa.array((np.cumsum(used) - 1)[receipts.idx])
-        keys = {k: pc.take(v, at) for k, v in self._keys(lists, np.flatnonzero(used)).items()}
-        # customs assigns the list number on acceptance (120); before that it is absent
-        assigned = pa.array(~np.isin(receipts.status, [2, 4, -1]))
-        codes = sorted(STATUS_INFO)
-        info = pc.take(pa.array([STATUS_INFO[c] for c in codes]), pa.array(np.searchsorted(codes, receipts.status)))
+        used[i] = True
+        at = (np.cumsum(used) - 1)[i]
+        numbers = self._numbers(lists, np.flatnonzero(used))
+        codes = self._codes()
+        status_codes = sorted(STATUS_INFO)
         return pa.table(
             {
-                **keys,
-                "invt_no": pc.if_else(assigned, keys["invt_no"], pa.scalar(None, pa.string())),
-                "return_status": pa.array(receipts.status),
+                "ebc_code": code_column(codes["ebc_code"], lists.ebc[i]),
+                "cop_no": coded(numbers["cop_no"], at),
+                # customs assigns the list number on acceptance (120); before that it is absent
+                "invt_no": coded(numbers["invt_no"], at, ~np.isin(receipts.status, [2, 4, -1])),
+                "customs_code": code_column(codes["customs_code"], lists.site[i]),
+                "ebp_code": code_column(codes["ebp_code"], lists.platform[i]),
+                "return_status": pa.array(receipts.status.astype(np.int32)),
                 "return_time": pa.array(receipts.time_us.astype("datetime64[us]")),
-                "return_info": info,
+                "return_info": code_column(
+                    pa.array([STATUS_INFO[c] for c in status_codes]), np.searchsorted(status_codes, receipts.status)
+                ),
             }
-        ).select(
-            ["ebc_code", "cop_no", "invt_no", "customs_code", "ebp_code", "return_status", "return_time", "return_info"]
         )
 
 

@@ -38,6 +38,7 @@ CALIBRATION_YEAR = 2019  # the year of the founding document's figures
 # history is written in pieces this long, so one piece of a peak hour stays short
 HISTORY_PIECE_MINUTES = 15
 BATCH_SOURCE = "simulator-batch"  # what `cbec simulate` writes as
+GATHER_ROWS = 200_000  # `cbec simulate` holds a smaller family table until others of its kind make this many
 
 
 def history_source(name: str) -> str:
@@ -615,8 +616,10 @@ def simulate_batch(
     kind: str | None = None,
 ) -> dict[str, int]:
     """Generates lists declared on `day` before `until`, with their receipts up to
-    `until`, and occupancy and health per minute, at full speed. The next chunk
-    is generated in a second thread while the store writes the current one."""
+    `until`, and occupancy and health per minute, at full speed. The next step of
+    tables is drawn in a second thread while the store writes the current one:
+    a step ahead, not a chunk, so a chunk's arrays and tables are not all held
+    at once beside the store's own memory."""
     seed = config.simulator.seed if seed is None else seed
     gen = Generator(config, seed)
     # calibrated to 2019's figures; an earlier year plays to last year's (2018)
@@ -628,7 +631,10 @@ def simulate_batch(
     # a sink that writes CEB files takes the tables as drawn, with what its messages need beside the records
     write_rendered = getattr(sink, "write_rendered", None)
 
-    def chunk(first: int, stop: int) -> tuple[int, dict[str, pa.Table]]:
+    def chunk(first: int, stop: int) -> Iterator[list[tuple[str, pa.Table]]]:
+        """The chunk's tables, drawn one step at a time while the store writes
+        the step before: declarations; receipts; then the other families at once,
+        so the next chunk is drawn while the store writes their tax receipts."""
         lists, receipts = gen.minutes(plan, first, stop)
         events = families.concat(
             [
@@ -639,26 +645,59 @@ def simulate_batch(
         keep = lists.declared_us < until_us
         events = families.select(events, keep, events.time_us < until_us).sorted()
         lists, receipts = select(lists, receipts, keep, receipts.time_us < until_us)
-        tables = {"declaration": gen.render_declarations(lists), "receipt": gen.render_receipts(lists, receipts)}
-        return stop, tables | render(gen, lists, events, for_xml=write_rendered is not None)
+        yield [("declaration", gen.render_declarations(lists))]
+        receipt = gen.render_receipts(lists, receipts)
+        del receipts
+        yield [("receipt", receipt)]
+        del receipt
+        rendered = list(render(gen, lists, events, for_xml=write_rendered is not None).items())
+        del lists, events
+        yield rendered  # the writer takes the tables out of this list as it writes them
+
+    def steps(spans: list[tuple[int, int]]) -> Iterator[tuple[int, list[tuple[str, pa.Table]]]]:
+        for first, stop in spans:
+            for tables in chunk(first, stop):
+                yield stop, tables
 
     totals = {"declarations": 0, "receipts": 0, **dict.fromkeys(families.KINDS, 0), "samples": 0}
+
+    def write(kind: str, table: pa.Table) -> None:
+        if write_rendered is not None:
+            write_rendered(kind, table)
+        else:
+            sink.write(make_batch(kind, table, BATCH_SOURCE))
+        totals[{"declaration": "declarations", "receipt": "receipts"}.get(kind, kind)] += len(table)
+
+    # A store's batch has a cost of its own, whatever its size (about a second
+    # for a few thousand tax statuses or requests with a day stored), so the
+    # small tables of the families other than lists and receipts are gathered
+    # by kind until they make a batch; the store takes records in any order.
+    gathered: dict[str, list[pa.Table]] = {}
+    drawn = steps(chunk_spans(gen.minute_counts(plan)[:last], lists_per_chunk))
+    done = 0  # minutes written
     with ThreadPoolExecutor(1, thread_name_prefix="simulate") as pool:
-        spans = chunk_spans(gen.minute_counts(plan)[:last], lists_per_chunk)
-        ahead = pool.submit(chunk, *spans[0]) if spans else None
-        for i in range(len(spans)):
-            stop, tables = ahead.result()
-            ahead = pool.submit(chunk, *spans[i + 1]) if i + 1 < len(spans) else None
-            for kind, table in tables.items():
-                if not len(table):
-                    continue
-                if write_rendered is not None:
-                    write_rendered(kind, table)
-                else:
-                    sink.write(make_batch(kind, table, BATCH_SOURCE))
-                totals[{"declaration": "declarations", "receipt": "receipts"}.get(kind, kind)] += len(table)
-            if progress:
-                progress(stop, last)
+        ahead = pool.submit(next, drawn, None)
+        while (step := ahead.result()) is not None:
+            ahead = pool.submit(next, drawn, None)
+            stop, tables = step
+            del step  # each table is let go once written
+            if stop != done and done and progress:  # the chunk before is through
+                progress(done, last)
+            done = stop
+            while tables:
+                kind, table = tables.pop(0)
+                if write_rendered is None and kind in families.KINDS and len(table) < GATHER_ROWS:
+                    gathered.setdefault(kind, []).append(table)
+                    if sum(map(len, gathered[kind])) >= GATHER_ROWS:
+                        write(kind, pa.concat_tables(gathered.pop(kind)))
+                elif len(table):
+                    write(kind, table)
+                del table
+    for kind, parts in gathered.items():
+        if sum(map(len, parts)):
+            write(kind, pa.concat_tables(parts))
+    if done and progress:
+        progress(done, last)
     times = np.arange(to_us(day0), until_us, 60 * US, dtype=np.int64)
     if len(times):
         sf = samples.SampleFaults()

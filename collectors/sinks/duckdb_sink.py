@@ -86,6 +86,7 @@ class DuckDBSink:
             try:
                 with transaction(con):
                     result = writer(con, batch)
+                    con.execute(sql("write_scratch"))
                 self.store.commits += 1
             finally:
                 con.unregister(f"batch_{batch.kind}")
@@ -101,8 +102,9 @@ class DuckDBSink:
         con.execute(RELEASES["before"])
         if adjusting:
             con.execute(ADJUSTMENTS["before"])
-        con.execute(statements["merge_lists"])
-        con.execute(statements["insert_lists"])
+        cop_lo, cop_hi = con.execute(RELEASES["touched_bounds"]).fetchall()[0]
+        con.execute(statements["merge_lists"], {"cop_lo": cop_lo, "cop_hi": cop_hi})
+        con.execute(statements["insert_lists"], {"cop_lo": cop_lo, "cop_hi": cop_hi})
         con.execute(RELEASES["after"])
         con.execute(RELEASES["delta"])
         con.execute(RELEASES["minute_delta"])
@@ -124,10 +126,16 @@ class DuckDBSink:
     def _receipts(self, con, batch: Batch) -> WriteResult:
         """queries/sql/write_receipts.sql, top to bottom."""
         q = RECEIPTS
-        lo, hi = _bounds(batch.table, "return_time")
+        lo, hi, cop_lo, cop_hi = con.execute(q["bounds"]).fetchall()[0]
         # deduplicating is the costliest step of a bulk load and a batch seldom repeats a key
-        con.execute(q["in_distinct"] if _count(con, q["repeats"]) else q["in_as_is"])
-        con.execute(q["fresh"], {"lo": lo, "hi": hi})
+        repeats = _count(con, q["repeats"])
+        con.execute(q["in_distinct"] if repeats else q["in_as_is"])
+        bounds = {"lo": lo, "hi": hi, "cop_lo": cop_lo, "cop_hi": cop_hi}
+        if repeats or _count(con, q["stored"], bounds):
+            con.execute(q["fresh"], bounds)
+            con.execute(q["fresh_kept"])
+        else:
+            con.execute(q["fresh_as_is"])
         new = _count(con, q["fresh_count"])
         con.execute(q["insert"], {"source": batch.source, "ingested_at": now_beijing()})
         con.execute(q["minute"])

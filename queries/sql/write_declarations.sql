@@ -72,6 +72,7 @@ UPDATE inventory_list SET
     declared_at = least(inventory_list.declared_at, t.app_time)
 FROM touched t
 WHERE inventory_list.ebc_code = t.ebc_code AND inventory_list.cop_no = t.cop_no
+  AND inventory_list.cop_no BETWEEN $cop_lo AND $cop_hi
 
 -- name: insert_lists
 -- Lists declared for the first time.
@@ -82,4 +83,5 @@ SELECT ebc_code, cop_no, invt_no, site_code, platform_code, warehouse_code,
        category_code, app_time, app_type, goods_value_fen, line_count, app_time,
        trade_mode, line_gnum, line_price, line_qty
 FROM touched t
-WHERE NOT EXISTS (SELECT 1 FROM inventory_list l WHERE l.ebc_code = t.ebc_code AND l.cop_no = t.cop_no)
+WHERE NOT EXISTS (SELECT 1 FROM inventory_list l WHERE l.ebc_code = t.ebc_code AND l.cop_no = t.cop_no
+                  AND l.cop_no BETWEEN $cop_lo AND $cop_hi)

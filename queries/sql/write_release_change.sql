@@ -13,6 +13,12 @@ SELECT l.released_at, l.site_code, l.platform_code, l.trade_mode, l.goods_value_
 FROM inventory_list l SEMI JOIN touched t ON l.ebc_code = t.ebc_code AND l.cop_no = t.cop_no
 WHERE l.released_at IS NOT NULL
 
+-- name: touched_bounds
+-- The range of the touched lists' numbers: bounds `merge_lists` and
+-- `insert_lists` to the stored lists in it, which DuckDB finds by their row
+-- groups' ranges (zone maps) instead of reading or hashing every stored list.
+SELECT min(cop_no), max(cop_no) FROM touched
+
 -- name: before
 CREATE OR REPLACE TEMP TABLE released_before AS FROM released_now
 
