@@ -33,7 +33,8 @@ PAGES = {
 # units and acronyms a Chinese reader reads as they are; "English" names the language switch
 ALLOWED = {"m", "P95", "DXP", "CEB", "ID", "SSO", "XML", "JSON", "CSV", "PDF", "A4", "X", "English"}
 PATHS = re.compile(r"\S*/\S*")  # a folder, an address or a unit such as Mbit/s
-FILES = re.compile(r"[\w.-]+\.(?:toml|xml|yml|yaml)\b")  # a file's name, as ops must see it
+# a file's name, as ops must see it to find it: configuration, messages, the digest's reports
+FILES = re.compile(r"[\w.-]+\.(?:toml|xml|yml|yaml|md|pdf|xlsx|csv)\b")
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[_.:][A-Za-z0-9]+)*")
 
 VISIBLE_TEXT = """() => {
