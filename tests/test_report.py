@@ -9,6 +9,7 @@ import io
 import json
 import re
 import shutil
+import time as time_module
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from io import StringIO
@@ -234,6 +235,24 @@ def test_the_pdf_is_one_a4_page_or_more(report):
         tuple(round(float(x)) for x in m) for m in re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
     }
     assert sizes == {(595, 842)}  # A4 in points
+
+
+STUCK_PRINTER = """#!/bin/sh
+# prints a PDF the way Chromium does, then never exits
+for a in "$@"; do
+  case "$a" in --print-to-pdf=*) printf '%%PDF-1.4\\n1 0 obj\\n%%%%EOF\\n' > "${a#--print-to-pdf=}";; esac
+done
+exec sleep 600
+"""
+
+
+def test_a_printer_that_hangs_after_printing_still_gives_the_pdf_at_once(report, tmp_path):
+    printer = tmp_path / "chromium"
+    printer.write_text(STUCK_PRINTER)
+    printer.chmod(0o755)
+    started = time_module.monotonic()
+    assert export.to_pdf(report, "zh", chromium=str(printer)).startswith(b"%PDF-1.4")
+    assert time_module.monotonic() - started < 10
 
 
 def test_cbec_report_writes_each_format(report_db, tmp_path, capsys):

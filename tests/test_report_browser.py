@@ -9,6 +9,8 @@ import pytest
 from browser import CHROMIUM, CHROMIUM_ARGS, running_app, screenshot
 from openpyxl import load_workbook
 
+from core.report.export import PDF_SECONDS
+
 pytestmark = pytest.mark.browser
 
 
@@ -55,7 +57,7 @@ def test_the_downloads_are_what_they_say(page_at):
     wb = load_workbook(io.BytesIO(open(xlsx.value.path(), "rb").read()))
     assert wb.sheetnames[0] == "概要" and isinstance(wb["概要"]["B5"].value, int)
     assert xlsx.value.suggested_filename.endswith(".xlsx")
-    with page.expect_download(timeout=90_000) as pdf:
+    with page.expect_download(timeout=(PDF_SECONDS + 30) * 1000) as pdf:
         page.get_by_role("button", name="PDF (A4)").click()
     assert open(pdf.value.path(), "rb").read(5) == b"%PDF-"
     screenshot(page, "report-1400x1000")

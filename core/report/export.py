@@ -10,6 +10,7 @@ import csv
 import io
 import subprocess
 import tempfile
+import time
 from decimal import Decimal
 from html import escape
 from pathlib import Path
@@ -439,6 +440,26 @@ class PdfError(RuntimeError):
     pass
 
 
+PDF_SECONDS = 90
+
+
+def _wait_for_pdf(proc: subprocess.Popen, out: Path, seconds: float) -> bool:
+    """Whether Chromium printed a whole PDF to `out` within `seconds`. A busy
+    headless Chromium at times hangs on its way out after printing: a file that
+    ends in %%EOF and has stopped growing is taken, and the process is killed."""
+    deadline, last = time.monotonic() + seconds, -1
+    while time.monotonic() < deadline:
+        exited = proc.poll() is not None
+        size = out.stat().st_size if out.exists() else 0
+        if size and (exited or size == last) and out.read_bytes()[-32:].rstrip().endswith(b"%%EOF"):
+            return True
+        if exited:
+            return False
+        last = size
+        time.sleep(0.25)
+    return False
+
+
 def to_pdf(r: Report, lang: str = "zh", chromium: str = CHROMIUM) -> bytes:
     """The HTML page printed to A4 by headless Chromium (Debian's package)."""
     if not Path(chromium).exists():
@@ -451,10 +472,16 @@ def to_pdf(r: Report, lang: str = "zh", chromium: str = CHROMIUM) -> bytes:
             "--disable-background-networking", "--no-pdf-header-footer", f"--user-data-dir={tmp}/profile",
             f"--print-to-pdf={out}", page.as_uri(),
         ]  # fmt: skip
-        try:
-            done = subprocess.run(cmd, capture_output=True, timeout=90)
-        except subprocess.TimeoutExpired:
-            raise PdfError("Chromium did not print the report within 90 s") from None
-        if not out.exists() or out.stat().st_size == 0:
-            raise PdfError(f"Chromium printed no PDF (exit {done.returncode}): {done.stderr.decode()[-300:]}")
+        with open(Path(tmp) / "stderr", "w+b") as err:
+            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+            printed = _wait_for_pdf(proc, out, PDF_SECONDS)
+            hung = proc.poll() is None
+            if hung:
+                proc.kill()
+                proc.wait()
+            if not printed and hung:
+                raise PdfError(f"Chromium did not print the report within {PDF_SECONDS} s")
+            if not printed:
+                err.seek(0)
+                raise PdfError(f"Chromium printed no PDF (exit {proc.returncode}): {err.read().decode()[-300:]}")
         return out.read_bytes()
