@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from base.clock import now_beijing
 from collectors.records import Batch, RecordError
 from collectors.sinks import Adjustment, WriteResult
+from collectors.sinks.hash_set import HashSet
 from queries.loader import sql, statements
 from queries.store import Store, transaction
 
@@ -51,6 +53,7 @@ def _count(con, statement: str, params: dict | None = None) -> int:
 class DuckDBSink:
     def __init__(self, store: Store):
         self.store = store
+        self._figured: HashSet | None = None  # hashes of the list numbers with figures (`_with_figures`)
         con = store.writer
         with store.write_lock:
             # placeholders so the view below binds; replaced by each batch
@@ -97,14 +100,16 @@ class DuckDBSink:
         """Merges the touched lists (the batch's `merge_lists`, `insert_lists`) between two
         snapshots of what is released and of what is cancelled, returned and taxed, and
         adds the differences to the rollups."""
-        con.execute(ADJUSTMENTS["touched_invt_from_lists"])
-        adjusting = _count(con, ADJUSTMENTS["touched_invt_count"]) > 0  # most batches touch no tax or request
+        cop_lo, cop_hi = con.execute(RELEASES["touched_bounds"]).fetchall()[0]
+        bounds = {"cop_lo": cop_lo, "cop_hi": cop_hi}
+        named = self._with_figures(con.execute(ADJUSTMENTS["list_invt"], bounds).fetchnumpy())
+        adjusting = len(named) > 0  # most batches touch no taxed, cancelled or returned list
         con.execute(RELEASES["before"])
         if adjusting:
+            con.execute(ADJUSTMENTS["touched_invt_given"], {"invt": named.tolist()})
             con.execute(ADJUSTMENTS["before"])
-        cop_lo, cop_hi = con.execute(RELEASES["touched_bounds"]).fetchall()[0]
-        con.execute(statements["merge_lists"], {"cop_lo": cop_lo, "cop_hi": cop_hi})
-        con.execute(statements["insert_lists"], {"cop_lo": cop_lo, "cop_hi": cop_hi})
+        con.execute(statements["merge_lists"], bounds)
+        con.execute(statements["insert_lists"], bounds)
         con.execute(RELEASES["after"])
         con.execute(RELEASES["delta"])
         con.execute(RELEASES["minute_delta"])
@@ -112,6 +117,13 @@ class DuckDBSink:
         rows = con.execute(RELEASES["delta_by_site"]).fetchall()
         released = {(site, platform, mode): (int(n), int(v)) for site, platform, mode, n, v in rows}
         return released, self._adjusted(con) if adjusting else {}
+
+    def _with_figures(self, invt: dict[str, np.ndarray]) -> np.ndarray:
+        """The list numbers (`invt_no`, with their `h`ashes) that a tax, cancellation
+        or return names: the set is read from the store the first time it is asked."""
+        if self._figured is None:
+            self._figured = HashSet(self.store.writer.execute(ADJUSTMENTS["adjusting_hashes"]).fetchnumpy()["h"])
+        return invt["invt_no"][self._figured.contains(invt["h"])]
 
     def _adjusted(self, con) -> dict[tuple[str, str], Adjustment]:
         """After the batch's writes: the adjustment snapshot's difference into the rollup."""
@@ -157,11 +169,23 @@ class DuckDBSink:
 
     # -- tax, cancellations, returns, format rejects --------------------------------
     def _adjusting(self, con, batch: Batch, touched: str, insert: str) -> WriteResult:
-        """Stores a batch of records that change adjustments, between the two snapshots."""
+        """Stores a batch of records that change adjustments, between the two snapshots.
+        The first snapshot is taken of the touched lists that have figures already:
+        for the others (a list's first tax receipt, say) it holds nothing."""
         lo, hi = _bounds(batch.table, _TIME_COLUMN[batch.kind])
         con.execute(touched)
-        con.execute(ADJUSTMENTS["before"])
+        invt = con.execute(ADJUSTMENTS["touched_invt_hashes"]).fetchnumpy()
+        figured = self._with_figures(invt)
+        if len(figured) == len(invt["invt_no"]):
+            con.execute(ADJUSTMENTS["before"])
+        elif len(figured):
+            con.execute(ADJUSTMENTS["touched_invt_given"], {"invt": figured.tolist()})
+            con.execute(ADJUSTMENTS["before"])
+            con.execute(touched)
+        else:
+            con.execute(ADJUSTMENTS["before_none"])
         new = _count(con, insert, {"lo": lo, "hi": hi, "source": batch.source, "ingested_at": now_beijing()})
+        self._figured.add(invt["h"])
         adjusted = self._adjusted(con)
         return WriteResult(batch.kind, len(batch), new, len(batch) - new, adjusted=adjusted)
 

@@ -7,29 +7,38 @@
 -- name: touched_invt_placeholder
 CREATE OR REPLACE TEMP TABLE touched_invt (invt_no VARCHAR)
 
--- name: touched_invt_from_lists
--- The list numbers a declaration or receipt batch touches (those it brings and
--- those already stored for its lists: a batch may give a list its number)
--- that any tax, cancellation or return names: only their figures can change.
--- Joins rather than EXISTS: DuckDB then hashes the batch's numbers, not every
--- number of the tax and request tables (about 700 MiB with a day stored).
-CREATE OR REPLACE TEMP TABLE touched_invt AS
-WITH candidates AS (
-    SELECT invt_no FROM touched WHERE invt_no IS NOT NULL
-    UNION
-    SELECT l.invt_no FROM inventory_list l SEMI JOIN touched t ON l.ebc_code = t.ebc_code AND l.cop_no = t.cop_no
-    WHERE l.invt_no IS NOT NULL
-)
-SELECT c.invt_no FROM candidates c JOIN tax_receipt x ON x.invt_no = c.invt_no
-UNION
-SELECT c.invt_no FROM candidates c JOIN tax_status x ON x.invt_no = c.invt_no
-UNION
-SELECT c.invt_no FROM candidates c JOIN list_request x ON x.invt_no = c.invt_no
-UNION
-SELECT c.invt_no FROM candidates c JOIN request_receipt x ON x.invt_no = c.invt_no
+-- name: adjusting_hashes
+-- The hash of every list number a tax, cancellation or return names: the
+-- sink's set of them, read once (the sink adds what it writes). Only these
+-- lists have figures that a batch can change.
+SELECT DISTINCT hash(invt_no) AS h FROM (
+    SELECT invt_no FROM tax_receipt
+    UNION ALL SELECT invt_no FROM tax_status
+    UNION ALL SELECT invt_no FROM list_request
+    UNION ALL SELECT invt_no FROM request_receipt)
+WHERE invt_no IS NOT NULL
 
--- name: touched_invt_count
-SELECT count(*) FROM touched_invt
+-- name: list_invt
+-- The list numbers a declaration or receipt batch touches: those it brings and
+-- those already stored for its lists (a batch may give a list its number).
+-- The sink keeps those in its set; asking the tax and request tables here
+-- would read every number they hold, for every batch.
+SELECT DISTINCT invt_no, hash(invt_no) AS h FROM (
+    SELECT invt_no FROM touched
+    UNION ALL
+    SELECT l.invt_no FROM inventory_list l SEMI JOIN touched t ON l.ebc_code = t.ebc_code AND l.cop_no = t.cop_no
+    WHERE l.cop_no BETWEEN $cop_lo AND $cop_hi)
+WHERE invt_no IS NOT NULL
+
+-- name: touched_invt_hashes
+SELECT invt_no, hash(invt_no) AS h FROM touched_invt WHERE invt_no IS NOT NULL
+
+-- name: touched_invt_given
+CREATE OR REPLACE TEMP TABLE touched_invt AS SELECT unnest($invt::VARCHAR[]) AS invt_no
+
+-- name: before_none
+-- None of the touched lists has a figure yet (the sink's set says so).
+CREATE OR REPLACE TEMP TABLE adjusted_before AS FROM adjusted_now LIMIT 0
 
 -- name: adjusted_now_view
 -- One row per figure of a touched list: a cancellation (a released list whose
