@@ -120,7 +120,10 @@ def prepare(
         table = pa.concat_tables(sink.tables[kind])
         year = str(datetime.fromtimestamp(start, BEIJING).year)
         for key in (k for k in KEYS if k in table.column_names):  # the year in a number (CP2019…, …2019I…)
-            renamed = pc.replace_substring(table[key], str(source_start.year), year, max_replacements=1)
+            numbers = table[key]
+            if pa.types.is_dictionary(numbers.type):  # the simulator draws codes dictionary-encoded
+                numbers = numbers.cast(numbers.type.value_type)
+            renamed = pc.replace_substring(numbers, str(source_start.year), year, max_replacements=1)
             table = table.set_column(table.schema.get_field_index(key), key, renamed)
         src = table[column].cast(pa.int64()).to_numpy()
         keep = src >= src_start_us
