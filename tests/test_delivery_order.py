@@ -26,6 +26,7 @@ NIGHT_CASES = (
     "basic",
     "repeats",
     "tax",
+    "tax_corrected",
     "cancel_after_release",
     "partial_return",
     "tax_voided_after_cancellation",
@@ -79,3 +80,10 @@ def test_the_night_has_every_family_and_non_zero_figures():
     assert s["cancelled_lists"] and s["returned_value_cny"] and s["format_rejects"]
     assert s["tax"]["assessed_cny"] and s["tax"]["voided_cny"]
     assert s["by_trade_mode"]["1210"]["released_lists"] and s["by_trade_mode"]["9610"]["released_lists"]
+
+
+def test_a_corrected_tax_receipt_delivered_later_replaces_the_first():
+    first, corrected = sorted((GOLDEN / "tax_corrected").glob("*.xml"))
+    apart = _summary([[first], [corrected]])
+    assert apart == _summary([[first, corrected]]) == _summary([[corrected], [first]])
+    assert apart["tax"]["assessed_cny"] == _summary([[corrected]])["tax"]["assessed_cny"]

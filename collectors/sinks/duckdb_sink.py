@@ -107,6 +107,7 @@ class DuckDBSink:
         con.execute(RELEASES["before"])
         if adjusting:
             con.execute(ADJUSTMENTS["touched_invt_given"], {"invt": named.tolist()})
+            con.execute(ADJUSTMENTS["known_all"])
             con.execute(ADJUSTMENTS["before"])
         con.execute(statements["merge_lists"], bounds)
         con.execute(statements["insert_lists"], bounds)
@@ -118,12 +119,16 @@ class DuckDBSink:
         released = {(site, platform, mode): (int(n), int(v)) for site, platform, mode, n, v in rows}
         return released, self._adjusted(con) if adjusting else {}
 
-    def _with_figures(self, invt: dict[str, np.ndarray]) -> np.ndarray:
-        """The list numbers (`invt_no`, with their `h`ashes) that a tax, cancellation
-        or return names: the set is read from the store the first time it is asked."""
+    def _figures(self) -> HashSet:
+        """The hashes of the list numbers a tax, cancellation or return names: read
+        from the store the first time they are asked for, then kept up by the writes."""
         if self._figured is None:
             self._figured = HashSet(self.store.writer.execute(ADJUSTMENTS["adjusting_hashes"]).fetchnumpy()["h"])
-        return invt["invt_no"][self._figured.contains(invt["h"])]
+        return self._figured
+
+    def _with_figures(self, invt: dict[str, np.ndarray]) -> np.ndarray:
+        """Those of the list numbers (`invt_no`, with their hashes `h`) that have figures."""
+        return invt["invt_no"][self._figures().contains(invt["h"])]
 
     def _adjusted(self, con) -> dict[tuple[str, str], Adjustment]:
         """After the batch's writes: the adjustment snapshot's difference into the rollup."""
@@ -168,29 +173,30 @@ class DuckDBSink:
         return WriteResult("declaration", len(batch), new, len(batch) - new, released, adjusted=adjusted)
 
     # -- tax, cancellations, returns, format rejects --------------------------------
-    def _adjusting(self, con, batch: Batch, touched: str, insert: str) -> WriteResult:
+    def _adjusting(self, con, batch: Batch, touched: str, insert: str, fresh: str | None = None) -> WriteResult:
         """Stores a batch of records that change adjustments, between the two snapshots.
-        The first snapshot is taken of the touched lists that have figures already:
-        for the others (a list's first tax receipt, say) it holds nothing."""
+        With `fresh` (tax receipts), the batch's new records are gathered first, and the
+        snapshots read the stored ones only of lists that had figures before it."""
         lo, hi = _bounds(batch.table, _TIME_COLUMN[batch.kind])
         con.execute(touched)
         invt = con.execute(ADJUSTMENTS["touched_invt_hashes"]).fetchnumpy()
-        figured = self._with_figures(invt)
-        if len(figured) == len(invt["invt_no"]):
-            con.execute(ADJUSTMENTS["before"])
-        elif len(figured):
-            con.execute(ADJUSTMENTS["touched_invt_given"], {"invt": figured.tolist()})
-            con.execute(ADJUSTMENTS["before"])
-            con.execute(touched)
+        if fresh:
+            con.execute(ADJUSTMENTS["known_given"], {"invt": self._with_figures(invt).tolist()})
         else:
-            con.execute(ADJUSTMENTS["before_none"])
-        new = _count(con, insert, {"lo": lo, "hi": hi, "source": batch.source, "ingested_at": now_beijing()})
-        self._figured.add(invt["h"])
+            con.execute(ADJUSTMENTS["known_all"])
+        con.execute(ADJUSTMENTS["before"])
+        params = {"lo": lo, "hi": hi, "source": batch.source, "ingested_at": now_beijing()}
+        if fresh:
+            con.execute(fresh, params)
+            new = _count(con, insert)
+        else:
+            new = _count(con, insert, params)
+        self._figures().add(invt["h"])
         adjusted = self._adjusted(con)
         return WriteResult(batch.kind, len(batch), new, len(batch) - new, adjusted=adjusted)
 
     def _tax(self, con, batch: Batch) -> WriteResult:
-        return self._adjusting(con, batch, TAX["touched_tax"], TAX["insert_tax"])
+        return self._adjusting(con, batch, TAX["touched_tax"], TAX["insert_tax"], fresh=TAX["fresh_tax"])
 
     def _tax_status(self, con, batch: Batch) -> WriteResult:
         return self._adjusting(con, batch, TAX["touched_tax_status"], TAX["insert_tax_status"])

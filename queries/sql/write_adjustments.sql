@@ -5,7 +5,9 @@
 -- writes, the rest after them.
 
 -- name: touched_invt_placeholder
-CREATE OR REPLACE TEMP TABLE touched_invt (invt_no VARCHAR)
+CREATE OR REPLACE TEMP TABLE touched_invt (invt_no VARCHAR);
+CREATE OR REPLACE TEMP TABLE touched_invt_known (invt_no VARCHAR);
+CREATE OR REPLACE TEMP TABLE fresh_tax AS FROM tax_receipt LIMIT 0
 
 -- name: adjusting_hashes
 -- The hash of every list number a tax, cancellation or return names: the
@@ -36,9 +38,16 @@ SELECT invt_no, hash(invt_no) AS h FROM touched_invt WHERE invt_no IS NOT NULL
 -- name: touched_invt_given
 CREATE OR REPLACE TEMP TABLE touched_invt AS SELECT unnest($invt::VARCHAR[]) AS invt_no
 
--- name: before_none
--- None of the touched lists has a figure yet (the sink's set says so).
-CREATE OR REPLACE TEMP TABLE adjusted_before AS FROM adjusted_now LIMIT 0
+-- name: known_all
+-- Every touched list may have stored tax receipts: the snapshots read them all.
+CREATE OR REPLACE TEMP TABLE touched_invt_known AS FROM touched_invt
+
+-- name: known_given
+-- A tax batch: only these touched lists had figures before it (the sink's set
+-- says so). The others' tax receipts are the batch's own (`fresh_tax`), so the
+-- snapshots read no stored tax receipt for them, and none at all when no
+-- touched list had figures (a join with nothing on one side reads nothing).
+CREATE OR REPLACE TEMP TABLE touched_invt_known AS SELECT unnest($invt::VARCHAR[]) AS invt_no
 
 -- name: adjusted_now_view
 -- One row per figure of a touched list: a cancellation (a released list whose
@@ -75,10 +84,15 @@ returned_lines AS (
     SEMI JOIN touched_invt t ON a.invt_no = t.invt_no
     WHERE a.family = 'refund'
 ),
+tax_rows AS (
+    SELECT * FROM tax_receipt SEMI JOIN touched_invt_known USING (invt_no)
+    UNION ALL
+    SELECT * FROM fresh_tax SEMI JOIN touched_invt USING (invt_no) ANTI JOIN touched_invt_known USING (invt_no)
+),
 taxes AS (
     SELECT invt_no, tax_no, customs_tax + value_added_tax + consumption_tax AS amount,
            min(return_time) OVER (PARTITION BY invt_no, tax_no) AS first_at, site_code AS own_site
-    FROM tax_receipt SEMI JOIN touched_invt t USING (invt_no)
+    FROM tax_rows
     QUALIFY row_number() OVER (
         PARTITION BY invt_no, tax_no
         ORDER BY return_time DESC, status DESC, customs_tax DESC, value_added_tax DESC, consumption_tax DESC) = 1
@@ -107,7 +121,7 @@ declared_lines AS (
 ),
 tax_latest AS (
     SELECT invt_no, tax_no, arg_max(status, (return_time, status)) AS status, max(return_time) AS status_at
-    FROM (SELECT invt_no, tax_no, status, return_time FROM tax_receipt SEMI JOIN touched_invt USING (invt_no)
+    FROM (SELECT invt_no, tax_no, status, return_time FROM tax_rows
           UNION ALL
           SELECT invt_no, tax_no, status, return_time FROM tax_status SEMI JOIN touched_invt USING (invt_no))
     GROUP BY invt_no, tax_no

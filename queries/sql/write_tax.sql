@@ -5,12 +5,12 @@
 -- name: touched_tax
 CREATE OR REPLACE TEMP TABLE touched_invt AS SELECT DISTINCT invt_no FROM batch_tax
 
--- name: insert_tax
+-- name: fresh_tax
 -- Receipts not stored yet, whole record compared: a corrected version with the
 -- same time is kept beside the first, and the figures pick one by value.
-INSERT INTO tax_receipt
+CREATE OR REPLACE TEMP TABLE fresh_tax AS
 SELECT DISTINCT b.invt_no, b.tax_no, b.return_time, b.customs_tax, b.value_added_tax, b.consumption_tax,
-       b.status, b.ebc_code, s.site_code, $source, $ingested_at
+       b.status, b.ebc_code, s.site_code, $source AS source, $ingested_at AS ingested_at
 FROM batch_tax b
 LEFT JOIN site_customs_code s ON s.customs_code = b.customs_code
 WHERE NOT EXISTS (
@@ -19,6 +19,9 @@ WHERE NOT EXISTS (
       AND t.invt_no = b.invt_no AND t.tax_no = b.tax_no AND t.return_time = b.return_time
       AND t.status = b.status AND t.customs_tax = b.customs_tax
       AND t.value_added_tax = b.value_added_tax AND t.consumption_tax = b.consumption_tax)
+
+-- name: insert_tax
+INSERT INTO tax_receipt FROM fresh_tax
 
 -- name: touched_tax_status
 CREATE OR REPLACE TEMP TABLE touched_invt AS SELECT DISTINCT invt_no FROM batch_tax_status
