@@ -60,11 +60,19 @@ CREATE OR REPLACE TEMP TABLE touched_invt_known AS SELECT unnest($invt::VARCHAR[
 -- first tax, most have none) and not their lines: a return reads those of its
 -- own list.
 CREATE OR REPLACE TEMP VIEW adjusted_now AS
-WITH approved AS (
+WITH touched_requests AS (
+    -- the requests that may name a touched list, by their own number or a receipt's:
+    -- only their receipts are read (every receipt of each, so `approved` is whole)
+    SELECT family, agent_code, cop_no FROM list_request SEMI JOIN touched_invt USING (invt_no)
+    UNION
+    SELECT family, agent_code, cop_no FROM request_receipt SEMI JOIN touched_invt USING (invt_no)
+),
+approved AS (
     SELECT r.family, r.agent_code, r.cop_no,
            coalesce(any_value(q.invt_no), max(r.invt_no)) AS invt_no,
            min(r.return_time) AS approved_at
     FROM request_receipt r
+    SEMI JOIN touched_requests k ON k.family = r.family AND k.agent_code = r.agent_code AND k.cop_no = r.cop_no
     LEFT JOIN list_request_latest q
            ON q.family = r.family AND q.agent_code = r.agent_code AND q.cop_no = r.cop_no
     WHERE (r.family = 'cancel' AND r.return_status = 399)
