@@ -242,7 +242,7 @@ def test_kill_during_ingest_then_restart_counts_everything_once(tmp_path, config
     remaining = len(list(inbox.glob("*.xml")))
     assert 0 < remaining < total, "the kills did not land in the middle of the ingest"
     rt = Runtime(config, db_path=db, with_collectors=False)
-    InboxSource("inbox", inbox, config.category_for_hs).collect(rt.sink)
+    InboxSource("inbox", inbox, config.category_for_hs, figures_seconds=None).collect(rt.sink)
     rt.stop()
     assert not list(inbox.glob("*.xml"))
     got, want = totals(db, "2019-11-12"), totals(reference, "2019-11-12")

@@ -423,7 +423,7 @@ def test_keep_days_are_inbox_options_of_at_least_one_day(tmp_path, config):
 )
 def test_every_family_is_archived_without_the_buyer_or_a_sender_s_own_words(tmp_path, config, sink, case):
     # CEB623/625 carry the buyer and a free-text reason, receipts a returnInfo, CEB900 the whole original
-    src = inbox_source(tmp_path, config)
+    src = inbox_source(tmp_path, config, figures_seconds=None)
     folder = BASIC.parent.parent / case
     originals = {f.name: f.read_bytes() for f in folder.glob("*.xml")}
     for name, data in originals.items():
@@ -461,5 +461,31 @@ def test_a_file_landing_in_the_inbox_is_ingested_at_once_not_on_the_next_interva
                 time.sleep(0.005)
             assert sink.rows.get("declaration", 0) == n + 1
             assert time.monotonic() - landed < 1.0
+    finally:
+        runner.stop()
+
+
+def test_tax_files_wait_about_a_second_to_be_written_together_and_lists_do_not_wait(tmp_path, config, sink):
+    # a tax batch costs a snapshot of its lists' figures: paid once a second, not with every batch
+    src = InboxSource("ceb_inbox", tmp_path / "inbox", config.category_for_hs)
+    runner = Runner(sink)
+    runner.add(src, Schedule(interval_s=30, timeout_s=10, stale_after_s=60))
+    runner.start()
+    try:
+        deadline = time.monotonic() + 10
+        while runner.health["ceb_inbox"].runs_total < 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        tax = (BASIC.parent.parent / "tax" / "CEB816.xml").read_bytes()
+        landed = time.monotonic()
+        (src.inbox / "t1_CEB816.xml").write_bytes(tax)
+        (src.inbox / "l1_CEB621.xml").write_bytes(ceb621())
+        while sink.rows.get("declaration", 0) < 1 and time.monotonic() - landed < 5:
+            time.sleep(0.005)
+        assert time.monotonic() - landed < 0.8 and sink.rows.get("tax", 0) == 0  # the list at once, the tax held
+        while sink.rows.get("tax", 0) < 1 and time.monotonic() - landed < 5:
+            time.sleep(0.005)
+        assert 0.9 < time.monotonic() - landed < 2.5  # written on its own, with no file landing after it
+        time.sleep(1.5)
+        assert sink.rows.get("tax", 0) == 1 and not list(src.inbox.glob("*.xml"))  # once, and archived
     finally:
         runner.stop()

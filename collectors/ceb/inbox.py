@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import stat
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -45,6 +46,11 @@ REDACT_AHEAD_BYTES = 1024 * 1024
 # the inbox commits what it has read at least this often: with the pickup on arrival and the walls'
 # push on commit, a file's figures are on the screens well within a second at the peak
 BATCH_SECONDS = 0.25
+# tax, cancellation and return records move no release figure; the inbox writes them at most about
+# this often, so that their costlier batch (a snapshot of the lists' figures) is paid once a second
+# at the peak rather than with every quarter-second batch
+FIGURES_SECONDS = 1.0
+FIGURE_KINDS = frozenset({"request", "request_receipt", "tax", "tax_status"})
 
 
 @dataclass
@@ -131,7 +137,16 @@ class Ingester:
     # a batch is also committed once it has waited this long: a file's figures reach the screens
     # within about this much of its pickup, whatever the rate (None: by size only, for bulk imports)
     batch_seconds: float | None = None
+    # files of figure records only (FIGURE_KINDS) are held across batches and runs, for at most this
+    # long, and written together (None: with their batch)
+    figures_seconds: float | None = None
     clock: Callable[[], datetime] = now_beijing
+    _held: list[_Outcome] = field(default_factory=list, init=False, repr=False)
+    _held_since: float = field(default=0.0, init=False, repr=False)
+
+    def held(self) -> set[Path]:
+        """The files read and held, not written yet: a listing of the inbox leaves them out."""
+        return {o.path for o in self._held}
 
     def run(self, files: list[Path], sink: Sink, progress: Callable[[int], None] | None = None) -> IngestReport:
         report = IngestReport()
@@ -139,8 +154,14 @@ class Ingester:
         pending = 0
         started = time.monotonic()
         for path in files:
-            group.append(self._read(path))
-            pending += group[-1].parsed.count if group[-1].parsed else 0
+            outcome = self._read(path)
+            if self._holds(outcome):
+                if not self._held:
+                    self._held_since = time.monotonic()
+                self._held.append(outcome)
+            else:
+                group.append(outcome)
+                pending += outcome.parsed.count if outcome.parsed else 0
             due = self.batch_seconds is not None and time.monotonic() - started >= self.batch_seconds
             if pending >= self.batch_records or due:
                 self._flush(group, sink, report)
@@ -151,6 +172,29 @@ class Ingester:
             self._flush(group, sink, report)
             if progress:
                 progress(len(group))
+        self.release_held(sink, report)
+        return report
+
+    def _holds(self, o: _Outcome) -> bool:
+        return (
+            self.figures_seconds is not None
+            and o.parsed is not None
+            and not o.parsed.refused
+            and bool(o.parsed.records)
+            and FIGURE_KINDS.issuperset(o.parsed.records)
+        )
+
+    def release_held(self, sink: Sink, report: IngestReport | None = None, *, now: bool = False) -> IngestReport:
+        """Writes the held files once the first has waited `figures_seconds` (or they
+        are many, or `now`)."""
+        report = report or IngestReport()
+        if not self._held:
+            return report
+        records = sum(o.parsed.count for o in self._held)
+        waited = time.monotonic() - self._held_since
+        if now or records >= self.batch_records or waited >= (self.figures_seconds or 0.0):
+            group, self._held = self._held, []
+            self._flush(group, sink, report)
         return report
 
     def _read(self, path: Path) -> _Outcome:
@@ -366,9 +410,11 @@ class InboxSource:
     clock: Callable[[], datetime] = now_beijing  # stamps quarantined files and dated folders
     quarantine_keep_days: int = 30
     archive_keep_days: int = 90
+    figures_seconds: float | None = FIGURES_SECONDS  # None: figure records go with their batch (Ingester)
     on_purge: Callable[[Purge], None] | None = None  # records a purge (the runtime: the audit trail)
 
     def __post_init__(self) -> None:
+        self._wake: Callable[[], None] | None = None
         self.inbox.mkdir(parents=True, exist_ok=True)
         self.ingester = Ingester(
             self.name,
@@ -377,6 +423,7 @@ class InboxSource:
             quarantine_dir=self.quarantine or self.inbox / "quarantine",
             max_bytes=self.max_bytes,
             batch_seconds=BATCH_SECONDS,
+            figures_seconds=self.figures_seconds,
             clock=lambda: self.clock(),
         )
         self.retention = Retention(
@@ -389,18 +436,30 @@ class InboxSource:
         )
 
     def watch(self, wake: Callable[[], None]) -> Arrivals | None:
-        """Wakes the runner as soon as a file lands (collectors/ceb/arrivals.py)."""
+        """Wakes the runner as soon as a file lands (collectors/ceb/arrivals.py), and
+        when held files are due."""
+        self._wake = wake
         return arrivals.watch(self.inbox, wake)
+
+    def _come_back_for_held(self) -> None:
+        if self.ingester.held() and self._wake is not None:
+            timer = threading.Timer(self.figures_seconds or 0.0, self._wake)
+            timer.daemon = True
+            timer.start()
 
     def collect(self, sink: Sink) -> Collected:
         try:
             self.retention.due()  # at most once an hour
         except OSError as e:  # a folder that cannot be listed stops no ingest
             log.error("could not purge the inbox's old files: %s", e.strerror)
-        files = list_files([self.inbox])[: self.max_files_per_run]
+        held = self.ingester.held()
+        files = [f for f in list_files([self.inbox]) if f not in held][: self.max_files_per_run]
         if not files:
-            return Collected(0, "nothing new")
+            report = self.ingester.release_held(sink)
+            self._come_back_for_held()
+            return Collected(report.records, f"{report.files} held file(s)" if report.files else "nothing new")
         report = self.ingester.run(files, sink)
+        self._come_back_for_held()
         note = f"{report.files} file(s)"
         if report.quarantined:
             note += f", {len(report.quarantined)} quarantined"
