@@ -61,6 +61,7 @@ class DuckDBSink:
             con.execute(RELEASES["released_now_view"])
             con.execute(ADJUSTMENTS["touched_invt_placeholder"])
             con.execute(ADJUSTMENTS["adjusted_now_view"])
+            self._figures()  # read now, not in the first batch a screen waits for
 
     def write(self, batch: Batch) -> WriteResult:
         if batch.table.num_rows == 0:
