@@ -103,11 +103,12 @@ class DuckDBSink:
         adds the differences to the rollups."""
         cop_lo, cop_hi = con.execute(RELEASES["touched_bounds"]).fetchall()[0]
         bounds = {"cop_lo": cop_lo, "cop_hi": cop_hi}
-        named = self._with_figures(con.execute(ADJUSTMENTS["list_invt"], bounds).fetchnumpy())
+        con.execute(ADJUSTMENTS["list_invt"], bounds)
+        named = self._with_figures(con.execute(ADJUSTMENTS["candidate_hashes"]).fetchnumpy()["h"])
         adjusting = len(named) > 0  # most batches touch no taxed, cancelled or returned list
         con.execute(RELEASES["before"])
         if adjusting:
-            con.execute(ADJUSTMENTS["touched_invt_given"], {"invt": named.tolist()})
+            con.execute(ADJUSTMENTS["touched_invt_given"], {"h": named.tolist()})
             con.execute(ADJUSTMENTS["known_all"])
             con.execute(ADJUSTMENTS["before"])
         con.execute(statements["merge_lists"], bounds)
@@ -127,9 +128,9 @@ class DuckDBSink:
             self._figured = HashSet(self.store.writer.execute(ADJUSTMENTS["adjusting_hashes"]).fetchnumpy()["h"])
         return self._figured
 
-    def _with_figures(self, invt: dict[str, np.ndarray]) -> np.ndarray:
-        """Those of the list numbers (`invt_no`, with their hashes `h`) that have figures."""
-        return invt["invt_no"][self._figures().contains(invt["h"])]
+    def _with_figures(self, hashes: np.ndarray) -> np.ndarray:
+        """Those of the list numbers' hashes that are of numbers with figures."""
+        return hashes[self._figures().contains(hashes)]
 
     def _adjusted(self, con) -> dict[tuple[str, str], Adjustment]:
         """After the batch's writes: the adjustment snapshot's difference into the rollup."""
@@ -180,9 +181,9 @@ class DuckDBSink:
         snapshots read the stored ones only of lists that had figures before it."""
         lo, hi = _bounds(batch.table, _TIME_COLUMN[batch.kind])
         con.execute(touched)
-        invt = con.execute(ADJUSTMENTS["touched_invt_hashes"]).fetchnumpy()
+        hashes = con.execute(ADJUSTMENTS["touched_invt_hashes"]).fetchnumpy()["h"]
         if fresh:
-            con.execute(ADJUSTMENTS["known_given"], {"invt": self._with_figures(invt).tolist()})
+            con.execute(ADJUSTMENTS["known_given"], {"h": self._with_figures(hashes).tolist()})
         else:
             con.execute(ADJUSTMENTS["known_all"])
         con.execute(ADJUSTMENTS["before"])
@@ -192,7 +193,7 @@ class DuckDBSink:
             new = _count(con, insert)
         else:
             new = _count(con, insert, params)
-        self._figures().add(invt["h"])
+        self._figures().add(hashes)
         adjusted = self._adjusted(con)
         return WriteResult(batch.kind, len(batch), new, len(batch) - new, adjusted=adjusted)
 

@@ -29,7 +29,11 @@ class HashSet:
         self._recent.append(hashes)
         self._recent_count += len(hashes)
         if self._recent_count >= MERGE_AT:
-            self._sorted = np.union1d(self._sorted, np.concatenate(self._recent))
+            merged = np.concatenate([self._sorted, np.unique(np.concatenate(self._recent))])
+            merged.sort(kind="stable")  # two sorted runs: Timsort merges them in one pass
+            keep = np.ones(len(merged), dtype=bool)
+            keep[1:] = merged[1:] != merged[:-1]
+            self._sorted = merged[keep]
             self._recent, self._recent_count = [], 0
 
     def contains(self, hashes: np.ndarray) -> np.ndarray:

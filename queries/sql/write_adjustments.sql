@@ -22,9 +22,11 @@ WHERE invt_no IS NOT NULL
 
 -- name: list_invt
 -- The list numbers a declaration or receipt batch touches: those it brings and
--- those already stored for its lists (a batch may give a list its number).
--- The sink keeps those in its set; asking the tax and request tables here
--- would read every number they hold, for every batch.
+-- those already stored for its lists (a batch may give a list its number),
+-- with their hashes. The sink keeps those in its set (`touched_invt_given`);
+-- asking the tax and request tables here would read every number they hold,
+-- for every batch.
+CREATE OR REPLACE TEMP TABLE candidate_invt AS
 SELECT DISTINCT invt_no, hash(invt_no) AS h FROM (
     SELECT invt_no FROM touched
     UNION ALL
@@ -32,22 +34,28 @@ SELECT DISTINCT invt_no, hash(invt_no) AS h FROM (
     WHERE l.cop_no BETWEEN $cop_lo AND $cop_hi)
 WHERE invt_no IS NOT NULL
 
--- name: touched_invt_hashes
-SELECT invt_no, hash(invt_no) AS h FROM touched_invt WHERE invt_no IS NOT NULL
+-- name: candidate_hashes
+SELECT h FROM candidate_invt
 
 -- name: touched_invt_given
-CREATE OR REPLACE TEMP TABLE touched_invt AS SELECT unnest($invt::VARCHAR[]) AS invt_no
+CREATE OR REPLACE TEMP TABLE touched_invt AS
+SELECT invt_no FROM candidate_invt WHERE h IN (SELECT unnest($h::UBIGINT[]))
+
+-- name: touched_invt_hashes
+SELECT DISTINCT hash(invt_no) AS h FROM touched_invt WHERE invt_no IS NOT NULL
 
 -- name: known_all
 -- Every touched list may have stored tax receipts: the snapshots read them all.
 CREATE OR REPLACE TEMP TABLE touched_invt_known AS FROM touched_invt
 
 -- name: known_given
--- A tax batch: only these touched lists had figures before it (the sink's set
--- says so). The others' tax receipts are the batch's own (`fresh_tax`), so the
--- snapshots read no stored tax receipt for them, and none at all when no
--- touched list had figures (a join with nothing on one side reads nothing).
-CREATE OR REPLACE TEMP TABLE touched_invt_known AS SELECT unnest($invt::VARCHAR[]) AS invt_no
+-- A tax batch: only the touched lists with these hashes had figures before it
+-- (the sink's set says so). The others' tax receipts are the batch's own
+-- (`fresh_tax`), so the snapshots read no stored tax receipt for them, and none
+-- at all when no touched list had figures (a join with nothing on one side
+-- reads nothing).
+CREATE OR REPLACE TEMP TABLE touched_invt_known AS
+SELECT DISTINCT invt_no FROM touched_invt WHERE hash(invt_no) IN (SELECT unnest($h::UBIGINT[]))
 
 -- name: adjusted_now_view
 -- One row per figure of a touched list: a cancellation (a released list whose

@@ -4,6 +4,7 @@
 -- views on `touched`, `touched_invt`, `touched_invt_known` and `fresh_tax` get
 -- their empty placeholders back.
 DROP TABLE IF EXISTS fresh_kept;
+DROP TABLE IF EXISTS candidate_invt;
 DROP TABLE IF EXISTS fresh_reject;
 DROP TABLE IF EXISTS released_before;
 DROP TABLE IF EXISTS released_after;
