@@ -11,6 +11,8 @@ import logging
 import os
 import stat
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -443,7 +445,9 @@ def test_every_family_is_archived_without_the_buyer_or_a_sender_s_own_words(tmp_
 # -- pickup on arrival ------------------------------------------------------------------
 
 
-def test_a_file_landing_in_the_inbox_is_ingested_at_once_not_on_the_next_interval(tmp_path, config, sink):
+@contextmanager
+def watched_inbox(tmp_path: Path, config, sink) -> Iterator[tuple[InboxSource, Runner]]:
+    """An inbox source under a runner whose interval (30 s) is far off, after its first run."""
     src = InboxSource("ceb_inbox", tmp_path / "inbox", config.category_for_hs)
     runner = Runner(sink)
     runner.add(src, Schedule(interval_s=30, timeout_s=10, stale_after_s=60))
@@ -452,6 +456,13 @@ def test_a_file_landing_in_the_inbox_is_ingested_at_once_not_on_the_next_interva
         deadline = time.monotonic() + 10
         while runner.health["ceb_inbox"].runs_total < 1 and time.monotonic() < deadline:
             time.sleep(0.01)
+        yield src, runner
+    finally:
+        runner.stop()
+
+
+def test_a_file_landing_in_the_inbox_is_ingested_at_once_not_on_the_next_interval(tmp_path, config, sink):
+    with watched_inbox(tmp_path, config, sink) as (src, runner):
         assert runner.health["ceb_inbox"].note == "nothing new"  # the first run found nothing: 30 s to the next
         for n in range(3):  # as a sender writes: a temporary name, then renamed into place
             landed = time.monotonic()
@@ -461,20 +472,11 @@ def test_a_file_landing_in_the_inbox_is_ingested_at_once_not_on_the_next_interva
                 time.sleep(0.005)
             assert sink.rows.get("declaration", 0) == n + 1
             assert time.monotonic() - landed < 1.0
-    finally:
-        runner.stop()
 
 
 def test_tax_files_wait_about_a_second_to_be_written_together_and_lists_do_not_wait(tmp_path, config, sink):
     # a tax batch costs a snapshot of its lists' figures: paid once a second, not with every batch
-    src = InboxSource("ceb_inbox", tmp_path / "inbox", config.category_for_hs)
-    runner = Runner(sink)
-    runner.add(src, Schedule(interval_s=30, timeout_s=10, stale_after_s=60))
-    runner.start()
-    try:
-        deadline = time.monotonic() + 10
-        while runner.health["ceb_inbox"].runs_total < 1 and time.monotonic() < deadline:
-            time.sleep(0.01)
+    with watched_inbox(tmp_path, config, sink) as (src, _):
         tax = (BASIC.parent.parent / "tax" / "CEB816.xml").read_bytes()
         landed = time.monotonic()
         (src.inbox / "t1_CEB816.xml").write_bytes(tax)
@@ -487,5 +489,3 @@ def test_tax_files_wait_about_a_second_to_be_written_together_and_lists_do_not_w
         assert 0.9 < time.monotonic() - landed < 2.5  # written on its own, with no file landing after it
         time.sleep(1.5)
         assert sink.rows.get("tax", 0) == 1 and not list(src.inbox.glob("*.xml"))  # once, and archived
-    finally:
-        runner.stop()

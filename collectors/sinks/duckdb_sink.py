@@ -46,10 +46,6 @@ REQUESTS = statements("write_requests")
 REJECTS = statements("write_format_rejects")
 
 
-# a batch this large (a bulk load's) reads the stored tax receipts of its lists rather than copying its own
-BULK_ROWS = 100_000
-
-
 def _count(con, statement: str, params: dict | None = None) -> int:
     return int(con.execute(statement, params or {}).fetchall()[0][0])
 
@@ -202,8 +198,6 @@ class DuckDBSink:
         return WriteResult(batch.kind, len(batch), new, len(batch) - new, adjusted=adjusted)
 
     def _tax(self, con, batch: Batch) -> WriteResult:
-        if len(batch) >= BULK_ROWS:  # copying a million receipts costs more than the scans it saves
-            return self._adjusting(con, batch, TAX["touched_tax"], TAX["insert_tax_at_once"])
         return self._adjusting(con, batch, TAX["touched_tax"], TAX["insert_tax"], fresh=TAX["fresh_tax"])
 
     def _tax_status(self, con, batch: Batch) -> WriteResult:

@@ -23,21 +23,6 @@ WHERE NOT EXISTS (
 -- name: insert_tax
 INSERT INTO tax_receipt FROM fresh_tax
 
--- name: insert_tax_at_once
--- A bulk load's batch (most of a night's lists): `fresh_tax` without the copy,
--- whose snapshots read the stored tax receipts of every touched list.
-INSERT INTO tax_receipt
-SELECT DISTINCT b.invt_no, b.tax_no, b.return_time, b.customs_tax, b.value_added_tax, b.consumption_tax,
-       b.status, b.ebc_code, s.site_code, $source, $ingested_at
-FROM batch_tax b
-LEFT JOIN site_customs_code s ON s.customs_code = b.customs_code
-WHERE NOT EXISTS (
-    SELECT 1 FROM tax_receipt t
-    WHERE t.return_time BETWEEN $lo AND $hi
-      AND t.invt_no = b.invt_no AND t.tax_no = b.tax_no AND t.return_time = b.return_time
-      AND t.status = b.status AND t.customs_tax = b.customs_tax
-      AND t.value_added_tax = b.value_added_tax AND t.consumption_tax = b.consumption_tax)
-
 -- name: touched_tax_status
 CREATE OR REPLACE TEMP TABLE touched_invt AS SELECT DISTINCT invt_no FROM batch_tax_status
 
