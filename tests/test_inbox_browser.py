@@ -75,7 +75,7 @@ def expected_lines(tmp_path: Path, night: Path, config_path: Path, now: datetime
     config = load_config(config_path)
     rt = Runtime(config, db_path=tmp_path / "expected.duckdb", with_collectors=False)
     try:
-        InboxSource("expected", copy, config.category_for_hs).collect(rt.sink)
+        InboxSource("expected", copy, config.category_for_hs, figures_seconds=None).collect(rt.sink)
         with rt.store.reading() as con:
             net = read.net(con, now.replace(hour=0, minute=0, second=0, microsecond=0), now + timedelta(minutes=5))
     finally:
