@@ -184,15 +184,15 @@ class Ingester:
             and FIGURE_KINDS.issuperset(o.parsed.records)
         )
 
-    def release_held(self, sink: Sink, report: IngestReport | None = None, *, now: bool = False) -> IngestReport:
+    def release_held(self, sink: Sink, report: IngestReport | None = None) -> IngestReport:
         """Writes the held files once the first has waited `figures_seconds` (or they
-        are many, or `now`)."""
+        are many)."""
         report = report or IngestReport()
         if not self._held:
             return report
         records = sum(o.parsed.count for o in self._held)
         waited = time.monotonic() - self._held_since
-        if now or records >= self.batch_records or waited >= (self.figures_seconds or 0.0):
+        if records >= self.batch_records or waited >= (self.figures_seconds or 0.0):
             group, self._held = self._held, []
             self._flush(group, sink, report)
         return report
@@ -415,6 +415,7 @@ class InboxSource:
 
     def __post_init__(self) -> None:
         self._wake: Callable[[], None] | None = None
+        self._timer: threading.Timer | None = None  # wakes the runner when held files are due
         self.inbox.mkdir(parents=True, exist_ok=True)
         self.ingester = Ingester(
             self.name,
@@ -442,10 +443,17 @@ class InboxSource:
         return arrivals.watch(self.inbox, wake)
 
     def _come_back_for_held(self) -> None:
-        if self.ingester.held() and self._wake is not None:
-            timer = threading.Timer(self.figures_seconds or 0.0, self._wake)
-            timer.daemon = True
-            timer.start()
+        """One timer at a time, however often the runner comes (several times a second at the peak)."""
+        if not self.ingester.held() or self._wake is None or self._timer is not None:
+            return
+        self._timer = threading.Timer(self.figures_seconds or 0.0, self._held_due)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _held_due(self) -> None:
+        self._timer = None  # before the wake: the run it starts may need a timer of its own
+        if self._wake is not None:
+            self._wake()
 
     def collect(self, sink: Sink) -> Collected:
         try:
