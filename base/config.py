@@ -7,6 +7,7 @@ from dataclasses import MISSING, dataclass, field, fields, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from base import environment
 
@@ -107,6 +108,7 @@ class WallConfig:
     resync_seconds: float  # how often a wall's page re-sends its settings
     plan_yoy_growth: float  # the day's plan: last year's same day, grown by this
     slides: tuple[Slide, ...]
+    servers: tuple[str, ...] = ()  # base URLs a wall moves along when its server stops answering
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,19 @@ class AccessConfig:
 
 
 @dataclass(frozen=True)
+class InstanceConfig:
+    """Which of two instances fed the same messages this one is. The primary sends
+    alert notifications and the digest; the standby takes over when the primary's
+    /healthz has not answered for `takeover_seconds`, and hands back when it does."""
+
+    name: str = ""  # shown on the walls and the system-health page; empty: this host and port
+    role: str = "primary"  # primary | standby
+    peer_url: str = ""  # the other instance's base URL; empty: none
+    takeover_seconds: float = 30.0
+    check_seconds: float = 2.0
+
+
+@dataclass(frozen=True)
 class Config:
     district_zh: str
     district_en: str
@@ -162,6 +177,7 @@ class Config:
     wall: WallConfig = WallConfig(5.0, 60.0, 0.3, (Slide("city", 30.0),))
     digest: DigestConfig = DigestConfig(Path("var/reports"), ("xlsx", "md"), "", "wecom", 3, ())
     access: AccessConfig = AccessConfig()
+    instance: InstanceConfig = InstanceConfig()
 
     def is_promotion_day(self, d: date) -> bool:
         return d.strftime("%m-%d") in self.simulator.promotion_days
@@ -187,7 +203,7 @@ class Config:
 
 T = TypeVar("T")
 
-SECTIONS = ("district", "store", "live", "reference", "simulator", "wall", "digest", "access", "collector")
+SECTIONS = ("district", "store", "live", "reference", "simulator", "wall", "digest", "access", "instance", "collector")
 COLLECTOR_KEYS = ("name", "kind", "interval_seconds", "timeout_seconds", "stale_after_seconds", "enabled")
 
 
@@ -372,6 +388,33 @@ def load_config(path: str | Path | None = None) -> Config:
         wall=wall,
         digest=digest,
         access=_access(raw.get("access", {}), str(path)),
+        instance=_instance(raw.get("instance", {}), str(path)),
+    )
+
+
+def _base_url(text: str, where: str) -> str:
+    url = text.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query:
+        raise ConfigError(f"{where}: {text!r} is not a server's base URL (http://host:port)")
+    return url
+
+
+def _instance(d: dict[str, Any], where: str) -> InstanceConfig:
+    d = checked(d, _keys(InstanceConfig), f"{where} [instance]")
+    role = environment.get("CBEC_ROLE") or str(d.get("role", "primary"))
+    if role not in ("primary", "standby"):
+        raise ConfigError(f"{where}: instance.role must be 'primary' or 'standby', not {role!r}")
+    peer = environment.get("CBEC_PEER_URL") or str(d.get("peer_url", ""))
+    takeover, check = float(d.get("takeover_seconds", 30)), float(d.get("check_seconds", 2))
+    if not 0 < check <= takeover:
+        raise ConfigError(f"{where}: instance.check_seconds must be above 0 and at most takeover_seconds")
+    return InstanceConfig(
+        name=environment.get("CBEC_INSTANCE_NAME") or str(d.get("name", "")),
+        role=role,
+        peer_url=_base_url(peer, f"{where} [instance] peer_url") if peer else "",
+        takeover_seconds=takeover,
+        check_seconds=check,
     )
 
 
@@ -493,7 +536,7 @@ def _digest(d: dict[str, Any], where: str) -> DigestConfig:
 
 
 def _wall(w: dict[str, Any], site_codes: set[str], where: str) -> WallConfig:
-    checked(w, ("refresh_seconds", "resync_seconds", "plan_yoy_growth", "slide"), f"{where} [wall]")
+    checked(w, ("refresh_seconds", "resync_seconds", "plan_yoy_growth", "slide", "servers"), f"{where} [wall]")
     for s in w.get("slide", []):
         checked(s, _keys(Slide), f"{where} [[wall.slide]]")
     slides = tuple(
@@ -512,7 +555,14 @@ def _wall(w: dict[str, Any], site_codes: set[str], where: str) -> WallConfig:
         resync_seconds=float(w.get("resync_seconds", 60)),
         plan_yoy_growth=float(w.get("plan_yoy_growth", 0.3)),
         slides=slides,
+        servers=wall_servers(environment.get("CBEC_WALL_SERVERS") or w.get("servers", ()), f"{where} [wall] servers"),
     )
+
+
+def wall_servers(given: str | list | tuple, where: str) -> tuple[str, ...]:
+    """Base URLs from a list or a comma-separated text, each checked, in order, without repeats."""
+    items = given.split(",") if isinstance(given, str) else list(given)
+    return tuple(dict.fromkeys(_base_url(str(u), where) for u in items if str(u).strip()))
 
 
 def _xml_demo(collectors: tuple[CollectorConfig, ...]) -> tuple[CollectorConfig, ...]:

@@ -16,6 +16,10 @@ OVERRIDES: dict[str, str] = {
     "CBEC_SIM_MODE": "the simulator's mode: live, replay or batch",
     "CBEC_SIM_DAY": "the day a replay plays (YYYY-MM-DD)",
     "CBEC_SIM_SPEED": "a replay's speed factor",
+    "CBEC_ROLE": "primary or standby instead of [instance] role",
+    "CBEC_PEER_URL": "the other instance's base URL instead of [instance] peer_url",
+    "CBEC_INSTANCE_NAME": "this instance's name on the screens instead of [instance] name",
+    "CBEC_WALL_SERVERS": "comma-separated base URLs the walls move along instead of [wall] servers",
 }
 
 

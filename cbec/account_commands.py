@@ -73,7 +73,7 @@ def cmd_token(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     fields = {"action": args.action, "name": args.name or "", "screens": args.screens, "id": args.id or "",
-              "lang": args.lang}  # fmt: skip
+              "lang": args.lang, "token": sys.stdin.readline().strip() if args.action == "add" else ""}  # fmt: skip
     try:
         answer = app_client.ask(args.db or config.store_path, "POST", "/api/local/token", body=fields)
     except app_client.NotRunning:
@@ -87,7 +87,8 @@ def cmd_token(args: argparse.Namespace) -> int:
 
     def work(store: Store, now, actor: Viewer) -> None:
         name, screens, tid = fields["name"], fields["screens"], fields["id"]
-        _say(*local_api.token_action(store, config, actor, now, args.action, name, screens, tid, args.lang))
+        _say(*local_api.token_action(store, config, actor, now, args.action, name, screens, tid, args.lang,
+                                     fields["token"]))  # fmt: skip
 
     return _run(args, (tokens.TokenError,), work)
 
@@ -106,10 +107,13 @@ def add_parsers(sub) -> None:
     u.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     u.add_argument("--db", help="database file (default: the configured store)")
     u.set_defaults(func=cmd_user)
-    t = sub.add_parser("token", help="kiosk tokens for wall screens: create, revoke, list")
-    t.add_argument("action", choices=("create", "revoke", "list"))
-    t.add_argument("name", nargs="?", help="for create: where the screen hangs")
-    t.add_argument("--screens", default="*", help="for create: * or some of city and the site codes (default: *)")
+    t = sub.add_parser(
+        "token",
+        help="kiosk tokens for wall screens: create, add (another instance's, read from standard input), revoke, list",
+    )
+    t.add_argument("action", choices=("create", "add", "revoke", "list"))
+    t.add_argument("name", nargs="?", help="for create and add: where the screen hangs")
+    t.add_argument("--screens", default="*", help="for create and add: * or city and site codes (default: *)")
     t.add_argument("--id", help="for revoke: the token's id")
     t.add_argument("--db", help="database file (default: the configured store)")
     t.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default: zh)")
@@ -124,8 +128,8 @@ def check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
         if args.action in ("add", "role") and not args.role:
             parser.error(f"user {args.action} needs --role ({', '.join(ROLES)})")
     if args.command == "token":
-        if args.action == "create" and not args.name:
-            parser.error("token create needs a name")
+        if args.action in ("create", "add") and not args.name:
+            parser.error(f"token {args.action} needs a name")
         if args.action == "revoke" and not args.id:
             parser.error("token revoke needs --id")
     if args.command in ("user", "token"):

@@ -43,6 +43,11 @@ class Names:
         shown = text(key, lang)
         return shown if name == kind or list(self._collectors.values()).count(kind) == 1 else f"{shown}（{name}）"
 
+    @staticmethod
+    def instance(name: str, role: str, lang: str = "zh") -> str:
+        """An instance by its role and name: 主用机 A, 备用机 10.0.0.2:8501."""
+        return f"{text(f'role_{role}', lang)} {name}".strip()
+
     def label(self, key: str, value: str, lang: str = "zh") -> str:
         """One label's value as a reader calls it (site, warehouse, component, collector)."""
         by_key = {"site": self.site, "warehouse": self.warehouse, "component": self.component,

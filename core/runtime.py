@@ -17,6 +17,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 
 from base.clock import now_beijing
 from base.config import Config
+from base.secrets import SecretMissing, resolve_secret
 from collectors import registry
 from collectors.ceb import retention
 from collectors.runner import Runner, Schedule
@@ -25,6 +26,7 @@ from collectors.sinks.prometheus_sink import MeteredSink, Metrics
 from core.alerts import editor
 from core.alerts.rules import Rule, load_alert_config, with_overrides
 from core.alerts.runner import AlertRunner
+from core.duty import Duty
 from core.names import Names
 from core.state_metrics import StateCollector
 from queries import read
@@ -37,6 +39,14 @@ log = logging.getLogger("cbec.runtime")
 _current: Runtime | None = None
 _instances = itertools.count(1)
 _current_lock = threading.Lock()
+
+
+def _peer_token(config: Config) -> str:
+    """The bearer token /healthz answers in full to: the other instance sends ours (the same on both)."""
+    try:
+        return resolve_secret(config.access.metrics_token) if config.access.metrics_token else ""
+    except SecretMissing:
+        return ""
 
 
 def current() -> Runtime:
@@ -75,6 +85,7 @@ class Runtime:
         self.started_at = clock()
         self.digest_thread = None
         self.alerts = None
+        self.duty = Duty(config.instance, token=functools.partial(_peer_token, config))
         if with_collectors:
             self.alerts = AlertRunner(
                 load_alert_config(),
@@ -82,6 +93,7 @@ class Runtime:
                 clock=lambda: self.clock(),
                 health=lambda: self.health()["collectors"],
                 names=self.names,
+                on_duty=self.duty.on_duty,
             )
             for c in config.collectors:
                 if not c.enabled:
@@ -93,7 +105,7 @@ class Runtime:
             if config.digest.jobs:
                 from core.report.digest import Digest, DigestThread
 
-                digest = Digest(config, self.store, clock=lambda: self.clock())
+                digest = Digest(config, self.store, clock=lambda: self.clock(), duty=self.duty)
                 self.digest_thread = DigestThread(digest)
             replaying = [s for s in self.runner.sources().values() if getattr(s, "mode", "") == "replay"]
             if replaying and clock is now_beijing:
@@ -137,6 +149,7 @@ class Runtime:
             "now": self.clock().isoformat(timespec="seconds"),
             "timezone": "Asia/Shanghai",
             "database": self.store.path.name,  # not where it lives on the machine
+            "instance": self.duty.status(),
             "collectors": collectors,
         }
 
@@ -166,6 +179,7 @@ class Runtime:
         global _current
         with _current_lock:
             self.runner.start()
+            self.duty.start()
             if self.digest_thread:
                 self.digest_thread.start()
             if self.alerts:
@@ -177,6 +191,7 @@ class Runtime:
     def stop(self) -> None:
         global _current
         self.runner.stop()
+        self.duty.stop()
         if self.digest_thread:
             self.digest_thread.stop()
         if self.alerts:

@@ -18,6 +18,7 @@ from base.config import Config
 from collectors.runner import Runner
 from core.alerts.runner import AlertRunner
 from core.alerts.signals import SIGNALS
+from core.duty import Duty
 from queries.store import Store
 
 
@@ -29,6 +30,7 @@ class Runtime(Protocol):
     runner: Runner
     alerts: AlertRunner | None
     clock: Callable[[], datetime]
+    duty: Duty
 
     def components(self) -> pd.DataFrame: ...
 
@@ -46,6 +48,15 @@ class StateCollector(Collector):
         yield from self._components()
         yield from self._signals()
         yield from self._alerts()
+        yield from self._duty()
+
+    def _duty(self) -> Iterator[GaugeMetricFamily]:
+        duty = self.runtime.duty
+        yield GaugeMetricFamily(
+            "cbec_instance_on_duty", "1 if this instance sends the notifications now", value=int(duty.on_duty())
+        )
+        if duty.has_peer and (alive := duty.peer_alive()) is not None:
+            yield GaugeMetricFamily("cbec_peer_up", "1 if the other instance's /healthz answers", value=int(alive))
 
     def _collectors(self) -> Iterator[GaugeMetricFamily]:
         up = GaugeMetricFamily("cbec_collector_up", "1 if the collector's last run succeeded", labels=["collector"])

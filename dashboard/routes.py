@@ -259,7 +259,7 @@ async def local_report(request: Request) -> Response:
 
 
 async def local_token(request: Request) -> Response:
-    """`cbec token create|list|revoke`, acting as the command acts on the file (audited alike)."""
+    """`cbec token create|add|list|revoke`, acting as the command acts on the file (audited alike)."""
     runtime, err = _local_or_refusal(request)
     if err:
         return err
@@ -267,10 +267,10 @@ async def local_token(request: Request) -> Response:
         body = await request.json()
         action, user = body["action"], str(body.get("user", ""))
         args = (str(body.get("name") or ""), str(body.get("screens") or "*"), str(body.get("id") or ""),
-                "en" if body.get("lang") == "en" else "zh")  # fmt: skip
+                "en" if body.get("lang") == "en" else "zh", str(body.get("token") or ""))  # fmt: skip
     except (ValueError, KeyError, TypeError, AttributeError):
         return JSONResponse({"error": "body must be a JSON object with an action"}, status_code=400)
-    if action not in ("create", "list", "revoke"):
+    if action not in ("create", "add", "list", "revoke"):
         return JSONResponse({"error": f"no token action {action!r}"}, status_code=400)
     actor = local_api.cli_actor(user or None)
 

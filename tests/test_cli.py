@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -10,6 +11,8 @@ import yaml
 
 from base.clock import now_beijing
 from cbec.cli import main
+from core.access import tokens
+from queries.store import Store
 
 
 def run(*args):
@@ -118,6 +121,20 @@ def test_user_and_token_commands_manage_accounts_and_say_what_is_wrong(tmp_path)
     token = cbec_cli("token", "create", "hall", "--screens", "bsq", "--db", db).stdout.strip()
     assert token.startswith("cbk_")
     tid = token.split("_")[1]
+    # the standby keeps the same token, so a wall that fails over to it is let in
+    standby = str(tmp_path / "standby.duckdb")
+    added = cbec_cli("token", "add", "hall", "--screens", "bsq", "--db", standby, stdin=token + "\n")
+    assert added.returncode == 0 and tid in added.stdout and token.split("_")[2] not in added.stdout
+    kept = Store(Path(standby))
+    with kept.reading() as con:
+        viewer = tokens.viewer_for(con, token)
+        assert viewer is not None and viewer.screens == ("bsq",)
+        assert tokens.viewer_for(con, token[:-1] + ("A" if token[-1] != "A" else "B")) is None
+    kept.close()
+    twice = cbec_cli("token", "add", "hall", "--db", standby, stdin=token + "\n")
+    assert twice.returncode == 2 and "already kept" in twice.stderr
+    bad = cbec_cli("token", "add", "hall", "--db", standby, stdin="not-a-token\n")
+    assert bad.returncode == 2 and "not a kiosk token" in bad.stderr and "not-a-token" not in bad.stderr
     assert cbec_cli("token", "revoke", "--id", tid, "--db", db).returncode == 0
     again = cbec_cli("token", "revoke", "--id", tid, "--db", db)
     assert again.returncode == 2 and "already revoked" in again.stderr

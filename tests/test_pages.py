@@ -3,6 +3,7 @@ the figures the store holds."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -65,6 +66,21 @@ def test_system_health_names_components_not_codes(promo_runtime):
     assert not at.exception
     shown = visible(" ".join(h.proto.body for h in at.get("html")))
     assert "电子口岸链路" in shown and "eport_link" not in shown
+    # which instance this is and whether it sends: alone, the primary sends
+    assert "本机：主用机" in shown and "值守中：发送告警通知与日报" in shown and "未配置备用机" in shown
+
+
+def test_system_health_says_a_standby_is_standing_by_and_whether_the_primary_answers(promo_runtime, monkeypatch):
+    from core.duty import Duty
+
+    cfg = dataclasses.replace(promo_runtime.config.instance, role="standby", peer_url="http://127.0.0.1:9", name="B")
+    monkeypatch.setattr(promo_runtime, "duty", Duty(cfg))
+    promo_runtime.duty.check()  # nothing listens on port 9
+    at = frame().run()
+    at.switch_page("app_pages/system_health.py").run()
+    shown = visible(" ".join(h.proto.body for h in at.get("html")))
+    assert "本机：备用机 B · 待命：告警通知与日报由主用机发送" in shown
+    assert "对端：主用机 http://127.0.0.1:9 无应答" in shown
 
 
 def test_pages_say_clearly_when_the_runtime_is_not_running():

@@ -22,10 +22,12 @@ from adjusted import seed
 from openpyxl import load_workbook
 from receiver import Receiver
 from streamlit.testing.v1 import AppTest
+from test_duty import Peer, duty
 
 from cbec.cli import main as cli
 from collectors.simulator.source import SimulatorSource, simulate_batch
 from core import netline
+from core.duty import Spell
 from core.numbers import cny, count_zh, fen, yuan_zh
 from core.report import export, sentence
 from core.report.digest import Digest
@@ -309,6 +311,38 @@ def test_the_digest_fires_at_eight_beijing_time_and_posts_once(digest_setup):
     with store.reading() as con:
         runs = read.digest_runs(con)
     assert runs["outcome"].tolist() == ["ok"]
+
+
+def test_the_digest_is_sent_by_exactly_one(digest_setup):
+    digest, clock, receiver, store = digest_setup
+    peer = Peer()
+    digest.duty = d = duty("standby", peer)
+    d.check()
+    clock["now"] = datetime(2019, 11, 13, 8, 0, 20)
+    (run,) = digest.tick()
+    assert run["outcome"] == "standby" and receiver.posts == []  # the primary answers: it sends
+    clock["now"] = datetime(2019, 11, 12, 8, 0, 20)
+    peer.up = False
+    peer.after(d, 10)
+    assert digest.tick() == []  # the primary is silent but not yet for long: neither is sure, so it waits
+    peer.after(d, 25)
+    clock["now"] = datetime(2019, 11, 12, 8, 1)
+    (run,) = digest.tick()
+    assert run["outcome"] == "ok" and "宁波海关共放行" in receiver.posts[-1]["markdown"]["content"]
+    with store.reading() as con:
+        assert sorted(read.digest_runs(con)["outcome"]) == ["ok", "standby"]
+
+
+def test_a_primary_does_not_repeat_a_digest_its_standby_sent(digest_setup):
+    digest, clock, receiver, store = digest_setup
+    peer = Peer()
+    spell = Spell(datetime(2019, 11, 12, 7, 50), datetime(2019, 11, 12, 8, 30))
+    peer.body = {"status": "ok", "instance": {"spells": [spell.as_dict()]}}
+    digest.duty = d = duty("primary", peer)
+    d.check()
+    clock["now"] = datetime(2019, 11, 12, 9, 0)  # back from a restart, within the catch-up time
+    (run,) = digest.tick()
+    assert run["outcome"] == "standby" and receiver.posts == []
 
 
 def test_the_promotion_noon_digest_runs_on_promotion_days_only(digest_setup):

@@ -209,6 +209,36 @@ def test_a_running_total_never_goes_backwards_on_screen(app, browser):
     page.close()
 
 
+@pytest.mark.parametrize(
+    ("floor", "expected"),
+    [(5_000_100, 5_000_100), (9_000_000, 5_000_000)],
+    ids=["near-this-servers-figure", "forged"],
+)
+def test_a_floor_brought_from_another_server_is_believed_only_near_this_ones_figure(app, browser, floor, expected):
+    """A wall that failed over keeps the figures it showed; a forged link cannot raise them."""
+    import json
+    from datetime import datetime
+    from urllib.parse import quote
+    from zoneinfo import ZoneInfo
+
+    m = {
+        "screen": "city", "now_ms": int(time.time() * 1000), "released": 5_000_000, "released_text": "500万",
+        "released_exact": "5,000,000", "value_fen": 900, "value_text": "9元", "value_exact": "9.00",
+        "per_minute": "1", "spark": [1], "yoy": "—", "yoy_up": True, "as_of": "00:00:00", "stale": "", "loading": "",
+    }  # fmt: skip
+    day = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    shown = {f"city|{day}": {"released": floor, "rt": "x", "re": f"{floor:,}", "value_fen": 950, "vt": "y", "ve": "z"}}
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    body = f"data: {json.dumps(m)}\n\nretry: 600000\n\n"
+    page.route("**/api/wall/events*", lambda route: route.fulfill(
+        status=200, headers={"Content-Type": "text/event-stream"}, body=body))  # fmt: skip
+    page.goto(f"{app}/wall?kiosk=1&screen=city&shown={quote(json.dumps(shown))}")
+    page.wait_for_selector('[data-testid="wall-released"] .v:not(:empty)', timeout=60_000)
+    page.wait_for_timeout(1000)
+    assert released(page) == expected
+    page.close()
+
+
 def test_screenshots_of_every_screen_once_history_is_loaded(app, browser):
     """For people to look at: each screen at both sizes with the night's history in place."""
     deadline = time.monotonic() + 240

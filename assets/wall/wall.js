@@ -16,7 +16,7 @@ const SKELETON = `
   <div class="kpi" data-testid="wall-yoy"><div class="l"></div><div class="v"></div><div class="s" data-testid="wall-ghost"></div><div class="n" data-testid="wall-projection"></div></div>
 </section>
 <section class="body"></section>
-<div class="foot"><span class="slides"></span><span class="paused" hidden></span><span class="note"></span></div>`;
+<div class="foot"><span class="slides"></span><span class="paused" hidden></span><span class="note"></span><span class="server" data-testid="wall-server" hidden></span></div>`;
 
 const beijing = new Intl.DateTimeFormat("sv-SE", {
   timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit",
@@ -128,6 +128,7 @@ function rotate(s) {
 
 function tick(s) {
   rotate(s);
+  failover(s);
   const now = new Date(Date.now() + s.offset);
   q(s, ".clock").textContent = beijing.format(now) + (s.data.lang === "zh" ? " 北京时间" : " Beijing");
   fitTitle(s);
@@ -148,6 +149,7 @@ function show(s, m) {
   // running totals never go backwards on screen (a late correction waits for the next rise)
   const day = beijing.format(new Date(m.now_ms)).slice(0, 10);
   const key = `${m.screen}|${day}`;
+  adoptFloor(s, key, m);
   const shown = s.shown[key];
   if (!shown || m.released >= shown.released) s.shown[key] = { released: m.released, rt: m.released_text, re: m.released_exact };
   if (!shown || m.value_fen >= (shown.value_fen || 0)) Object.assign(s.shown[key], { value_fen: m.value_fen, vt: m.value_text, ve: m.value_exact });
@@ -172,6 +174,73 @@ function show(s, m) {
   s.lastMessage = Date.now();
   fillLive(s);
   banner(s);
+}
+
+// -- failover ----------------------------------------------------------------
+// A wall with a list of servers moves to the next one that answers when its own
+// has been silent for FAILOVER_MS. It takes along the figures it has shown, so
+// the next server's page never shows a lower total; such a floor is believed
+// only for FLOOR_MS and only close to that server's own figure, so a forged
+// link cannot put a figure on the wall.
+const FAILOVER_MS = 3000;
+const FLOOR_MS = 120000;
+const FLOOR_SLACK = 0.01;
+
+function floorsFromAddress() {
+  const given = new URLSearchParams(window.location.search).get("shown");
+  if (!given) return {};
+  try {
+    const floors = JSON.parse(given);
+    return floors && typeof floors === "object" ? floors : {};
+  } catch (e) {
+    return {};
+  }
+}
+
+function adoptFloor(s, key, m) {
+  const floor = s.floors[key];
+  if (!floor || s.shown[key] || Date.now() - s.mounted > FLOOR_MS) return;
+  const near = (mine, theirs) => Number.isFinite(theirs) && theirs >= mine && theirs <= mine * (1 + FLOOR_SLACK) + 100;
+  if (near(m.released, floor.released) && near(m.value_fen, floor.value_fen)) {
+    s.shown[key] = { released: floor.released, rt: String(floor.rt), re: String(floor.re),
+      value_fen: floor.value_fen, vt: String(floor.vt), ve: String(floor.ve) };
+  }
+}
+
+function serverIndex(s) {
+  return s.data.servers.findIndex((x) => new URL(x.url).origin === window.location.origin);
+}
+
+function nextAddress(s, server) {
+  const params = new URLSearchParams(window.location.search);
+  if (!server.trusted) params.delete("token");  // a kiosk token travels to configured servers only
+  params.set("servers", s.data.servers.map((x) => x.url).join(","));
+  params.set("shown", JSON.stringify(s.shown));
+  return `${server.url}${window.location.pathname}?${params}`;
+}
+
+async function failover(s) {
+  const servers = s.data.servers || [];
+  if (s.moving || s.denied || servers.length < 2 || Date.now() - s.lastMessage < FAILOVER_MS) return;
+  s.moving = true;
+  const here = serverIndex(s);
+  try {
+    for (let step = 1; step < servers.length + (here < 0 ? 1 : 0); step++) {
+      const server = servers[(here + step + servers.length) % servers.length];
+      if (new URL(server.url).origin === window.location.origin) continue;
+      try {
+        // an opaque answer is enough: the server is up (its page does the rest)
+        await fetch(`${server.url}/healthz`, { mode: "no-cors", cache: "no-store", signal: AbortSignal.timeout(1500) });
+      } catch (e) {
+        continue;
+      }
+      if (Date.now() - s.lastMessage < FAILOVER_MS) return;  // our own came back meanwhile
+      window.location.assign(nextAddress(s, server));
+      return;
+    }
+  } finally {
+    s.moving = false;
+  }
 }
 
 function connect(s) {
@@ -215,7 +284,8 @@ export default function (component) {
     root.innerHTML = SKELETON;
     box.appendChild(root);
     parentElement.appendChild(box);
-    s = { box, root, shown: {}, offset: 0, lastMessage: Date.now(), message: null, data, paused: null, index: -1 };
+    s = { box, root, shown: {}, offset: 0, lastMessage: Date.now(), message: null, data, paused: null, index: -1,
+      floors: floorsFromAddress(), mounted: Date.now(), moving: false };
     s.timer = setInterval(() => tick(s), 250);
     // P or space pauses the rotation; the arrows step through it (and pause it)
     s.onKey = (e) => {
@@ -237,6 +307,8 @@ export default function (component) {
   q(s, ".district").textContent = data.title;
   q(s, ".paused").textContent = data.labels.paused;
   q(s, ".note").textContent = data.note;
+  q(s, ".server").hidden = !data.server;
+  q(s, ".server").textContent = data.server || "";
   if (before !== data && (before.lang !== data.lang || JSON.stringify(before.slides) !== JSON.stringify(data.slides))) {
     s.index = -1;  // a new playlist or language: start again from the clock
   }

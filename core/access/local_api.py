@@ -130,20 +130,21 @@ def cli_actor(user: str | None = None) -> Viewer:
 
 def token_action(
     store: Store, config: Config, actor: Viewer, now: datetime, action: str, name: str, screens: str, tid: str,
-    lang: str = "zh",
+    lang: str = "zh", token: str = "",
 ) -> tuple[str, str]:  # fmt: skip
-    """`cbec token create|list|revoke` on a store: what it prints (standard
+    """`cbec token create|add|list|revoke` on a store: what it prints (standard
     output, standard error). The command and the running app both call it, so
     the output is the same either way."""
     if action == "list":
         with store.reading() as con:
             df = tokens.tokens(con)
         return (token_table(df, Names(config), lang) if len(df) else text("cli_no_tokens", lang)), ""
+    wanted = [s.strip() for s in screens.split(",") if s.strip()]
+    known = ["city", *(site.code for site in config.sites)]
     if action == "create":
-        wanted = [s.strip() for s in screens.split(",") if s.strip()]
-        known = ["city", *(site.code for site in config.sites)]
-        token = tokens.create(store, actor, name, wanted, known, now)
-        return token, text("cli_token_once", lang)
+        return tokens.create(store, actor, name, wanted, known, now), text("cli_token_once", lang)
+    if action == "add":
+        return text("cli_token_added", lang).format(id=tokens.add(store, actor, name, token, wanted, known, now)), ""
     tokens.revoke(store, actor, tid, now)
     return text("cli_token_revoked", lang).format(id=tid), ""
 

@@ -33,24 +33,45 @@ def _digest(secret: str) -> str:
 
 def create(store: Store, actor: Viewer, name: str, screens: list[str], known_screens: list[str], now: datetime) -> str:
     """A new token (returned once, never stored) for the screens named, or all ("*")."""
+    tid, secret = secrets.token_hex(5), secrets.token_urlsafe(32)
+    _keep(store, actor, tid, secret, name, screens, known_screens, now, "create")
+    return f"{PREFIX}{tid}_{secret}"
+
+
+def add(
+    store: Store, actor: Viewer, name: str, token: str, screens: list[str], known_screens: list[str], now: datetime
+) -> str:
+    """Keeps a token made by another instance (the primary's, on its standby), so
+    a wall that fails over is let in by the same token. Returns its id."""
+    m = _SHAPE.match(token.strip())
+    if not m:
+        raise TokenError("that is not a kiosk token (cbk_…, as `cbec token create` printed it)")
+    _keep(store, actor, m.group(1), m.group(2), name, screens, known_screens, now, "add")
+    return m.group(1)
+
+
+def _keep(
+    store: Store, actor: Viewer, tid: str, secret: str, name: str, screens: list[str], known_screens: list[str],
+    now: datetime, verb: str,
+) -> None:  # fmt: skip
     name = name.strip()
     if not name:
         raise TokenError("a token needs a name: where its screen hangs")
     unknown = [s for s in screens if s != "*" and s not in known_screens]
     if unknown or not screens:
         raise TokenError(f"screens are * or among {', '.join(known_screens)}; not {', '.join(unknown) or 'none'}")
-    tid, secret = secrets.token_hex(5), secrets.token_urlsafe(32)
     scope = "*" if "*" in screens else ",".join(screens)
 
     def change(con):
+        if con.execute(sql("read_kiosk_token"), {"id": tid}).fetchone() is not None:
+            raise TokenError(f"token {tid!r} is already kept here")
         con.execute(
             sql("write_kiosk_token"),
             {"id": tid, "name": name, "secret_hash": _digest(secret), "screens": scope,
              "created_by": actor.name, "now": now},
         )  # fmt: skip
 
-    perform(store, actor, "token.manage", f"token:{tid}", now, change, detail=f"create {name!r} screens={scope}")
-    return f"{PREFIX}{tid}_{secret}"
+    perform(store, actor, "token.manage", f"token:{tid}", now, change, detail=f"{verb} {name!r} screens={scope}")
 
 
 def revoke(store: Store, actor: Viewer, tid: str, now: datetime) -> None:

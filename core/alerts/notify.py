@@ -1,12 +1,16 @@
 """Alert notifications to a group robot or webhook, one per rule and site:
 when the first of its alerts starts firing, again every `repeat_interval`
 while any fires (unless all are acknowledged), and when the last is resolved.
-Silenced alerts send nothing. Every delivery is recorded, failures included."""
+Silenced alerts send nothing. Every delivery is recorded, failures included.
+A standby that is not on duty (core/duty.py) records what it would have sent as
+"standby" and keeps the same timing, so that taking over repeats nothing the
+primary just sent."""
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 import duckdb
@@ -34,8 +38,10 @@ class Notifier:
         con: duckdb.DuckDBPyConnection,
         names: Names | None = None,
         rules: dict[str, Rule] | None = None,  # the evaluator's, edits included: titles
+        on_duty: Callable[[], bool] = lambda: True,
     ):
         self.config, self.webhook, self.names, self.rules = config, webhook, names, rules
+        self.on_duty = on_duty
         self.last_sent = {(rule, site): at for rule, site, at in con.execute(sql("read_alert_last_sent")).fetchall()}
 
     def process(
@@ -90,9 +96,13 @@ class Notifier:
         where = names.site(site) if names and site else site
         title = f"{TITLES[kind]} {self._title(rule)}" + (f" · {where}" if where else "")
         lines = [f"> {i.message}" for i in members]
-        attempts, error = self.webhook.send(title, "\n".join(lines))
+        if self.on_duty():
+            attempts, error = self.webhook.send(title, "\n".join(lines))
+            outcome = "failed" if error else "ok"
+        else:
+            attempts, error, outcome = 0, None, "standby"
         record = {"sent_at": now, "rule": rule, "site": site, "kind": kind, "instances": len(members),
-                  "attempts": attempts, "outcome": "failed" if error else "ok", "detail": error}  # fmt: skip
+                  "attempts": attempts, "outcome": outcome, "detail": error}  # fmt: skip
         if not error:
             self.last_sent[group] = now
         log.info("alert notification %s %r: %s %s", kind, title, record["outcome"], error)

@@ -31,6 +31,7 @@ class AlertRunner:
         health: Callable[[], dict],
         webhook: Webhook | None = None,
         names: Names | None = None,
+        on_duty: Callable[[], bool] = lambda: True,  # a standby off duty records, never sends (core/duty.py)
     ):
         self.config, self.store, self.clock, self.health = config, store, clock, health
         self.names = names
@@ -40,7 +41,7 @@ class AlertRunner:
         with store.reading() as con:
             self.config = config = replace(config, rules=with_overrides(config.rules, editor.overrides(con)))
             self.evaluator = Evaluator(config.rules, load_states(con), names)
-            self.notifier = Notifier(n, webhook, con, names, self.evaluator.rules) if webhook else None
+            self.notifier = Notifier(n, webhook, con, names, self.evaluator.rules, on_duty) if webhook else None
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="alerts", daemon=True)

@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import httpx
 
@@ -17,6 +17,7 @@ from base.config import Config, DigestJob
 from base.failures import log_failure
 from base.secrets import Lookup, file_secret
 from core import netline, simulated
+from core.duty import Duty
 from core.numbers import count_zh
 from core.report import export
 from core.report.figures import Report, build
@@ -45,6 +46,10 @@ def digest_text(r: Report, district: tuple[str, str], files: list[str]) -> str:
     return "\n".join(lines)
 
 
+def _for_date(job: DigestJob, due_at: datetime) -> date:
+    return due_at.date() - timedelta(days=1) if job.report == "yesterday" else due_at.date()
+
+
 @dataclass
 class Digest:
     config: Config
@@ -53,6 +58,34 @@ class Digest:
     post: Callable[..., httpx.Response] = httpx.post
     secrets: Lookup | None = file_secret
     sleep: Callable[[float], None] = time.sleep
+    duty: Duty | None = None  # with a standby: which of the two sends (core/duty.py)
+
+    def tick(self) -> list[dict]:
+        """Runs what is due now and is this instance's to send; returns the runs' records.
+        A job the other instance sends is recorded as "standby"; one neither can be
+        sure of yet (the primary silent, the standby not yet on duty) waits."""
+        out = []
+        for job, due_at in self.due(self.clock()):
+            turn = self._turn(due_at)
+            if turn == "mine":
+                out.append(self.run(job, due_at))
+            elif turn == "other":
+                out.append(self._record(self._standing_record(job, due_at)))
+        return out
+
+    def _turn(self, due_at: datetime) -> str:
+        duty = self.duty
+        if duty is None or not duty.has_peer:
+            return "mine"
+        if duty.config.role == "primary":
+            return "other" if duty.peer_covered(due_at) else "mine"
+        if duty.on_duty():
+            return "mine"
+        return "other" if duty.peer_alive() else "wait"
+
+    def _standing_record(self, job: DigestJob, due_at: datetime) -> dict:
+        return {"job": job.name, "for_date": _for_date(job, due_at), "due_at": due_at, "files": "", "attempts": 0,
+                "outcome": "standby", "detail": f"sent by {self.duty.config.peer_url}"}  # fmt: skip
 
     def due(self, now: datetime) -> list[tuple[DigestJob, datetime]]:
         """Jobs whose time has come today and that have not run for it."""
@@ -69,13 +102,9 @@ class Digest:
             out.append((job, due_at))
         return out
 
-    def tick(self) -> list[dict]:
-        """Runs what is due now; returns the runs' records."""
-        return [self.run(job, due_at) for job, due_at in self.due(self.clock())]
-
     def run(self, job: DigestJob, due_at: datetime) -> dict:
         cfg = self.config.digest
-        for_date = due_at.date() - timedelta(days=1) if job.report == "yesterday" else due_at.date()
+        for_date = _for_date(job, due_at)
         until = job.until if job.report == "today" else None
         record = {"job": job.name, "for_date": for_date, "due_at": due_at, "files": "", "attempts": 0, "detail": ""}
         try:

@@ -151,7 +151,7 @@ def deliveries() -> None:
             t("delivery_kind"): [t(f"delivery_{x}") for x in df["kind"]],
             t("alert_count"): df["instances"],
             t("attempts"): df["attempts"],
-            t("outcome"): [t("delivery_ok") if x == "ok" else t("delivery_failed") for x in df["outcome"]],
+            t("outcome"): [t(f"delivery_{x}" if x in ("ok", "standby") else "delivery_failed") for x in df["outcome"]],
             t("detail"): df["detail"].fillna(""),
         }
     )

@@ -28,6 +28,7 @@ def system_health() -> None:
     snap = live.system_health()
     names = {s.code: (s.name_en if lang() == "en" else s.name_zh) for s in runtime.config.sites}
     st.subheader(t("system_health"))
+    instances()
     stale = [(n, h["lag_seconds"]) for n, h in snap.collectors.items() if h["stale"] or h["state"] == "error"]
     if stale:
         tiles.stale_banner(runtime.names.stale_banner(stale, lang()))
@@ -106,6 +107,23 @@ def system_health() -> None:
         }
     )
     tiles.table(_named(fresh, names).rename(columns=_headers()), test_id="freshness-table", max_height=560)
+
+
+def instances() -> None:
+    """Which instance this is, whether it sends, and whether the other answers."""
+    duty, language = runtime.duty.status(), lang()
+    here = runtime.names.instance(duty["name"] or st.context.headers.get("host", ""), duty["role"], language)
+    line = f"{t('instance_this')}：{here} · {t('instance_on_duty' if duty['on_duty'] else 'instance_off_duty')}"
+    peer = duty["peer"]
+    if peer is None:
+        other = t("instance_alone")
+    else:
+        role = "standby" if duty["role"] == "primary" else "primary"
+        who = runtime.names.instance(peer["name"] or peer["url"], role, language)
+        state = t({True: "peer_alive", False: "peer_down", None: "peer_unchecked"}[peer["alive"]])
+        seen = f" · {t('peer_last_seen')} {peer['last_seen'][11:19]}" if peer["last_seen"] else ""
+        other = f"{t('instance_other')}：{who} {state}{seen}"
+    tiles.secondary_line(f"{line}　{other}", test_id="instance-line")
 
 
 def _whole(v: float) -> str:

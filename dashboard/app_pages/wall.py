@@ -2,7 +2,9 @@
 
 /wall?screen=bsq shows one screen; without `screen` the wall rotates the
 configured playlist (or ?playlist=city:30,bsq:20). ?kiosk=1 hides all of
-Streamlit. P pauses the rotation, the arrow keys step through it.
+Streamlit. P pauses the rotation, the arrow keys step through it. With a list
+of servers ([wall] servers, or ?servers=) the wall moves to the next one that
+answers when its own stops (assets/wall/wall.js), and says which it shows.
 
 Everything live reaches the page over the wall's event stream (see
 dashboard/feed.py); the fragment below only re-sends the page's settings now
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from base.config import ConfigError, wall_servers
 from core import live as wall_data
 from core.access.roles import KIOSK
 from dashboard import access, playlist
@@ -53,9 +56,22 @@ def slides_and_fixed() -> tuple[tuple, bool]:
     return mine or (playlist.Slide(sorted(screens)[0], playlist.DEFAULT_DWELL),), False
 
 
+def servers() -> list[dict]:
+    """The servers to move along; a kiosk token goes only to those configured."""
+    given = st.query_params.get("servers")
+    listed = wall_servers(given, "?servers=") if given else cfg.wall.servers
+    return [{"url": u, "trusted": u in cfg.wall.servers} for u in listed]
+
+
+def server_name(language: str) -> str:
+    me = cfg.instance
+    return runtime.names.instance(me.name or st.context.headers.get("host", ""), me.role, language)
+
+
 try:
     slides, fixed = slides_and_fixed()
-except playlist.PlaylistError as e:
+    moves = servers()
+except (playlist.PlaylistError, ConfigError) as e:
     st.error(f"{t('wall')}: {e}")
     st.stop()
 
@@ -78,6 +94,8 @@ def settings() -> None:
             | {"goods_value_today": text("goods_value_today_cny", language)},
             "note": text("history_note", language) if wall_data.snapshot().simulated_history else "",
             "events_url": "/api/wall/events",
+            "servers": moves,
+            "server": server_name(language) if moves else "",
             "ticket": access.stream_ticket(runtime),
         }
     )
