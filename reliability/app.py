@@ -50,8 +50,8 @@ def drill_config(
 
 
 class App:
-    def __init__(self, config: Path, db: Path, log: Path, env: dict | None = None):
-        self.port = free_port()
+    def __init__(self, config: Path, db: Path, log: Path, env: dict | None = None, port: int | None = None):
+        self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log
         env = {**os.environ, "CBEC_CONFIG": str(config), "CBEC_DB": str(db), **(env or {})}
