@@ -9,6 +9,7 @@ from pathlib import Path
 
 from base import environment
 from base.config import ROOT, CollectorConfig, Config, ConfigError, options
+from collectors.broker.options import BrokerOptions
 from collectors.ceb.options import InboxOptions
 from collectors.http_json.options import HttpJsonOptions
 from collectors.prometheus_scrape.options import ApiOptions, ScrapeOptions
@@ -49,6 +50,23 @@ def _ceb_inbox(config: Config, c: CollectorConfig) -> Source:
         max_bytes=o.max_file_bytes,
         quarantine_keep_days=o.quarantine_keep_days,
         archive_keep_days=o.archive_keep_days,
+    )
+
+
+def _ceb_broker(config: Config, c: CollectorConfig) -> Source:
+    from collectors.broker.source import BrokerSource
+
+    o = options(BrokerOptions, c.options, c.where)
+    return BrokerSource(
+        name=c.name,
+        url=o.url,
+        category_for_hs=config.category_for_hs,
+        exchange=o.exchange,
+        queue=o.queue,
+        dead_letter_exchange=o.dead_letter_exchange,
+        dead_letter_queue=o.dead_letter_queue,
+        prefetch=o.prefetch,
+        max_bytes=o.max_message_bytes,
     )
 
 
@@ -99,6 +117,7 @@ KINDS: dict[str, tuple[type, Factory]] = {
     "prometheus_api": (ApiOptions, _prometheus_api),
     "simulator": (SimulatorOptions, _simulator),
     "ceb_inbox": (InboxOptions, _ceb_inbox),
+    "ceb_broker": (BrokerOptions, _ceb_broker),
     "http_json": (HttpJsonOptions, _http_json),
     "prometheus_scrape": (ScrapeOptions, _prometheus_scrape),
 }

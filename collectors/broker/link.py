@@ -1,0 +1,116 @@
+"""One connection to the broker, owned by one thread.
+
+pika's BlockingConnection is not thread-safe. The runner calls a source from a
+one-thread pool, but after a timeout it makes a new pool while the stuck call
+may still run: a connection is used only by the thread that opened it. Another
+thread asking for it gets a new one; the old one is closed then if no call
+uses it, else by its own thread when its call ends (`release`), and the
+broker hands its unacknowledged messages out again."""
+
+from __future__ import annotations
+
+import re
+import threading
+from urllib.parse import quote, urlsplit
+
+import pika
+import pika.exceptions
+
+from base import redact
+from base.secrets import Lookup, file_secret, resolve_secret
+
+_REF = re.compile(r"\$\{[A-Z0-9_]+\}")
+# what a lost or refused connection raises, whichever step it broke
+FAILURES = (pika.exceptions.AMQPError, OSError)
+
+
+class BrokerUnavailable(RuntimeError):
+    """The broker cannot be reached or the connection was lost (no password in the text)."""
+
+
+def where(url: str) -> str:
+    """host:port of a broker URL, for messages (never its user or password)."""
+    try:
+        parts = urlsplit(url)
+        return f"{parts.hostname or '?'}:{parts.port or (5671 if parts.scheme == 'amqps' else 5672)}"
+    except ValueError:
+        return "<url>"
+
+
+def resolved(url: str, secrets: Lookup | None = file_secret) -> str:
+    """The URL with each ${NAME} replaced by its secret, escaped for a URL (a password may hold '@' or '/')."""
+    return _REF.sub(lambda m: quote(resolve_secret(m.group(0), secrets), safe=""), url)
+
+
+def unavailable(url: str, e: BaseException) -> BrokerUnavailable:
+    detail = redact.text(f"{type(e).__name__}: {e}".rstrip(": "))
+    return BrokerUnavailable(f"broker at {where(url)} unreachable: {detail}")
+
+
+class Link:
+    def __init__(self, url: str, secrets: Lookup | None = file_secret, timeout_s: float = 3.0):
+        self.url = url
+        self.secrets = secrets
+        self.timeout_s = timeout_s
+        self._lock = threading.Lock()
+        self._conn: pika.BlockingConnection | None = None
+        self._owner: int | None = None  # the thread that opened it
+        self._busy = False  # a call is using it
+
+    def open(self) -> tuple[pika.BlockingConnection, bool]:
+        """This thread's connection, and whether it is new (its topology and
+        consumers must be set up again). Pair each call with `release`."""
+        me = threading.get_ident()
+        with self._lock:
+            old, busy = self._conn, self._busy
+            if old is not None and self._owner == me and old.is_open:
+                self._busy = True
+                return old, False
+            self._conn, self._owner, self._busy = None, None, False
+        # another thread's connection in use is closed by that thread when its call ends (`release`)
+        if old is not None and not busy:
+            self._close(old)
+        params = pika.URLParameters(resolved(self.url, self.secrets))
+        params.connection_attempts = 1
+        params.socket_timeout = self.timeout_s
+        params.stack_timeout = self.timeout_s + 2
+        params.blocked_connection_timeout = 30  # a broker short of disk or memory holds publishers
+        params.heartbeat = 30
+        try:
+            conn = pika.BlockingConnection(params)
+        except FAILURES as e:
+            raise unavailable(self.url, e) from None
+        with self._lock:
+            self._conn, self._owner, self._busy = conn, me, True
+        return conn, True
+
+    def drop(self, conn: pika.BlockingConnection) -> None:
+        """Forgets the connection (after a failure) and closes it; only its own thread calls this."""
+        with self._lock:
+            if self._conn is conn:
+                self._conn, self._owner, self._busy = None, None, False
+        self._close(conn)
+
+    def release(self, conn: pika.BlockingConnection) -> None:
+        """At the end of a call: a connection another thread has replaced is closed by its own thread."""
+        with self._lock:
+            mine = self._conn is conn
+            if mine:
+                self._busy = False
+        if not mine:
+            self._close(conn)
+
+    def close(self) -> None:
+        """Closes the connection; only its own thread calls this."""
+        with self._lock:
+            conn, self._conn, self._owner, self._busy = self._conn, None, None, False
+        if conn is not None:
+            self._close(conn)
+
+    @staticmethod
+    def _close(conn: pika.BlockingConnection) -> None:
+        try:
+            if conn.is_open:
+                conn.close()
+        except Exception:  # already broken: nothing to close cleanly
+            pass
