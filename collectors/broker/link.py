@@ -9,6 +9,7 @@ broker hands its unacknowledged messages out again."""
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from urllib.parse import quote, urlsplit
@@ -19,6 +20,9 @@ import pika.exceptions
 from base import redact
 from base.secrets import Lookup, file_secret, resolve_secret
 
+# pika tells of every connection and frame at INFO and DEBUG, and its warning about a returned
+# message quotes the message's first bytes (personal data): its errors only, the rest is raised to us
+logging.getLogger("pika").setLevel(logging.ERROR)
 _REF = re.compile(r"\$\{[A-Z0-9_]+\}")
 # what a lost or refused connection raises, whichever step it broke
 FAILURES = (pika.exceptions.AMQPError, OSError)
