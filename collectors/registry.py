@@ -36,6 +36,8 @@ def _simulator(config: Config, c: CollectorConfig) -> Source:
         speed=float(environment.get("CBEC_SIM_SPEED") or o.speed),
         backfill=o.backfill,
         xml_inbox=_path(o.xml_inbox) if o.xml_inbox else None,
+        xml_broker=o.xml_broker,
+        xml_exchange=o.xml_exchange,
     )
 
 

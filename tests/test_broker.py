@@ -10,18 +10,19 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pika
 import pytest
 
+from base.config import load_config
 from collectors.broker.link import BrokerUnavailable
 from collectors.broker.publish import NotRouted, Publisher
 from collectors.broker.source import BrokerSource
 from collectors.ceb.inbox import Ingester
 from collectors.runner import Runner, Schedule
-from collectors.simulator.source import simulate_batch
+from collectors.simulator.source import SimulatorSource, simulate_batch
 from collectors.simulator.xml_out import XmlFileSink
 from collectors.sinks.duckdb_sink import DuckDBSink
 from core.summary import day_summary
@@ -361,3 +362,28 @@ def test_cbec_publish_sends_files_and_folders(broker, config, tmp_path, caplog):
     assert got["summary"]["released_lists"] == 2 and got["tax_receipt"] > 0
     src.close()
     store.close()
+
+
+def test_the_broker_demo_runs_the_simulator_through_the_broker(broker, config, tmp_path, monkeypatch):
+    monkeypatch.setenv("CBEC_XML_DEMO", "broker")
+    demo = {c.name: c for c in load_config().collectors}
+    assert demo["ceb_broker"].enabled and demo["simulator"].options["xml_broker"] == demo["ceb_broker"].options["url"]
+    wall = {"now": datetime(2019, 11, 11, 0, 0, 5)}
+    stores = {}
+    for way in ("records", "broker"):
+        store, sink = stores[way] = _open(tmp_path / f"{way}.duckdb", config)
+        xml = {"xml_broker": broker.url, "xml_exchange": "x.demo"} if way == "broker" else {}
+        sim = SimulatorSource("sim", config, clock=lambda: wall["now"], backfill=False, **xml)
+        src = source(broker, config, "x.demo", "q.demo")
+        src.collect(sink)
+        wall["now"] = datetime(2019, 11, 11, 0, 0, 5)
+        for _ in range(3):
+            wall["now"] += timedelta(seconds=1)
+            sim.collect(sink)
+        drain(src, sink, broker)
+        src.close()
+    got = {way: figures(store) for way, (store, _) in stores.items()}
+    assert got["broker"]["inventory_list"] > 100
+    assert got["broker"] == got["records"]
+    for store, _ in stores.values():
+        store.close()
