@@ -107,6 +107,17 @@ class Broker:
         self.proc.wait(10)
         self.proc = None
 
+    def leftovers(self) -> list[int]:
+        """Processes of this node still running (none once it is stopped or killed)."""
+        pids, mark = [], f"RABBITMQ_NODENAME={self.node}\0".encode()
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and mark in (entry / "environ").read_bytes() + b"\0":
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+        return pids
+
     def queue_depths(self) -> dict[str, tuple[int, int]]:
         """Queue name -> (messages ready, messages unacknowledged)."""
         out = self.ctl("list_queues", "-q", "--no-table-headers", "name", "messages_ready", "messages_unacknowledged")
@@ -129,3 +140,27 @@ class Broker:
             if d == n or time.monotonic() > deadline:
                 return d
             time.sleep(0.1)
+
+
+def main() -> None:
+    """`python -m reliability.broker [--port 5672] [--dir var/rabbitmq]`: a private node until Ctrl-C."""
+    import argparse
+
+    p = argparse.ArgumentParser(prog="python -m reliability.broker", description=__doc__.split("\n\n")[0])
+    p.add_argument("--port", type=int, default=5672)
+    p.add_argument("--dir", default="var/rabbitmq", help="its data and logs (default: var/rabbitmq)")
+    args = p.parse_args()
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops it cleanly too
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # started in the background of a script
+    broker = Broker(Path(args.dir).resolve(), args.port).start()
+    print(f"RabbitMQ node {broker.node} on 127.0.0.1:{broker.port} (guest/guest, loopback only); Ctrl-C stops it")
+    try:
+        signal.pause()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        broker.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -40,8 +40,11 @@ PLANTED = (NAME, ID_NUMBER, PHONE, "PII-")
 @pytest.fixture(scope="module")
 def broker(tmp_path_factory):
     b = Broker(tmp_path_factory.mktemp("rabbit")).start()
+    assert b.leftovers()
     yield b
-    b.kill()
+    b.stop()
+    time.sleep(0.5)
+    assert b.leftovers() == []  # no stray beam.smp
 
 
 @pytest.fixture(scope="module")
