@@ -26,11 +26,9 @@ def cmd_publish(args: argparse.Namespace) -> int:
         for path in files:
             publisher.send_file(path)
             sent += 1
-    except (FileNotFoundError, BrokerUnavailable, NotRouted, SecretMissing) as e:
-        print(f"cbec publish: {e}" + (f" ({sent} of {len(files)} sent)" if sent else ""), file=sys.stderr)
-        return 2
-    except OSError as e:
-        print(f"cbec publish: cannot read a file: {e.strerror} ({sent} sent)", file=sys.stderr)
+    except (BrokerUnavailable, NotRouted, SecretMissing, OSError) as e:
+        why = f"cannot read {e.filename}: {e.strerror}" if isinstance(e, OSError) and e.strerror else e
+        print(f"cbec publish: {why}" + (f" ({sent} of {len(files)} sent)" if sent else ""), file=sys.stderr)
         return 2
     finally:
         publisher.close()

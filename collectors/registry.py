@@ -4,6 +4,7 @@ kind's options dataclass (unknown or missing keys are a ConfigError naming them)
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
@@ -59,17 +60,7 @@ def _ceb_broker(config: Config, c: CollectorConfig) -> Source:
     from collectors.broker.source import BrokerSource
 
     o = options(BrokerOptions, c.options, c.where)
-    return BrokerSource(
-        name=c.name,
-        url=o.url,
-        category_for_hs=config.category_for_hs,
-        exchange=o.exchange,
-        queue=o.queue,
-        dead_letter_exchange=o.dead_letter_exchange,
-        dead_letter_queue=o.dead_letter_queue,
-        prefetch=o.prefetch,
-        max_bytes=o.max_message_bytes,
-    )
+    return BrokerSource(name=c.name, category_for_hs=config.category_for_hs, **asdict(o))
 
 
 def _http_json(config: Config, c: CollectorConfig) -> Source:

@@ -46,9 +46,21 @@ def resolved(url: str, secrets: Lookup | None = file_secret) -> str:
     return _REF.sub(lambda m: quote(resolve_secret(m.group(0), secrets), safe=""), url)
 
 
+def _why(e: BaseException) -> str:
+    # pika wraps the socket's error in one or two of its own
+    for _ in range(5):
+        inner = getattr(e, "exception", None) or (e.args[0] if e.args else None)
+        if not isinstance(inner, BaseException):
+            break
+        e = inner
+    if isinstance(e, OSError) and e.strerror:
+        return e.strerror
+    text = str(e).strip()
+    return f"{type(e).__name__}: {text}" if text else type(e).__name__
+
+
 def unavailable(url: str, e: BaseException) -> BrokerUnavailable:
-    detail = redact.text(f"{type(e).__name__}: {e}".rstrip(": "))
-    return BrokerUnavailable(f"broker at {where(url)} unreachable: {detail}")
+    return BrokerUnavailable(f"broker at {where(url)} unreachable: {redact.text(_why(e))}")
 
 
 class Link:

@@ -86,7 +86,7 @@ class BrokerSource:
     dead_letter_exchange: str = "cbec.ceb.dead"
     dead_letter_queue: str = ""  # "": the queue's name + ".dead"
     prefetch: int = 500
-    max_bytes: int = DEFAULT_MAX_BYTES
+    max_message_bytes: int = DEFAULT_MAX_BYTES
     first_wait_s: float = 1.0  # a run waits this long for a first message, so one is taken at once
     batch_seconds: float = BATCH_SECONDS
     clock: Callable[[], datetime] = now_beijing
@@ -165,7 +165,7 @@ class BrokerSource:
     def _read(self, d: Delivery) -> _Message:
         m = _Message(message_name(d.message_id, d.body), d.body)
         try:
-            m.parsed = parse_root(read_xml(d.body, self.max_bytes), self.category_for_hs)
+            m.parsed = parse_root(read_xml(d.body, self.max_message_bytes), self.category_for_hs)
         except MessageError as e:
             m.error = e
         except Exception as e:  # a message no reader expected is set aside, never redelivered forever
@@ -196,7 +196,7 @@ class BrokerSource:
         }
         headers["x-cbec-code"] = event["reason"].split(":", 1)[0]
         try:
-            body = for_quarantine(m.body, m.parsed.issues if m.parsed else None, self.max_bytes)
+            body = for_quarantine(m.body, m.parsed.issues if m.parsed else None, self.max_message_bytes)
         except Exception as e:  # never keeps what it could not redact
             body = b""
             headers["x-cbec-copy"] = f"not kept: cannot be redacted ({getattr(e, 'code', None) or type(e).__name__})"
