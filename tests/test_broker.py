@@ -326,6 +326,9 @@ def test_an_unreachable_broker_is_one_clear_line_without_the_password(config, mo
         src.collect(None)
     assert str(e.value).startswith(f"broker at 127.0.0.1:{port} unreachable")
     assert "s3cret" not in str(e.value)
+    with pytest.raises(BrokerUnavailable, match="is not valid") as e:
+        BrokerSource("ceb_broker", url + "?heartbeat=x", config.category_for_hs).collect(None)
+    assert "s3cret" not in str(e.value)
     runner = Runner(None)
     runner.add(src, Schedule(interval_s=1, timeout_s=10, stale_after_s=5))
     runner.run_once("ceb_broker")
@@ -340,6 +343,13 @@ def test_an_unreachable_broker_is_one_clear_line_without_the_password(config, mo
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.startswith(f"cbec publish: broker at 127.0.0.1:{port} unreachable")
     assert len(done.stderr.strip().splitlines()) == 1 and "s3cret" not in done.stderr
+
+
+def test_a_broker_that_says_no_is_named_so(broker, config):
+    url = broker.url.replace("guest:guest", "guest:wrong-pw")
+    with pytest.raises(BrokerUnavailable) as e:
+        BrokerSource("ceb_broker", url, config.category_for_hs).collect(None)
+    assert str(e.value).startswith(f"broker at 127.0.0.1:{broker.port} refused: ") and "wrong-pw" not in str(e.value)
 
 
 def test_cbec_publish_sends_files_and_folders(broker, config, tmp_path, caplog):

@@ -20,12 +20,19 @@ import pika.exceptions
 from base import redact
 from base.secrets import Lookup, file_secret, resolve_secret
 
-# pika tells of every connection and frame at INFO and DEBUG, and its warning about a returned
-# message quotes the message's first bytes (personal data): its errors only, the rest is raised to us
-logging.getLogger("pika").setLevel(logging.ERROR)
+# pika tells of every connection and frame at INFO and DEBUG, its warning about a returned message
+# quotes the message's first bytes (personal data), and a failed connection is six error lines and a
+# traceback at every retry: what matters is raised to us, and the runner logs it once, redacted
+logging.getLogger("pika").setLevel(logging.CRITICAL)
 _REF = re.compile(r"\$\{[A-Z0-9_]+\}")
 # what a lost or refused connection raises, whichever step it broke
 FAILURES = (pika.exceptions.AMQPError, OSError)
+SAID_NO = (
+    pika.exceptions.ChannelClosedByBroker,
+    pika.exceptions.ConnectionClosedByBroker,
+    pika.exceptions.ProbableAuthenticationError,
+    pika.exceptions.ProbableAccessDeniedError,
+)
 
 
 class BrokerUnavailable(RuntimeError):
@@ -60,7 +67,9 @@ def _why(e: BaseException) -> str:
 
 
 def unavailable(url: str, e: BaseException) -> BrokerUnavailable:
-    return BrokerUnavailable(f"broker at {where(url)} unreachable: {redact.text(_why(e))}")
+    # a broker that answers but says no (a login refused, a queue declared otherwise) is not unreachable
+    state = "refused" if isinstance(e, SAID_NO) else "unreachable"
+    return BrokerUnavailable(f"broker at {where(url)} {state}: {redact.text(_why(e))}")
 
 
 class Link:
@@ -86,7 +95,10 @@ class Link:
         # another thread's connection in use is closed by that thread when its call ends (`release`)
         if old is not None and not busy:
             self._close(old)
-        params = pika.URLParameters(resolved(self.url, self.secrets))
+        try:
+            params = pika.URLParameters(resolved(self.url, self.secrets))
+        except ValueError as e:  # its text may quote the URL, password and all
+            raise BrokerUnavailable(f"broker URL for {where(self.url)} is not valid ({type(e).__name__})") from None
         params.connection_attempts = 1
         params.socket_timeout = self.timeout_s
         params.stack_timeout = self.timeout_s + 2
