@@ -10,24 +10,20 @@ lost, nothing doubled.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from base.config import load_config  # noqa: E402
 from collectors.broker.link import BrokerUnavailable  # noqa: E402
 from collectors.broker.publish import Publisher  # noqa: E402
-from collectors.simulator.source import simulate_batch  # noqa: E402
-from collectors.simulator.xml_out import XmlFileSink  # noqa: E402
-from reliability.app import ROOT, App, drill_config, say, verdict  # noqa: E402
+from reliability.app import App, drill_config, say, verdict  # noqa: E402
 from reliability.broker import Broker  # noqa: E402
-from reliability.totals import totals  # noqa: E402
+from reliability.totals import peak_files, totals  # noqa: E402
 
 SHIPPED = '''name = "ceb_broker"
 kind = "ceb_broker"
@@ -68,16 +64,8 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="cbec-broker-outage-"))
     say(f"work folder {work}")
 
-    source = work / "source"
-    start = datetime(2019, 11, 11)
-    simulate_batch(load_config(), XmlFileSink(source, records_per_file=500), start.date(),
-                   start + timedelta(seconds=args.seconds))  # fmt: skip
-    files = sorted(source.iterdir())
+    files, want = peak_files(work, timedelta(seconds=args.seconds), records_per_file=500)
     say(f"{len(files)} message files from 2019-11-11 00:00:00-00:00:{args.seconds:02d}")
-    reference = work / "reference.duckdb"
-    subprocess.run([sys.executable, "-m", "cbec.cli", "ingest", str(source), "--db", str(reference), "--json"],
-                   cwd=ROOT, check=True, capture_output=True)  # fmt: skip
-    want = totals(reference)
     say(f"reference (files, no outage): {want['released']:,} released, {want['receipts']:,} receipts")
 
     broker = Broker(work / "rabbitmq").start()
