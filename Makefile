@@ -39,4 +39,5 @@ bench-year: $(READY)
 reliability: $(READY)
 	$(VENV)/bin/python reliability/kill9.py
 	$(VENV)/bin/python reliability/vanish.py
+	$(VENV)/bin/python reliability/broker_outage.py
 	$(VENV)/bin/python reliability/disk_full.py

@@ -355,8 +355,8 @@ def load_config(path: str | Path | None = None) -> Config:
         )
         for c in raw.get("collector", [])
     )
-    if environment.get("CBEC_XML_DEMO") == "1":
-        collectors = _xml_demo(collectors)
+    if environment.get("CBEC_XML_DEMO") in ("1", "broker"):
+        collectors = _xml_demo(collectors, environment.get("CBEC_XML_DEMO") == "broker")
     wanted = environment.enabled_collectors()
     unknown = wanted - {c.name for c in collectors}
     if unknown:
@@ -565,15 +565,23 @@ def wall_servers(given: str | list | tuple, where: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_base_url(str(u), where) for u in items if str(u).strip()))
 
 
-def _xml_demo(collectors: tuple[CollectorConfig, ...]) -> tuple[CollectorConfig, ...]:
+def _xml_demo(collectors: tuple[CollectorConfig, ...], broker: bool = False) -> tuple[CollectorConfig, ...]:
     """CBEC_XML_DEMO=1: the simulator writes CEB XML files into the inbox and the
-    inbox collector ingests them, so the demo runs through the real path."""
-    inbox = next((c.options.get("inbox", "var/inbox") for c in collectors if c.kind == "ceb_inbox"), "var/inbox")
+    inbox collector ingests them, so the demo runs through the real path.
+    CBEC_XML_DEMO=broker: the simulator publishes them to the broker's exchange
+    and the ceb_broker collector consumes them."""
+    reader = "ceb_broker" if broker else "ceb_inbox"
+    found = next((c.options for c in collectors if c.kind == reader), {})
+    if broker:
+        where = {"xml_broker": found.get("url", "amqp://guest:guest@127.0.0.1:5672/%2F"),
+                 "xml_exchange": found.get("exchange", "cbec.ceb")}  # fmt: skip
+    else:
+        where = {"xml_inbox": found.get("inbox", "var/inbox")}
     out = []
     for c in collectors:
-        if c.kind == "ceb_inbox":
+        if c.kind == reader:
             c = replace(c, enabled=True)
         elif c.kind == "simulator":
-            c = replace(c, options={**c.options, "xml_inbox": inbox})
+            c = replace(c, options={**c.options, **where})
         out.append(c)
     return tuple(out)

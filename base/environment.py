@@ -12,7 +12,8 @@ OVERRIDES: dict[str, str] = {
     "CBEC_REPORTS": "the digest's folder instead of [digest] folder",
     "CBEC_ALERTS": "the alert rules file instead of assets/config/alerts.toml",
     "CBEC_ENABLE_COLLECTORS": "comma-separated collector names to enable beside the configured ones",
-    "CBEC_XML_DEMO": "1: the simulator writes CEB XML into the inbox, and the inbox collector reads it",
+    "CBEC_XML_DEMO": "1: the simulator writes CEB XML into the inbox, and the inbox collector reads it; "
+    "broker: it publishes the XML to the broker, and the ceb_broker collector consumes it",
     "CBEC_SIM_MODE": "the simulator's mode: live, replay or batch",
     "CBEC_SIM_DAY": "the day a replay plays (YYYY-MM-DD)",
     "CBEC_SIM_SPEED": "a replay's speed factor",

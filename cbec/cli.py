@@ -14,6 +14,7 @@ from pathlib import Path
 from base import environment
 from base.config import ConfigError, load_config, options
 from cbec import account_commands as commands
+from cbec import broker_commands
 from core.summary import REPORT_FORMATS
 from core.text import text
 from queries.store import StoreError
@@ -342,6 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--quiet", action="store_true", help="no progress bar")
     i.set_defaults(func=cmd_ingest)
     commands.add_parsers(sub)
+    broker_commands.add_parsers(sub)
     return p
 
 

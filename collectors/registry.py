@@ -4,11 +4,13 @@ kind's options dataclass (unknown or missing keys are a ConfigError naming them)
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
 from base import environment
 from base.config import ROOT, CollectorConfig, Config, ConfigError, options
+from collectors.broker.options import BrokerOptions
 from collectors.ceb.options import InboxOptions
 from collectors.http_json.options import HttpJsonOptions
 from collectors.prometheus_scrape.options import ApiOptions, ScrapeOptions
@@ -35,6 +37,8 @@ def _simulator(config: Config, c: CollectorConfig) -> Source:
         speed=float(environment.get("CBEC_SIM_SPEED") or o.speed),
         backfill=o.backfill,
         xml_inbox=_path(o.xml_inbox) if o.xml_inbox else None,
+        xml_broker=o.xml_broker,
+        xml_exchange=o.xml_exchange,
     )
 
 
@@ -50,6 +54,13 @@ def _ceb_inbox(config: Config, c: CollectorConfig) -> Source:
         quarantine_keep_days=o.quarantine_keep_days,
         archive_keep_days=o.archive_keep_days,
     )
+
+
+def _ceb_broker(config: Config, c: CollectorConfig) -> Source:
+    from collectors.broker.source import BrokerSource
+
+    o = options(BrokerOptions, c.options, c.where)
+    return BrokerSource(name=c.name, category_for_hs=config.category_for_hs, **asdict(o))
 
 
 def _http_json(config: Config, c: CollectorConfig) -> Source:
@@ -99,6 +110,7 @@ KINDS: dict[str, tuple[type, Factory]] = {
     "prometheus_api": (ApiOptions, _prometheus_api),
     "simulator": (SimulatorOptions, _simulator),
     "ceb_inbox": (InboxOptions, _ceb_inbox),
+    "ceb_broker": (BrokerOptions, _ceb_broker),
     "http_json": (HttpJsonOptions, _http_json),
     "prometheus_scrape": (ScrapeOptions, _prometheus_scrape),
 }

@@ -10,20 +10,16 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from base.config import load_config  # noqa: E402
-from collectors.simulator.source import simulate_batch  # noqa: E402
-from collectors.simulator.xml_out import XmlFileSink  # noqa: E402
-from reliability.app import ROOT, App, drill_config, say, verdict  # noqa: E402
-from reliability.totals import totals  # noqa: E402
+from reliability.app import App, drill_config, say, verdict  # noqa: E402
+from reliability.totals import peak_files, totals  # noqa: E402
 
 
 def pending(inbox: Path) -> int:
@@ -40,17 +36,8 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="cbec-kill9-"))
     say(f"seed {args.seed}; work folder {work}")
 
-    source = work / "source"
-    start = datetime(2019, 11, 11)
-    simulate_batch(load_config(), XmlFileSink(source, records_per_file=2000), start.date(),
-                   start + timedelta(minutes=args.minutes))  # fmt: skip
-    files = sorted(source.iterdir())
+    files, want = peak_files(work, timedelta(minutes=args.minutes), records_per_file=2000)
     say(f"{len(files)} message files from 2019-11-11 00:00-00:{args.minutes:02d}")
-
-    reference = work / "reference.duckdb"
-    subprocess.run([sys.executable, "-m", "cbec.cli", "ingest", str(source), "--db", str(reference), "--json"],
-                   cwd=ROOT, check=True, capture_output=True)  # fmt: skip
-    want = totals(reference)
     say(f"reference (no kill): {want['released']:,} released, {want['receipts']:,} receipts")
 
     inbox = work / "inbox"

@@ -3,9 +3,14 @@ rollup the screens read, which must agree with them."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def totals(db: Path) -> dict:
@@ -30,3 +35,18 @@ def totals(db: Path) -> dict:
         }
     finally:
         con.close()
+
+
+def peak_files(work: Path, length: timedelta, records_per_file: int) -> tuple[list[Path], dict]:
+    """The first `length` of 2019-11-11 as CEB message files in work/source, and their
+    totals ingested straight from the files (`cbec ingest`) into work/reference.duckdb."""
+    from base.config import load_config
+    from collectors.simulator.source import simulate_batch
+    from collectors.simulator.xml_out import XmlFileSink
+
+    source, start = work / "source", datetime(2019, 11, 11)
+    simulate_batch(load_config(), XmlFileSink(source, records_per_file=records_per_file), start.date(), start + length)
+    reference = work / "reference.duckdb"
+    subprocess.run([sys.executable, "-m", "cbec.cli", "ingest", str(source), "--db", str(reference), "--json"],
+                   cwd=ROOT, check=True, capture_output=True)  # fmt: skip
+    return sorted(source.iterdir()), totals(reference)

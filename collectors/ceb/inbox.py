@@ -34,13 +34,12 @@ from collectors.ceb.arrivals import Arrivals
 from collectors.ceb.parse import DEFAULT_MAX_BYTES, MessageError, Parsed, parse_root, read_xml
 from collectors.ceb.redact import for_quarantine, redact, redact_root, safe_name
 from collectors.ceb.retention import Purge, Retention
-from collectors.records import RecordError, make_batch
+from collectors.ceb.writer import Fault, Tally, write_messages, write_quarantined
 from collectors.sinks import Sink
 from collectors.source import Collected
 
 log = logging.getLogger("cbec.ceb")
 SKIP_SUFFIXES = (".tmp", ".part", ".partial", ".reason.json")
-WRITE_ORDER = ("declaration", "receipt", "request", "request_receipt", "tax", "tax_status", "format_reject")
 # a file this small has its kept copy made from the tree it was read into, while it waits for its batch
 REDACT_AHEAD_BYTES = 1024 * 1024
 # the inbox commits what it has read at least this often: with the pickup on arrival and the walls'
@@ -54,15 +53,9 @@ FIGURE_KINDS = frozenset({"request", "request_receipt", "tax", "tax_status"})
 
 
 @dataclass
-class IngestReport:
+class IngestReport(Tally):
     files: int = 0
-    by_kind: dict[str, int] = field(default_factory=dict)  # record kind -> records read
-    duplicates: int = 0
     quarantined: list[dict] = field(default_factory=list)
-
-    @property
-    def records(self) -> int:
-        return sum(self.by_kind.values())
 
     def as_dict(self) -> dict:
         return {
@@ -231,27 +224,10 @@ class Ingester:
             raise MessageError("too_large", f"file is over the limit of {self.max_bytes:,} bytes")
         return data, st
 
-    def _write(self, parsed: list[Parsed], sink: Sink, report: IngestReport) -> None:
-        # lists before receipts before the rest: a batch's joins find what the same run brought
-        for kind in WRITE_ORDER:
-            rows = [r for p in parsed for r in p.records.get(kind, ())]
-            if rows:
-                result = sink.write(make_batch(kind, {k: [r[k] for r in rows] for k in rows[0]}, self.source_name))
-                report.duplicates += result.duplicates
-                report.by_kind[kind] = report.by_kind.get(kind, 0) + len(rows)
-
     def _flush(self, group: list[_Outcome], sink: Sink, report: IngestReport) -> None:
-        try:
-            self._write([o.parsed for o in group if o.parsed], sink, report)
-        except RecordError:
-            # find the file the store refuses; the others still go in
-            for o in group:
-                if o.parsed is None:
-                    continue
-                try:
-                    self._write([o.parsed], sink, report)
-                except RecordError as e:
-                    o.error, o.parsed = MessageError("store_refused", str(e)), None
+        refused = write_messages([o.parsed for o in group], sink, self.source_name, report)
+        for i, error in refused.items():
+            group[i].error, group[i].parsed = error, None
         # a store failure (disk full, ...) propagates: nothing moves, the runner retries
         # records are committed: now the files may move
         events = []
@@ -263,8 +239,7 @@ class Ingester:
             events.append(self._quarantine(o))
             shown = str(o.path.with_name(safe_name(o.path.name)))
             report.quarantined.append({"file": shown, "reason": events[-1]["reason"]})
-        if events:
-            sink.write(make_batch("quarantine", {k: [e[k] for e in events] for k in events[0]}, self.source_name))
+        write_quarantined(events, sink, self.source_name)
 
     def _processed_target(self, path: Path) -> Path | None:
         if self.processed_dir is None:
@@ -273,27 +248,16 @@ class Ingester:
 
     def _quarantine(self, o: _Outcome) -> dict:
         issues = o.parsed.issues if o.parsed else []
-        refused = o.parsed.refused if o.parsed else 0
-        kept = o.parsed.count if o.parsed else 0
-        if o.error is not None:
-            code, detail, line = o.error.code, o.error.reason, o.error.line
-        else:
-            first = issues[0]
-            code, line = "invalid_records", first.line
-            detail = (
-                f"{refused} invalid record(s), {kept} valid kept; first: {first.element} "
-                f"line {first.line} {first.field} {first.reason}"
-            )
-        reason = f"{code}: {detail}"
+        fault = Fault.of(o.parsed, o.error)
         name = safe_name(o.path.name)  # a name may be planted too: it is recorded, logged and kept masked
         target = _unique(self.quarantine_dir / name) if self.quarantine_dir else None
         sidecar = {
             "file": name,
-            "reason": reason,
-            "code": code,
-            "line": line,
-            "records_kept": kept,
-            "records_refused": refused,
+            "reason": fault.reason,
+            "code": fault.code,
+            "line": fault.line,
+            "records_kept": fault.kept,
+            "records_refused": fault.refused,
             "issues": [i.as_dict() for i in issues],  # the first few; records_refused counts them all
             "quarantined_at": self.clock().isoformat(timespec="seconds"),
         }
@@ -310,16 +274,8 @@ class Ingester:
             note = json.dumps(sidecar, ensure_ascii=False, indent=2).encode("utf-8")
             if self._replace_with(None, target.with_name(target.name + ".reason.json"), note):
                 self._replace_with(o.path, target, content)
-        log.warning("quarantined %r: %s", name, reason)  # quoted: a name may hold a newline
-        return {
-            "quarantined_at": self.clock(),
-            "file_name": name,
-            "moved_to": str(target) if target else "",
-            "reason": reason,
-            "line": line,
-            "records_kept": kept,
-            "records_refused": refused or (0 if kept else 1),
-        }
+        log.warning("quarantined %r: %s", name, fault.reason)  # quoted: a name may hold a newline
+        return fault.event(self.clock(), name, str(target) if target else "")
 
     def _archive(self, o: _Outcome) -> None:
         """Keeps the file's redacted copy (collectors/ceb/redact.py) in processed/DATE/

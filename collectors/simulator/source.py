@@ -205,6 +205,8 @@ class SimulatorSource:
     backfill: bool = True
     faults: Faults = field(default_factory=Faults)
     xml_inbox: Path | None = None  # write lists and receipts as CEB XML files here instead
+    xml_broker: str | None = None  # or publish them as messages to this broker (CBEC_XML_DEMO=broker)
+    xml_exchange: str = "cbec.ceb"
 
     def __post_init__(self) -> None:
         self.seed = self.config.simulator.seed if self.seed is None else self.seed
@@ -221,6 +223,7 @@ class SimulatorSource:
         self._history: Iterator[tuple[str, pa.Table, tuple[datetime, datetime]]] | None = None
         self._history_done = 0
         self._history_total = 0
+        self._publisher = None  # the broker outbox, connected on first use
 
     def fault_problem(self, switches: dict) -> str | None:
         """Why these switch values cannot be set (None when they can)."""
@@ -236,8 +239,8 @@ class SimulatorSource:
         places = {w.code for w in self.config.warehouses} | {x.code for x in self.config.sites}
         if full is not None and full not in places:
             return f"warehouse_full: no warehouse or site {full!r}"
-        if switches.get("bad_messages") and self.xml_inbox is None:
-            return "bad_messages needs the simulator to write CEB XML files (CBEC_XML_DEMO=1)"
+        if switches.get("bad_messages") and not self.writes_xml:
+            return "bad_messages needs the simulator to write CEB XML messages (CBEC_XML_DEMO=1 or broker)"
         return None
 
     # -- time -------------------------------------------------------------------
@@ -444,13 +447,13 @@ class SimulatorSource:
             if e_end > p.ev_next:
                 due_events, kept = self._hold_events(p, p.events.take(slice(p.ev_next, e_end)))
                 held.extend(kept)
-                for kind, table in render(self._gen, p.lists, due_events, for_xml=self.xml_inbox is not None).items():
+                for kind, table in render(self._gen, p.lists, due_events, for_xml=self.writes_xml).items():
                     fams.setdefault(kind, []).append(table)
                 ev_moves.append((p, e_end))
         # a cursor moves only once what it covers is written: after a failed
         # write (a full disk) the same records go again, and count once
         n = 0
-        if self.xml_inbox is not None:
+        if self.writes_xml:
             n += self._write_xml(decls, rcpts, now, fams)
             if self.faults.bad_messages:
                 self._write_bad(now)
@@ -459,12 +462,12 @@ class SimulatorSource:
             n += sum(len(t) for t in decls)
         for p, end in decl_moves:
             p.decl_next = end
-        if rcpts and self.xml_inbox is None:
+        if rcpts and not self.writes_xml:
             sink.write(make_batch("receipt", pa.concat_tables(rcpts), self.name))
             n += sum(len(t) for t in rcpts)
         for p, end in rcpt_moves:
             p.rcpt_next = end
-        if self.xml_inbox is None:
+        if not self.writes_xml:
             for kind, tables in fams.items():
                 sink.write(make_batch(kind, pa.concat_tables(tables), self.name))
                 n += sum(len(t) for t in tables)
@@ -540,31 +543,46 @@ class SimulatorSource:
             )
         self._held = []
 
-    def _write_bad(self, now: datetime) -> None:
-        from collectors.simulator.xml_out import write_message
+    @property
+    def writes_xml(self) -> bool:
+        return self.xml_inbox is not None or self.xml_broker is not None
 
+    def outbox(self):
+        """Where the XML messages go: the broker's exchange, or the inbox folder."""
+        from collectors.simulator.xml_out import FolderOutbox
+
+        if self.xml_broker is None:
+            return FolderOutbox(self.xml_inbox)
+        if self._publisher is None:
+            from collectors.broker.publish import Publisher
+
+            self._publisher = Publisher(self.xml_broker, self.xml_exchange)
+        return self._publisher
+
+    def _write_bad(self, now: datetime) -> None:
         kind, data = BAD_MESSAGES[self._bad_written % len(BAD_MESSAGES)]
         self._bad_written += 1
-        write_message(self.xml_inbox, f"CEB_bad_{kind}_{now:%Y%m%d%H%M%S%f}.xml", data)
+        self.outbox().send(f"CEB_bad_{kind}_{now:%Y%m%d%H%M%S%f}.xml", data)
 
     def _write_xml(
         self, decls: list[pa.Table], rcpts: list[pa.Table], now: datetime, fams: dict[str, list[pa.Table]]
     ) -> int:
-        from collectors.simulator.xml_out import ceb621, ceb622, write_family, write_message
+        from collectors.simulator.xml_out import ceb621, ceb622, write_family
 
+        out = self.outbox()
         stamp = now.strftime("%Y%m%d%H%M%S%f")
         n = 0
         if decls:
             rows = pa.concat_tables(decls).to_pylist()
-            write_message(self.xml_inbox, f"CEB621_{stamp}.xml", ceb621(rows))
+            out.send(f"CEB621_{stamp}.xml", ceb621(rows))
             n += len(rows)
         if rcpts:
             rows = pa.concat_tables(rcpts).to_pylist()
             # some senders encode receipts in GB2312
-            write_message(self.xml_inbox, f"CEB622_{stamp}.xml", ceb622(rows, encoding="GB2312"))
+            out.send(f"CEB622_{stamp}.xml", ceb622(rows, encoding="GB2312"))
             n += len(rows)
         for kind, tables in fams.items():
-            n += write_family(self.xml_inbox, kind, pa.concat_tables(tables), stamp)
+            n += write_family(out, kind, pa.concat_tables(tables), stamp)
         return n
 
     def _emit_samples(self, sink: Sink, now: datetime) -> int:

@@ -1,5 +1,5 @@
 """Writes records as CEB message files, the way the exchange delivers them, so
-the simulator's traffic can run through the real inbox path: CEB621 / CEB622
+the simulator's traffic can run through the real inbox or broker path: CEB621 / CEB622
 here, the other families (CEB623-626, CEB816, CEB818, CEB900) in xml_families.
 
 Buyer fields are filled with obviously synthetic values, as a real CEB621
@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 import pyarrow as pa
 from lxml import etree
@@ -161,11 +163,25 @@ def write_message(directory: Path, name: str, data: bytes) -> Path:
     return final
 
 
-def write_family(directory: Path, kind: str, table: pa.Table, stamp: str) -> int:
-    """Writes records of one of the other families as message files named by
-    their type and `stamp`; returns the records written."""
+class Outbox(Protocol):
+    """Where the simulator's messages go: a folder (the inbox) or a broker (collectors/broker/publish.py)."""
+
+    def send(self, name: str, data: bytes) -> None: ...
+
+
+@dataclass(frozen=True)
+class FolderOutbox:
+    directory: Path
+
+    def send(self, name: str, data: bytes) -> None:
+        write_message(self.directory, name, data)
+
+
+def write_family(outbox: Outbox, kind: str, table: pa.Table, stamp: str) -> int:
+    """Sends records of one of the other families as messages named by their
+    type and `stamp`; returns the records sent."""
     for n, (name, data) in enumerate(messages(kind, table.to_pylist())):
-        write_message(directory, f"{name}_{stamp}_{n:04d}.xml", data)
+        outbox.send(f"{name}_{stamp}_{n:04d}.xml", data)
     return table.num_rows
 
 

@@ -182,7 +182,7 @@ def fault_switches(name: str, sim: SimulatorSource) -> None:
     locked = not access.allowed("simulator.fault")
     cols = st.columns(3)
     toggles = ["source_stopped", "link_saturated", "review_backlog", "receipts_held", "error_receipts"]
-    if sim.xml_inbox is not None:  # broken files only exist where the simulator writes files
+    if sim.writes_xml:  # broken messages only exist where the simulator writes messages
         toggles.append("bad_messages")
     wanted = {
         switch: cols[i % 3].toggle(t(switch), getattr(f, switch), key=f"{name}-{switch}", disabled=locked)
