@@ -67,6 +67,7 @@ class CollectorConfig:
     stale_after_seconds: float
     enabled: bool = True
     options: dict[str, Any] = field(default_factory=dict)
+    backoff_max_seconds: float = 60.0  # a failing source is retried at most this far apart
     where: str = ""  # the file and table it came from, for errors about its options
 
 
@@ -204,7 +205,9 @@ class Config:
 T = TypeVar("T")
 
 SECTIONS = ("district", "store", "live", "reference", "simulator", "wall", "digest", "access", "instance", "collector")
-COLLECTOR_KEYS = ("name", "kind", "interval_seconds", "timeout_seconds", "stale_after_seconds", "enabled")
+COLLECTOR_KEYS = (
+    "name", "kind", "interval_seconds", "timeout_seconds", "stale_after_seconds", "enabled", "backoff_max_seconds",
+)  # fmt: skip
 
 
 def checked(table: dict[str, Any], allowed: tuple[str, ...] | set[str], where: str) -> dict[str, Any]:
@@ -351,6 +354,7 @@ def load_config(path: str | Path | None = None) -> Config:
             stale_after_seconds=float(c.get("stale_after_seconds", live.get("stale_after_seconds", 15))),
             enabled=bool(c.get("enabled", True)),
             options={k: v for k, v in c.items() if k not in COLLECTOR_KEYS},
+            backoff_max_seconds=float(c.get("backoff_max_seconds", 60)),
             where=f"{path} [[collector]] {c.get('name', '?')}",
         )
         for c in raw.get("collector", [])

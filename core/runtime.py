@@ -101,7 +101,9 @@ class Runtime:
                 source = registry.build(config, c)
                 if hasattr(source, "on_purge"):  # an inbox: its purges go to the audit trail
                     source.on_purge = functools.partial(self.record_purge, source.name)
-                self.runner.add(source, Schedule(c.interval_seconds, c.timeout_seconds, c.stale_after_seconds))
+                schedule = Schedule(c.interval_seconds, c.timeout_seconds, c.stale_after_seconds,
+                                    backoff_max_s=c.backoff_max_seconds)  # fmt: skip
+                self.runner.add(source, schedule)
             if config.digest.jobs:
                 from core.report.digest import Digest, DigestThread
 

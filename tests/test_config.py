@@ -32,6 +32,22 @@ def test_the_shipped_configuration_loads_with_its_reference_data():
     registry.check(config)
 
 
+def test_a_broker_back_from_an_outage_is_tried_again_within_seconds_not_a_minute(monkeypatch):
+    from core.runtime import Runtime
+
+    monkeypatch.setenv("CBEC_ENABLE_COLLECTORS", "ceb_broker")
+    monkeypatch.setenv("CBEC_DB", ":memory:")
+    cfg = load_config()
+    assert {c.name: c.backoff_max_seconds for c in cfg.collectors}["ceb_broker"] == 5
+    runtime = Runtime(cfg)
+    try:
+        _, schedule = runtime.runner._sources["ceb_broker"]
+        assert schedule.backoff_max_s == 5
+        assert runtime.runner._sources["simulator"][1].backoff_max_s == 60
+    finally:
+        runtime.store.close()
+
+
 def test_an_unknown_key_in_a_reference_file_is_named_with_its_file(tmp_path):
     config, ref = _copy(tmp_path)
     path = ref / "warehouses.toml"
