@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV := .venv
 READY := $(VENV)/.ready
 
-.PHONY: run test bench-foundation bench-viewers bench-queries bench-year reliability system-packages
+.PHONY: run test bench-foundation bench-viewers bench-queries bench-year reliability failover system-packages
 
 $(READY): requirements.lock pyproject.toml
 	scripts/setup-python $(PYTHON) $(VENV)
@@ -36,7 +36,11 @@ bench-year: $(READY)
 	$(VENV)/bin/python bench/screen_queries.py --db var/bench/year.duckdb --runs $(YEAR_RUNS)
 
 # the failure drills (the disk drill mounts a tmpfs: root)
-reliability: $(READY)
+# a primary and a standby fed by a broker, the primary killed mid-peak under a wall (docs/RELIABILITY.md)
+failover: $(READY) system-packages
+	$(VENV)/bin/python reliability/failover.py
+
+reliability: $(READY) system-packages
 	$(VENV)/bin/python reliability/kill9.py
 	$(VENV)/bin/python reliability/vanish.py
 	$(VENV)/bin/python reliability/broker_outage.py
