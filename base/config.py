@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields, replace
 from datetime import date, datetime, time
@@ -162,6 +163,7 @@ class Config:
     wall: WallConfig = WallConfig(5.0, 60.0, 0.3, (Slide("city", 30.0),))
     digest: DigestConfig = DigestConfig(Path("var/reports"), ("xlsx", "md"), "", "wecom", 3, ())
     access: AccessConfig = AccessConfig()
+    district_code: str = "3100"  # customs code: the `district` label and the exports' partition
 
     def is_promotion_day(self, d: date) -> bool:
         return d.strftime("%m-%d") in self.simulator.promotion_days
@@ -356,7 +358,10 @@ def load_config(path: str | Path | None = None) -> Config:
     store_path = Path(environment.get("CBEC_DB") or store.get("path", "var/cbec.duckdb"))
     if not store_path.is_absolute():
         store_path = ROOT / store_path
-    district = checked(raw.get("district", {}), ("name_zh", "name_en"), f"{path} [district]")
+    district = checked(raw.get("district", {}), ("name_zh", "name_en", "code"), f"{path} [district]")
+    district_code = str(district.get("code", "3100"))
+    if not re.fullmatch(r"[0-9]{4}", district_code):
+        raise ConfigError(f"{path}: district.code must be a four-digit customs code, not {district_code!r}")
     return Config(
         district_zh=district.get("name_zh", "宁波海关"),
         district_en=district.get("name_en", "Ningbo Customs"),
@@ -372,6 +377,7 @@ def load_config(path: str | Path | None = None) -> Config:
         wall=wall,
         digest=digest,
         access=_access(raw.get("access", {}), str(path)),
+        district_code=district_code,
     )
 
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
-from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client import CollectorRegistry
 
 from base.clock import now_beijing
 from base.config import Config
@@ -25,6 +25,7 @@ from collectors.sinks.prometheus_sink import MeteredSink, Metrics
 from core.alerts import editor
 from core.alerts.rules import Rule, load_alert_config, with_overrides
 from core.alerts.runner import AlertRunner
+from core.exposition import exposition
 from core.names import Names
 from core.state_metrics import StateCollector
 from queries import read
@@ -160,7 +161,7 @@ class Runtime:
         return read.component_states(latest, now, self.config.stale_after_seconds)
 
     def metrics_text(self) -> bytes:
-        return generate_latest(self.metrics.registry)
+        return exposition(self.metrics.registry, self.config.district_code)
 
     def start(self) -> Runtime:
         global _current
