@@ -128,6 +128,7 @@ class DigestConfig:
     retries: int
     jobs: tuple[DigestJob, ...]
     webhook_secret: str = ""  # DingTalk's signing secret (加签), may hold ${NAME}
+    parquet_folder: Path | None = None  # the day's Parquet exports for the national tier; None: none
 
 
 @dataclass(frozen=True)
@@ -459,7 +460,9 @@ def _clock_time(text: str, where: str) -> time:
 
 def _digest(d: dict[str, Any], where: str) -> DigestConfig:
     checked(
-        d, ("folder", "formats", "webhook_url", "webhook_kind", "webhook_secret", "retries", "job"), f"{where} [digest]"
+        d,
+        ("folder", "formats", "webhook_url", "webhook_kind", "webhook_secret", "retries", "job", "parquet_folder"),
+        f"{where} [digest]",
     )
     jobs = []
     for j in d.get("job", []):
@@ -487,6 +490,7 @@ def _digest(d: dict[str, Any], where: str) -> DigestConfig:
     if kind not in ("wecom", "dingtalk", "json"):
         raise ConfigError(f"{where}: digest.webhook_kind must be wecom, dingtalk or json")
     folder = Path(environment.get("CBEC_REPORTS") or d.get("folder", "var/reports"))
+    parquet = environment.get("CBEC_EXPORTS") or str(d.get("parquet_folder", ""))
     return DigestConfig(
         folder=folder if folder.is_absolute() else ROOT / folder,
         formats=formats,
@@ -495,6 +499,7 @@ def _digest(d: dict[str, Any], where: str) -> DigestConfig:
         retries=int(d.get("retries", 3)),
         webhook_secret=str(d.get("webhook_secret", "")),
         jobs=tuple(jobs),
+        parquet_folder=(Path(parquet) if Path(parquet).is_absolute() else ROOT / parquet) if parquet else None,
     )
 
 

@@ -91,7 +91,7 @@ class Runtime:
                 if hasattr(source, "on_purge"):  # an inbox: its purges go to the audit trail
                     source.on_purge = functools.partial(self.record_purge, source.name)
                 self.runner.add(source, Schedule(c.interval_seconds, c.timeout_seconds, c.stale_after_seconds))
-            if config.digest.jobs:
+            if config.digest.jobs or config.digest.parquet_folder:
                 from core.report.digest import Digest, DigestThread
 
                 digest = Digest(config, self.store, clock=lambda: self.clock())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -300,3 +301,38 @@ def alert_deliveries(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.Data
 
 def alert_rule_changes(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFrame:
     return con.execute(sql("read_alert_rule_changes"), {"limit": limit}).df()
+
+
+@dataclass(frozen=True)
+class DistrictDays:
+    """A district's figures over some days, as its Parquet exports hold them."""
+
+    district: str
+    days: int
+    net: Net
+    valued_lists: int
+    format_rejects: int
+
+
+def exported_files(root: Path, table: str) -> str:
+    """The glob of one exported table over every district and day under `root` (core/exports.py)."""
+    return str(root / "district=*" / "date=*" / f"{table}.parquet")
+
+
+def national_by_district(con: duckdb.DuckDBPyConnection, root: Path, first: date, last: date) -> list[DistrictDays]:
+    """Each district's figures over [first, last] from the exports under `root`; none exported: []."""
+    if not any(root.glob("district=*/date=*/release_minute.parquet")):
+        return []
+    params = {
+        "release_files": exported_files(root, "release_minute"),
+        "adjustment_files": exported_files(root, "adjustment_minute"),
+        "reject_files": exported_files(root, "reject_minute"),
+        "first": first,
+        "last": last,
+    }
+    out = []
+    for district, days, lists, value, valued, *adj, rejects in con.execute(
+        sql("national_by_district"), params
+    ).fetchall():
+        out.append(DistrictDays(district, days or 0, Net(lists, value, Adjustments(*adj)), valued, rejects))
+    return out

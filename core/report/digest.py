@@ -8,15 +8,15 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 import httpx
 
 from base.config import Config, DigestJob
 from base.failures import log_failure
 from base.secrets import Lookup, file_secret
-from core import netline, simulated
+from core import exports, netline, simulated
 from core.numbers import count_zh
 from core.report import export
 from core.report.figures import Report, build
@@ -53,6 +53,7 @@ class Digest:
     post: Callable[..., httpx.Response] = httpx.post
     secrets: Lookup | None = file_secret
     sleep: Callable[[float], None] = time.sleep
+    exported: set[date] = field(default_factory=set)  # days whose export after their midnight is done
 
     def due(self, now: datetime) -> list[tuple[DigestJob, datetime]]:
         """Jobs whose time has come today and that have not run for it."""
@@ -71,7 +72,29 @@ class Digest:
 
     def tick(self) -> list[dict]:
         """Runs what is due now; returns the runs' records."""
-        return [self.run(job, due_at) for job, due_at in self.due(self.clock())]
+        now = self.clock()
+        runs = [self.run(job, due_at) for job, due_at in self.due(now)]
+        self.export(now, today=bool(runs))
+        return runs
+
+    def export(self, now: datetime, today: bool) -> list[exports.Written]:
+        """Yesterday's Parquet once after midnight; today's so far when `today` (a job ran)."""
+        root = self.config.digest.parquet_folder
+        if root is None:
+            return []
+        yesterday = now.date() - timedelta(days=1)
+        days = ([] if yesterday in self.exported else [yesterday]) + ([now.date()] if today else [])
+        written = []
+        for d in days:
+            try:
+                written.append(exports.write_day(self.store, root, self.config.district_code, d))
+            except Exception as e:  # an export must never take the collectors down with it
+                log_failure(log, f"Parquet export of {d} failed", e)
+                continue
+            if d < now.date():
+                self.exported.add(d)
+            log.info("exported %s to %s", d, written[-1].folder)
+        return written
 
     def run(self, job: DigestJob, due_at: datetime) -> dict:
         cfg = self.config.digest
