@@ -149,6 +149,28 @@ class AccessConfig:
 
 
 @dataclass(frozen=True)
+class District:
+    """A district the national tier shows: its customs code (the `district` label
+    and export partition), its names, and the address of its own app."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class NationalConfig:
+    """The national mode: live figures from a Prometheus that federates the
+    districts, daily figures from the folder of their Parquet exports."""
+
+    prometheus_url: str
+    exports: Path
+    districts: tuple[District, ...]
+    stale_after_seconds: float = 30.0  # a district with no new sample for this long is stale
+
+
+@dataclass(frozen=True)
 class Config:
     district_zh: str
     district_en: str
@@ -165,6 +187,7 @@ class Config:
     digest: DigestConfig = DigestConfig(Path("var/reports"), ("xlsx", "md"), "", "wecom", 3, ())
     access: AccessConfig = AccessConfig()
     district_code: str = "3100"  # customs code: the `district` label and the exports' partition
+    national: NationalConfig | None = None  # set: this instance is the national tier
 
     def is_promotion_day(self, d: date) -> bool:
         return d.strftime("%m-%d") in self.simulator.promotion_days
@@ -190,7 +213,7 @@ class Config:
 
 T = TypeVar("T")
 
-SECTIONS = ("district", "store", "live", "reference", "simulator", "wall", "digest", "access", "collector")
+SECTIONS = ("district", "store", "live", "reference", "simulator", "wall", "digest", "access", "collector", "national")
 COLLECTOR_KEYS = ("name", "kind", "interval_seconds", "timeout_seconds", "stale_after_seconds", "enabled")
 
 
@@ -360,9 +383,7 @@ def load_config(path: str | Path | None = None) -> Config:
     if not store_path.is_absolute():
         store_path = ROOT / store_path
     district = checked(raw.get("district", {}), ("name_zh", "name_en", "code"), f"{path} [district]")
-    district_code = str(district.get("code", "3100"))
-    if not re.fullmatch(r"[0-9]{4}", district_code):
-        raise ConfigError(f"{path}: district.code must be a four-digit customs code, not {district_code!r}")
+    district_code = _code(district.get("code", "3100"), f"{path}: district.code")
     return Config(
         district_zh=district.get("name_zh", "宁波海关"),
         district_en=district.get("name_en", "Ningbo Customs"),
@@ -379,6 +400,40 @@ def load_config(path: str | Path | None = None) -> Config:
         digest=digest,
         access=_access(raw.get("access", {}), str(path)),
         district_code=district_code,
+        national=_national(raw["national"], str(path)) if "national" in raw else None,
+    )
+
+
+def _code(value: Any, where: str) -> str:
+    code = str(value)
+    if not re.fullmatch(r"[0-9]{4}", code):
+        raise ConfigError(f"{where}: a district code is a four-digit customs code, not {code!r}")
+    return code
+
+
+def _national(d: dict[str, Any], where: str) -> NationalConfig:
+    checked(d, ("prometheus_url", "exports", "stale_after_seconds", "district"), f"{where} [national]")
+    districts = []
+    for i in d.get("district", []):
+        checked(i, _keys(District), f"{where} [[national.district]]")
+        code = _code(_need(i, "code", f"{where}: national.district"), f"{where}: national.district")
+        districts.append(
+            District(code, str(i.get("name_zh", code)), str(i.get("name_en", code)), str(i.get("url", "")))
+        )
+    if not districts or len({x.code for x in districts}) != len(districts):
+        raise ConfigError(f"{where}: [national] needs its districts ([[national.district]]), each code once")
+    exports = Path(environment.get("CBEC_EXPORTS") or str(d.get("exports", "var/exports")))
+    try:
+        stale = float(d.get("stale_after_seconds", 30))
+    except (TypeError, ValueError):
+        stale = -1.0
+    if stale <= 0:
+        raise ConfigError(f"{where}: national.stale_after_seconds must be a positive number")
+    return NationalConfig(
+        prometheus_url=str(_need(d, "prometheus_url", f"{where}: [national]")).rstrip("/"),
+        exports=exports if exports.is_absolute() else ROOT / exports,
+        districts=tuple(districts),
+        stale_after_seconds=stale,
     )
 
 

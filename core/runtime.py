@@ -76,6 +76,12 @@ class Runtime:
         self.started_at = clock()
         self.digest_thread = None
         self.alerts = None
+        self.national = None
+        if config.national is not None:  # the national tier reads the districts; it collects nothing itself
+            from core.national import SharedLive
+
+            self.national = SharedLive(config.national, config.refresh_seconds)
+            with_collectors = False
         if with_collectors:
             self.alerts = AlertRunner(
                 load_alert_config(),

@@ -36,7 +36,7 @@ def test_the_shipped_configuration_loads_with_its_reference_data():
 def test_a_district_code_that_is_not_a_customs_code_is_refused(tmp_path):
     config, _ = _copy(tmp_path)
     config.write_text(config.read_text(encoding="utf-8").replace('code = "3100"', 'code = "ningbo"', 1))
-    with pytest.raises(ConfigError, match="district.code"):
+    with pytest.raises(ConfigError, match="district.code: a district code"):
         load_config(config)
 
 
