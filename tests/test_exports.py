@@ -136,10 +136,11 @@ def test_the_running_app_writes_yesterday_after_midnight_and_today_at_each_diges
     clock = {"now": datetime(2019, 11, 12, 0, 0, 30)}
     store = Store(day_db, read_only=True)
     digest = Digest(dataclasses.replace(config, digest=digest_cfg), store, clock=lambda: clock["now"])
-    written = digest.export(clock["now"], today=False)
+    written = digest.export(clock["now"], [])
     assert [w.day for w in written] == [DAY]
-    assert digest.export(datetime(2019, 11, 12, 3), today=False) == []  # once a day
-    assert [w.day for w in digest.export(datetime(2019, 11, 12, 8), today=True)] == [date(2019, 11, 12)]
+    assert digest.export(datetime(2019, 11, 12, 3), []) == []  # once a day
+    at_eight = digest.export(datetime(2019, 11, 12, 8), [DAY, date(2019, 11, 12)])  # the morning job's day and today
+    assert [w.day for w in at_eight] == [DAY, date(2019, 11, 12)]
     store.close()
     (d,) = read.national_by_district(duckdb.connect(), tmp_path / "pq", DAY, DAY)
     assert d.net.released_lists > 100_000

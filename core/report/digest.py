@@ -74,16 +74,19 @@ class Digest:
         """Runs what is due now; returns the runs' records."""
         now = self.clock()
         runs = [self.run(job, due_at) for job, due_at in self.due(now)]
-        self.export(now, today=bool(runs))
+        # at a job's time: today so far, and the job's own day again with what arrived late
+        self.export(now, sorted({now.date(), *(r["for_date"] for r in runs)}) if runs else [])
         return runs
 
-    def export(self, now: datetime, today: bool) -> list[exports.Written]:
-        """Yesterday's Parquet once after midnight; today's so far when `today` (a job ran)."""
+    def export(self, now: datetime, also: list[date]) -> list[exports.Written]:
+        """Yesterday's Parquet once after midnight, then the days `also` names."""
         root = self.config.digest.parquet_folder
         if root is None:
             return []
         yesterday = now.date() - timedelta(days=1)
-        days = ([] if yesterday in self.exported else [yesterday]) + ([now.date()] if today else [])
+        days = ([] if yesterday in self.exported else [yesterday]) + [
+            d for d in also if d != yesterday or d in self.exported
+        ]
         written = []
         for d in days:
             try:
