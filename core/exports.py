@@ -1,5 +1,5 @@
 """A district's days as Parquet for the national tier: the minute rollups the daily
-report is computed from, never a list or a person, one folder per district and day
+report is computed from and the day's totals, never a list or a person, one folder per district and day
 in a hive layout that DuckDB, Spark or Trino read as it is:
 
     DIR/district=<customs code>/date=<YYYY-MM-DD>/<table>.parquet
@@ -32,6 +32,7 @@ TABLES = (
     "receipt_minute",
     "adjustment_minute",
     "reject_minute",
+    "day_total",  # one row: what the national report sums over days and months
 )
 STAGING = ".staging-"  # never matches the readers' `date=*`
 

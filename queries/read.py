@@ -314,25 +314,21 @@ class DistrictDays:
     format_rejects: int
 
 
-def exported_files(root: Path, table: str) -> str:
-    """The glob of one exported table over every district and day under `root` (core/exports.py)."""
-    return str(root / "district=*" / "date=*" / f"{table}.parquet")
+def exported_files(root: Path, table: str, first: date, last: date) -> list[str]:
+    """One exported table's files over every district for the days [first, last] under `root`
+    (core/exports.py): each day's folders are listed, never the whole year's."""
+    days = (first + timedelta(days=i) for i in range((last - first).days + 1))
+    return sorted(str(f) for d in days for f in root.glob(f"district=*/date={d.isoformat()}/{table}.parquet"))
 
 
 def national_by_district(con: duckdb.DuckDBPyConnection, root: Path, first: date, last: date) -> list[DistrictDays]:
     """Each district's figures over [first, last] from the exports under `root`; none exported: []."""
-    if not any(root.glob("district=*/date=*/release_minute.parquet")):
+    files = exported_files(root, "day_total", first, last)
+    if not files:
         return []
-    params = {
-        "release_files": exported_files(root, "release_minute"),
-        "adjustment_files": exported_files(root, "adjustment_minute"),
-        "reject_files": exported_files(root, "reject_minute"),
-        "first": first,
-        "last": last,
-    }
     out = []
     for district, days, lists, value, valued, *adj, rejects in con.execute(
-        sql("national_by_district"), params
+        sql("national_by_district"), {"files": files}
     ).fetchall():
         out.append(DistrictDays(district, days or 0, Net(lists, value, Adjustments(*adj)), valued, rejects))
     return out
