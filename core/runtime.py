@@ -100,7 +100,12 @@ class Runtime:
             if config.digest.jobs or config.digest.parquet_folder:
                 from core.report.digest import Digest, DigestThread
 
-                digest = Digest(config, self.store, clock=lambda: self.clock())
+                digest = Digest(
+                    config,
+                    self.store,
+                    clock=lambda: self.clock(),
+                    ready=lambda: not self.history_loading(self.runner.snapshot()),
+                )
                 self.digest_thread = DigestThread(digest)
             replaying = [s for s in self.runner.sources().values() if getattr(s, "mode", "") == "replay"]
             if replaying and clock is now_beijing:

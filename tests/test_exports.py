@@ -137,6 +137,13 @@ def test_the_running_app_writes_yesterday_after_midnight_and_today_at_each_diges
     clock = {"now": datetime(2019, 11, 12, 0, 0, 30)}
     store = Store(day_db, read_only=True)
     digest = Digest(dataclasses.replace(config, digest=digest_cfg), store, clock=lambda: clock["now"])
+    loading = {"on": True}
+    digest.ready = lambda: not loading["on"]
+    assert digest.tick() == [] and not (tmp_path / "pq").exists()  # not while history is back-filled
+    loading["on"] = False
+    digest.tick()
+    assert (tmp_path / "pq" / "district=3100" / "date=2019-11-11" / "day_total.parquet").is_file()
+    digest.exported.clear()
     written = digest.export(clock["now"], [])
     assert [w.day for w in written] == [DAY]
     assert digest.export(datetime(2019, 11, 12, 3), []) == []  # once a day

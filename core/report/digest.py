@@ -54,6 +54,7 @@ class Digest:
     secrets: Lookup | None = file_secret
     sleep: Callable[[float], None] = time.sleep
     exported: set[date] = field(default_factory=set)  # days whose export after their midnight is done
+    ready: Callable[[], bool] = lambda: True  # False while the sources still back-fill history
 
     def due(self, now: datetime) -> list[tuple[DigestJob, datetime]]:
         """Jobs whose time has come today and that have not run for it."""
@@ -74,8 +75,10 @@ class Digest:
         """Runs what is due now; returns the runs' records."""
         now = self.clock()
         runs = [self.run(job, due_at) for job, due_at in self.due(now)]
-        # at a job's time: today so far, and the job's own day again with what arrived late
-        self.export(now, sorted({now.date(), *(r["for_date"] for r in runs)}) if runs else [])
+        # at a job's time: today so far, and the job's own day again with what arrived late;
+        # never a day half back-filled
+        if self.ready():
+            self.export(now, sorted({now.date(), *(r["for_date"] for r in runs)}) if runs else [])
         return runs
 
     def export(self, now: datetime, also: list[date]) -> list[exports.Written]:
