@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV := .venv
 READY := $(VENV)/.ready
 
-.PHONY: run test bench-foundation bench-viewers bench-queries bench-year reliability failover system-packages
+.PHONY: run test federation bench-foundation bench-viewers bench-queries bench-year reliability failover system-packages
 
 $(READY): requirements.lock pyproject.toml
 	scripts/setup-python $(PYTHON) $(VENV)
@@ -18,6 +18,11 @@ system-packages:
 
 test: $(READY) system-packages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# the national tier on this machine: three district apps (ports 8511-8513), a
+# Prometheus scraping them (9490), the national app (8510); docs/USAGE.md
+federation: $(READY) system-packages
+	$(VENV)/bin/python scripts/federation.py
 
 bench-foundation: $(READY)
 	$(VENV)/bin/python bench/foundation.py

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields, replace
 from datetime import date, datetime, time
@@ -130,6 +131,7 @@ class DigestConfig:
     retries: int
     jobs: tuple[DigestJob, ...]
     webhook_secret: str = ""  # DingTalk's signing secret (加签), may hold ${NAME}
+    parquet_folder: Path | None = None  # the day's Parquet exports for the national tier; None: none
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,28 @@ class InstanceConfig:
 
 
 @dataclass(frozen=True)
+class District:
+    """A district the national tier shows: its customs code (the `district` label
+    and export partition), its names, and the address of its own app."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class NationalConfig:
+    """The national mode: live figures from a Prometheus that federates the
+    districts, daily figures from the folder of their Parquet exports."""
+
+    prometheus_url: str
+    exports: Path
+    districts: tuple[District, ...]
+    stale_after_seconds: float = 30.0  # a district with no new sample for this long is stale
+
+
+@dataclass(frozen=True)
 class Config:
     district_zh: str
     district_en: str
@@ -179,6 +203,8 @@ class Config:
     digest: DigestConfig = DigestConfig(Path("var/reports"), ("xlsx", "md"), "", "wecom", 3, ())
     access: AccessConfig = AccessConfig()
     instance: InstanceConfig = InstanceConfig()
+    district_code: str = "3100"  # customs code: the `district` label and the exports' partition
+    national: NationalConfig | None = None  # set: this instance is the national tier
 
     def is_promotion_day(self, d: date) -> bool:
         return d.strftime("%m-%d") in self.simulator.promotion_days
@@ -204,7 +230,10 @@ class Config:
 
 T = TypeVar("T")
 
-SECTIONS = ("district", "store", "live", "reference", "simulator", "wall", "digest", "access", "instance", "collector")
+SECTIONS = (
+    "district", "store", "live", "reference", "simulator", "wall", "digest", "access", "instance", "collector",
+    "national",
+)  # fmt: skip
 COLLECTOR_KEYS = (
     "name", "kind", "interval_seconds", "timeout_seconds", "stale_after_seconds", "enabled", "backoff_max_seconds",
 )  # fmt: skip
@@ -376,7 +405,8 @@ def load_config(path: str | Path | None = None) -> Config:
     store_path = Path(environment.get("CBEC_DB") or store.get("path", "var/cbec.duckdb"))
     if not store_path.is_absolute():
         store_path = ROOT / store_path
-    district = checked(raw.get("district", {}), ("name_zh", "name_en"), f"{path} [district]")
+    district = checked(raw.get("district", {}), ("name_zh", "name_en", "code"), f"{path} [district]")
+    district_code = _code(district.get("code", "3100"), f"{path}: district.code")
     return Config(
         district_zh=district.get("name_zh", "宁波海关"),
         district_en=district.get("name_en", "Ningbo Customs"),
@@ -393,6 +423,8 @@ def load_config(path: str | Path | None = None) -> Config:
         digest=digest,
         access=_access(raw.get("access", {}), str(path)),
         instance=_instance(raw.get("instance", {}), str(path)),
+        district_code=district_code,
+        national=_national(raw["national"], str(path)) if "national" in raw else None,
     )
 
 
@@ -419,6 +451,39 @@ def _instance(d: dict[str, Any], where: str) -> InstanceConfig:
         peer_url=_base_url(peer, f"{where} [instance] peer_url") if peer else "",
         takeover_seconds=takeover,
         check_seconds=check,
+    )
+
+
+def _code(value: Any, where: str) -> str:
+    code = str(value)
+    if not re.fullmatch(r"[0-9]{4}", code):
+        raise ConfigError(f"{where}: a district code is a four-digit customs code, not {code!r}")
+    return code
+
+
+def _national(d: dict[str, Any], where: str) -> NationalConfig:
+    checked(d, ("prometheus_url", "exports", "stale_after_seconds", "district"), f"{where} [national]")
+    districts = []
+    for i in d.get("district", []):
+        checked(i, _keys(District), f"{where} [[national.district]]")
+        code = _code(_need(i, "code", f"{where}: national.district"), f"{where}: national.district")
+        districts.append(
+            District(code, str(i.get("name_zh", code)), str(i.get("name_en", code)), str(i.get("url", "")))
+        )
+    if not districts or len({x.code for x in districts}) != len(districts):
+        raise ConfigError(f"{where}: [national] needs its districts ([[national.district]]), each code once")
+    exports = Path(environment.get("CBEC_EXPORTS") or str(d.get("exports", "var/exports")))
+    try:
+        stale = float(d.get("stale_after_seconds", 30))
+    except (TypeError, ValueError):
+        stale = -1.0
+    if stale <= 0:
+        raise ConfigError(f"{where}: national.stale_after_seconds must be a positive number")
+    return NationalConfig(
+        prometheus_url=str(_need(d, "prometheus_url", f"{where}: [national]")).rstrip("/"),
+        exports=exports if exports.is_absolute() else ROOT / exports,
+        districts=tuple(districts),
+        stale_after_seconds=stale,
     )
 
 
@@ -500,7 +565,9 @@ def _clock_time(text: str, where: str) -> time:
 
 def _digest(d: dict[str, Any], where: str) -> DigestConfig:
     checked(
-        d, ("folder", "formats", "webhook_url", "webhook_kind", "webhook_secret", "retries", "job"), f"{where} [digest]"
+        d,
+        ("folder", "formats", "webhook_url", "webhook_kind", "webhook_secret", "retries", "job", "parquet_folder"),
+        f"{where} [digest]",
     )
     jobs = []
     for j in d.get("job", []):
@@ -528,6 +595,7 @@ def _digest(d: dict[str, Any], where: str) -> DigestConfig:
     if kind not in ("wecom", "dingtalk", "json"):
         raise ConfigError(f"{where}: digest.webhook_kind must be wecom, dingtalk or json")
     folder = Path(environment.get("CBEC_REPORTS") or d.get("folder", "var/reports"))
+    parquet = environment.get("CBEC_EXPORTS") or str(d.get("parquet_folder", ""))
     return DigestConfig(
         folder=folder if folder.is_absolute() else ROOT / folder,
         formats=formats,
@@ -536,6 +604,7 @@ def _digest(d: dict[str, Any], where: str) -> DigestConfig:
         retries=int(d.get("retries", 3)),
         webhook_secret=str(d.get("webhook_secret", "")),
         jobs=tuple(jobs),
+        parquet_folder=(Path(parquet) if Path(parquet).is_absolute() else ROOT / parquet) if parquet else None,
     )
 
 

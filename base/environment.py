@@ -10,6 +10,7 @@ OVERRIDES: dict[str, str] = {
     "CBEC_DB": "the database file instead of [store] path",
     "CBEC_ACCESS": "demo or signin instead of [access] mode",
     "CBEC_REPORTS": "the digest's folder instead of [digest] folder",
+    "CBEC_EXPORTS": "the folder of the daily Parquet exports instead of [digest] parquet_folder",
     "CBEC_ALERTS": "the alert rules file instead of assets/config/alerts.toml",
     "CBEC_ENABLE_COLLECTORS": "comma-separated collector names to enable beside the configured ones",
     "CBEC_XML_DEMO": "1: the simulator writes CEB XML into the inbox, and the inbox collector reads it; "

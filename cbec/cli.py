@@ -260,6 +260,52 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    if args.date and (args.first or args.last):
+        raise UsageError("give --date, or --from and --to, not both")
+    if bool(args.first) != bool(args.last):
+        raise UsageError("--from and --to go together")
+    first, last = (_date(args.first), _date(args.last)) if args.first else (_date(args.date),) * 2
+    if first > last:
+        raise UsageError(f"--from {first} is after --to {last}")
+    root = Path(args.parquet).resolve()
+    config = load_config(args.config)
+    args.db = args.db or str(config.store_path)
+    body = {"dir": str(root), "from": first.isoformat(), "to": last.isoformat()}
+    answer = _post_to_app(args.db, "/api/local/export", body)
+    if answer is not None:
+        days = [(d["date"], d["folder"], d["rows"]) for d in answer["days"]]
+    else:  # no app holds the file: write here
+        from core import exports
+        from queries.store import Store
+
+        if not Path(args.db).exists():
+            raise UsageError(f"database file not found: {args.db}")
+        store = Store(args.db, read_only=True)
+        try:
+            written = exports.write_range(store, root, config.district_code, first, last)
+        except OSError as e:
+            raise UsageError(f"cannot write {root}: {e.strerror}") from None
+        finally:
+            store.close()
+        days = [(w.day.isoformat(), str(w.folder), w.rows) for w in written]
+    if not args.quiet:
+        for day, folder, rows in days:
+            print(f"{day}: {folder} ({rows['release_minute']:,} release rows)")
+    return 0
+
+
+def _post_to_app(db: str, path: str, body: dict) -> dict | None:
+    from cbec import app_client
+
+    try:
+        return app_client.ask(db, "POST", path, body=body)
+    except app_client.NotRunning:
+        return None
+    except app_client.AppError as e:
+        raise UsageError(str(e)) from None
+
+
 def _write(path: Path, data: bytes) -> None:
     """Writes a command's file, making its folder; a path it cannot write is one clear line."""
     try:
@@ -328,6 +374,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default: zh)")
     r.add_argument("--quiet", action="store_true", help="print nothing")
     r.set_defaults(func=cmd_report)
+    x = sub.add_parser("export", help="a day (or days) as Parquet for the national tier: minute rollups, no lists")
+    x.add_argument("--parquet", required=True, metavar="DIR", help="write DIR/district=CODE/date=YYYY-MM-DD/")
+    x.add_argument("--date", help="day, YYYY-MM-DD (Beijing time; default: today)")
+    x.add_argument("--from", dest="first", metavar="DATE", help="first day of a range, YYYY-MM-DD")
+    x.add_argument("--to", dest="last", metavar="DATE", help="last day of a range, YYYY-MM-DD")
+    x.add_argument("--db", help="database file (default: the configured store)")
+    x.add_argument("--quiet", action="store_true", help="print nothing")
+    x.set_defaults(func=cmd_export)
     a = sub.add_parser("alert-rules", help="the alert rules as a Prometheus rule file")
     a.add_argument("--rules", help="rules file (default: assets/config/alerts.toml, or CBEC_ALERTS)")
     a.add_argument("--out", help="file to write (default: standard output)")

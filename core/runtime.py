@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
-from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client import CollectorRegistry
 
 from base.clock import now_beijing
 from base.config import Config
@@ -27,6 +27,7 @@ from core.alerts import editor
 from core.alerts.rules import Rule, load_alert_config, with_overrides
 from core.alerts.runner import AlertRunner
 from core.duty import Duty
+from core.exposition import exposition
 from core.names import Names
 from core.state_metrics import StateCollector
 from queries import read
@@ -86,6 +87,12 @@ class Runtime:
         self.digest_thread = None
         self.alerts = None
         self.duty = Duty(config.instance, token=functools.partial(_peer_token, config))
+        self.national = None
+        if config.national is not None:  # the national tier reads the districts; it collects nothing itself
+            from core.national import SharedLive
+
+            self.national = SharedLive(config.national, config.refresh_seconds)
+            with_collectors = False
         if with_collectors:
             self.alerts = AlertRunner(
                 load_alert_config(),
@@ -104,10 +111,16 @@ class Runtime:
                 schedule = Schedule(c.interval_seconds, c.timeout_seconds, c.stale_after_seconds,
                                     backoff_max_s=c.backoff_max_seconds)  # fmt: skip
                 self.runner.add(source, schedule)
-            if config.digest.jobs:
+            if config.digest.jobs or config.digest.parquet_folder:
                 from core.report.digest import Digest, DigestThread
 
-                digest = Digest(config, self.store, clock=lambda: self.clock(), duty=self.duty)
+                digest = Digest(
+                    config,
+                    self.store,
+                    clock=lambda: self.clock(),
+                    duty=self.duty,
+                    ready=lambda: not self.history_loading(self.runner.snapshot()),
+                )
                 self.digest_thread = DigestThread(digest)
             replaying = [s for s in self.runner.sources().values() if getattr(s, "mode", "") == "replay"]
             if replaying and clock is now_beijing:
@@ -175,7 +188,7 @@ class Runtime:
         return read.component_states(latest, now, self.config.stale_after_seconds)
 
     def metrics_text(self) -> bytes:
-        return generate_latest(self.metrics.registry)
+        return exposition(self.metrics.registry, self.config.district_code)
 
     def start(self) -> Runtime:
         global _current

@@ -59,16 +59,30 @@ SECTIONS = {
 }
 
 
+NATIONAL_SECTIONS = {
+    "national": [
+        ("national", "national_wall", ":material/public:", "national"),
+        ("national_report", "national_report", ":material/summarize:", "national-report"),
+    ],
+    "admin": SECTIONS["admin"],
+}
+# the national tier shows the districts, not a district of its own
+national_mode = runtime is not None and runtime.config.national is not None
+ROOT_PAGE = "national" if national_mode else "overview"
+if national_mode:
+    SECTIONS = NATIONAL_SECTIONS
+
+
 def visible(page: str) -> bool:
     # only the pages the role may open exist for this session (each page checks
-    # again); the overview is always there as the root page, and refuses a kiosk
-    return viewer is None or may_open(viewer.role, page) or page == "overview"
+    # again); the root page is always there, and refuses a kiosk
+    return viewer is None or may_open(viewer.role, page) or page == ROOT_PAGE
 
 
 sections = {}
 for section, pages in SECTIONS.items():
     listed = [
-        st.Page(PAGES / f"{name}.py", title=t(title), icon=icon, url_path=url, default=name == "overview")
+        st.Page(PAGES / f"{name}.py", title=t(title), icon=icon, url_path=url, default=name == ROOT_PAGE)
         for name, title, icon, url in pages
         if visible(name)
     ]

@@ -14,6 +14,7 @@ import time
 from dataclasses import fields
 from datetime import date
 from datetime import time as day_time
+from pathlib import Path
 
 import anyio
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -23,8 +24,8 @@ from starlette.routing import Route
 
 from base.clock import now_beijing
 from collectors.simulator.source import Faults, SimulatorSource
+from core import exports, simulated, summary
 from core import runtime as rt
-from core import simulated, summary
 from core.access import http, local_api, sessions
 from core.access.guard import perform
 from core.access.roles import Viewer
@@ -258,6 +259,29 @@ async def local_report(request: Request) -> Response:
     return JSONResponse({"sentence": sentence, "data": base64.b64encode(data).decode("ascii")})
 
 
+async def local_export(request: Request) -> Response:
+    """`cbec export --parquet`: the running app writes the days from the file it holds."""
+    runtime, err = _local_or_refusal(request)
+    if err:
+        return err
+    try:
+        body = await request.json()
+        root, first, last = Path(body["dir"]), date.fromisoformat(body["from"]), date.fromisoformat(body["to"])
+    except (ValueError, KeyError, TypeError):
+        return JSONResponse({"error": "dir, from and to (YYYY-MM-DD) are needed"}, status_code=400)
+    if not root.is_absolute() or first > last:
+        return JSONResponse({"error": "dir must be an absolute path and from no later than to"}, status_code=400)
+
+    def write() -> list[dict]:
+        done = exports.write_range(runtime.store, root, runtime.config.district_code, first, last)
+        return [{"date": w.day.isoformat(), "folder": str(w.folder), "rows": w.rows} for w in done]
+
+    try:
+        return JSONResponse({"days": await anyio.to_thread.run_sync(write)})
+    except OSError as e:
+        return JSONResponse({"error": f"cannot write {root}: {e.strerror}"}, status_code=500)
+
+
 async def local_token(request: Request) -> Response:
     """`cbec token create|add|list|revoke`, acting as the command acts on the file (audited alike)."""
     runtime, err = _local_or_refusal(request)
@@ -328,6 +352,7 @@ def routes() -> list[Route]:
         Route("/api/local/summary", local_summary),
         Route("/api/local/report", local_report),
         Route("/api/local/token", local_token, methods=["POST"]),
+        Route("/api/local/export", local_export, methods=["POST"]),
         Route("/auth/session", session_start),
         Route("/auth/session/end", session_end),
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -300,3 +301,34 @@ def alert_deliveries(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.Data
 
 def alert_rule_changes(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFrame:
     return con.execute(sql("read_alert_rule_changes"), {"limit": limit}).df()
+
+
+@dataclass(frozen=True)
+class DistrictDays:
+    """A district's figures over some days, as its Parquet exports hold them."""
+
+    district: str
+    days: int
+    net: Net
+    valued_lists: int
+    format_rejects: int
+
+
+def exported_files(root: Path, table: str, first: date, last: date) -> list[str]:
+    """One exported table's files over every district for the days [first, last] under `root`
+    (core/exports.py): each day's folders are listed, never the whole year's."""
+    days = (first + timedelta(days=i) for i in range((last - first).days + 1))
+    return sorted(str(f) for d in days for f in root.glob(f"district=*/date={d.isoformat()}/{table}.parquet"))
+
+
+def national_by_district(con: duckdb.DuckDBPyConnection, root: Path, first: date, last: date) -> list[DistrictDays]:
+    """Each district's figures over [first, last] from the exports under `root`; none exported: []."""
+    files = exported_files(root, "day_total", first, last)
+    if not files:
+        return []
+    out = []
+    for district, days, lists, value, valued, *adj, rejects in con.execute(
+        sql("national_by_district"), {"files": files}
+    ).fetchall():
+        out.append(DistrictDays(district, days or 0, Net(lists, value, Adjustments(*adj)), valued, rejects))
+    return out

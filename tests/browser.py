@@ -40,7 +40,13 @@ def running_app(db_path: Path, *, timeout: float = 90.0, env: dict | None = None
     proc = subprocess.Popen(
         ["make", "--no-print-directory", "run", f"PORT={port}"],
         cwd=ROOT,
-        env={**os.environ, "CBEC_DB": str(db_path), "CBEC_REPORTS": str(db_path.parent / "reports"), **(env or {})},
+        env={
+            **os.environ,
+            "CBEC_DB": str(db_path),
+            "CBEC_REPORTS": str(db_path.parent / "reports"),
+            "CBEC_EXPORTS": str(db_path.parent / "exports"),
+            **(env or {}),
+        },
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,

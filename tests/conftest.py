@@ -17,6 +17,15 @@ PROMO_DAY = date(2019, 11, 11)
 PROMO_UNTIL = datetime(2019, 11, 11, 0, 5)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def exports_folder(tmp_path_factory):
+    """A runtime's Parquet exports go to a folder of the session, never var/."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("CBEC_EXPORTS", str(tmp_path_factory.mktemp("exports")))
+    yield
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def config():
     return load_config()

@@ -142,7 +142,7 @@ def test_inbox_moves_files_only_after_commit_with_sidecars(tmp_path, config):
     events = con.execute("SELECT count(*) FROM quarantine_event").fetchall()[0][0]
     assert events == 8
     text = rt.metrics_text().decode()
-    assert 'cbec_quarantined_files_total{collector="inbox",reason="unsafe_xml"} 2.0' in text
+    assert 'cbec_quarantined_files_total{collector="inbox",district="3100",reason="unsafe_xml"} 2.0' in text
     assert src.collect(rt.sink).records == 0
     rt.stop()
 

@@ -194,6 +194,11 @@ def test_with_the_app_running_the_command_answers_from_the_app(promo_db, tmp_pat
             assert report.read_bytes().startswith(head) and "宁波海关共放行" in capsys.readouterr().out
         assert "2019-11-11 00:00–00:05" in (tmp_path / "out" / "day.md").read_text(encoding="utf-8")
 
+        # the Parquet export, written by the app that holds the file
+        assert main(["export", "--parquet", str(tmp_path / "pq"), "--db", str(db), "--date", "2019-11-11"]) == 0
+        assert "2019-11-11: " in capsys.readouterr().out
+        assert (tmp_path / "pq" / "district=3100" / "date=2019-11-11" / "release_minute.parquet").is_file()
+
         assert main(["token", "create", "保税区大厅", "--screens", "bsq,city", "--db", str(db)]) == 0
         token = capsys.readouterr().out.strip()
         assert token.startswith("cbk_")

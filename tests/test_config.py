@@ -29,14 +29,15 @@ def test_the_shipped_configuration_loads_with_its_reference_data():
     config = load_config(SHIPPED / "cbec.toml")
     assert [s.code for s in config.sites] == ["meishan", "bsq", "lishe", "hzw"]
     assert len([w for w in config.warehouses if w.site == "bsq"]) == 23
+    assert config.district_code == "3100"
     registry.check(config)
 
 
-def test_a_broker_back_from_an_outage_is_tried_again_within_seconds_not_a_minute(monkeypatch):
+def test_a_broker_back_from_an_outage_is_tried_again_within_seconds_not_a_minute(monkeypatch, tmp_path):
     from core.runtime import Runtime
 
     monkeypatch.setenv("CBEC_ENABLE_COLLECTORS", "ceb_broker")
-    monkeypatch.setenv("CBEC_DB", ":memory:")
+    monkeypatch.setenv("CBEC_DB", str(tmp_path / "backoff.duckdb"))
     cfg = load_config()
     assert {c.name: c.backoff_max_seconds for c in cfg.collectors}["ceb_broker"] == 5
     runtime = Runtime(cfg)
@@ -46,6 +47,13 @@ def test_a_broker_back_from_an_outage_is_tried_again_within_seconds_not_a_minute
         assert runtime.runner._sources["simulator"][1].backoff_max_s == 60
     finally:
         runtime.store.close()
+
+
+def test_a_district_code_that_is_not_a_customs_code_is_refused(tmp_path):
+    config, _ = _copy(tmp_path)
+    config.write_text(config.read_text(encoding="utf-8").replace('code = "3100"', 'code = "ningbo"', 1))
+    with pytest.raises(ConfigError, match="district.code: a district code"):
+        load_config(config)
 
 
 def test_an_unknown_key_in_a_reference_file_is_named_with_its_file(tmp_path):

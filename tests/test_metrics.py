@@ -59,8 +59,8 @@ def test_metrics_count_releases_and_value_by_site_and_ignore_repeats(tmp_path, c
         if s.name == "cbec_released_lists_total" and s.value
     }
     assert released == {
-        (("platform", "tmall"), ("site", "bsq"), ("trade_mode", "1210")): 1.0,
-        (("platform", "kaola"), ("site", "hzw"), ("trade_mode", "9610")): 1.0,
+        (("district", "3100"), ("platform", "tmall"), ("site", "bsq"), ("trade_mode", "1210")): 1.0,
+        (("district", "3100"), ("platform", "kaola"), ("site", "hzw"), ("trade_mode", "9610")): 1.0,
     }
     value = {
         s.labels["site"]: s.value
@@ -76,7 +76,9 @@ def test_metrics_count_releases_and_value_by_site_and_ignore_repeats(tmp_path, c
     assert dup == {"declaration": 2.0, "receipt": 2.0}
     for fam in fams.values():
         for s in fam.samples:
+            assert s.labels["district"] == "3100", s
             assert set(s.labels) <= {
+                "district",
                 "site",
                 "platform",
                 "warehouse",
@@ -137,6 +139,7 @@ def test_cancellations_tax_and_format_rejects_are_counted_by_site_and_trade_mode
     fams = families(rt.metrics_text())
 
     def value(name: str, **labels) -> float:
+        labels["district"] = "3100"
         return next(s.value for s in fams[name].samples if s.name == f"{name}_total" and s.labels == labels)
 
     assert value("cbec_cancelled_lists", site="bsq", trade_mode="1210") == 1

@@ -153,9 +153,9 @@ def test_real_loopback_throughput_then_stale_then_healthy(exporter, tmp_path, co
     assert down == 0
     time.sleep(2.2)
     assert runner.snapshot()["gateway"]["stale"] is True
-    assert 'cbec_collector_stale{collector="gateway"} 1.0' in rt.metrics_text().decode()
+    assert 'cbec_collector_stale{collector="gateway",district="3100"} 1.0' in rt.metrics_text().decode()
     rt.config = replace(rt.config, stale_after_seconds=2)
-    assert 'cbec_component_stale{component="gateway_lo",site="bsq"} 1.0' in rt.metrics_text().decode()
+    assert 'cbec_component_stale{component="gateway_lo",district="3100",site="bsq"} 1.0' in rt.metrics_text().decode()
     refresh = rt.config.refresh_seconds
     time.sleep(refresh - time.time() % refresh + 0.05)  # the next refresh interval
     at.run()
@@ -169,8 +169,8 @@ def test_real_loopback_throughput_then_stale_then_healthy(exporter, tmp_path, co
     h = runner.snapshot()["gateway"]
     assert h["state"] == "ok" and h["stale"] is False
     text = rt.metrics_text().decode()
-    assert 'cbec_collector_stale{collector="gateway"} 0.0' in text
-    assert 'cbec_component_stale{component="gateway_lo",site="bsq"} 0.0' in text
+    assert 'cbec_collector_stale{collector="gateway",district="3100"} 0.0' in text
+    assert 'cbec_component_stale{component="gateway_lo",district="3100",site="bsq"} 0.0' in text
     rt.stop()
 
 

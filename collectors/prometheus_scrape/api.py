@@ -15,6 +15,19 @@ from collectors.sinks import Sink
 from collectors.source import Collected
 
 
+def instant(client: httpx.Client, expr: str) -> list[tuple[dict[str, str], float]]:
+    """An instant query's vector as (labels, value) pairs; an error or another result type raises."""
+    response = client.get("/api/v1/query", params={"query": expr})
+    response.raise_for_status()
+    body = response.json()
+    if body.get("status") != "success":
+        raise ValueError(f"query {expr!r}: {body.get('errorType')}: {body.get('error')}")
+    data = body["data"]
+    if data.get("resultType") != "vector":
+        raise ValueError(f"query {expr!r}: expected a vector, got {data.get('resultType')}")
+    return [(series.get("metric", {}), float(series["value"][1])) for series in data["result"]]
+
+
 @dataclass(frozen=True)
 class Query:
     expr: str  # PromQL, e.g. 'up{job="gates"}'
@@ -38,16 +51,7 @@ class PrometheusApiSource:
         now = self.clock()
         with httpx.Client(base_url=self.base_url, timeout=self.timeout_s) as client:
             for q in self.queries:
-                response = client.get("/api/v1/query", params={"query": q.expr})
-                response.raise_for_status()
-                body = response.json()
-                if body.get("status") != "success":
-                    raise ValueError(f"query {q.expr!r}: {body.get('errorType')}: {body.get('error')}")
-                data = body["data"]
-                if data.get("resultType") != "vector":
-                    raise ValueError(f"query {q.expr!r}: expected a vector, got {data.get('resultType')}")
-                for series in data["result"]:
-                    labels = series.get("metric", {})
+                for labels, value in instant(client, q.expr):
                     component = q.component or labels.get(q.component_label)
                     if not component:
                         raise ValueError(f"query {q.expr!r}: a result has no label {q.component_label!r}")
@@ -58,7 +62,7 @@ class PrometheusApiSource:
                             "component": component,
                             "kind": q.kind,
                             "metric": q.metric,
-                            "value": float(series["value"][1]),
+                            "value": value,
                         }
                     )
         if not rows:

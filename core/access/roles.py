@@ -20,6 +20,8 @@ PAGES = {
     "warehouses": "duty",
     "system_health": "duty",
     "report": "leader",
+    "national": "duty",
+    "national_report": "leader",
     "alerts": "ops",
     "collectors": "ops",
     "users": "admin",

@@ -8,7 +8,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import httpx
@@ -16,7 +16,7 @@ import httpx
 from base.config import Config, DigestJob
 from base.failures import log_failure
 from base.secrets import Lookup, file_secret
-from core import netline, simulated
+from core import exports, netline, simulated
 from core.duty import Duty
 from core.numbers import count_zh
 from core.report import export
@@ -59,19 +59,27 @@ class Digest:
     secrets: Lookup | None = file_secret
     sleep: Callable[[float], None] = time.sleep
     duty: Duty | None = None  # with a standby: which of the two sends (core/duty.py)
+    exported: set[date] = field(default_factory=set)  # days whose export after their midnight is done
+    ready: Callable[[], bool] = lambda: True  # False while the sources still back-fill history
 
     def tick(self) -> list[dict]:
         """Runs what is due now and is this instance's to send; returns the runs' records.
         A job the other instance sends is recorded as "standby"; one neither can be
-        sure of yet (the primary silent, the standby not yet on duty) waits."""
-        out = []
-        for job, due_at in self.due(self.clock()):
+        sure of yet (the primary silent, the standby not yet on duty) waits. The
+        Parquet exports are each instance's own, written by both."""
+        now = self.clock()
+        runs = []
+        for job, due_at in self.due(now):
             turn = self._turn(due_at)
             if turn == "mine":
-                out.append(self.run(job, due_at))
+                runs.append(self.run(job, due_at))
             elif turn == "other":
-                out.append(self._record(self._standing_record(job, due_at)))
-        return out
+                runs.append(self._record(self._standing_record(job, due_at)))
+        # at a job's time: today so far, and the job's own day again with what arrived late;
+        # never a day half back-filled
+        if self.ready():
+            self.export(now, sorted({now.date(), *(r["for_date"] for r in runs)}) if runs else [])
+        return runs
 
     def _turn(self, due_at: datetime) -> str:
         duty = self.duty
@@ -101,6 +109,27 @@ class Digest:
                     continue
             out.append((job, due_at))
         return out
+
+    def export(self, now: datetime, also: list[date]) -> list[exports.Written]:
+        """Yesterday's Parquet once after midnight, then the days `also` names."""
+        root = self.config.digest.parquet_folder
+        if root is None:
+            return []
+        yesterday = now.date() - timedelta(days=1)
+        days = ([] if yesterday in self.exported else [yesterday]) + [
+            d for d in also if d != yesterday or d in self.exported
+        ]
+        written = []
+        for d in days:
+            try:
+                written.append(exports.write_day(self.store, root, self.config.district_code, d))
+            except Exception as e:  # an export must never take the collectors down with it
+                log_failure(log, f"Parquet export of {d} failed", e)
+                continue
+            if d < now.date():
+                self.exported.add(d)
+            log.info("exported %s to %s", d, written[-1].folder)
+        return written
 
     def run(self, job: DigestJob, due_at: datetime) -> dict:
         cfg = self.config.digest

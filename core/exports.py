@@ -1,0 +1,121 @@
+"""A district's days as Parquet for the national tier: the minute rollups the daily
+report is computed from and the day's totals, never a list or a person, one folder per district and day
+in a hive layout that DuckDB, Spark or Trino read as it is:
+
+    DIR/district=<customs code>/date=<YYYY-MM-DD>/<table>.parquet
+
+A day is written whole into a staging folder beside it, then swapped in, so a
+reader sees the old day or the new one, never a mix."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from queries import read
+from queries.loader import sql
+from queries.store import Store
+
+# every table of a day, read by queries/sql/export_<table>.sql
+TABLES = (
+    "release_minute",
+    "release_category_minute",
+    "receipt_minute",
+    "adjustment_minute",
+    "reject_minute",
+    "day_total",  # one row: what the national report sums over days and months
+)
+STAGING = ".staging-"  # never matches the readers' `date=*`
+
+
+@dataclass(frozen=True)
+class Written:
+    day: date
+    folder: Path
+    rows: dict[str, int]
+
+
+def day_folder(root: Path, district: str, day: date) -> Path:
+    return root / f"district={district}" / f"date={day.isoformat()}"
+
+
+def write_day(store: Store, root: Path, district: str, day: date) -> Written:
+    """Writes (or replaces) one day of one district under `root`."""
+    target = day_folder(root, district, day)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.parent / f"{STAGING}{target.name}-{uuid.uuid4().hex[:8]}"
+    staging.mkdir()
+    rows = {}
+    try:
+        start, end = read.day_window(day)
+        with store.reading() as con:  # one snapshot for every table of the day
+            for table in TABLES:
+                data = con.sql(sql(f"export_{table}"), params={"from_ts": start, "until_ts": end}).to_arrow_table()
+                pq.write_table(data, staging / f"{table}.parquet", compression="zstd")
+                rows[table] = data.num_rows
+        _swap_in(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return Written(day, target, rows)
+
+
+def write_range(store: Store, root: Path, district: str, first: date, last: date) -> list[Written]:
+    days = (first + timedelta(days=i) for i in range((last - first).days + 1))
+    return [write_day(store, root, district, d) for d in days]
+
+
+def write_after(store: Store, root: Path, district: str, now: datetime, done: set[date]) -> list[Written]:
+    """What the running app writes: yesterday's once after midnight, then today's so far."""
+    out = []
+    yesterday = now.date() - timedelta(days=1)
+    if yesterday not in done:
+        out.append(write_day(store, root, district, yesterday))
+        done.add(yesterday)
+    out.append(write_day(store, root, district, now.date()))
+    return out
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swaps two folders in one step (Linux renameat2); False where the system cannot."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    fn = getattr(libc, "renameat2", None)
+    if fn is None:
+        return False
+    at_fdcwd = -100
+    if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    if ctypes.get_errno() in (errno.EINVAL, errno.ENOSYS):  # a file system without exchange
+        return False
+    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(b))
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    """Puts the staged day in place of `target`; the old day ends up in `staging`."""
+    try:
+        os.rename(staging, target)  # a first write
+        return
+    except OSError as e:
+        if e.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+            raise
+    if _exchange(staging, target):
+        return
+    # no exchange here: the day is missing for an instant between the renames, never half there
+    old = target.parent / f"{STAGING}old-{uuid.uuid4().hex[:8]}"
+    os.rename(target, old)
+    os.rename(staging, target)
+    os.rename(old, staging)
