@@ -97,12 +97,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _from_app(db: str, path: str, params: dict) -> dict | None:
-    """The running app's answer for this database, or None when no app holds it."""
+def _from_app(db: str, path: str, params: dict | None = None, body: dict | None = None) -> dict | None:
+    """The running app's answer for this database (a GET, or a POST of `body`), or None when no app holds it."""
     from cbec import app_client
 
     try:
-        return app_client.ask(db, "GET", path, params=params)
+        return app_client.ask(db, "POST" if body is not None else "GET", path, params=params, body=body)
     except app_client.NotRunning:
         return None
     except app_client.AppError as e:
@@ -272,7 +272,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     args.db = args.db or str(config.store_path)
     body = {"dir": str(root), "from": first.isoformat(), "to": last.isoformat()}
-    answer = _post_to_app(args.db, "/api/local/export", body)
+    answer = _from_app(args.db, "/api/local/export", body=body)
     if answer is not None:
         days = [(d["date"], d["folder"], d["rows"]) for d in answer["days"]]
     else:  # no app holds the file: write here
@@ -293,17 +293,6 @@ def cmd_export(args: argparse.Namespace) -> int:
         for day, folder, rows in days:
             print(f"{day}: {folder} ({rows['release_minute']:,} release rows)")
     return 0
-
-
-def _post_to_app(db: str, path: str, body: dict) -> dict | None:
-    from cbec import app_client
-
-    try:
-        return app_client.ask(db, "POST", path, body=body)
-    except app_client.NotRunning:
-        return None
-    except app_client.AppError as e:
-        raise UsageError(str(e)) from None
 
 
 def _write(path: Path, data: bytes) -> None:

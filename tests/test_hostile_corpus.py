@@ -5,7 +5,6 @@ good record (also those beside bad ones in the same file) is counted once."""
 from __future__ import annotations
 
 import json
-import sys
 import time
 from datetime import datetime
 from pathlib import Path
@@ -16,9 +15,7 @@ from base.config import load_config
 from collectors.simulator.source import simulate_batch
 from collectors.simulator.xml_out import XmlFileSink
 from core.runtime import Runtime
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from reliability.hostile_corpus import MAX_BYTES, build  # noqa: E402
+from reliability.hostile_corpus import MAX_BYTES, build
 
 
 def released(db: Path) -> tuple[int, int]:
