@@ -1,6 +1,6 @@
 """The daily report across districts as one ranked table, and that table as the
-district report's files are: Excel, CSV (UTF-8 with BOM) and Markdown. Text cells
-are kept inert as in core/report/export.py."""
+district report's files are: Excel, CSV (UTF-8 with BOM), Markdown and a printed
+A4 PDF. Text cells are kept inert as in core/report/export.py."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import csv
 import io
 from datetime import date
 from decimal import Decimal
+from html import escape
 
 from core.national import DistrictDay
 from core.numbers import cny, signed_percent
-from core.report.export import FORMULA_START, inert
+from core.report.export import FORMULA_START, PRINT_CSS, inert, print_pdf
 from core.text import text
 
 MONEY = ("rep_value", "rep_net_value", "rep_tax_net_cny")
@@ -87,23 +88,45 @@ def to_csv(days: list[DistrictDay], first: date, last: date, lang: str = "zh") -
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
+def shown(v, header: str, lang: str) -> str:
+    """A cell as a reader sees it, on the page and in the printed and Markdown files."""
+    if v is None:
+        return "—"
+    if isinstance(v, str):
+        return v
+    if header in {text(k, lang) for k in CHANGE}:
+        return signed_percent(v)
+    return f"{v:,.2f}" if header in {text(k, lang) for k in MONEY} else f"{v:,}"
+
+
 def to_markdown(days: list[DistrictDay], first: date, last: date, lang: str = "zh") -> str:
     headers, rows = table(days, lang)
-    money = {text(k, lang) for k in MONEY}
-
-    def cell(v, h: str) -> str:
-        if v is None:
-            return "—"
-        if isinstance(v, str):
-            return v.replace("|", "\\|")
-        if h in {text(k, lang) for k in CHANGE}:
-            return signed_percent(v)
-        return f"{v:,.2f}" if h in money else f"{v:,}"
-
     lines = [f"# {title(first, last, lang)}", "", "| " + " | ".join(headers) + " |",
              "|" + "---|" * len(headers)]  # fmt: skip
-    lines += ["| " + " | ".join(cell(v, h) for v, h in zip(row, headers)) + " |" for row in rows]
+    lines += ["| " + " | ".join(shown(v, h, lang).replace("|", "\\|") for v, h in zip(row, headers)) + " |"
+              for row in rows]  # fmt: skip
     return "\n".join([*lines, "", text("nat_days_note", lang), ""])
+
+
+def to_html(days: list[DistrictDay], first: date, last: date, lang: str = "zh") -> str:
+    """The printable page: the ranked table and its note, in the district report's print style."""
+    headers, rows = table(days, lang)
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(shown(v, h, lang))}</td>" for v, h in zip(row, headers)) + "</tr>"
+        for row in rows
+    )
+    return (
+        f'<!doctype html><html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">'
+        f"<title>{escape(title(first, last, lang))}</title><style>{PRINT_CSS.read_text(encoding='utf-8')}</style>"
+        f"</head><body><h1>{escape(title(first, last, lang))}</h1>"
+        f"<section><table><tr>{head}</tr>{body}</table></section>"
+        f'<div class="note">{escape(text("nat_days_note", lang))}</div></body></html>'
+    )
+
+
+def to_pdf(days: list[DistrictDay], first: date, last: date, lang: str = "zh") -> bytes:
+    return print_pdf(to_html(days, first, last, lang))
 
 
 def to_xlsx(days: list[DistrictDay], first: date, last: date, lang: str = "zh") -> bytes:

@@ -246,6 +246,11 @@ def test_the_national_files_carry_the_table_and_keep_text_inert(exported, tmp_pa
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
     md = nr.to_markdown(days, DAY, DAY)
     assert md.startswith("# 全国跨境电商关区日报 2019-11-11") and "合计" in md
+    # the printed page: the same table, the hostile name as text, an A4 PDF
+    html = nr.to_html(days, DAY, DAY)
+    assert "宁波海关" in html and "合计" in html and "<a " not in html and "&quot;http://evil.example&quot;" in html
+    pdf = nr.to_pdf(days, DAY, DAY)
+    assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF")
 
 
 def test_a_district_that_exported_nothing_is_listed_as_not_exported(exported):

@@ -462,11 +462,16 @@ def _wait_for_pdf(proc: subprocess.Popen, out: Path, seconds: float) -> bool:
 
 def to_pdf(r: Report, lang: str = "zh", chromium: str = CHROMIUM) -> bytes:
     """The HTML page printed to A4 by headless Chromium (Debian's package)."""
+    return print_pdf(to_html(r, lang), chromium)
+
+
+def print_pdf(html: str, chromium: str = CHROMIUM) -> bytes:
+    """A printable page (its own CSS inline) as an A4 PDF, by headless Chromium."""
     if not Path(chromium).exists():
         raise PdfError(f"a PDF needs Chromium at {chromium} (apt-get install chromium)")
     with tempfile.TemporaryDirectory(prefix="cbec-pdf-") as tmp:
         page, out = Path(tmp) / "report.html", Path(tmp) / "report.pdf"
-        page.write_text(to_html(r, lang), encoding="utf-8")
+        page.write_text(html, encoding="utf-8")
         cmd = [
             chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
             "--disable-background-networking", "--no-pdf-header-footer", f"--user-data-dir={tmp}/profile",

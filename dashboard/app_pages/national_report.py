@@ -11,7 +11,6 @@ import streamlit as st
 
 from core import national
 from core import national_report as nr
-from core.numbers import signed_percent
 from dashboard import access
 from dashboard.access import act
 from dashboard.components import page, tiles
@@ -46,21 +45,8 @@ if not any(d.days for d in days):
     st.stop()
 
 headers, rows = nr.table(days, language)
-money = {t(k) for k in nr.MONEY}
-
-
-def shown(v, h: str) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, str):
-        return v
-    if h in {t(k) for k in nr.CHANGE}:
-        return signed_percent(v)
-    return f"{v:,.2f}" if h in money else f"{v:,}"
-
-
 st.subheader(t("nat_ranking"))
-cells = [[shown(v, h) for v, h in zip(row, headers)] for row in rows]
+cells = [[nr.shown(v, h, language) for v, h in zip(row, headers)] for row in rows]
 tiles.table(pd.DataFrame(cells, columns=headers), test_id="national-ranking")
 st.caption(t("nat_days_note"))
 
@@ -77,7 +63,7 @@ def exported(fmt: str, make) -> bytes:
 if not access.allowed("report.export"):
     st.caption(t("forbidden_action"))
 else:
-    d1, d2, d3 = st.columns(3)
+    d1, d2, d3, d4 = st.columns(4)
     xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     d1.download_button(t("download_xlsx"), lambda: exported("xlsx", nr.to_xlsx), f"{stem}.xlsx",
                        icon=":material/table:", mime=xlsx_type)  # fmt: skip
@@ -85,3 +71,5 @@ else:
                        icon=":material/csv:")  # fmt: skip
     d3.download_button(t("download_md"), lambda: exported("md", lambda *a: nr.to_markdown(*a).encode("utf-8")),
                        f"{stem}.md", mime="text/markdown", icon=":material/article:")  # fmt: skip
+    d4.download_button("PDF (A4)", lambda: exported("pdf", nr.to_pdf), f"{stem}.pdf", mime="application/pdf",
+                       icon=":material/picture_as_pdf:")  # fmt: skip
