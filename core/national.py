@@ -4,10 +4,12 @@ their Parquet exports. One live snapshot per interval serves every screen."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import duckdb
 import httpx
@@ -16,6 +18,7 @@ from base.clock import same_time_last_year
 from base.config import District, NationalConfig
 from collectors.prometheus_scrape.api import instant
 from queries import read
+from queries.store import Store, transaction
 
 # PromQL over the federated series (every one labelled `district`). A stopped
 # district's series go stale at once; last_over_time keeps its last figures in view.
@@ -124,17 +127,25 @@ class DistrictDay:
         return None if ly is None or not ly.goods_value_fen else self.now.goods_value_fen / ly.goods_value_fen - 1
 
 
-def days(cfg: NationalConfig, first: date, last: date) -> list[DistrictDay]:
+def days(cfg: NationalConfig, first: date, last: date, totals: DayTotals | None = None) -> list[DistrictDay]:
     """Every configured district's figures over [first, last] from the exports, ranked by
-    released lists; a district that exported nothing there is listed last with zeros."""
-    con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": True})
-    try:
-        now = {d.district: d for d in read.national_by_district(con, cfg.exports, first, last)}
-        ly_first = same_time_last_year(datetime.combine(first, datetime.min.time())).date()
-        ly_last = same_time_last_year(datetime.combine(last, datetime.min.time())).date()
-        ly = {d.district: d for d in read.national_by_district(con, cfg.exports, ly_first, ly_last)}
-    finally:
-        con.close()
+    released lists; a district that exported nothing there is listed last with zeros.
+    With `totals` (the national runtime's), from its table, refreshed first; without,
+    from the window's files."""
+    ly_first = same_time_last_year(datetime.combine(first, datetime.min.time())).date()
+    ly_last = same_time_last_year(datetime.combine(last, datetime.min.time())).date()
+    if totals is not None:
+        totals.refresh()
+        with totals.store.reading() as con:
+            now = {d.district: d for d in read.national_by_district_loaded(con, first, last)}
+            ly = {d.district: d for d in read.national_by_district_loaded(con, ly_first, ly_last)}
+    else:
+        con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": True})
+        try:
+            now = {d.district: d for d in read.national_by_district(con, cfg.exports, first, last)}
+            ly = {d.district: d for d in read.national_by_district(con, cfg.exports, ly_first, ly_last)}
+        finally:
+            con.close()
     empty = read.Net(0, 0, read.Adjustments())
     out = []
     for d in cfg.districts:
@@ -150,6 +161,70 @@ def days(cfg: NationalConfig, first: date, last: date) -> list[DistrictDay]:
             )
         )
     return sorted(out, key=lambda x: (x.days == 0, -x.now.released_lists, x.district.code))
+
+
+def exported_day_totals(root: Path) -> dict[tuple[str, date], tuple[int, int, str]]:
+    """Every exported day's day_total file under `root`: (district, day) -> (inode, mtime_ns, path).
+    Only `date=` folders, which a day enters whole (core/exports.py): never a staging folder."""
+    found: dict[tuple[str, date], tuple[int, int, str]] = {}
+    try:
+        districts = [e for e in os.scandir(root) if e.name.startswith("district=") and e.is_dir()]
+    except FileNotFoundError:
+        return found
+    for district in districts:
+        code = district.name.removeprefix("district=")
+        try:
+            entries = list(os.scandir(district.path))
+        except FileNotFoundError:
+            continue
+        for e in entries:
+            if not e.name.startswith("date="):
+                continue
+            try:
+                day = date.fromisoformat(e.name.removeprefix("date="))
+                path = os.path.join(e.path, "day_total.parquet")
+                st = os.stat(path)
+            except (ValueError, FileNotFoundError, NotADirectoryError):
+                continue
+            found[(code, day)] = (st.st_ino, st.st_mtime_ns, path)
+    return found
+
+
+class DayTotals:
+    """The national runtime's table of the districts' day_total rows (national_day_total),
+    kept equal to the exports: each refresh lists the day folders and loads only the days
+    whose file is new or changed, and drops the days whose folder went. The first refresh
+    of a cold store loads every day once."""
+
+    def __init__(self, store: Store, root: Path):
+        self.store, self.root = store, root
+        self._loaded: dict[tuple[str, date], tuple[int, int]] | None = None
+
+    def refresh(self, attempts: int = 3) -> tuple[int, int]:
+        """Days loaded and dropped. A day swapped while being read is read again."""
+        with self.store.write_lock:
+            con = self.store.writer
+            if self._loaded is None:
+                self._loaded = read.national_loaded(con)
+            for attempt in range(attempts):
+                found = exported_day_totals(self.root)
+                changed = [(k, v) for k, v in found.items() if self._loaded.get(k) != v[:2]]
+                gone = [k for k in self._loaded if k not in found]
+                if not changed and not gone:
+                    return 0, 0
+                try:
+                    with transaction(con):
+                        read.national_forget(con, gone + [k for k, _ in changed])
+                        read.national_load(con, [(*k, *v) for k, v in changed])
+                except duckdb.IOException:  # a file went between the listing and the read
+                    if attempt == attempts - 1:
+                        raise
+                    continue
+                for k in gone:
+                    del self._loaded[k]
+                self._loaded.update((k, v[:2]) for k, v in changed)
+                return len(changed), len(gone)
+        return 0, 0
 
 
 def latest_day(cfg: NationalConfig, today: date, back: int = 7) -> date | None:

@@ -8,6 +8,7 @@ import functools
 import itertools
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -88,10 +89,14 @@ class Runtime:
         self.alerts = None
         self.duty = Duty(config.instance, token=functools.partial(_peer_token, config))
         self.national = None
+        self.national_days = None
         if config.national is not None:  # the national tier reads the districts; it collects nothing itself
-            from core.national import SharedLive
+            from core.national import DayTotals, SharedLive
 
             self.national = SharedLive(config.national, config.refresh_seconds)
+            self.national_days = DayTotals(self.store, config.national.exports)
+            # a cold store loads every exported day once, in the background, not in a viewer's first report
+            threading.Thread(target=self._load_national_days, name="national-days", daemon=True).start()
             with_collectors = False
         if with_collectors:
             self.alerts = AlertRunner(
@@ -135,6 +140,15 @@ class Runtime:
         """Writes a purge of `name`'s folders to the audit trail."""
         with self.store.write_lock:
             retention.record(self.store.writer, purge, name)
+
+    def _load_national_days(self) -> None:
+        t0 = time.perf_counter()
+        try:
+            loaded, dropped = self.national_days.refresh()
+        except Exception:  # the next report query refreshes again and shows the error
+            log.exception("loading the districts' exported days failed")
+            return
+        log.info("national days: %d loaded, %d dropped in %.1f s", loaded, dropped, time.perf_counter() - t0)
 
     def _record_run(
         self, name: str, started: datetime, finished: datetime, outcome: str, records: int, error: str | None

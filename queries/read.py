@@ -332,3 +332,35 @@ def national_by_district(con: duckdb.DuckDBPyConnection, root: Path, first: date
     ).fetchall():
         out.append(DistrictDays(district, days or 0, Net(lists, value, Adjustments(*adj)), valued, rejects))
     return out
+
+
+def national_loaded(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, date], tuple[int, int]]:
+    """The national table's loaded days: (district, day) -> (inode, mtime_ns) of the file read."""
+    return {(d, day): (ino, mt) for d, day, ino, mt in con.execute(sql("national_day_total_loaded")).fetchall()}
+
+
+def national_forget(con: duckdb.DuckDBPyConnection, keys: list[tuple[str, date]]) -> None:
+    if keys:
+        con.execute(
+            sql("national_day_total_delete"), {"districts": [k[0] for k in keys], "dates": [k[1] for k in keys]}
+        )
+
+
+def national_load(con: duckdb.DuckDBPyConnection, found: list[tuple[str, date, int, int, str]]) -> None:
+    """Loads day_total files: (district, day, inode, mtime_ns, path) each."""
+    if found:
+        districts, dates, inodes, mtimes, files = (list(c) for c in zip(*found))
+        con.execute(
+            sql("national_day_total_load"),
+            {"districts": districts, "dates": dates, "inodes": inodes, "mtimes": mtimes, "files": files},
+        )
+
+
+def national_by_district_loaded(con: duckdb.DuckDBPyConnection, first: date, last: date) -> list[DistrictDays]:
+    """Each district's figures over [first, last] from the national table; none loaded: []."""
+    out = []
+    for district, days, lists, value, valued, *adj, rejects in con.execute(
+        sql("national_by_district_loaded"), {"first": first, "last": last}
+    ).fetchall():
+        out.append(DistrictDays(district, days or 0, Net(lists, value, Adjustments(*adj)), valued, rejects))
+    return out

@@ -14,10 +14,10 @@ import pyarrow.parquet as pq
 import pytest
 from adjusted import seed
 
-from base.config import load_config
+from base.config import District, NationalConfig, load_config
 from cbec.cli import main as cli
 from collectors.records import make_batch
-from core import exports
+from core import exports, national
 from core.runtime import Runtime
 from queries import read
 from queries.store import Store
@@ -110,6 +110,30 @@ def test_rewriting_a_day_replaces_it_whole_and_leaves_nothing_behind(day_db, tmp
     assert d.net.released_lists == before.released_lists + 1
     assert d.net.goods_value_fen == before.goods_value_fen + 12345
     assert [p.name for p in (out / "district=3100").iterdir()] == ["date=2019-11-11"]  # no staging left
+
+
+def test_the_national_table_follows_a_rewritten_day_exactly(day_db, tmp_path, config):
+    db = tmp_path / "day.duckdb"
+    shutil.copy(day_db, db)
+    out = tmp_path / "exports"
+    store = Store(db, read_only=True)
+    exports.write_day(store, out, "3100", DAY)
+    store.close()
+    cfg = NationalConfig("http://127.0.0.1:1", out, (District("3100", "宁波海关", "Ningbo"),))
+    nat = Store(tmp_path / "national.duckdb")
+    totals = national.DayTotals(nat, out)
+    before = national.days(cfg, DAY, DAY, totals)
+    assert before == national.days(cfg, DAY, DAY) and before[0].now.released_lists > 100_000
+    rt = Runtime(config, db_path=db, with_collectors=False)
+    rt.sink.write(one_list("declaration", app_time=datetime(2019, 11, 11, 0, 6), goods_value_fen=12345))
+    rt.sink.write(one_list("receipt", return_status=800, return_time=datetime(2019, 11, 11, 0, 6, 2)))
+    exports.write_day(rt.store, out, "3100", DAY)
+    exports.write_day(rt.store, out, "3100", DAY + timedelta(days=1))
+    rt.stop()
+    after = national.days(cfg, DAY, DAY + timedelta(days=1), totals)
+    nat.close()
+    assert after == national.days(cfg, DAY, DAY + timedelta(days=1))
+    assert after[0].now.released_lists == before[0].now.released_lists + 1 and after[0].days == 2
 
 
 def test_a_range_writes_each_day_and_a_day_without_data_is_written_empty(day_db, tmp_path):

@@ -40,7 +40,7 @@ def age_text(seconds: float) -> str:
 @st.cache_data(ttl=60, show_spinner=False)
 def latest_days(today) -> tuple:
     day = national.latest_day(ncfg, today)
-    return day, {d.district.code: d for d in national.days(ncfg, day, day)} if day else {}
+    return day, {d.district.code: d for d in national.days(ncfg, day, day, runtime.national_days)} if day else {}
 
 
 @st.fragment(run_every=cfg.refresh_seconds)

@@ -36,7 +36,7 @@ last = c2.date_input(t("nat_to"), value=first, min_value=first, max_value=today)
 
 @st.cache_data(ttl=30, show_spinner=False)
 def ranked(first, last) -> list:
-    return national.days(ncfg, first, last)
+    return national.days(ncfg, first, last, runtime.national_days)
 
 
 days = ranked(first, last)
