@@ -99,6 +99,9 @@ def main() -> int:
         broker.start()
         back = time.monotonic()
         say(f"broker back after {back - down:.0f} s")
+        while time.monotonic() - back < 120 and app.health()["collectors"]["ceb_broker"]["state"] == "error":
+            time.sleep(0.2)
+        say(f"ceb_broker connected again {time.monotonic() - back:.1f} s after the broker came back")
         sender.join(600)
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
