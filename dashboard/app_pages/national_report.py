@@ -13,7 +13,7 @@ from core import national
 from core import national_report as nr
 from dashboard import access
 from dashboard.access import act
-from dashboard.components import page, tiles
+from dashboard.components import downloads, page, tiles
 from dashboard.i18n import lang, t
 
 runtime = page.start("national_report")
@@ -63,13 +63,5 @@ def exported(fmt: str, make) -> bytes:
 if not access.allowed("report.export"):
     st.caption(t("forbidden_action"))
 else:
-    d1, d2, d3, d4 = st.columns(4)
-    xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    d1.download_button(t("download_xlsx"), lambda: exported("xlsx", nr.to_xlsx), f"{stem}.xlsx",
-                       icon=":material/table:", mime=xlsx_type)  # fmt: skip
-    d2.download_button("CSV", lambda: exported("csv", nr.to_csv), f"{stem}.csv", mime="text/csv",
-                       icon=":material/csv:")  # fmt: skip
-    d3.download_button(t("download_md"), lambda: exported("md", lambda *a: nr.to_markdown(*a).encode("utf-8")),
-                       f"{stem}.md", mime="text/markdown", icon=":material/article:")  # fmt: skip
-    d4.download_button("PDF (A4)", lambda: exported("pdf", nr.to_pdf), f"{stem}.pdf", mime="application/pdf",
-                       icon=":material/picture_as_pdf:")  # fmt: skip
+    files = {"xlsx": nr.to_xlsx, "csv": nr.to_csv, "md": nr.to_markdown, "pdf": nr.to_pdf}
+    downloads.buttons(stem, lambda fmt: exported(fmt, files[fmt]))

@@ -18,7 +18,7 @@ from core.report import export
 from core.report.figures import Compared, Report, build
 from dashboard import access, feed
 from dashboard.access import act
-from dashboard.components import page, tiles
+from dashboard.components import downloads, page, tiles
 from dashboard.i18n import lang, t
 
 runtime = page.start("report")
@@ -189,13 +189,5 @@ def exported(fmt: str, make) -> bytes:
 if not access.allowed("report.export"):
     st.caption(t("forbidden_action"))
 else:
-    d1, d2, d3, d4 = st.columns(4)
-    xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    d1.download_button(t("download_xlsx"), lambda: exported("xlsx", export.to_xlsx), f"{stem}.xlsx",
-                       icon=":material/table:", mime=xlsx_type)  # fmt: skip
-    d2.download_button("CSV", lambda: exported("csv", export.to_csv), f"{stem}.csv", mime="text/csv",
-                       icon=":material/csv:")  # fmt: skip
-    d3.download_button(t("download_md"), lambda: exported("md", export.to_markdown), f"{stem}.md", mime="text/markdown",
-                       icon=":material/article:")  # fmt: skip
-    d4.download_button("PDF (A4)", lambda: exported("pdf", export.to_pdf), f"{stem}.pdf", mime="application/pdf",
-                       icon=":material/picture_as_pdf:")  # fmt: skip
+    files = {"xlsx": export.to_xlsx, "csv": export.to_csv, "md": export.to_markdown, "pdf": export.to_pdf}
+    downloads.buttons(stem, lambda fmt: exported(fmt, files[fmt]))
