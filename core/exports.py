@@ -16,7 +16,7 @@ import os
 import shutil
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -71,17 +71,6 @@ def write_day(store: Store, root: Path, district: str, day: date) -> Written:
 def write_range(store: Store, root: Path, district: str, first: date, last: date) -> list[Written]:
     days = (first + timedelta(days=i) for i in range((last - first).days + 1))
     return [write_day(store, root, district, d) for d in days]
-
-
-def write_after(store: Store, root: Path, district: str, now: datetime, done: set[date]) -> list[Written]:
-    """What the running app writes: yesterday's once after midnight, then today's so far."""
-    out = []
-    yesterday = now.date() - timedelta(days=1)
-    if yesterday not in done:
-        out.append(write_day(store, root, district, yesterday))
-        done.add(yesterday)
-    out.append(write_day(store, root, district, now.date()))
-    return out
 
 
 _RENAME_EXCHANGE = 2  # linux/fs.h

@@ -19,25 +19,25 @@ from core.webhook import Webhook
 T0 = datetime(2019, 11, 11, 1, 0)
 
 
+def occupancy_runner(store, receiver: Receiver, clock: dict, retries: int = 2, on_duty=lambda: True) -> AlertRunner:
+    """The warehouse rule alone, firing at once, notifying `receiver` on `clock`."""
+    rule = dataclasses.replace(
+        {r.name: r for r in load_rules()}["warehouse_occupancy_high"], for_=timedelta(0), keep_firing_for=timedelta(0)
+    )
+    notify = NotifyConfig(webhook_url=receiver.url, repeat_interval=timedelta(minutes=30), retries=retries)
+    hook = Webhook(receiver.url, "wecom", retries=retries, sleep=lambda s: None)
+    return AlertRunner(
+        AlertConfig(timedelta(seconds=15), (rule,), notify), store, lambda: clock["now"], dict, hook,
+        Names(load_config()), on_duty=on_duty,
+    )  # fmt: skip
+
+
 @pytest.fixture
 def setup(store, monkeypatch):
     receiver = Receiver([])
     monkeypatch.setenv("CBEC_TEST_ROBOT_KEY", "k1")
-    rule = dataclasses.replace(
-        {r.name: r for r in load_rules()}["warehouse_occupancy_high"], for_=timedelta(0), keep_firing_for=timedelta(0)
-    )
-    notify = NotifyConfig(webhook_url=receiver.url, repeat_interval=timedelta(minutes=30), retries=2)
     clock = {"now": T0}
-    hook = Webhook(receiver.url, "wecom", retries=2, sleep=lambda s: None)
-    runner = AlertRunner(
-        AlertConfig(timedelta(seconds=15), (rule,), notify),
-        store,
-        lambda: clock["now"],
-        dict,
-        hook,
-        Names(load_config()),
-    )
-    yield runner, store, clock, receiver
+    yield occupancy_runner(store, receiver, clock), store, clock, receiver
     receiver.close()
 
 

@@ -64,7 +64,7 @@ def _open(path: Path, config) -> tuple[Store, DuckDBSink]:
 def figures(store: Store) -> dict:
     with store.reading() as con:
         counts = {
-            t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608 - fixed table names
+            t: con.execute("SELECT count(*) FROM query_table(?)", [t]).fetchone()[0]
             for t in ("inventory_list", "receipt", "tax_receipt")
         }
         return {**counts, "summary": day_summary(con, DAY)}

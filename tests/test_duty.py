@@ -4,20 +4,15 @@ the configured time, and hands back as soon as it answers."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime, timedelta
 
 import httpx
 import pytest
 from receiver import Receiver
-from test_alert_notify import T0, deliveries, occupancy, tick
+from test_alert_notify import T0, deliveries, occupancy, occupancy_runner, tick
 
 from base.config import ConfigError, InstanceConfig, load_config
-from core.alerts.rules import AlertConfig, NotifyConfig, load_rules
-from core.alerts.runner import AlertRunner
 from core.duty import Duty, Spell
-from core.names import Names
-from core.webhook import Webhook
 
 PEER = "http://10.0.0.2:8501"
 
@@ -120,16 +115,8 @@ def test_the_instance_is_configured_or_refused(tmp_path, monkeypatch):
 def alerting(store, monkeypatch):
     receiver = Receiver([])
     monkeypatch.setenv("CBEC_TEST_ROBOT_KEY", "k1")
-    rule = dataclasses.replace(
-        {r.name: r for r in load_rules()}["warehouse_occupancy_high"], for_=timedelta(0), keep_firing_for=timedelta(0)
-    )
-    notify = NotifyConfig(webhook_url=receiver.url, repeat_interval=timedelta(minutes=30), retries=0)
     clock, on = {"now": T0}, {"duty": False}
-    hook = Webhook(receiver.url, "wecom", retries=0, sleep=lambda s: None)
-    runner = AlertRunner(
-        AlertConfig(timedelta(seconds=15), (rule,), notify), store, lambda: clock["now"], dict, hook,
-        Names(load_config()), on_duty=lambda: on["duty"],
-    )  # fmt: skip
+    runner = occupancy_runner(store, receiver, clock, retries=0, on_duty=lambda: on["duty"])
     yield runner, store, clock, receiver, on
     receiver.close()
 

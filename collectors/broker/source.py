@@ -115,8 +115,8 @@ class BrokerSource:
                 self._requeue(consumer, batch[-1].tag)  # committed nothing: the messages come again
                 raise
             try:
-                for m, event in events:
-                    self._dead_letter(consumer, m, event)
+                for m, fault, event in events:
+                    self._dead_letter(consumer, m, fault, event)
                 consumer.channel.basic_ack(batch[-1].tag, multiple=True)
             except FAILURES as e:  # committed and idempotent: a redelivery changes nothing
                 raise self._lost(conn, e) from None
@@ -172,7 +172,7 @@ class BrokerSource:
             m.error = MessageError("unreadable", f"the message cannot be read ({type(e).__name__})")
         return m
 
-    def _write(self, messages: list[_Message], sink: Sink) -> tuple[Tally, list[tuple[_Message, dict]]]:
+    def _write(self, messages: list[_Message], sink: Sink) -> tuple[Tally, list[tuple[_Message, Fault, dict]]]:
         tally = Tally()
         for i, error in write_messages([m.parsed for m in messages], sink, self.name, tally).items():
             messages[i].error, messages[i].parsed = error, None
@@ -181,20 +181,20 @@ class BrokerSource:
             if m.error is not None or m.parsed.refused:
                 fault = Fault.of(m.parsed, m.error)
                 event = fault.event(self.clock(), m.name, f"amqp:{self.dead_letter_queue}")
-                events.append((m, event))
+                events.append((m, fault, event))
                 log.warning("dead-lettered %r: %s", m.name, fault.reason)  # quoted: an id may hold a newline
-        write_quarantined([e for _, e in events], sink, self.name)
+        write_quarantined([e for _, _, e in events], sink, self.name)
         return tally, events
 
-    def _dead_letter(self, c: _Consumer, m: _Message, event: dict) -> None:
+    def _dead_letter(self, c: _Consumer, m: _Message, fault: Fault, event: dict) -> None:
         headers = {
             "x-cbec-reason": event["reason"],
+            "x-cbec-code": fault.code,
             "x-cbec-line": event["line"],
             "x-cbec-records-kept": event["records_kept"],
             "x-cbec-records-refused": event["records_refused"],
             "x-cbec-source": self.name,
         }
-        headers["x-cbec-code"] = event["reason"].split(":", 1)[0]
         try:
             body = for_quarantine(m.body, m.parsed.issues if m.parsed else None, self.max_message_bytes)
         except Exception as e:  # never keeps what it could not redact
