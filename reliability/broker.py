@@ -108,11 +108,18 @@ class Broker:
         self.proc = None
 
     def leftovers(self) -> list[int]:
-        """Processes of this node still running (none once it is stopped or killed)."""
+        """Processes of this node still running (none once it is stopped or killed).
+
+        epmd is left out: the first node on a machine starts it with its own
+        environment, and it stays to serve every node after."""
         pids, mark = [], f"RABBITMQ_NODENAME={self.node}\0".encode()
         for entry in Path("/proc").iterdir():
             try:
-                if entry.name.isdigit() and mark in (entry / "environ").read_bytes() + b"\0":
+                if (
+                    entry.name.isdigit()
+                    and mark in (entry / "environ").read_bytes() + b"\0"
+                    and (entry / "comm").read_text().strip() != "epmd"
+                ):
                     pids.append(int(entry.name))
             except OSError:
                 continue
