@@ -90,10 +90,13 @@ def prepare(
     seed: int = 11,
     per_file: tuple[int, int] = (1, 100),
     progress: Callable[[str], None] = print,
+    year: str | None = None,
 ) -> list[Planned]:
     """Draws `source_minutes` from `source_start`, re-timed so that lists land at
     `rate` a second from the epoch second `start`; writes the files into
-    `staging` and returns their plan in landing order."""
+    `staging` and returns their plan in landing order. The year in the list,
+    enterprise and tax numbers becomes `year` (by default the year of `start`):
+    the same window drawn again under another year is new to the store."""
     t0 = time.perf_counter()
     sink = _Collect()
     simulate_batch(
@@ -118,7 +121,7 @@ def prepare(
         if not sink.tables[kind]:
             continue
         table = pa.concat_tables(sink.tables[kind])
-        year = str(datetime.fromtimestamp(start, BEIJING).year)
+        year = year or str(datetime.fromtimestamp(start, BEIJING).year)
         for key in (k for k in KEYS if k in table.column_names):  # the year in a number (CP2019…, …2019I…)
             numbers = table[key]
             if pa.types.is_dictionary(numbers.type):  # the simulator draws codes dictionary-encoded

@@ -64,6 +64,7 @@ def main() -> None:
     ap.add_argument("--store", choices=("night", "empty"), default="night")
     ap.add_argument("--seconds", type=float, default=20.0, help="seconds of messages at --rate")
     ap.add_argument("--rate", type=float, default=3600.0, help="lists a second")
+    ap.add_argument("--group-seconds", type=float, default=BATCH_SECONDS, help="seconds of files per batch")
     args = ap.parse_args()
     config = load_config()
     work = Path(tempfile.mkdtemp(prefix="cbec-write-path-", dir=ROOT / "var" / "bench"))
@@ -92,7 +93,7 @@ def main() -> None:
 
         groups: dict[int, list[Path]] = collections.defaultdict(list)
         for p in plan:
-            groups[int((p.due - plan[0].due) / BATCH_SECONDS)].append(work / "staging" / p.name)
+            groups[int((p.due - plan[0].due) / args.group_seconds)].append(work / "staging" / p.name)
         ingester = Ingester("bench", config.category_for_hs)
         started = time.perf_counter()
         for k in sorted(groups):
@@ -101,11 +102,11 @@ def main() -> None:
         lists = sum(p.lists for p in plan)
         print(
             f"{len(plan):,} files, {lists:,} lists, {sum(p.records for p in plan):,} records "
-            f"in {len(groups)} quarter-second groups: {took:.1f} s, {lists / took:,.0f} lists/s"
+            f"in {len(groups)} groups of {args.group_seconds:g} s: {took:.1f} s, {lists / took:,.0f} lists/s"
         )
         for kind, values in by_kind.items():
             print(line(f"batch {kind}", values))
-        for name, values in sorted(spent.items(), key=lambda kv: -sum(kv[1]))[:12]:
+        for name, values in sorted(spent.items(), key=lambda kv: -sum(kv[1]))[:30]:
             print(line(name, values))
         store.close()
     finally:

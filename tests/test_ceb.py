@@ -269,3 +269,35 @@ def test_goods_value_is_the_sum_of_line_prices_in_fen(prices, fen, config):
     parsed = parse_message(xml, config.category_for_hs)
     assert parsed.records["declaration"][0]["goods_value_fen"] == fen
     assert parsed.records["declaration"][0]["category_code"] == "cosmetics"
+
+
+class _CountingSink:
+    """Notes how many records each write carries; stores nothing."""
+
+    def __init__(self) -> None:
+        self.batches: list[int] = []
+
+    def write(self, batch):
+        from collectors.sinks import WriteResult
+
+        self.batches.append(len(batch))
+        return WriteResult(batch.kind, len(batch), len(batch), 0)
+
+
+def test_a_backlog_is_written_in_larger_batches(tmp_path, config):
+    """A backlog (more files waiting in a run than the batch has read) is written
+    in fewer, larger batches once the batch interval has passed, so the inbox
+    catches up instead of paying a batch's cost for every few files; the batches
+    shrink as the backlog does, so the last files are not held for the others."""
+    one_list = (GOLDEN / "basic" / "a_CEB621.xml").read_bytes()
+    for i in range(400):
+        (tmp_path / f"{i:05d}.xml").write_bytes(one_list)
+    files = list_files([tmp_path])
+    single = _CountingSink()
+    Ingester("t", config.category_for_hs, batch_seconds=1e-6).run(files[:1], single)
+    per_file = single.batches[0]
+    backlog = _CountingSink()
+    Ingester("t", config.category_for_hs, batch_seconds=1e-6).run(files, backlog)
+    assert sum(backlog.batches) == 400 * per_file
+    assert len(backlog.batches) <= 10  # one a file without the backlog rule
+    assert backlog.batches[0] >= 100 * per_file and backlog.batches[-1] <= 2 * per_file

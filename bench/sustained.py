@@ -1,0 +1,207 @@
+"""Three times Ningbo's peak, for five minutes, into a running app's inbox.
+
+    .venv/bin/python bench/sustained.py [--rate 3600] [--minutes 5] [--store night|empty]
+
+The app runs as `make run` starts it (reliability/app.py: the simulator off, the
+inbox on) on a copy of a store that already holds 2019-11-11 00:00-14:00. Files
+at real granularity (bench/inbox_feed.py: one CEB621 per file, receipts and tax
+receipts 1-100 per file) land at `--rate` lists a second, each minute a window
+of the night's first minutes drawn under another year, so every list is new to
+the store. The app does everything it does on a real night: pick-up on arrival,
+parse, write, keep a redacted copy in processed/, and compute the walls'
+snapshot for a city wall's event stream held open meanwhile.
+
+Every 5 s it notes the files waiting in the inbox, the lists and receipts the
+store took (`cbec_records_ingested_total`), and the app's CPU time; at the end,
+the snapshot's compute time while the files landed
+(`cbec_live_compute_seconds{part="snapshot"}`, a histogram: its p95 is
+interpolated within a bucket, and the share at most 100 ms is exact).
+It keeps up when the files waiting stay under a few seconds' worth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import tempfile
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+from prometheus_client.parser import text_string_to_metric_families
+
+from base.config import load_config
+from bench.inbox_feed import drop, prepare, remove_tree
+from bench.wall_latency import ROOT, night_store
+from reliability.app import App, drill_config
+
+CHUNK_SECONDS = 60  # files prepared a minute at a time, each minute's lists under its own year
+SAMPLE_SECONDS = 5
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process, its threads included."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def scrape(base: str) -> dict:
+    """What this benchmark reads of /metrics: records ingested by kind, and the
+    snapshot's compute-time histogram as (upper bound in seconds, cumulative count)."""
+    out: dict = {"ingested": {}, "snapshot": []}
+    for family in text_string_to_metric_families(httpx.get(f"{base}/metrics", timeout=10).text):
+        for s in family.samples:
+            if s.name == "cbec_records_ingested_total":
+                out["ingested"][s.labels["kind"]] = s.value
+            elif s.name == "cbec_live_compute_seconds_bucket" and s.labels.get("part") == "snapshot":
+                out["snapshot"].append((float(s.labels["le"]), s.value))
+    out["snapshot"].sort()
+    return out
+
+
+def ingested(sample: dict, kind: str) -> float:
+    return sample["ingested"].get(kind, 0.0)
+
+
+def quantile(before: dict, after: dict, q: float) -> tuple[float, float, int]:
+    """The q-quantile of the snapshot times between two samples (linear within its
+    bucket), the share at most 100 ms, and how many there were."""
+    b0, b1 = dict(before["snapshot"]), after["snapshot"]
+    counts = [(le, n - b0.get(le, 0.0)) for le, n in b1]
+    total = counts[-1][1] if counts else 0
+    if not total:
+        return float("nan"), float("nan"), 0
+    within = next((n for le, n in counts if abs(le - 0.1) < 1e-9), 0.0) / total
+    lower, below = 0.0, 0.0
+    for le, n in counts:
+        if n >= q * total:
+            if le == float("inf"):
+                return lower, within, int(total)
+            return lower + (le - lower) * (q * total - below) / max(n - below, 1e-9), within, int(total)
+        lower, below = le, n
+    return lower, within, int(total)
+
+
+def hold_stream(base: str, stop: threading.Event) -> None:
+    """A city wall's event stream, read and dropped until `stop`: the app computes its snapshot."""
+    while not stop.is_set():
+        try:
+            with httpx.stream("GET", f"{base}/api/wall/events?screen=city", timeout=30) as r:
+                for _ in r.iter_bytes():
+                    if stop.is_set():
+                        return
+        except httpx.HTTPError:
+            time.sleep(1)
+
+
+def waiting(inbox: Path) -> int:
+    with os.scandir(inbox) as it:
+        return sum(1 for e in it if e.is_file())
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rate", type=float, default=3600, help="lists a second (Ningbo's peak: about 1,200)")
+    ap.add_argument("--minutes", type=float, default=5)
+    ap.add_argument("--store", choices=("night", "empty"), default="night")
+    args = ap.parse_args()
+    config = load_config()
+    work = Path(tempfile.mkdtemp(prefix="cbec-sustained-", dir=ROOT / "var" / "bench"))
+    try:
+        db = work / "app.duckdb"
+        if args.store == "night":
+            shutil.copy(night_store(), db)
+        inbox, staging = work / "inbox", work / "staging"
+        inbox.mkdir()
+        seconds = args.minutes * 60
+        chunks = max(1, round(seconds / CHUNK_SECONDS))
+        # the night's first minutes hold about 1,200 lists a second: a chunk draws what it needs of them
+        source_minutes = args.rate * CHUNK_SECONDS / (60 * 1200) * 1.15
+        t0 = time.time()  # re-timed from here; drop() moves the whole plan to when it starts
+        plan = []
+        for i in range(chunks):
+            part = prepare(
+                config, staging, source_start=datetime(2019, 11, 11), source_minutes=source_minutes,
+                rate=args.rate, start=t0 + i * CHUNK_SECONDS, year=str(2101 + i),
+            )  # fmt: skip
+            plan += [p for p in part if p.due < t0 + (i + 1) * CHUNK_SECONDS]
+        plan.sort(key=lambda p: p.due)
+        lists = sum(p.lists for p in plan)
+        app = App(drill_config(work, simulator=False, inbox=inbox), db, work / "app.log")
+        stop = threading.Event()
+        try:
+            app.wait_healthy()
+            stream = threading.Thread(target=hold_stream, args=(app.base, stop), daemon=True)
+            stream.start()
+            time.sleep(5)  # the stream's first snapshot, the sink's start
+            samples: list[tuple[float, int, float, float, float]] = []  # time, waiting, lists, receipts, cpu
+
+            def sample() -> dict:
+                m = scrape(app.base)
+                at = time.time()
+                samples.append((at, waiting(inbox), ingested(m, "declaration"), ingested(m, "receipt"),
+                                cpu_seconds(app.proc.pid)))  # fmt: skip
+                return m
+
+            first = sample()
+            feeding = threading.Thread(target=lambda: landed.extend(drop(plan, staging, inbox)), daemon=True)
+            landed: list[float] = []
+            feeding.start()
+            while feeding.is_alive():
+                feeding.join(SAMPLE_SECONDS)
+                last = sample()
+            fed = samples[-1][0] - samples[0][0]
+            drained_at = None
+            deadline = time.time() + 600
+            while time.time() < deadline:
+                if waiting(inbox) == 0:
+                    drained_at = time.time()
+                    break
+                time.sleep(1)
+            sample()
+            stop.set()
+        finally:
+            stop.set()
+            app.stop()
+        span = landed[-1] - landed[0] if len(landed) > 1 else 0.0
+        print(
+            f"{len(plan):,} files ({lists:,} lists, {sum(p.records for p in plan):,} records) landed over "
+            f"{span:.0f} s = {lists / max(span, 1e-9):,.0f} lists/s"
+        )
+        rates = []
+        print(" second  waiting files  lists/s  receipts/s  app CPU (cores)")
+        for (t1, _, l1, r1, c1), (t2, w2, l2, r2, c2) in zip(samples, samples[1:], strict=False):
+            dt = t2 - t1
+            rates.append((l2 - l1) / dt)
+            at = t2 - samples[0][0]
+            print(f"{at:7.0f}  {w2:13,d}  {rates[-1]:7,.0f}  {(r2 - r1) / dt:10,.0f}  {(c2 - c1) / dt:15.2f}")
+        during = [s for s in samples if s[0] <= landed[-1] + SAMPLE_SECONDS] if landed else samples
+        took = (during[-1][2] - during[0][2]) / max(during[-1][0] - during[0][0], 1e-9)
+        cores = (during[-1][4] - during[0][4]) / max(during[-1][0] - during[0][0], 1e-9)
+        print(
+            f"while the files landed ({fed:.0f} s): the store took {took:,.0f} lists/s; at most "
+            f"{max(s[1] for s in during):,} files waiting, {during[-1][1]:,} at the end; app CPU {cores:.2f} cores"
+        )
+        if drained_at is not None and landed:
+            print(f"the inbox was empty {drained_at - landed[-1]:.1f} s after the last file landed")
+        else:
+            print("the inbox was not empty 600 s after the last file landed")
+        p95, within, n = quantile(first, last, 0.95)
+        p50, _, _ = quantile(first, last, 0.50)
+        print(
+            f"snapshot while the files landed: {n} computed, p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms "
+            f"(within its bucket), {within:.1%} at most 100 ms"
+        )
+        if rates:
+            print(f"lists/s per {SAMPLE_SECONDS} s: median {statistics.median(rates):,.0f}, min {min(rates):,.0f}")
+    finally:
+        remove_tree(work)
+
+
+if __name__ == "__main__":
+    main()
