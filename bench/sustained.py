@@ -8,8 +8,10 @@ at real granularity (bench/inbox_feed.py: one CEB621 per file, receipts and tax
 receipts 1-100 per file) land at `--rate` lists a second, each minute a window
 of the night's first minutes drawn under another year, so every list is new to
 the store. The app does everything it does on a real night: pick-up on arrival,
-parse, write, keep a redacted copy in processed/, and compute the walls'
-snapshot for a city wall's event stream held open meanwhile.
+parse (a run of many files in a second process beside the writer, as shipped;
+`--one-process` keeps it in one), write, keep a redacted copy in processed/,
+and compute the walls' snapshot for a city wall's event stream held open
+meanwhile.
 
 Every 5 s it notes the files waiting in the inbox, the lists and receipts the
 store took (`cbec_records_ingested_total`), and the app's CPU time; at the end,
@@ -109,6 +111,7 @@ def main() -> None:
     ap.add_argument("--rate", type=float, default=3600, help="lists a second (Ningbo's peak: about 1,200)")
     ap.add_argument("--minutes", type=float, default=5)
     ap.add_argument("--store", choices=("night", "empty"), default="night")
+    ap.add_argument("--one-process", action="store_true", help="files parsed in the writing process too")
     args = ap.parse_args()
     config = load_config()
     work = Path(tempfile.mkdtemp(prefix="cbec-sustained-", dir=ROOT / "var" / "bench"))
@@ -132,7 +135,8 @@ def main() -> None:
             plan += [p for p in part if p.due < t0 + (i + 1) * CHUNK_SECONDS]
         plan.sort(key=lambda p: p.due)
         lists = sum(p.lists for p in plan)
-        app = App(drill_config(work, simulator=False, inbox=inbox), db, work / "app.log")
+        extra = "read_in_second_process = false" if args.one_process else ""
+        app = App(drill_config(work, simulator=False, inbox=inbox, extra=extra), db, work / "app.log")
         stop = threading.Event()
         try:
             app.wait_healthy()

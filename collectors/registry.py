@@ -53,6 +53,7 @@ def _ceb_inbox(config: Config, c: CollectorConfig) -> Source:
         max_bytes=o.max_file_bytes,
         quarantine_keep_days=o.quarantine_keep_days,
         archive_keep_days=o.archive_keep_days,
+        read_beside=o.read_in_second_process,
     )
 
 

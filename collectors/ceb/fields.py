@@ -48,6 +48,9 @@ class MessageError(ValueError):
         self.reason = reason
         self.line = line
 
+    def __reduce__(self):  # read in the second process, raised in the first (collectors/ceb/reading.py)
+        return type(self), (self.code, self.reason, self.line)
+
 
 @dataclass(frozen=True)
 class RecordIssue:

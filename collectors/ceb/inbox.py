@@ -31,8 +31,9 @@ from pathlib import Path
 from base.clock import now_beijing
 from collectors.ceb import arrivals
 from collectors.ceb.arrivals import Arrivals
-from collectors.ceb.parse import DEFAULT_MAX_BYTES, MessageError, Parsed, parse_root, read_xml
-from collectors.ceb.redact import for_quarantine, redact, redact_root, safe_name
+from collectors.ceb.parse import DEFAULT_MAX_BYTES, MessageError
+from collectors.ceb.reading import Outcome, Reader, file_bytes, identity
+from collectors.ceb.redact import for_quarantine, redact, safe_name
 from collectors.ceb.retention import Purge, Retention
 from collectors.ceb.writer import Fault, Tally, write_messages, write_quarantined
 from collectors.sinks import Sink
@@ -40,8 +41,6 @@ from collectors.source import Collected
 
 log = logging.getLogger("cbec.ceb")
 SKIP_SUFFIXES = (".tmp", ".part", ".partial", ".reason.json")
-# a file this small has its kept copy made from the tree it was read into, while it waits for its batch
-REDACT_AHEAD_BYTES = 1024 * 1024
 # the inbox commits what it has read at least this often: with the pickup on arrival and the walls'
 # push on commit, a file's figures are on the screens well within a second at the peak
 BATCH_SECONDS = 0.25
@@ -68,32 +67,6 @@ class IngestReport(Tally):
             "duplicates": self.duplicates,
             "quarantined": self.quarantined,
         }
-
-
-@dataclass
-class _Outcome:
-    path: Path
-    parsed: Parsed | None = None
-    error: MessageError | None = None
-    redacted: bytes | None = None  # the kept copy, made ahead (small files only)
-    identity: tuple | None = None  # (device, inode, size, mtime) when read: the copy is of this file
-
-
-def _read_up_to(fd: int, size: int, limit: int) -> bytes:
-    """At most `limit` bytes of an open file `size` long when it was looked at, with
-    no buffered file object (the inbox reads thousands of small files a second)."""
-    parts, got = [], 0
-    while got < limit:
-        chunk = os.read(fd, min(max(size + 1 - got, 1 << 16), limit - got))
-        if not chunk:
-            break
-        parts.append(chunk)
-        got += len(chunk)
-    return b"".join(parts)
-
-
-def _identity(st: os.stat_result) -> tuple:
-    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def _regular(p: Path) -> bool:
@@ -167,8 +140,17 @@ class Ingester:
     # long, and written together (None: with their batch)
     figures_seconds: float | None = None
     clock: Callable[[], datetime] = now_beijing
-    _held: list[_Outcome] = field(default_factory=list, init=False, repr=False)
+    # a large run's files are read in a second process while the batches are written (reading.Reader)
+    read_beside: bool = False
+    _held: list[Outcome] = field(default_factory=list, init=False, repr=False)
     _held_since: float = field(default=0.0, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        keep_copy = self.processed_dir is not None
+        self.reader = Reader(self.category_for_hs, self.max_bytes, keep_copy, self.read_beside)
+
+    def close(self) -> None:
+        self.reader.close()
 
     def held(self) -> set[Path]:
         """The files read and held, not written yet: a listing of the inbox leaves them out."""
@@ -176,11 +158,10 @@ class Ingester:
 
     def run(self, files: list[Path], sink: Sink, progress: Callable[[int], None] | None = None) -> IngestReport:
         report = IngestReport()
-        group: list[_Outcome] = []
+        group: list[Outcome] = []
         pending = read = 0
         started = time.monotonic()
-        for i, path in enumerate(files):
-            outcome = self._read(path)
+        for i, outcome in enumerate(self.reader.outcomes(files)):
             read += 1
             if self._holds(outcome):
                 if not self._held:
@@ -211,7 +192,7 @@ class Ingester:
             return False
         return waited >= BACKLOG_SECONDS or waiting < read
 
-    def _holds(self, o: _Outcome) -> bool:
+    def _holds(self, o: Outcome) -> bool:
         return (
             self.figures_seconds is not None
             and o.parsed is not None
@@ -233,43 +214,10 @@ class Ingester:
             self._flush(group, sink, report)
         return report
 
-    def _read(self, path: Path) -> _Outcome:
-        try:
-            data, st = self._bytes_and_stat(path)
-            root = read_xml(data, self.max_bytes)
-            outcome = _Outcome(path, parsed=parse_root(root, self.category_for_hs), identity=_identity(st))
-        except MessageError as e:
-            return _Outcome(path, error=e)
-        except OSError as e:
-            return _Outcome(path, error=MessageError("unreadable", f"cannot read the file: {e.strerror}"))
-        if self.processed_dir is not None and len(data) <= REDACT_AHEAD_BYTES and not outcome.parsed.refused:
-            try:
-                outcome.redacted = redact_root(root)
-            except Exception:  # made again when archived, where a failure is noted
-                outcome.redacted = None
-        return outcome
-
     def _bytes(self, path: Path) -> bytes:
-        return self._bytes_and_stat(path)[0]
+        return file_bytes(path, self.max_bytes)[0]
 
-    def _bytes_and_stat(self, path: Path) -> tuple[bytes, os.stat_result]:
-        """The file's bytes: a regular file only (a link swapped in after listing
-        is refused too), never more than the size limit read."""
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-        try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
-                raise MessageError("not_a_file", "not a regular file")
-            if st.st_size > self.max_bytes:
-                raise MessageError("too_large", f"file is {st.st_size:,} bytes, over the limit of {self.max_bytes:,}")
-            data = _read_up_to(fd, st.st_size, self.max_bytes + 1)  # it may have grown since fstat
-        finally:
-            os.close(fd)
-        if len(data) > self.max_bytes:
-            raise MessageError("too_large", f"file is over the limit of {self.max_bytes:,} bytes")
-        return data, st
-
-    def _flush(self, group: list[_Outcome], sink: Sink, report: IngestReport) -> None:
+    def _flush(self, group: list[Outcome], sink: Sink, report: IngestReport) -> None:
         refused = write_messages([o.parsed for o in group], sink, self.source_name, report)
         for i, error in refused.items():
             group[i].error, group[i].parsed = error, None
@@ -291,7 +239,7 @@ class Ingester:
             return None
         return _unique(self.processed_dir / self.clock().strftime("%Y-%m-%d") / safe_name(path.name))
 
-    def _quarantine(self, o: _Outcome) -> dict:
+    def _quarantine(self, o: Outcome) -> dict:
         issues = o.parsed.issues if o.parsed else []
         fault = Fault.of(o.parsed, o.error)
         name = safe_name(o.path.name)  # a name may be planted too: it is recorded, logged and kept masked
@@ -322,7 +270,7 @@ class Ingester:
         log.warning("quarantined %r: %s", name, fault.reason)  # quoted: a name may hold a newline
         return fault.event(self.clock(), name, str(target) if target else "")
 
-    def _archive(self, o: _Outcome) -> None:
+    def _archive(self, o: Outcome) -> None:
         """Keeps the file's redacted copy (collectors/ceb/redact.py) in processed/DATE/
         and removes the original. A file that cannot be redacted is not kept: a note
         `<name>.not-archived.json` takes its place."""
@@ -349,7 +297,7 @@ class Ingester:
             content = json.dumps(note, ensure_ascii=False, indent=2).encode("utf-8")
         self._replace_with(path, target, content)
 
-    def _redact_in_place(self, o: _Outcome, target: Path) -> bool:
+    def _redact_in_place(self, o: Outcome, target: Path) -> bool:
         """Writes the copy made ahead over the file itself, padded with spaces to
         its length, and renames it into processed/: no block is freed, so no
         name or ID number is left behind in freed blocks, and no delete is paid
@@ -362,7 +310,7 @@ class Ingester:
             return False
         try:
             st = os.fstat(fd)
-            if _identity(st) != o.identity or len(o.redacted) > st.st_size:
+            if identity(st) != o.identity or len(o.redacted) > st.st_size:
                 return False
             if stat.S_IMODE(st.st_mode) != 0o600:
                 os.fchmod(fd, 0o600)
@@ -399,6 +347,17 @@ class Ingester:
 
 
 @dataclass
+class _Watching:
+    arrivals: Arrivals | None
+    ingester: Ingester
+
+    def close(self) -> None:
+        if self.arrivals is not None:
+            self.arrivals.close()
+        self.ingester.close()
+
+
+@dataclass
 class InboxSource:
     """A collector over an inbox folder (see the module's docstring)."""
 
@@ -414,6 +373,7 @@ class InboxSource:
     archive_keep_days: int = 90
     figures_seconds: float | None = FIGURES_SECONDS  # None: figure records go with their batch (Ingester)
     on_purge: Callable[[Purge], None] | None = None  # records a purge (the runtime: the audit trail)
+    read_beside: bool = True  # a large run's files are read in a second process (collectors/ceb/reading.py)
 
     def __post_init__(self) -> None:
         self._wake: Callable[[], None] | None = None
@@ -428,6 +388,7 @@ class InboxSource:
             batch_seconds=BATCH_SECONDS,
             figures_seconds=self.figures_seconds,
             clock=lambda: self.clock(),
+            read_beside=self.read_beside,
         )
         self.retention = Retention(
             self.ingester.quarantine_dir,
@@ -438,11 +399,11 @@ class InboxSource:
             on_purge=lambda purge: self.on_purge(purge) if self.on_purge else None,
         )
 
-    def watch(self, wake: Callable[[], None]) -> Arrivals | None:
+    def watch(self, wake: Callable[[], None]) -> _Watching:
         """Wakes the runner as soon as a file lands (collectors/ceb/arrivals.py), and
-        when held files are due."""
+        when held files are due. Closing it stops the reading process too."""
         self._wake = wake
-        return arrivals.watch(self.inbox, wake)
+        return _Watching(arrivals.watch(self.inbox, wake), self.ingester)
 
     def _come_back_for_held(self) -> None:
         """One timer at a time, however often the runner comes (several times a second at the peak)."""

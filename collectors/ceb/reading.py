@@ -1,0 +1,168 @@
+"""Reading message files: their bytes (safely), their records, and the copy to keep.
+
+A file is read into an `Outcome`: the records parsed from it, or the reason it
+cannot be read, and, for a small file, its redacted copy made from the same
+tree. Reading is the costliest part of a file's way in (about 150 µs for a
+one-list CEB621), so a large run of files is read in a second process beside
+the one that writes them (`Reader`): the writer's batches and the screens'
+queries keep their core while the next files are parsed. Nothing is moved or
+written here; the ingester moves a file only once its records are committed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import stat
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+from collectors.ceb.parse import MessageError, Parsed, parse_root, read_xml
+from collectors.ceb.redact import redact_root
+
+# a file this small has its kept copy made from the tree it was read into, while it waits for its batch
+REDACT_AHEAD_BYTES = 1024 * 1024
+# a run of at least this many files is read in the second process, this many files a task; smaller
+# runs (a quiet night, a test) are read in place, with no process to start and no hand-over
+BESIDE_FROM_FILES = 256
+CHUNK_FILES = 64
+AHEAD_CHUNKS = 4  # tasks handed over ahead of the one being written
+
+
+@dataclass
+class Outcome:
+    path: Path
+    parsed: Parsed | None = None
+    error: MessageError | None = None
+    redacted: bytes | None = None  # the kept copy, made ahead (small files only)
+    identity: tuple | None = None  # (device, inode, size, mtime) when read: the copy is of this file
+
+
+def identity(st: os.stat_result) -> tuple:
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def _read_up_to(fd: int, size: int, limit: int) -> bytes:
+    """At most `limit` bytes of an open file `size` long when it was looked at, with
+    no buffered file object (the inbox reads thousands of small files a second)."""
+    parts, got = [], 0
+    while got < limit:
+        chunk = os.read(fd, min(max(size + 1 - got, 1 << 16), limit - got))
+        if not chunk:
+            break
+        parts.append(chunk)
+        got += len(chunk)
+    return b"".join(parts)
+
+
+def file_bytes(path: Path, max_bytes: int) -> tuple[bytes, os.stat_result]:
+    """The file's bytes: a regular file only (a link swapped in after listing is
+    refused too), never more than the size limit read."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise MessageError("not_a_file", "not a regular file")
+        if st.st_size > max_bytes:
+            raise MessageError("too_large", f"file is {st.st_size:,} bytes, over the limit of {max_bytes:,}")
+        data = _read_up_to(fd, st.st_size, max_bytes + 1)  # it may have grown since fstat
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        raise MessageError("too_large", f"file is over the limit of {max_bytes:,} bytes")
+    return data, st
+
+
+def read_file(path: Path, category_for_hs: Callable[[str], str], max_bytes: int, keep_copy: bool) -> Outcome:
+    """One file's outcome; with `keep_copy`, the redacted copy of a small file too."""
+    try:
+        data, st = file_bytes(path, max_bytes)
+        root = read_xml(data, max_bytes)
+        outcome = Outcome(path, parsed=parse_root(root, category_for_hs), identity=identity(st))
+    except MessageError as e:
+        return Outcome(path, error=e)
+    except OSError as e:
+        return Outcome(path, error=MessageError("unreadable", f"cannot read the file: {e.strerror}"))
+    if keep_copy and len(data) <= REDACT_AHEAD_BYTES and not outcome.parsed.refused:
+        try:
+            outcome.redacted = redact_root(root)
+        except Exception:  # made again when archived, where a failure is noted
+            outcome.redacted = None
+    return outcome
+
+
+# -- the second process -------------------------------------------------------------------
+_settings: tuple[Callable[[str], str], int, bool] | None = None
+
+
+def _start_worker(category_for_hs: Callable[[str], str], max_bytes: int, keep_copy: bool) -> None:
+    global _settings
+    _settings = (category_for_hs, max_bytes, keep_copy)
+    try:  # ends with the app, even one killed outright (Linux)
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the app, which stops this process
+
+
+def _read_chunk(paths: list[Path]) -> list[Outcome]:
+    assert _settings is not None
+    return [read_file(p, *_settings) for p in paths]
+
+
+class Reader:
+    """Reads files in order, a large run in a second process started when first
+    needed; a second process that fails is not started again, and its files are
+    read in place."""
+
+    def __init__(self, category_for_hs: Callable[[str], str], max_bytes: int, keep_copy: bool, beside: bool):
+        self._settings = (category_for_hs, max_bytes, keep_copy)
+        self._beside = beside
+        self._pool: ProcessPoolExecutor | None = None
+
+    def outcomes(self, paths: list[Path]) -> Iterator[Outcome]:
+        if not self._beside or len(paths) < BESIDE_FROM_FILES:
+            for p in paths:
+                yield read_file(p, *self._settings)
+            return
+        chunks = [paths[i : i + CHUNK_FILES] for i in range(0, len(paths), CHUNK_FILES)]
+        pending: deque[tuple[list[Path], Future | None]] = deque()
+        for chunk in chunks:
+            pending.append((chunk, self._submit(chunk)))
+            while len(pending) > AHEAD_CHUNKS:
+                yield from self._take(*pending.popleft())
+        while pending:
+            yield from self._take(*pending.popleft())
+
+    def _submit(self, chunk: list[Path]) -> Future | None:
+        if not self._beside:
+            return None
+        try:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    1, mp_context=get_context("spawn"), initializer=_start_worker, initargs=self._settings
+                )
+            return self._pool.submit(_read_chunk, chunk)
+        except Exception:  # no second process (it could not start, or it died): read here
+            self._beside = False
+            self.close()
+            return None
+
+    def _take(self, chunk: list[Path], future: Future | None) -> list[Outcome]:
+        if future is not None:
+            try:
+                return future.result()
+            except Exception:  # the second process failed: these files are read here, and the rest too
+                self._beside = False
+                self.close()
+        return [read_file(p, *self._settings) for p in chunk]
+
+    def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
