@@ -169,14 +169,14 @@ def test_a_file_replaced_after_it_was_read_is_archived_from_what_is_there_then(t
     src = inbox_source(tmp_path, config)
     path = src.inbox / "list_CEB621.xml"
     path.write_bytes(ceb621())
-    read = src.ingester._read
+    read = src.ingester.reader.outcomes
 
-    def read_then_replace(p):
-        outcome = read(p)
-        p.write_bytes(ceb621().replace("面霜".encode(), "口红".encode()))
-        return outcome
+    def read_then_replace(paths):
+        for outcome in read(paths):
+            outcome.path.write_bytes(ceb621().replace("面霜".encode(), "口红".encode()))
+            yield outcome
 
-    monkeypatch.setattr(src.ingester, "_read", read_then_replace)
+    monkeypatch.setattr(src.ingester.reader, "outcomes", read_then_replace)
     assert src.collect(sink).records == 1
     kept = (src.inbox / "processed" / "2019-11-11" / "list_CEB621.xml").read_bytes()
     assert_nothing_planted(kept)
