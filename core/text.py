@@ -464,6 +464,7 @@ TEXT: dict[str, tuple[str, str]] = {
         " tax assessed = customs duty, VAT and consumption tax of today's tax receipts.",
     ),
     "cumulative_today_vs_ly": ("今日累计放行与去年同日对比", "Cumulative releases today vs same day last year"),
+    "cumulative_today_vs_ly_short": ("今日累计放行与去年同日对比", "Releases today vs last year"),
     "cumulative_against_ly": ("今日累计放行与去年同日对比", "Cumulative releases today against the same day last year"),
     "today": ("今日", "Today"),
     "last_year": ("去年同日", "Same day last year"),

@@ -292,9 +292,10 @@ def body(snap: Snapshot, screen: str, lang: str, names: Names, video: bool = Fal
     curve_as_of = as_of_text(s.day0 + timedelta(minutes=len(s.minutes_today)), lang)
     chart = cumulative_chart(s, lang, event_marks(snap, s.day0, lang))
     video = video and screen != CITY
+    curve_title = text("cumulative_today_vs_ly_short" if video else "cumulative_today_vs_ly", lang)  # narrower
     return (
         f'<div class="grid {"city" if screen == CITY else "site"}{" has-video" if video else ""}">'
-        f"{_panel(text('cumulative_today_vs_ly', lang), chart, 'curve', curve_as_of)}"
+        f"{_panel(curve_title, chart, 'curve', curve_as_of)}"
         f"{video_panel(screen, lang) if video else ''}{top}"
         f"{timing_panel(s, lang)}{checks_panel(s, lang)}"
         f"{warehouse_panel(s, lang)}{systems_panel(s, names, lang)}"

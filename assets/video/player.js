@@ -49,7 +49,7 @@ class CameraView {
     if (url === this.url) return;
     this.url = url;
     this.el.dataset.src = url;
-    this.canvas.hidden = true;
+    this.kept = false;  // another camera: the last one's picture is not this one's
     this.lastMove = Date.now();
     this.lastTime = -1;
     this.load();
@@ -78,14 +78,15 @@ class CameraView {
     }).catch(() => {});
   }
 
-  // the frame on screen, kept on the canvas before the player lets go of it
+  // the picture on screen, copied once a second while it moves: a player that
+  // fails lets go of its picture at once, and the wall must keep the last one
   keepFrame() {
     const v = this.video;
     if (v.readyState < 2 || !v.videoWidth) return;
-    this.canvas.width = v.videoWidth;
-    this.canvas.height = v.videoHeight;
+    if (this.canvas.width !== v.videoWidth) this.canvas.width = v.videoWidth;
+    if (this.canvas.height !== v.videoHeight) this.canvas.height = v.videoHeight;
     this.canvas.getContext("2d").drawImage(v, 0, 0);
-    this.canvas.hidden = false;
+    this.kept = true;
   }
 
   tick() {
@@ -97,8 +98,11 @@ class CameraView {
     }
     const lost = now - this.lastMove > LOST_MS;
     const box = this.el.querySelector(".vlost");
-    if (lost && box.hidden) this.keepFrame();
-    if (!lost) this.canvas.hidden = true;
+    if (!lost && now - (this.lastKeep || 0) >= 1000) {
+      this.lastKeep = now;
+      this.keepFrame();
+    }
+    this.canvas.hidden = !(lost && this.kept);
     box.hidden = !lost;
     this.el.classList.toggle("lost", lost);
     if (lost) {

@@ -31,16 +31,20 @@ def labels(lang: str) -> dict[str, str]:
     }
 
 
-def cameras(runtime: Runtime, lang: str, sites: set[str] | None = None) -> dict[str, list[dict[str, str]]]:
-    """Per site, its cameras as a player needs them: the app's own address of the playlist and a name."""
+def cameras(
+    runtime: Runtime, lang: str, sites: set[str] | None = None, with_site: bool = True
+) -> dict[str, list[dict[str, str]]]:
+    """Per site, its cameras as a player needs them: the app's own address of the playlist and a
+    name (on a site's own wall without the site's name, which the wall's title already says)."""
     out: dict[str, list[dict[str, str]]] = {}
     for c in runtime.config.video.cameras:
         if sites is None or c.site in sites:
+            name = runtime.names.camera(c.name, c.kind, lang)
             out.setdefault(c.site, []).append(
                 {
                     "id": f"{c.site}/{c.name}",
                     "url": f"/video/{c.site}/{c.name}/index.m3u8",
-                    "name": f"{runtime.names.site(c.site, lang)} · {runtime.names.camera(c.name, c.kind, lang)}",
+                    "name": f"{runtime.names.site(c.site, lang)} · {name}" if with_site else name,
                 }
             )
     return out
@@ -48,7 +52,7 @@ def cameras(runtime: Runtime, lang: str, sites: set[str] | None = None) -> dict[
 
 def wall_video(runtime: Runtime, lang: str, sites: set[str]) -> dict[str, Any]:
     """The wall's video panel settings: the screens' cameras, how long each shows, the words."""
-    return {"cameras": cameras(runtime, lang, sites), "rotate": runtime.config.video.rotate_seconds,
+    return {"cameras": cameras(runtime, lang, sites, with_site=False), "rotate": runtime.config.video.rotate_seconds,
             "labels": labels(lang)}  # fmt: skip
 
 
