@@ -15,12 +15,14 @@ each frame exists is known: every `--flip` seconds the frames turn from black to
 white. Chromium (Debian's, headless) shows the bsq wall, whose video panel plays
 the camera with the shipped player (assets/video/player.js, hls.js 1.7.4); a
 requestVideoFrameCallback on its <video> notes when the picture turns white.
-Delay = that moment minus the moment the first white frame went into ffmpeg.
+Delay = that moment minus the moment the first white frame went into ffmpeg. A
+player's delay is fixed when it starts (how far into a segment it joins the
+stream), so the wall is opened afresh `--starts` times, `--flips` flips each.
 
 Part 3, a real camera's path: a camera's ffmpeg alone on tests/rtsp_server.py's stream,
 re-encoding (transcode = "h264") and passing the H.264 through (transcode = "copy").
 
-    .venv/bin/python bench/video.py [--rounds 3] [--seconds 15] [--flips 8] [--only cpu|rtsp|glass]
+    .venv/bin/python bench/video.py [--rounds 3] [--seconds 15] [--starts 6] [--flips 4] [--only cpu|rtsp|glass]
 """
 
 from __future__ import annotations
@@ -182,7 +184,7 @@ WATCH = """v => { window.__flips = []; let white = null;
   v.requestVideoFrameCallback(look); }"""
 
 
-def glass_part(flips: int, flip_s: float) -> None:
+def glass_part(flips: int, flip_s: float, sessions: int) -> None:
     from playwright.sync_api import sync_playwright
 
     cfg = load_config()
@@ -212,6 +214,7 @@ def glass_part(flips: int, flip_s: float) -> None:
         enc = subprocess.Popen(argv, stdin=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
         frames = {False: bytes([16]) * (w * h), True: bytes([235]) * (w * h)}
         sent: list[float] = []
+        runs: list[list[float]] = []
         stop = threading.Event()
 
         def feed() -> None:
@@ -230,34 +233,44 @@ def glass_part(flips: int, flip_s: float) -> None:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
                 page = browser.new_page(viewport={"width": 1920, "height": 1080})
-                page.goto(f"http://127.0.0.1:{port}/wall?screen=bsq&kiosk=1")
-                video = page.locator('[data-testid="wall-video"] video')
-                video.wait_for(state="attached", timeout=60_000)
-                page.wait_for_function("() => true")
-                deadline = time.monotonic() + 30
-                while video.evaluate("v => v.readyState") < 2:
-                    if time.monotonic() > deadline:
-                        raise SystemExit("the wall's video did not start")
-                    time.sleep(0.2)
-                video.evaluate(WATCH)
-                time.sleep(flips * 2 * flip_s + 4)
-                seen = page.evaluate("() => window.__flips")
+                # a player's delay is set when it starts (how far into a segment it joins): several starts
+                for _ in range(sessions):
+                    page.goto(f"http://127.0.0.1:{port}/wall?screen=bsq&kiosk=1")
+                    video = page.locator('[data-testid="wall-video"] video')
+                    video.wait_for(state="attached", timeout=60_000)
+                    deadline = time.monotonic() + 30
+                    while video.evaluate("v => v.readyState") < 2:
+                        if time.monotonic() > deadline:
+                            raise SystemExit("the wall's video did not start")
+                        time.sleep(0.2)
+                    video.evaluate(WATCH)
+                    since = time.time() * 1000
+                    time.sleep(flips * 2 * flip_s + 3)
+                    seen = page.evaluate("() => window.__flips")
+                    runs.append([d for d in _delays([x for x in sent if x > since], seen, flip_s) if d is not None])
                 browser.close()
         finally:
             stop.set()
             enc.kill()
             app.terminate()
             app.wait(30)
-        delays = []
-        for s in sent:
-            after = [x for x in seen if x > s]
-            if after and after[0] - s < 2 * flip_s * 1000:
-                delays.append((after[0] - s) / 1000)
-        if not delays:
-            raise SystemExit(f"no flip seen on the wall (sent {len(sent)}, seen {len(seen)})")
-        print(f"glass to glass over {len(delays)} flips: median {statistics.median(delays):.2f} s, "
-              f"min {min(delays):.2f} s, max {max(delays):.2f} s")  # fmt: skip
-        print("each:", " ".join(f"{d:.2f}" for d in delays))
+        for i, delays in enumerate(runs, 1):
+            if not delays:
+                raise SystemExit(f"player start {i}: no flip seen on the wall")
+            print(f"player start {i}: {len(delays)} flips, median {statistics.median(delays):.2f} s, "
+                  f"min {min(delays):.2f} s, max {max(delays):.2f} s")  # fmt: skip
+        every = [d for delays in runs for d in delays]
+        print(f"glass to glass over {len(runs)} player starts, {len(every)} flips: median "
+              f"{statistics.median(every):.2f} s, max {max(every):.2f} s")  # fmt: skip
+
+
+def _delays(sent: list[float], seen: list[float], flip_s: float) -> list[float | None]:
+    """For each flip sent, the seconds until the wall showed it (None when it never did)."""
+    out = []
+    for s in sent:
+        after = [x for x in seen if x > s]
+        out.append((after[0] - s) / 1000 if after and after[0] - s < 2 * flip_s * 1000 else None)
+    return out
 
 
 def rtsp_part(seconds: float) -> None:
@@ -290,8 +303,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--seconds", type=float, default=15.0)
-    ap.add_argument("--flips", type=int, default=8)
-    ap.add_argument("--flip", type=float, default=2.0, help="seconds black, then as long white")
+    ap.add_argument("--flips", type=int, default=4, help="flips watched per player start")
+    ap.add_argument("--starts", type=int, default=6, help="times the wall's player is started afresh")
+    # not a whole number of segments: each flip falls at another point of its segment
+    ap.add_argument("--flip", type=float, default=2.3, help="seconds black, then as long white")
     ap.add_argument("--only", choices=("cpu", "glass", "rtsp"), default=None)
     args = ap.parse_args()
     if args.only in (None, "cpu"):
@@ -299,7 +314,7 @@ def main() -> None:
     if args.only in (None, "rtsp"):
         rtsp_part(args.seconds)
     if args.only in (None, "glass"):
-        glass_part(args.flips, args.flip)
+        glass_part(args.flips, args.flip, args.starts)
 
 
 if __name__ == "__main__":

@@ -64,7 +64,8 @@ class CameraView {
       if (url !== this.url || this.hls || !Hls.isSupported()) return;
       const ticket = this.ticket;
       this.hls = new Hls({
-        lowLatencyMode: true, liveSyncDurationCount: 2, liveMaxLatencyDurationCount: 4,
+        // 1.5 s behind the newest segment's end: 1 s segments arrive in time, the picture stays under 3 s late
+        lowLatencyMode: true, liveSyncDuration: 1.5, liveMaxLatencyDuration: 4,
         maxLiveSyncPlaybackRate: 1.5, backBufferLength: 4, maxBufferLength: 6, manifestLoadingMaxRetry: 0,
         xhrSetup(xhr, u) {
           const t = ticket();
