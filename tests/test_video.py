@@ -137,6 +137,33 @@ def test_a_test_feed_plays_within_seconds_and_leaves_no_ffmpeg_when_stopped(tmp_
     assert _running_ffmpeg(tmp_path / "video") == []
 
 
+def test_an_app_killed_outright_leaves_no_ffmpeg_behind(tmp_path):
+    """kill -9 gives the runtime no chance to stop its cameras: the kernel ends them with it."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, time, dataclasses\n"
+        "from base.config import Camera, load_config\n"
+        "from collectors.video.supervisor import Supervisor\n"
+        "cfg = load_config()\n"
+        f"v = dataclasses.replace(cfg.video, cameras=(Camera('bsq', 'camera-1', 'gate', 'test:'),), "
+        f"folder=__import__('pathlib').Path({str(tmp_path / 'video')!r}), test_fps=5, test_size='320x180')\n"
+        "sup = Supervisor(dataclasses.replace(cfg, video=v)).start()\n"
+        "while not sup.pids(): time.sleep(0.1)\n"
+        "print('up', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    app = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE)
+    try:
+        assert app.stdout.readline().strip() == b"up"
+        assert _running_ffmpeg(tmp_path / "video")
+    finally:
+        app.kill()
+        app.wait()
+    assert _wait(lambda: _running_ffmpeg(tmp_path / "video") == [], 3)
+
+
 def test_a_camera_that_refuses_shows_down_with_its_reason_and_never_the_password(tmp_path, monkeypatch):
     """An RTSP address nobody answers: ffmpeg fails, is restarted with backoff, and
     after the threshold the camera is down; the reason is ffmpeg's, without the password."""
@@ -244,3 +271,17 @@ def test_metrics_carry_each_cameras_state_and_age_without_its_address(tmp_path, 
     assert 'cbec_camera_state{camera="camera-1",district="3100",site="bsq",state="playing"} 1.0' in text
     assert re.search(r'cbec_camera_segment_age_seconds\{camera="camera-1",district="3100",site="bsq"\} [0-9.]+', text)
     assert "127.0.0.1:9" not in text and SECRET not in text
+
+
+def test_a_wall_token_sees_the_cameras_of_its_own_screens_only(signin_runtime):
+    from base.clock import now_beijing
+    from core.access import tokens
+    from core.access.roles import Viewer
+
+    admin = Viewer("cli", "admin", "cli")
+    screens = ["city", *(s.code for s in signin_runtime.config.sites)]
+    hall = tokens.create(signin_runtime.store, admin, "保税区大厅", ["bsq"], screens, now_beijing())
+    airport = tokens.create(signin_runtime.store, admin, "栎社", ["lishe"], screens, now_beijing())
+    client = TestClient(Starlette(routes=routes()), client=("127.0.0.1", 5000))
+    assert client.get(f"/video/bsq/camera-1/index.m3u8?ticket={hall}").status_code == 200
+    assert client.get(f"/video/bsq/camera-1/index.m3u8?ticket={airport}").status_code == 401

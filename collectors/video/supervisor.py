@@ -8,6 +8,7 @@ segment came for longer than the threshold (or ffmpeg cannot run at all)."""
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import shutil
@@ -24,6 +25,13 @@ from base.config import Camera, Config
 from collectors.video import ffmpeg
 
 log = logging.getLogger("cbec.video")
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: the kernel kills it when the app dies, even by kill -9."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
 
 STATES = ("playing", "reconnecting", "down")
 CHECK_S = 0.5
@@ -137,7 +145,8 @@ class Supervisor:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
-            start_new_session=True,  # its own process group: stopped whole, never orphaned in ours
+            start_new_session=True,  # its own process group: stopped whole at the runtime's stop
+            preexec_fn=_die_with_parent,  # and never left running by an app that was killed
             env={**os.environ, "TZ": "Asia/Shanghai"},  # the burned-in clock is Beijing time
         )
         f.started = now
