@@ -285,3 +285,24 @@ def test_a_wall_token_sees_the_cameras_of_its_own_screens_only(signin_runtime):
     client = TestClient(Starlette(routes=routes()), client=("127.0.0.1", 5000))
     assert client.get(f"/video/bsq/camera-1/index.m3u8?ticket={hall}").status_code == 200
     assert client.get(f"/video/bsq/camera-1/index.m3u8?ticket={airport}").status_code == 401
+
+
+def test_system_health_lists_each_feed_with_its_state_age_and_why_it_failed(promo_runtime, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    feeds = [
+        {"site": "bsq", "camera": "camera-1", "kind": "gate", "state": "playing", "segment_age_seconds": 0.8,
+         "why": "", "restarts": 0, "source": "test:"},
+        {"site": "lishe", "camera": "camera-2", "kind": "xray", "state": "down", "segment_age_seconds": 95.0,
+         "why": "rtsp://10.0.0.9:554/live: Connection refused", "restarts": 4, "source": "rtsp://10.0.0.9:554/live"},
+    ]  # fmt: skip
+    monkeypatch.setattr(promo_runtime, "cameras", lambda: feeds)
+    at = AppTest.from_file(str(ROOT / "dashboard" / "frame.py"), default_timeout=60).run()
+    at.switch_page("app_pages/system_health.py").run()
+    assert not at.exception
+    table = next(h.proto.body for h in at.get("html") if 'data-testid="camera-table"' in h.proto.body)
+    rows = re.findall(r"<tr>(.*?)</tr>", table)
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", r) for r in rows[1:]]
+    assert cells[0][:5] == ["保税区", "摄像头1", "卡口", "正常", "0秒"]
+    assert cells[1][:5] == ["栎社", "摄像头2", "X光机房", "中断", "95秒"]
+    assert cells[1][5:] == ["4", "rtsp://10.0.0.9:554/live: Connection refused"]
