@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV := .venv
 READY := $(VENV)/.ready
 
-.PHONY: run test federation bench-foundation bench-viewers bench-queries bench-year reliability failover system-packages
+.PHONY: run test federation bench-foundation bench-viewers bench-video bench-queries bench-year reliability failover system-packages
 
 $(READY): requirements.lock pyproject.toml
 	scripts/setup-python $(PYTHON) $(VENV)
@@ -29,6 +29,10 @@ bench-foundation: $(READY)
 
 bench-viewers: $(READY) system-packages
 	$(VENV)/bin/python bench/viewers.py
+
+# site video: server CPU per camera and per viewer, glass-to-glass delay (docs/PERFORMANCE.md)
+bench-video: $(READY) system-packages
+	$(VENV)/bin/python bench/video.py
 
 bench-queries: $(READY)
 	$(VENV)/bin/python bench/screen_queries.py

@@ -187,6 +187,41 @@ class NationalConfig:
 
 
 @dataclass(frozen=True)
+class Camera:
+    """One camera of a site: `name` is its stable id (camera-N, the equipment it
+    stands for), `kind` what it watches, `url` where its stream comes from
+    (rtsp://, http(s)://, or test: for a test pattern made by ffmpeg) without
+    credentials; those come from the environment variable `credentials_env`."""
+
+    site: str
+    name: str
+    kind: str  # gate | xray | sorter | warehouse
+    url: str
+    credentials_env: str = ""  # holds user:password, put into the URL only in ffmpeg's argument
+    transcode: str = "h264"  # h264: re-encoded with 1 s keyframes; copy: the camera's own H.264 as it is
+
+
+CAMERA_KINDS = ("gate", "xray", "sorter", "warehouse")
+CAMERA_SCHEMES = ("rtsp", "rtsps", "http", "https", "test")
+
+
+@dataclass(frozen=True)
+class VideoConfig:
+    """Live camera feeds: one ffmpeg per camera writes short HLS segments that
+    the app serves; a camera with no new segment for `stale_after_seconds` is down."""
+
+    cameras: tuple[Camera, ...] = ()
+    ffmpeg: str = "ffmpeg"  # the program; a missing one leaves the cameras down, saying so
+    folder: Path = Path("var/video")  # default: "video" beside the database file
+    segment_seconds: float = 1.0
+    stale_after_seconds: float = 6.0
+    restart_max_seconds: float = 30.0  # a failing camera's ffmpeg is restarted at most this far apart
+    rotate_seconds: float = 12.0  # a site wall's video panel shows each camera this long
+    test_size: str = "640x360"  # the test feeds: frame size and rate
+    test_fps: int = 12
+
+
+@dataclass(frozen=True)
 class Config:
     district_zh: str
     district_en: str
@@ -205,6 +240,7 @@ class Config:
     instance: InstanceConfig = InstanceConfig()
     district_code: str = "3100"  # customs code: the `district` label and the exports' partition
     national: NationalConfig | None = None  # set: this instance is the national tier
+    video: VideoConfig = VideoConfig()
 
     def is_promotion_day(self, d: date) -> bool:
         return d.strftime("%m-%d") in self.simulator.promotion_days
@@ -232,7 +268,7 @@ T = TypeVar("T")
 
 SECTIONS = (
     "district", "store", "live", "reference", "simulator", "wall", "digest", "access", "instance", "collector",
-    "national",
+    "national", "video",
 )  # fmt: skip
 COLLECTOR_KEYS = (
     "name", "kind", "interval_seconds", "timeout_seconds", "stale_after_seconds", "enabled", "backoff_max_seconds",
@@ -425,7 +461,72 @@ def load_config(path: str | Path | None = None) -> Config:
         instance=_instance(raw.get("instance", {}), str(path)),
         district_code=district_code,
         national=_national(raw["national"], str(path)) if "national" in raw else None,
+        video=_video(raw.get("video", {}), site_codes, str(path), store_path.parent / "video"),
     )
+
+
+_CAMERA_NAME = re.compile(r"^camera-[1-9][0-9]{0,3}$")
+_ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+
+
+def _video(d: dict[str, Any], site_codes: set[str], where: str, beside_store: Path) -> VideoConfig:
+    """[video] and its [[video.camera]] tables; CBEC_VIDEO=off runs no camera."""
+    keys = tuple(k for k in _keys(VideoConfig) if k != "cameras") + ("camera",)
+    d = checked(d, keys, f"{where} [video]")
+    cameras = []
+    for c in d.get("camera", []):
+        at = f"{where} [[video.camera]] {c.get('site', '?')}/{c.get('name', '?')}" if isinstance(c, dict) else where
+        c = checked(c, _keys(Camera), at)
+        for key in ("site", "name", "kind", "url"):
+            _need(c, key, at)
+        cam = Camera(**{k: str(v) for k, v in c.items()})
+        if cam.site not in site_codes:
+            raise ConfigError(f"{at}: unknown site '{cam.site}'")
+        if not _CAMERA_NAME.match(cam.name):
+            raise ConfigError(f"{at}: name must be camera-N, the equipment it stands for (camera-1, camera-2, ...)")
+        if cam.kind not in CAMERA_KINDS:
+            raise ConfigError(f"{at}: kind must be one of {', '.join(CAMERA_KINDS)}")
+        if cam.transcode not in ("h264", "copy"):
+            raise ConfigError(f"{at}: transcode must be h264 or copy")
+        parts = urlsplit(cam.url)
+        if parts.scheme not in CAMERA_SCHEMES or (parts.scheme != "test" and not parts.hostname):
+            raise ConfigError(f"{at}: url must be rtsp://, rtsps://, http(s):// or test:")
+        if parts.username or parts.password:
+            # never in the file: it would reach logs, errors and copies of the configuration
+            raise ConfigError(f"{at}: the url must not hold credentials; name a variable in credentials_env")
+        if cam.credentials_env and not _ENV_NAME.match(cam.credentials_env):
+            raise ConfigError(f"{at}: credentials_env must name an environment variable (CBEC_CAM_...)")
+        cameras.append(cam)
+    ids = [(c.site, c.name) for c in cameras]
+    if len(ids) != len(set(ids)):
+        raise ConfigError(f"{where}: two [[video.camera]] share a site and name")
+    if environment.get("CBEC_VIDEO") == "off":
+        cameras = []
+    # by default beside the database: two apps on one machine never share a camera's folder
+    folder = Path(environment.get("CBEC_VIDEO_DIR") or d.get("folder") or beside_store)
+    try:
+        video = VideoConfig(
+            cameras=tuple(cameras),
+            ffmpeg=str(d.get("ffmpeg", "ffmpeg")),
+            folder=folder if folder.is_absolute() else ROOT / folder,
+            segment_seconds=float(d.get("segment_seconds", 1.0)),
+            stale_after_seconds=float(d.get("stale_after_seconds", 6.0)),
+            restart_max_seconds=float(d.get("restart_max_seconds", 30.0)),
+            rotate_seconds=float(d.get("rotate_seconds", 12.0)),
+            test_size=str(d.get("test_size", "640x360")),
+            test_fps=int(d.get("test_fps", 12)),
+        )
+    except (TypeError, ValueError) as e:
+        raise ConfigError(f"{where} [video]: {e}") from None
+    if not 0.5 <= video.segment_seconds <= 6:
+        raise ConfigError(f"{where}: video.segment_seconds must be between 0.5 and 6")
+    if video.stale_after_seconds < 2 * video.segment_seconds:
+        raise ConfigError(f"{where}: video.stale_after_seconds must be at least twice segment_seconds")
+    if video.rotate_seconds < 5:
+        raise ConfigError(f"{where}: video.rotate_seconds must be at least 5")
+    if not re.match(r"^[1-9][0-9]{1,3}x[1-9][0-9]{1,3}$", video.test_size) or not 1 <= video.test_fps <= 30:
+        raise ConfigError(f"{where}: video.test_size must be WxH and test_fps 1 to 30")
+    return video
 
 
 def _base_url(text: str, where: str) -> str:

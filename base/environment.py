@@ -21,6 +21,8 @@ OVERRIDES: dict[str, str] = {
     "CBEC_ROLE": "primary or standby instead of [instance] role",
     "CBEC_PEER_URL": "the other instance's base URL instead of [instance] peer_url",
     "CBEC_INSTANCE_NAME": "this instance's name on the screens instead of [instance] name",
+    "CBEC_VIDEO": "off: run no camera feed (the cameras of [video] are left out)",
+    "CBEC_VIDEO_DIR": "the folder of the cameras' HLS segments instead of [video] folder",
     "CBEC_WALL_SERVERS": "comma-separated base URLs the walls move along instead of [wall] servers",
 }
 

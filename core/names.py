@@ -34,6 +34,11 @@ class Names:
         key = f"component_{kind}"
         return f"{text(key, lang)}{number}".strip() if key in TEXT else code
 
+    def camera(self, name: str, kind: str, lang: str = "zh") -> str:
+        """摄像头1 · 卡口: the camera by its equipment name and what it watches."""
+        key = f"camera_view_{kind}"
+        return f"{self.component(name, lang)} · {text(key, lang)}" if key in TEXT else self.component(name, lang)
+
     def collector(self, name: str, lang: str = "zh") -> str:
         """A data source by its kind's name; a second source of one kind keeps its own name beside it."""
         kind = self._collectors.get(name, name)

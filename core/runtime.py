@@ -90,6 +90,7 @@ class Runtime:
         self.duty = Duty(config.instance, token=functools.partial(_peer_token, config))
         self.national = None
         self.national_days = None
+        self.video = None  # the cameras' ffmpeg supervisor, when cameras are configured
         if config.national is not None:  # the national tier reads the districts; it collects nothing itself
             from core.national import DayTotals, SharedLive
 
@@ -116,6 +117,17 @@ class Runtime:
                 schedule = Schedule(c.interval_seconds, c.timeout_seconds, c.stale_after_seconds,
                                     backoff_max_s=c.backoff_max_seconds)  # fmt: skip
                 self.runner.add(source, schedule)
+            if config.video.cameras:
+                from collectors.video.source import VideoSource
+                from collectors.video.supervisor import Supervisor
+
+                self.video = Supervisor(
+                    config, label=lambda c: f"{self.names.site(c.site)} {self.names.component(c.name)}"
+                )
+                every = min(2.0, config.video.segment_seconds * 2)
+                # its own staleness: the camera states it writes come from the supervisor, every `every` seconds
+                self.runner.add(VideoSource(self.video, clock=lambda: self.clock()),
+                                Schedule(every, 5.0, max(10.0, 5 * every), backoff_max_s=10.0))  # fmt: skip
             if config.digest.jobs or config.digest.parquet_folder:
                 from core.report.digest import Digest, DigestThread
 
@@ -168,6 +180,10 @@ class Runtime:
                 },
             )
 
+    def cameras(self) -> list[dict]:
+        """Each configured camera's feed: state, last segment age, why it failed (no URL, no credential)."""
+        return self.video.states() if self.video else []
+
     def health(self) -> dict:
         collectors = self.runner.snapshot()
         worst = "ok"
@@ -180,6 +196,7 @@ class Runtime:
             "database": self.store.path.name,  # not where it lives on the machine
             "instance": self.duty.status(),
             "collectors": collectors,
+            "cameras": self.cameras(),
         }
 
     def rules(self) -> tuple[Rule, ...]:
@@ -207,6 +224,8 @@ class Runtime:
     def start(self) -> Runtime:
         global _current
         with _current_lock:
+            if self.video:
+                self.video.start()
             self.runner.start()
             self.duty.start()
             if self.digest_thread:
@@ -220,6 +239,8 @@ class Runtime:
     def stop(self) -> None:
         global _current
         self.runner.stop()
+        if self.video:
+            self.video.stop()
         self.duty.stop()
         if self.digest_thread:
             self.digest_thread.stop()

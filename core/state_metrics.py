@@ -34,6 +34,8 @@ class Runtime(Protocol):
 
     def components(self) -> pd.DataFrame: ...
 
+    def cameras(self) -> list[dict]: ...
+
 
 def _epoch(iso: str | None) -> float | None:
     return to_epoch_seconds(datetime.fromisoformat(iso)) if iso else None
@@ -49,6 +51,28 @@ class StateCollector(Collector):
         yield from self._signals()
         yield from self._alerts()
         yield from self._duty()
+        yield from self._cameras()
+
+    def _cameras(self) -> Iterator[GaugeMetricFamily]:
+        """Each camera feed's state (one series per state, 1 for the current one) and its last segment's age."""
+        state = GaugeMetricFamily(
+            "cbec_camera_state", "1 for the camera feed's current state", labels=["site", "camera", "state"]
+        )
+        age = GaugeMetricFamily(
+            "cbec_camera_segment_age_seconds",
+            "Seconds since the camera's newest video segment",
+            labels=["site", "camera"],
+        )
+        restarts = GaugeMetricFamily(
+            "cbec_camera_restarts", "Restarts of the camera's ffmpeg since the app started", labels=["site", "camera"]
+        )
+        for c in self.runtime.cameras():
+            for one in ("playing", "reconnecting", "down"):
+                state.add_metric([c["site"], c["camera"], one], 1 if c["state"] == one else 0)
+            if c["segment_age_seconds"] is not None:
+                age.add_metric([c["site"], c["camera"]], round(c["segment_age_seconds"], 1))
+            restarts.add_metric([c["site"], c["camera"]], c["restarts"])
+        yield from (state, age, restarts)
 
     def _duty(self) -> Iterator[GaugeMetricFamily]:
         duty = self.runtime.duty

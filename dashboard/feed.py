@@ -119,12 +119,13 @@ def panels(screen: str, lang: str) -> tuple[int, bytes]:
     """The slow panels as one `panels` event, made once per snapshot; and the
     snapshot's id, so a stream sends them only when they changed."""
     snap = snapshot()
-    names = rt.current().names
+    runtime = rt.current()
+    video = any(c.site == screen for c in runtime.config.video.cameras)
     made = _panel_events.get(
         snap,
         screen,
         lang,
-        lambda: _event({"screen": screen, "html": wall_html.body(snap, screen, lang, names)}, "panels"),
+        lambda: _event({"screen": screen, "html": wall_html.body(snap, screen, lang, runtime.names, video)}, "panels"),
     )
     return id(snap), made
 

@@ -44,6 +44,7 @@ SECTIONS = {
     "live": [
         ("overview", "overview", ":material/monitoring:", "overview"),
         ("wall", "wall", ":material/tv:", "wall"),
+        ("video", "video", ":material/videocam:", "video"),
         ("warehouses", "warehouses", ":material/warehouse:", "warehouses"),
         ("system_health", "system_health", ":material/router:", "system-health"),
     ],

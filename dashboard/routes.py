@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import re
 import signal
 import threading
 import time
@@ -19,7 +20,7 @@ from pathlib import Path
 import anyio
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from base.clock import now_beijing
@@ -199,6 +200,52 @@ async def wall_events(request: Request) -> Response:
     return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
 
 
+HLS_JS = Path(__file__).resolve().parent.parent / "assets" / "video" / "hls.light.min.js"
+_SEGMENT = re.compile(r"^(index\.m3u8|init\.mp4|seg[0-9]{6}\.m4s)$")
+VIEWER_CHECK_S = 5.0  # a viewer's right to a camera is checked at most this often (a player asks twice a second)
+_video_allowed: dict[tuple[str, str], float] = {}
+
+
+async def hls_js(request: Request) -> Response:
+    """The player library (assets/video), served by the app itself: no page asks another site."""
+    return FileResponse(HLS_JS, media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
+
+
+async def video_file(request: Request) -> Response:
+    """/video/<site>/<camera>/<file>: a camera's HLS playlist or segment, read from the
+    folder its ffmpeg writes, for the pages and wall tokens that may see the site's wall."""
+    runtime, err = _runtime_or_503()
+    if err:
+        return err
+    site, camera, name = (request.path_params[k] for k in ("site", "camera", "file"))
+    ticket = request.query_params.get("ticket", "")
+    key, now = (ticket, site), time.monotonic()
+    if _video_allowed.get(key, 0.0) < now:
+
+        def allowed() -> bool:
+            viewer = http.stream_viewer(
+                runtime.store.reading, ticket, runtime.config.access, now_beijing(), _source(request)
+            )
+            return viewer is not None and http.may_stream(viewer, site)
+
+        if not await anyio.to_thread.run_sync(allowed):
+            return JSONResponse({"error": "video needs a valid kiosk token or a signed-in page"}, status_code=401)
+        if len(_video_allowed) > 1000:
+            _video_allowed.clear()
+        _video_allowed[key] = now + VIEWER_CHECK_S
+    folder = runtime.video.folder(site, camera) if runtime.video else None
+    if folder is None or not _SEGMENT.match(name):
+        return JSONResponse({"error": "no such camera or file"}, status_code=404)
+    try:  # read whole (a segment is about 100 KB): ffmpeg deletes old ones as it goes
+        body = await anyio.Path(folder / name).read_bytes()
+    except OSError:
+        return JSONResponse({"error": "not there (yet or any more)"}, status_code=404)
+    if name.endswith(".m3u8"):
+        return Response(body, media_type="application/vnd.apple.mpegurl", headers={"Cache-Control": "no-store"})
+    kind = "video/mp4" if name.endswith(".mp4") else "video/iso.segment"
+    return Response(body, media_type=kind, headers={"Cache-Control": "private, max-age=60"})
+
+
 def _local_or_refusal(request: Request):
     """The runtime for a call of the `cbec` command, or the answer refusing it."""
     runtime, err = _runtime_or_503()
@@ -348,6 +395,8 @@ def routes() -> list[Route]:
         Route("/metrics", metrics),
         Route("/healthz", healthz),
         Route("/api/wall/events", wall_events),
+        Route("/video/hls.js", hls_js),
+        Route("/video/{site}/{camera}/{file}", video_file),
         Route("/api/simulator/faults", simulator_faults, methods=["GET", "POST"]),
         Route("/api/local/summary", local_summary),
         Route("/api/local/report", local_report),

@@ -275,15 +275,28 @@ def alerts_strip(snap: Snapshot, screen: str, lang: str) -> str:
     return f'<div class="alerts{calm}" data-testid="wall-alerts">{title}{items}{more}</div>'
 
 
-def body(snap: Snapshot, screen: str, lang: str, names: Names) -> str:
-    """The panels of one screen in one language."""
+def video_panel(screen: str, lang: str) -> str:
+    """An empty slot of fixed size: the wall's own player (assets/video/player.js) moves in and
+    stays across panel updates, so the picture never restarts and the figures never move."""
+    return (
+        f'<div class="panel video" data-video-slot="{escape(screen)}" data-testid="wall-video">'
+        f'<div class="ptitle"><span>{escape(text("video_panel", lang))}</span><span class="asof vcount"></span></div>'
+        f'<div class="pbody"></div></div>'
+    )
+
+
+def body(snap: Snapshot, screen: str, lang: str, names: Names, video: bool = False) -> str:
+    """The panels of one screen in one language; `video`: the site has cameras."""
     s = snap.screens[screen]
     top = site_map(s, names, lang) if screen == CITY else focus_panel(s, names, lang)
     curve_as_of = as_of_text(s.day0 + timedelta(minutes=len(s.minutes_today)), lang)
     chart = cumulative_chart(s, lang, event_marks(snap, s.day0, lang))
+    video = video and screen != CITY
+    curve_title = text("cumulative_today_vs_ly_short" if video else "cumulative_today_vs_ly", lang)  # narrower
     return (
-        f'<div class="grid {"city" if screen == CITY else "site"}">'
-        f"{_panel(text('cumulative_today_vs_ly', lang), chart, 'curve', curve_as_of)}{top}"
+        f'<div class="grid {"city" if screen == CITY else "site"}{" has-video" if video else ""}">'
+        f"{_panel(curve_title, chart, 'curve', curve_as_of)}"
+        f"{video_panel(screen, lang) if video else ''}{top}"
         f"{timing_panel(s, lang)}{checks_panel(s, lang)}"
         f"{warehouse_panel(s, lang)}{systems_panel(s, names, lang)}"
         f"</div>{alerts_strip(snap, screen, lang)}"

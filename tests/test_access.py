@@ -24,11 +24,12 @@ PASSWORD = "night-shift-2026"
 
 # who opens what: written out cell by cell, not derived from the code under test
 PAGE_MATRIX = {
-    "duty": {"overview", "wall", "warehouses", "system_health", "national"},
-    "leader": {"overview", "wall", "warehouses", "system_health", "report", "national", "national_report"},
+    "duty": {"overview", "wall", "video", "warehouses", "system_health", "national"},
+    "leader": {"overview", "wall", "video", "warehouses", "system_health", "report", "national", "national_report"},
     "ops": {
         "overview",
         "wall",
+        "video",
         "warehouses",
         "system_health",
         "report",

@@ -87,7 +87,7 @@ def test_nothing_shows_before_sign_in(deployment, browser):
 def test_a_duty_account_sees_the_live_screens_only(deployment, browser):
     base, _ = deployment
     page = sign_in(browser, base, "zhao-duty")
-    assert nav(page) == sorted(["全市总览", "大屏", "仓库库容", "系统运行状态"])
+    assert nav(page) == sorted(["全市总览", "大屏", "现场视频", "仓库库容", "系统运行状态"])
     screenshot(page, "signin-duty-navigation")
     # the wall inside the app: its event stream takes the page's signed ticket
     page.get_by_role("link", name="大屏").click()
@@ -98,8 +98,18 @@ def test_a_duty_account_sees_the_live_screens_only(deployment, browser):
     direct = sign_in(browser, base, "zhao-duty", "/alerts")
     direct.wait_for_timeout(3000)
     assert "/alerts" not in direct.url and not direct.get_by_text("确认告警").count()
-    assert nav(direct) == sorted(["全市总览", "大屏", "仓库库容", "系统运行状态"])
+    assert nav(direct) == sorted(["全市总览", "大屏", "现场视频", "仓库库容", "系统运行状态"])
     direct.close()
+    # the video page: its players fetch the cameras' segments with the page's signed ticket
+    video = sign_in(browser, base, "zhao-duty", "/video")
+    cells = video.locator('[data-testid="video-grid"] video')
+    cells.first.wait_for(state="attached", timeout=60_000)
+    video.wait_for_function("() => true")
+    deadline = time.monotonic() + 30
+    while cells.first.evaluate("v => v.currentTime") < 1.0:
+        assert time.monotonic() < deadline, "no camera plays for a signed-in duty officer"
+        time.sleep(0.3)
+    video.close()
 
 
 def test_a_revoked_kiosk_token_stops_the_wall_within_one_refresh(deployment, browser):
@@ -109,8 +119,15 @@ def test_a_revoked_kiosk_token_stops_the_wall_within_one_refresh(deployment, bro
     wall.wait_for_selector('[data-testid="wall-released"] .v:not(:empty)', timeout=60_000)
     assert re.search(r"\d", wall.locator('[data-testid="wall-released"] .v').inner_text())
     assert not wall.get_by_text("Page not found").count()
-    # the token is scoped to 保税区: another screen is refused
+    # the token is scoped to 保税区: another screen is refused, and so are its cameras
     assert httpx.get(f"{base}/api/wall/events?screen=city&ticket={token}", timeout=5).status_code == 401
+    assert httpx.get(f"{base}/video/lishe/camera-1/index.m3u8?ticket={token}", timeout=5).status_code == 401
+    assert httpx.get(f"{base}/video/bsq/camera-1/index.m3u8", timeout=5).status_code == 401  # anonymous
+    # its own site's camera plays on the wall, fetched with the token
+    deadline = time.monotonic() + 30
+    while wall.locator('[data-testid="wall-video"] video').evaluate("v => v.currentTime") < 1.0:
+        assert time.monotonic() < deadline, "the bsq camera does not play on the token's wall"
+        time.sleep(0.3)
 
     admin = sign_in(browser, base, "li-admin")
     assert "账号与令牌" in nav(admin) and "审计记录" in nav(admin)
@@ -183,7 +200,7 @@ def test_a_demoted_then_disabled_account_loses_its_open_session_at_once(deployme
         ".some(a => a.innerText.includes('采集与数据源'))",
         timeout=15_000,
     )
-    assert nav(ops) == sorted(["全市总览", "大屏", "仓库库容", "系统运行状态"])
+    assert nav(ops) == sorted(["全市总览", "大屏", "现场视频", "仓库库容", "系统运行状态"])
     ops.get_by_role("heading", name="采集与数据源").wait_for(state="detached", timeout=10_000)
     screenshot(ops, "session-narrowed-to-duty")
     change_account(admin, base, "sun-ops", disable=True)
@@ -226,7 +243,7 @@ def test_a_stream_ticket_stops_with_sign_out_and_with_a_disabled_account(deploym
     page.close()
 
 
-DUTY_PAGES = sorted(["全市总览", "大屏", "仓库库容", "系统运行状态"])
+DUTY_PAGES = sorted(["全市总览", "大屏", "现场视频", "仓库库容", "系统运行状态"])
 
 
 def session_cookie(context) -> dict | None:

@@ -49,7 +49,7 @@ def test_overview_comes_alive_and_grows(tmp_path):
             assert alive_after < 60
 
         health = httpx.get(f"{base}/healthz", timeout=5).json()
-        assert set(health["collectors"]) == {"simulator"}
+        assert set(health["collectors"]) == {"simulator", "video"}  # the demo's cameras report as a source too
         sim = health["collectors"]["simulator"]
         assert sim["state"] in ("ok", "quiet")
         assert sim["rows"] > 0 and sim["last_success"] and sim["lag_seconds"] is not None

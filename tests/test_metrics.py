@@ -123,7 +123,7 @@ def test_the_first_scrape_shows_every_site_at_zero(tmp_path, config):
     assert labelled("cbec_released_lists", "cbec_released_lists_total", "site") == sites
     assert labelled("cbec_receipts", "cbec_receipts_total", "site") == sites
     assert labelled("cbec_manual_review_oldest_age_seconds", "cbec_manual_review_oldest_age_seconds", "site") == sites
-    collectors = {c.name for c in config.collectors if c.enabled}
+    collectors = {c.name for c in config.collectors if c.enabled} | ({"video"} if config.video.cameras else set())
     assert {s.labels["collector"] for s in fams["cbec_collector_up"].samples} == collectors
 
 

@@ -19,6 +19,7 @@ from core.numbers import axis_ticks, percent
 # every page checked here, by name and address: the report and the walls join with one line each
 PAGES = {
     "overview": "",
+    "video": "video",
     "warehouses": "warehouses",
     "system-health": "system-health",
     "collectors": "collectors",

@@ -14,7 +14,7 @@ from core.numbers import count_en, count_zh, fen, yuan_en, yuan_zh
 from queries import read
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["overview", "warehouses", "system_health", "collectors", "alerts", "users", "audit"]
+PAGES = ["overview", "video", "warehouses", "system_health", "collectors", "alerts", "users", "audit"]
 
 
 def frame(lang: str = "zh") -> AppTest:

@@ -126,8 +126,28 @@ function rotate(s) {
   connect(s);
 }
 
+// the site's video panel: one player, moved into each new copy of the panels
+// (in the same task, so it never pauses), turning through the site's cameras by the clock
+function mountVideo(s) {
+  const slot = s.root.querySelector("[data-video-slot]");
+  const video = s.data.video || { cameras: {} };
+  const cams = slot ? video.cameras[slot.dataset.videoSlot] || [] : [];
+  if (!cams.length) {
+    if (s.cam) { s.cam.destroy(); s.cam = null; }
+    return;
+  }
+  if (!s.cam) s.cam = new CameraView(video.labels, () => s.data.ticket || "");
+  const cam = cams[Math.floor(Date.now() / 1000 / video.rotate) % cams.length];
+  s.cam.play(cam.url, cam.name);
+  const body = slot.querySelector(".pbody");
+  if (s.cam.el.parentElement !== body) body.appendChild(s.cam.el);
+  const count = slot.querySelector(".vcount");
+  if (count) count.textContent = cams.length > 1 ? `${cams.indexOf(cam) + 1}/${cams.length}` : "";
+}
+
 function tick(s) {
   rotate(s);
+  if (s.cam) mountVideo(s);
   failover(s);
   const now = new Date(Date.now() + s.offset);
   q(s, ".clock").textContent = beijing.format(now) + (s.data.lang === "zh" ? " 北京时间" : " Beijing");
@@ -265,6 +285,7 @@ function connect(s) {
     if (p.screen !== s.screen) return;
     q(s, ".body").innerHTML = p.html;
     fillLive(s);
+    mountVideo(s);
   });
   // the browser retries a dropped stream by itself, but not a refused one (a
   // restarting server answers 503): then try again after a pause
@@ -317,6 +338,7 @@ export default function (component) {
     clearInterval(s.timer);
     clearTimeout(s.retry);
     if (s.events) s.events.close();
+    if (s.cam) s.cam.destroy();
     document.removeEventListener("keydown", s.onKey);
     STATES.delete(parentElement);
   };

@@ -77,6 +77,8 @@ def health(config: Config, seed: int, times_us: np.ndarray, load: np.ndarray, fa
         cols["metric"].append(np.full(n, metric, object))
         cols["value"].append(np.asarray(values, float))
 
+    # a camera with a configured feed reports itself (collectors/video): not simulated twice
+    fed = {(c.site, c.name) for c in config.video.cameras}
     for s in config.sites:
         jitter = 0.015 * _wave(secs, 1800.0, rng.uniform())
         util = np.clip(0.12 + 0.6 * load * (s.volume_share**0.3) + jitter, 0.01, 0.99)
@@ -94,6 +96,8 @@ def health(config: Config, seed: int, times_us: np.ndarray, load: np.ndarray, fa
         for kind, count in EQUIPMENT.get(s.code, ()):
             for k in range(1, count + 1):
                 name = f"{kind}-{k}"
+                if (s.code, name) in fed:
+                    continue
                 up = np.ones(len(times_us))
                 if faults.equipment_down == f"{s.code}/{name}":
                     up[:] = 0

@@ -17,6 +17,7 @@ KIOSK = "kiosk"
 PAGES = {
     "overview": "duty",
     "wall": "duty",
+    "video": "duty",
     "warehouses": "duty",
     "system_health": "duty",
     "report": "leader",

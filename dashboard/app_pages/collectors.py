@@ -189,9 +189,11 @@ def fault_switches(name: str, sim: SimulatorSource) -> None:
         for i, switch in enumerate(toggles)
     }
     places = [None] + [s.code for s in sim.config.sites] + [w.code for w in sim.config.warehouses]
+    fed = {f"{c.site}/{c.name}" for c in sim.config.video.cameras}  # a camera with a feed is not simulated
     equipment = [None] + [
         f"{site}/{kind}-{k}" for site, kinds in EQUIPMENT.items() for kind, n in kinds for k in range(1, n + 1)
-    ]
+        if f"{site}/{kind}-{k}" not in fed
+    ]  # fmt: skip
     c1, c2 = st.columns(2)
     wanted["warehouse_full"] = c1.selectbox(
         t("warehouse_full"), places, places.index(f.warehouse_full), format_func=place_name,

@@ -91,6 +91,7 @@ def system_health() -> None:
             .reset_index()
         )
         tiles.table(_named(summary, names).rename(columns=_headers()), test_id="equipment-table")
+    cameras()
     st.markdown(f"**{t('freshness')}**")
     # what needs attention first: down and stale components, the oldest on top
     fresh = snap.components.assign(ok=snap.components["state"] == "ok").sort_values(
@@ -107,6 +108,29 @@ def system_health() -> None:
         }
     )
     tiles.table(_named(fresh, names).rename(columns=_headers()), test_id="freshness-table", max_height=560)
+
+
+def cameras() -> None:
+    """Each camera feed: its state, how old its newest segment is, and why it failed (no URL)."""
+    feeds = runtime.cameras()
+    if not feeds:
+        return
+    language = lang()
+    st.markdown(f"**{t('cameras')}**")
+    rows = pd.DataFrame(
+        {
+            t("site"): [runtime.names.site(c["site"], language) for c in feeds],
+            t("camera"): [runtime.names.component(c["camera"], language) for c in feeds],
+            t("camera_view"): [t(f"camera_view_{c['kind']}") for c in feeds],
+            t("camera_state"): [t(f"camera_state_{c['state']}") for c in feeds],
+            t("segment_age"): [
+                "—" if c["segment_age_seconds"] is None else age(c["segment_age_seconds"], language) for c in feeds
+            ],  # fmt: skip
+            t("camera_restarts"): [c["restarts"] for c in feeds],
+            t("camera_why"): [c["why"] for c in feeds],
+        }
+    )
+    tiles.table(rows, test_id="camera-table")
 
 
 def instances() -> None:

@@ -20,6 +20,7 @@ from core import live as wall_data
 from core.access.roles import KIOSK
 from dashboard import access, playlist
 from dashboard.components import page
+from dashboard.components.video import wall_video
 from dashboard.components.wall import wall
 from dashboard.i18n import lang, t, text
 
@@ -97,6 +98,7 @@ def settings() -> None:
             "servers": moves,
             "server": server_name(language) if moves else "",
             "ticket": access.stream_ticket(runtime),
+            "video": wall_video(runtime, language, screens),
         }
     )
 

@@ -10,10 +10,18 @@ import streamlit as st
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "wall"
 
+VIDEO = ASSETS.parent / "video"
+
 _wall = st.components.v2.component(
     "cbec_wall",
-    css="\n".join((ASSETS / name).read_text(encoding="utf-8") for name in ("wall.css", "site.css")),
-    js=(ASSETS / "wall.js").read_text(encoding="utf-8"),
+    css="\n".join(
+        (folder / name).read_text(encoding="utf-8")
+        for folder, name in ((ASSETS, "wall.css"), (ASSETS, "site.css"), (VIDEO, "video.css"))
+    ),
+    # the camera player first: the wall's video panel uses it
+    js="\n".join(
+        (folder / name).read_text(encoding="utf-8") for folder, name in ((VIDEO, "player.js"), (ASSETS, "wall.js"))
+    ),
 )
 
 
