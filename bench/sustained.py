@@ -46,10 +46,23 @@ SAMPLE_SECONDS = 5
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process, its threads included."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """User and system CPU time of a process (its threads included), and of the
+    processes it started (the second reader, the demo's camera feeds)."""
+    own = _stat(pid)
+    children = 0.0
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int(_stat(int(entry.name))[1]) == pid:
+                child = _stat(int(entry.name))
+                children += (int(child[11]) + int(child[12])) / TICKS
+        except (OSError, IndexError, ValueError):
+            continue
+    return (int(own[11]) + int(own[12])) / TICKS, children
 
 
 def scrape(base: str) -> dict:
@@ -143,7 +156,8 @@ def main() -> None:
             stream = threading.Thread(target=hold_stream, args=(app.base, stop), daemon=True)
             stream.start()
             time.sleep(5)  # the stream's first snapshot, the sink's start
-            samples: list[tuple[float, int, float, float, float]] = []  # time, waiting, lists, receipts, cpu
+            # time, waiting, lists, receipts, CPU seconds of the app and of the processes it started
+            samples: list[tuple[float, int, float, float, tuple[float, float]]] = []
 
             def sample() -> dict:
                 m = scrape(app.base)
@@ -178,18 +192,21 @@ def main() -> None:
             f"{span:.0f} s = {lists / max(span, 1e-9):,.0f} lists/s"
         )
         rates = []
-        print(" second  waiting files  lists/s  receipts/s  app CPU (cores)")
+        print(" second  waiting files  lists/s  receipts/s  CPU cores: app  its processes")
         for (t1, _, l1, r1, c1), (t2, w2, l2, r2, c2) in zip(samples, samples[1:], strict=False):
             dt = t2 - t1
             rates.append((l2 - l1) / dt)
-            at = t2 - samples[0][0]
-            print(f"{at:7.0f}  {w2:13,d}  {rates[-1]:7,.0f}  {(r2 - r1) / dt:10,.0f}  {(c2 - c1) / dt:15.2f}")
+            at, app_cpu, their_cpu = t2 - samples[0][0], (c2[0] - c1[0]) / dt, (c2[1] - c1[1]) / dt
+            receipts = (r2 - r1) / dt
+            print(f"{at:7.0f}  {w2:13,d}  {rates[-1]:7,.0f}  {receipts:10,.0f}  {app_cpu:14.2f}  {their_cpu:13.2f}")
         during = [s for s in samples if s[0] <= landed[-1] + SAMPLE_SECONDS] if landed else samples
         took = (during[-1][2] - during[0][2]) / max(during[-1][0] - during[0][0], 1e-9)
-        cores = (during[-1][4] - during[0][4]) / max(during[-1][0] - during[0][0], 1e-9)
+        span_s = max(during[-1][0] - during[0][0], 1e-9)
+        cores = [(during[-1][4][i] - during[0][4][i]) / span_s for i in (0, 1)]
         print(
             f"while the files landed ({fed:.0f} s): the store took {took:,.0f} lists/s; at most "
-            f"{max(s[1] for s in during):,} files waiting, {during[-1][1]:,} at the end; app CPU {cores:.2f} cores"
+            f"{max(s[1] for s in during):,} files waiting, {during[-1][1]:,} at the end; CPU {cores[0]:.2f} cores "
+            f"in the app, {cores[1]:.2f} in the processes it started"
         )
         if drained_at is not None and landed:
             print(f"the inbox was empty {drained_at - landed[-1]:.1f} s after the last file landed")

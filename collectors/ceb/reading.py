@@ -27,11 +27,14 @@ from collectors.ceb.redact import redact_root
 
 # a file this small has its kept copy made from the tree it was read into, while it waits for its batch
 REDACT_AHEAD_BYTES = 1024 * 1024
-# a run of at least this many files is read in the second process, this many files a task; smaller
-# runs (a quiet night, a test) are read in place, with no process to start and no hand-over
-BESIDE_FROM_FILES = 256
+# a run of at least this many files (a backlog: more than a second of files at the peak) is read in
+# the second process, this many files a task; smaller runs (the peak as it comes, a quiet night, a
+# test) are read in place, with no hand-over to wait for
+BESIDE_FROM_FILES = 2000
 CHUNK_FILES = 64
 AHEAD_CHUNKS = 4  # tasks handed over ahead of the one being written
+# parsing can wait; the writer and the screens' queries cannot: on a busy machine they go first
+WORKER_NICE = 10
 
 
 @dataclass
@@ -108,6 +111,7 @@ def _start_worker(category_for_hs: Callable[[str], str], max_bytes: int, keep_co
     except (OSError, AttributeError):
         pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the app, which stops this process
+    os.nice(WORKER_NICE)
 
 
 def _read_chunk(paths: list[Path]) -> list[Outcome]:
