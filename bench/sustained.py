@@ -40,29 +40,10 @@ from base.config import load_config
 from bench.inbox_feed import drop, prepare, remove_tree
 from bench.wall_latency import ROOT, night_store
 from reliability.app import App, drill_config
+from reliability.processes import children_cpu_seconds, cpu_seconds
 
 CHUNK_SECONDS = 60  # files prepared a minute at a time, each minute's lists under its own year
 SAMPLE_SECONDS = 5
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def _stat(pid: int) -> list[str]:
-    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-
-
-def cpu_seconds(pid: int) -> tuple[float, float]:
-    """User and system CPU time of a process (its threads included), and of the
-    processes it started (the second reader, the demo's camera feeds)."""
-    own = _stat(pid)
-    children = 0.0
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and int(_stat(int(entry.name))[1]) == pid:
-                child = _stat(int(entry.name))
-                children += (int(child[11]) + int(child[12])) / TICKS
-        except (OSError, IndexError, ValueError):
-            continue
-    return (int(own[11]) + int(own[12])) / TICKS, children
 
 
 def scrape(base: str) -> dict:
@@ -163,7 +144,7 @@ def main() -> None:
                 m = scrape(app.base)
                 at = time.time()
                 samples.append((at, waiting(inbox), ingested(m, "declaration"), ingested(m, "receipt"),
-                                cpu_seconds(app.proc.pid)))  # fmt: skip
+                                (cpu_seconds(app.proc.pid), children_cpu_seconds(app.proc.pid))))  # fmt: skip
                 return m
 
             first = sample()

@@ -46,8 +46,8 @@ sys.path.insert(0, str(ROOT))
 
 from base.config import Camera, load_config  # noqa: E402
 from collectors.video import ffmpeg  # noqa: E402
+from reliability.processes import cpu_seconds, ffmpeg_writing_into  # noqa: E402
 
-TICK = os.sysconf("SC_CLK_TCK")
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -92,22 +92,6 @@ def start_app(folder: Path, config: Path, port: int) -> subprocess.Popen:
     raise SystemExit("the app did not start: " + (folder / "app.log").read_text(errors="replace")[-1500:])
 
 
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
-
-
-def ffmpeg_pid(folder: Path) -> int | None:
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if argv and argv[0].endswith(b"ffmpeg") and any(str(folder).encode() in a for a in argv):
-            return int(pid)
-    return None
-
-
 class Viewer(threading.Thread):
     """A live HLS client as hls.js behaves: playlist once a target duration, each new segment once."""
 
@@ -142,7 +126,7 @@ def cpu_part(rounds: int, seconds: float) -> None:
                 if time.monotonic() > deadline:
                     raise SystemExit("the camera did not start playing")
                 time.sleep(0.5)
-            enc = ffmpeg_pid(folder / "video")
+            enc = next(iter(ffmpeg_writing_into(folder / "video")), None)
             time.sleep(5)  # the runtime's start settles
             results: dict[int, list[tuple[float, float]]] = {0: [], 1: [], 10: []}
             for r in range(rounds):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 import re
 import time
 import warnings
@@ -21,6 +20,7 @@ from collectors.video.source import VideoSource
 from collectors.video.supervisor import Supervisor
 from core.runtime import Runtime
 from dashboard.routes import routes
+from reliability.processes import ffmpeg_writing_into
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -41,19 +41,6 @@ def _config_with(tmp_path: Path, video: str) -> Path:
     path = tmp_path / "cbec.toml"
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def _running_ffmpeg(folder: Path) -> list[int]:
-    """Pids of ffmpeg processes writing into `folder` (ours only, by their arguments)."""
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if argv and argv[0].endswith(b"ffmpeg") and any(str(folder).encode() in a for a in argv):
-            found.append(int(pid))
-    return found
 
 
 def test_the_shipped_demo_has_a_test_feed_on_every_site():
@@ -131,10 +118,10 @@ def test_a_test_feed_plays_within_seconds_and_leaves_no_ffmpeg_when_stopped(tmp_
         files = sorted(p.name for p in (tmp_path / "video" / "bsq" / "camera-1").iterdir())
         assert "index.m3u8" in files and "init.mp4" in files and any(f.endswith(".m4s") for f in files)
         assert sup.states()[0]["segment_age_seconds"] < cfg.video.stale_after_seconds
-        assert _running_ffmpeg(tmp_path / "video")
+        assert ffmpeg_writing_into(tmp_path / "video")
     finally:
         sup.stop()
-    assert _running_ffmpeg(tmp_path / "video") == []
+    assert ffmpeg_writing_into(tmp_path / "video") == []
 
 
 def test_an_app_killed_outright_leaves_no_ffmpeg_behind(tmp_path):
@@ -157,11 +144,11 @@ def test_an_app_killed_outright_leaves_no_ffmpeg_behind(tmp_path):
     app = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE)
     try:
         assert app.stdout.readline().strip() == b"up"
-        assert _running_ffmpeg(tmp_path / "video")
+        assert ffmpeg_writing_into(tmp_path / "video")
     finally:
         app.kill()
         app.wait()
-    assert _wait(lambda: _running_ffmpeg(tmp_path / "video") == [], 3)
+    assert _wait(lambda: ffmpeg_writing_into(tmp_path / "video") == [], 3)
 
 
 def test_a_camera_that_refuses_shows_down_with_its_reason_and_never_the_password(tmp_path, monkeypatch):
@@ -179,7 +166,7 @@ def test_a_camera_that_refuses_shows_down_with_its_reason_and_never_the_password
         assert _wait(lambda: sup.states()[0]["restarts"] >= 1, 6)
     finally:
         sup.stop()
-    assert _running_ffmpeg(tmp_path / "video") == []
+    assert ffmpeg_writing_into(tmp_path / "video") == []
 
 
 def test_without_ffmpeg_the_cameras_are_down_and_say_why(tmp_path):

@@ -22,6 +22,8 @@ import httpx
 import pytest
 from browser import ROOT, chromium_page, free_port, running_app, screenshot
 
+from reliability.processes import ffmpeg_writing_into
+
 SECRET = "s3cret-Pw9"
 STALE_S = 3.0
 RTSP = ROOT / "tests" / "rtsp_server.py"
@@ -109,18 +111,6 @@ def _moving(video) -> bool:
     return t1 > t0 and a != b
 
 
-def _ffmpeg_in(folder: Path) -> list[int]:
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if argv and argv[0].endswith(b"ffmpeg") and any(str(folder).encode() in a for a in argv):
-            found.append(int(pid))
-    return found
-
-
 def test_a_real_rtsp_camera_plays_on_the_wall_goes_down_alerts_and_comes_back(tmp_path):
     port = free_port()
     server = _rtsp(port)
@@ -163,7 +153,7 @@ def test_a_real_rtsp_camera_plays_on_the_wall_goes_down_alerts_and_comes_back(tm
         assert "camera bsq/camera-1" in log  # the failure was logged, by the camera's name
         for text in (*answers, log):
             assert SECRET not in text and f"cam:{SECRET}" not in text
-        assert _ffmpeg_in(tmp_path / "video") == []
+        assert ffmpeg_writing_into(tmp_path / "video") == []
     finally:
         _kill(server)
 
@@ -187,4 +177,4 @@ def test_make_run_shows_moving_video_on_every_site_wall_and_the_video_page(tmp_p
                 video = page.locator('[data-testid="wall-video"] video')
                 _wait(lambda v=video: _moving(v), 30, f"moving video on the {site} wall")
             screenshot(page, "video-wall-hzw")
-    assert _ffmpeg_in(tmp_path / "video") == []
+    assert ffmpeg_writing_into(tmp_path / "video") == []
