@@ -115,13 +115,13 @@ def prepare(
         return start_local_us + np.interp(us, declared, ranks) / rate * 1e6
 
     rng = random.Random(seed)
+    year = year or str(datetime.fromtimestamp(start, BEIJING).year)
     jobs: list[tuple[str, str, list[dict], str]] = []
     plan: list[Planned] = []
     for kind, column in TIME_COLUMN.items():
         if not sink.tables[kind]:
             continue
         table = pa.concat_tables(sink.tables[kind])
-        year = year or str(datetime.fromtimestamp(start, BEIJING).year)
         for key in (k for k in KEYS if k in table.column_names):  # the year in a number (CP2019…, …2019I…)
             numbers = table[key]
             if pa.types.is_dictionary(numbers.type):  # the simulator draws codes dictionary-encoded

@@ -25,6 +25,7 @@ from adjusted import seed
 from browser import free_port, running_app, screenshot
 from prometheus_client.parser import text_string_to_metric_families
 from streamlit.testing.v1 import AppTest
+from waiting import wait_for
 
 from base.config import District, NationalConfig, load_config
 from cbec.cli import main as cli
@@ -121,15 +122,6 @@ def federation(tmp_path_factory, config):
     for c in CODES:
         servers[c].shutdown()
         runtimes[c].stop()
-
-
-def wait_for(check, seconds: float, every: float = 0.25):
-    deadline = time.monotonic() + seconds
-    while True:
-        got = check()
-        if got or time.monotonic() > deadline:
-            return got
-        time.sleep(every)
 
 
 def test_every_series_a_district_exposes_carries_its_code(federation):

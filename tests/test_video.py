@@ -7,12 +7,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-import time
 import warnings
 from pathlib import Path
 
 import pytest
 from starlette.applications import Starlette
+from waiting import wait_for
 
 from base.config import AccessConfig, Camera, ConfigError, load_config
 from collectors.video import ffmpeg
@@ -101,20 +101,11 @@ def _video_config(tmp_path: Path, *cameras: Camera, **video):
     return dataclasses.replace(cfg, video=v)
 
 
-def _wait(predicate, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return predicate()
-
-
 def test_a_test_feed_plays_within_seconds_and_leaves_no_ffmpeg_when_stopped(tmp_path):
     cfg = _video_config(tmp_path, Camera("bsq", "camera-1", "gate", "test:"), test_fps=5, test_size="320x180")
     sup = Supervisor(cfg).start()
     try:
-        assert _wait(lambda: sup.states()[0]["state"] == "playing", 10), sup.states()
+        assert wait_for(lambda: sup.states()[0]["state"] == "playing", 10), sup.states()
         files = sorted(p.name for p in (tmp_path / "video" / "bsq" / "camera-1").iterdir())
         assert "index.m3u8" in files and "init.mp4" in files and any(f.endswith(".m4s") for f in files)
         assert sup.states()[0]["segment_age_seconds"] < cfg.video.stale_after_seconds
@@ -148,7 +139,7 @@ def test_an_app_killed_outright_leaves_no_ffmpeg_behind(tmp_path):
     finally:
         app.kill()
         app.wait()
-    assert _wait(lambda: ffmpeg_writing_into(tmp_path / "video") == [], 3)
+    assert wait_for(lambda: ffmpeg_writing_into(tmp_path / "video") == [], 3)
 
 
 def test_a_camera_that_refuses_shows_down_with_its_reason_and_never_the_password(tmp_path, monkeypatch):
@@ -160,10 +151,10 @@ def test_a_camera_that_refuses_shows_down_with_its_reason_and_never_the_password
     sup = Supervisor(cfg).start()
     try:
         assert sup.states()[0]["state"] == "reconnecting"
-        assert _wait(lambda: sup.states()[0]["state"] == "down" and sup.states()[0]["why"], 8), sup.states()
+        assert wait_for(lambda: sup.states()[0]["state"] == "down" and sup.states()[0]["why"], 8), sup.states()
         state = sup.states()[0]
         assert "refused" in state["why"].lower() and SECRET not in str(state) and "cam:" not in str(state)
-        assert _wait(lambda: sup.states()[0]["restarts"] >= 1, 6)
+        assert wait_for(lambda: sup.states()[0]["restarts"] >= 1, 6)
     finally:
         sup.stop()
     assert ffmpeg_writing_into(tmp_path / "video") == []
@@ -251,7 +242,7 @@ def test_metrics_carry_each_cameras_state_and_age_without_its_address(tmp_path, 
     rt = Runtime(cfg, db_path=tmp_path / "m.duckdb")
     rt.video.start()
     try:
-        assert _wait(lambda: {c["camera"]: c["state"] for c in rt.cameras()}["camera-1"] == "playing", 10)
+        assert wait_for(lambda: {c["camera"]: c["state"] for c in rt.cameras()}["camera-1"] == "playing", 10)
         text = rt.metrics_text().decode()
     finally:
         rt.stop()

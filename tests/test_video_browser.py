@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 from browser import ROOT, chromium_page, free_port, running_app, screenshot
+from waiting import wait_for
 
 from reliability.processes import ffmpeg_writing_into
 
@@ -85,9 +86,7 @@ def _camera(base: str) -> dict:
 def _wait(predicate, seconds: float, what: str) -> float:
     """Seconds until `predicate()` held; fails naming `what` after `seconds`."""
     started = time.monotonic()
-    while not predicate():
-        assert time.monotonic() - started < seconds, f"{what} not within {seconds} s"
-        time.sleep(0.25)
+    assert wait_for(predicate, seconds), f"{what} not within {seconds} s"
     return time.monotonic() - started
 
 
