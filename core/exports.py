@@ -9,8 +9,6 @@ reader sees the old day or the new one, never a mix."""
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import errno
 import os
 import shutil
@@ -21,6 +19,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from base.renames import exchange
 from queries import read
 from queries.loader import sql
 from queries.store import Store
@@ -73,26 +72,6 @@ def write_range(store: Store, root: Path, district: str, first: date, last: date
     return [write_day(store, root, district, d) for d in days]
 
 
-_RENAME_EXCHANGE = 2  # linux/fs.h
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swaps two folders in one step (Linux renameat2); False where the system cannot."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    fn = getattr(libc, "renameat2", None)
-    if fn is None:
-        return False
-    at_fdcwd = -100
-    if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
-        return True
-    if ctypes.get_errno() in (errno.EINVAL, errno.ENOSYS):  # a file system without exchange
-        return False
-    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(b))
-
-
 def _swap_in(staging: Path, target: Path) -> None:
     """Puts the staged day in place of `target`; the old day ends up in `staging`."""
     try:
@@ -101,7 +80,7 @@ def _swap_in(staging: Path, target: Path) -> None:
     except OSError as e:
         if e.errno not in (errno.ENOTEMPTY, errno.EEXIST):
             raise
-    if _exchange(staging, target):
+    if exchange(staging, target):
         return
     # no exchange here: the day is missing for an instant between the renames, never half there
     old = target.parent / f"{STAGING}old-{uuid.uuid4().hex[:8]}"

@@ -29,6 +29,7 @@ from datetime import datetime
 from pathlib import Path
 
 from base.clock import now_beijing
+from base.renames import rename_new
 from collectors.ceb import arrivals
 from collectors.ceb.arrivals import Arrivals
 from collectors.ceb.parse import DEFAULT_MAX_BYTES, MessageError
@@ -140,10 +141,11 @@ class Ingester:
     # long, and written together (None: with their batch)
     figures_seconds: float | None = None
     clock: Callable[[], datetime] = now_beijing
-    # a large run's files are read in a second process while the batches are written (reading.Reader)
+    # a large run's files are read in reading processes while the batches are written (reading.Reader)
     read_beside: bool = False
     _held: list[Outcome] = field(default_factory=list, init=False, repr=False)
     _held_since: float = field(default=0.0, init=False, repr=False)
+    _made: Path | None = field(default=None, init=False, repr=False)  # the day folder made last
 
     def __post_init__(self) -> None:
         keep_copy = self.processed_dir is not None
@@ -197,8 +199,8 @@ class Ingester:
             self.figures_seconds is not None
             and o.parsed is not None
             and not o.parsed.refused
-            and bool(o.parsed.records)
-            and FIGURE_KINDS.issuperset(o.parsed.records)
+            and bool(o.parsed.kinds())
+            and FIGURE_KINDS.issuperset(o.parsed.kinds())
         )
 
     def release_held(self, sink: Sink, report: IngestReport | None = None) -> IngestReport:
@@ -224,20 +226,27 @@ class Ingester:
         # a store failure (disk full, ...) propagates: nothing moves, the runner retries
         # records are committed: now the files may move
         events = []
+        day = self._day_folder()
         for o in group:
             report.files += 1
             if o.error is None and not o.parsed.refused:
-                self._archive(o)
+                if day is not None:
+                    self._archive(o, day)
                 continue
             events.append(self._quarantine(o))
             shown = str(o.path.with_name(safe_name(o.path.name)))
             report.quarantined.append({"file": shown, "reason": events[-1]["reason"]})
         write_quarantined(events, sink, self.source_name)
 
-    def _processed_target(self, path: Path) -> Path | None:
+    def _day_folder(self) -> Path | None:
+        """processed/DATE for a batch's files, made once a day rather than per file."""
         if self.processed_dir is None:
             return None
-        return _unique(self.processed_dir / self.clock().strftime("%Y-%m-%d") / safe_name(path.name))
+        folder = self.processed_dir / self.clock().strftime("%Y-%m-%d")
+        if folder != self._made:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._made = folder
+        return folder
 
     def _quarantine(self, o: Outcome) -> dict:
         issues = o.parsed.issues if o.parsed else []
@@ -270,17 +279,16 @@ class Ingester:
         log.warning("quarantined %r: %s", name, fault.reason)  # quoted: a name may hold a newline
         return fault.event(self.clock(), name, str(target) if target else "")
 
-    def _archive(self, o: Outcome) -> None:
+    def _archive(self, o: Outcome, day: Path) -> None:
         """Keeps the file's redacted copy (collectors/ceb/redact.py) in processed/DATE/
         and removes the original. A file that cannot be redacted is not kept: a note
         `<name>.not-archived.json` takes its place."""
         path = o.path
-        target = self._processed_target(path)
-        if target is None:
+        name = safe_name(path.name)
+        if o.redacted is not None and self._redact_in_place(o, day, name):
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if o.redacted is not None and self._redact_in_place(o, target):
-            return
+        day.mkdir(parents=True, exist_ok=True)  # it may have been removed since the batch began
+        target = _unique(day / name)
         try:
             data = self._bytes(path)
         except (OSError, MessageError) as e:  # gone or swapped since it was read: left alone
@@ -297,7 +305,7 @@ class Ingester:
             content = json.dumps(note, ensure_ascii=False, indent=2).encode("utf-8")
         self._replace_with(path, target, content)
 
-    def _redact_in_place(self, o: Outcome, target: Path) -> bool:
+    def _redact_in_place(self, o: Outcome, day: Path, name: str) -> bool:
         """Writes the copy made ahead over the file itself, padded with spaces to
         its length, and renames it into processed/: no block is freed, so no
         name or ID number is left behind in freed blocks, and no delete is paid
@@ -319,10 +327,18 @@ class Ingester:
             return False
         finally:
             os.close(fd)
+        target = day / name
         try:
-            os.rename(o.path, target)
+            try:
+                moved = rename_new(o.path, target)  # no look first: names seldom repeat
+            except FileNotFoundError:  # the day's folder was removed meanwhile
+                day.mkdir(parents=True, exist_ok=True)
+                moved = rename_new(o.path, target)
+            if not moved:
+                target = _unique(target)
+                os.rename(o.path, target)
         except OSError as e:  # the file stays in the inbox, redacted: read again, it changes nothing
-            log.error("could not keep %r as %r: %s", safe_name(o.path.name), str(target), e.strerror)
+            log.error("could not keep %r as %r: %s", name, str(target), e.strerror)
         return True
 
     def _replace_with(self, path: Path | None, target: Path, content: bytes | None) -> bool:
@@ -373,7 +389,7 @@ class InboxSource:
     archive_keep_days: int = 90
     figures_seconds: float | None = FIGURES_SECONDS  # None: figure records go with their batch (Ingester)
     on_purge: Callable[[Purge], None] | None = None  # records a purge (the runtime: the audit trail)
-    read_beside: bool = True  # a large run's files are read in a second process (collectors/ceb/reading.py)
+    read_beside: bool = True  # a large run's files are read in reading processes (collectors/ceb/reading.py)
 
     def __post_init__(self) -> None:
         self._wake: Callable[[], None] | None = None
