@@ -270,7 +270,11 @@ def make_batch(kind: Kind, data: pa.Table | dict, source: str, span: tuple[datet
     schema = SCHEMAS.get(kind)
     if schema is None:
         raise RecordError(f"unknown record kind {kind!r}")
-    table = data if isinstance(data, pa.Table) else pa.table(data)
+    try:
+        table = data if isinstance(data, pa.Table) else pa.table(data)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        # not the library's message: it quotes the value, which may be personal data
+        raise RecordError(f"{kind}: a field mixes values of different types") from None
     missing = [f.name for f in schema if f.name not in table.column_names]
     if missing:
         raise RecordError(f"{kind}: missing field(s) {', '.join(missing)}")

@@ -9,7 +9,12 @@ import shutil
 import signal
 from pathlib import Path
 
+from collectors.ceb.columns import into_tables, records_of
+from collectors.ceb.parse import parse_message
 from collectors.ceb.reading import BESIDE_FROM_FILES, Reader
+from collectors.ceb.writer import Tally, write_messages
+from collectors.records import make_batch
+from collectors.sinks import WriteResult
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "ceb"
 
@@ -22,11 +27,15 @@ def _files(folder: Path, n: int) -> list[Path]:
     return sorted(folder.iterdir())
 
 
+def _records(parsed) -> dict[str, list[dict]] | None:
+    """A message's records as the store is given them, wherever the reader left them."""
+    if parsed is None:
+        return None
+    return {k: make_batch(k, records_of([parsed], k), "").table.to_pylist() for k in sorted(parsed.kinds())}
+
+
 def _seen(outcomes) -> list[tuple]:
-    return [
-        (o.path.name, o.parsed.records if o.parsed else None, o.error.code if o.error else None, o.redacted)
-        for o in outcomes
-    ]
+    return [(o.path.name, _records(o.parsed), o.error.code if o.error else None, o.redacted) for o in outcomes]
 
 
 def test_a_large_run_read_beside_gives_what_reading_in_place_gives(tmp_path, config):
@@ -36,6 +45,8 @@ def test_a_large_run_read_beside_gives_what_reading_in_place_gives(tmp_path, con
     try:
         got = _seen(beside.outcomes(files))
         assert beside._pool is not None  # it was read in the second process
+        read = [o.parsed for o in beside.outcomes(files) if o.parsed and o.parsed.count]
+        assert all(p.tables is not None and not p.records for p in read)  # handed over as tables
         assert got == _seen(here.outcomes(files))
         assert any(e for _, _, e, _ in got) and any(r for _, r, _, _ in got)  # refusals and records both
     finally:
@@ -57,3 +68,31 @@ def test_a_second_process_that_dies_loses_no_file(tmp_path, config):
         assert len(list(reader.outcomes(files))) == len(files)
     finally:
         reader.close()
+
+
+class _Kept:
+    def __init__(self) -> None:
+        self.batches = []
+
+    def write(self, batch):
+        self.batches.append(batch)
+        return WriteResult(batch.kind, len(batch), len(batch), 0)
+
+
+def test_records_that_do_not_fit_their_schema_stay_with_their_message(config):
+    """A record the store cannot take is found message by message, wherever the records were read."""
+
+    def read(name: str):
+        return parse_message((GOLDEN / "basic" / name).read_bytes(), config.category_for_hs)
+
+    good, bad, receipts = read("a_CEB621.xml"), read("a_CEB621.xml"), read("b_CEB622.xml")
+    bad.records["declaration"][0]["app_type"] = "not a number"
+    assert not into_tables([good, bad, receipts])
+    assert all(p.tables is None and p.records for p in (good, bad, receipts))  # nothing moved
+    assert into_tables([receipts]) and receipts.tables is not None
+    kept, tally = _Kept(), Tally()
+    refused = write_messages([good, bad, receipts], kept, "test", tally)
+    assert list(refused) == [1] and refused[1].code == "store_refused"
+    assert "not a number" not in refused[1].reason  # the value is never quoted back
+    assert tally.by_kind == {"declaration": good.count, "receipt": receipts.count}
+    assert {b.kind for b in kept.batches} == {"declaration", "receipt"}

@@ -48,7 +48,7 @@ class MessageError(ValueError):
         self.reason = reason
         self.line = line
 
-    def __reduce__(self):  # read in the second process, raised in the first (collectors/ceb/reading.py)
+    def __reduce__(self):  # read in a reading process, raised in the writing one (collectors/ceb/reading.py)
         return type(self), (self.code, self.reason, self.line)
 
 
@@ -69,13 +69,24 @@ class Parsed:
     records: dict[str, list[dict]] = field(default_factory=dict)  # record kind -> records
     issues: list[RecordIssue] = field(default_factory=list)  # the first ISSUES_KEPT
     refused: int = 0  # every invalid record, listed or not
+    # once moved into tables shared with the messages read beside it (collectors/ceb/columns.py):
+    # those tables, and where this message's records are in them, by kind (offset, length)
+    tables: dict | None = None
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def add(self, kind: str, record: dict) -> None:
         self.records.setdefault(kind, []).append(record)
 
+    def kinds(self) -> dict[str, int]:
+        """The number of valid records by kind, wherever they are held."""
+        counts = {k: n for k, (_, n) in self.spans.items()}
+        for k, v in self.records.items():
+            counts[k] = counts.get(k, 0) + len(v)
+        return counts
+
     @property
     def count(self) -> int:
-        return sum(len(v) for v in self.records.values())
+        return sum(self.kinds().values())
 
 
 def _parser() -> etree.XMLParser:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from collectors.ceb.columns import records_of
 from collectors.ceb.parse import MessageError, Parsed
 from collectors.records import RecordError, make_batch
 from collectors.sinks import Sink
@@ -28,11 +29,12 @@ class Tally:
 def write_records(parsed: Sequence[Parsed], sink: Sink, source: str, tally: Tally) -> None:
     # lists before receipts before the rest: a batch's joins find what the same run brought
     for kind in WRITE_ORDER:
-        rows = [r for p in parsed for r in p.records.get(kind, ())]
-        if rows:
-            result = sink.write(make_batch(kind, {k: [r[k] for r in rows] for k in rows[0]}, source))
+        records = records_of(parsed, kind)
+        if records is not None:
+            batch = make_batch(kind, records, source)
+            result = sink.write(batch)
             tally.duplicates += result.duplicates
-            tally.by_kind[kind] = tally.by_kind.get(kind, 0) + len(rows)
+            tally.by_kind[kind] = tally.by_kind.get(kind, 0) + len(batch)
 
 
 def write_messages(parsed: Sequence[Parsed | None], sink: Sink, source: str, tally: Tally) -> dict[int, MessageError]:
