@@ -9,6 +9,7 @@ import dataclasses
 import json
 import logging
 import os
+import shutil
 import stat
 import time
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from lxml import etree
 
 from base.clock import to_epoch_seconds
 from base.config import CollectorConfig, ConfigError, options
+from base.renames import rename_new
 from collectors import registry
 from collectors.ceb import redact as redact_module
 from collectors.ceb.inbox import InboxSource
@@ -163,6 +165,29 @@ def test_the_copy_is_written_over_the_original_so_no_personal_data_stays_in_free
     assert (kept.stat().st_ino, kept.stat().st_size) == (inode, size)
     assert_nothing_planted(kept.read_bytes())
     assert read_xml(kept.read_bytes()) is not None  # the padding after the root is still XML
+
+
+def test_a_name_seen_before_the_same_day_is_kept_beside_the_first_even_after_its_folder_went(tmp_path, config, sink):
+    src = inbox_source(tmp_path, config)
+    day = src.inbox / "processed" / "2019-11-11"
+    copies = []
+    for data in (ceb621(), ceb622(), ceb621()):
+        (src.inbox / "again_CEB621.xml").write_bytes(data)
+        assert src.collect(sink).records
+        copies.append(sorted(p.name for p in day.iterdir()))
+        if len(copies) == 2:
+            shutil.rmtree(day)  # a day folder removed by hand while the app runs
+    assert copies == [["again_CEB621.xml"], ["again_CEB621.1.xml", "again_CEB621.xml"], ["again_CEB621.xml"]]
+    assert [p for p in src.inbox.iterdir() if p.is_file()] == []
+
+
+def test_a_rename_that_must_not_replace_leaves_what_is_there(tmp_path):
+    first, second, target = tmp_path / "a", tmp_path / "b", tmp_path / "t"
+    first.write_text("first")
+    second.write_text("second")
+    assert rename_new(first, target) and not first.exists()
+    assert not rename_new(second, target) and second.read_text() == "second"
+    assert target.read_text() == "first"
 
 
 def test_a_file_replaced_after_it_was_read_is_archived_from_what_is_there_then(tmp_path, config, sink, monkeypatch):
