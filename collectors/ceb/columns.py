@@ -32,7 +32,7 @@ def into_tables(parsed: Sequence[Parsed | None]) -> bool:
             got.extend(records)
         spans.append(mine)
     try:
-        tables = {kind: make_batch(kind, {k: [r[k] for r in rs] for k in rs[0]}, "").table for kind, rs in rows.items()}
+        tables = {kind: make_batch(kind, rs, "").table for kind, rs in rows.items()}
     except RecordError:
         return False
     for p, mine in zip(parsed, spans, strict=True):
@@ -41,10 +41,11 @@ def into_tables(parsed: Sequence[Parsed | None]) -> bool:
     return True
 
 
-def records_of(parsed: Sequence[Parsed], kind: str) -> pa.Table | dict | None:
-    """The records of one kind of these messages, in their order: one table
-    (slices of the shared tables, contiguous ones taken whole, and the records
-    held in place) or None when there are none."""
+def records_of(parsed: Sequence[Parsed], kind: str) -> pa.Table | list[dict] | None:
+    """The records of one kind of these messages, in their order, for
+    `make_batch`: one table (slices of the shared tables, contiguous ones taken
+    whole, and the records held in place), the records themselves when all are
+    held in place, or None when there are none."""
     parts: list[pa.Table] = []
     loose: list[dict] = []
     run: tuple[pa.Table, int, int] | None = None  # a shared table, and a run of its rows in order
@@ -62,10 +63,9 @@ def records_of(parsed: Sequence[Parsed], kind: str) -> pa.Table | dict | None:
     if run is not None:
         parts.append(run[0].slice(run[1], run[2]))
     if loose:
-        columns = {k: [r[k] for r in loose] for k in loose[0]}
         if not parts:
-            return columns
-        parts.append(make_batch(kind, columns, "").table)
+            return loose
+        parts.append(make_batch(kind, loose, "").table)
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else pa.concat_tables(parts)
