@@ -274,13 +274,17 @@ def test_goods_value_is_the_sum_of_line_prices_in_fen(prices, fen, config):
 class _CountingSink:
     """Notes how many records each write carries; stores nothing."""
 
-    def __init__(self) -> None:
+    def __init__(self, seconds: float = 0.0) -> None:
         self.batches: list[int] = []
+        self.kinds: list[str] = []
+        self.seconds = seconds  # each write takes this long
 
     def write(self, batch):
         from collectors.sinks import WriteResult
 
         self.batches.append(len(batch))
+        self.kinds.append(batch.kind)
+        time.sleep(self.seconds)
         return WriteResult(batch.kind, len(batch), len(batch), 0)
 
 
@@ -301,3 +305,17 @@ def test_a_backlog_is_written_in_larger_batches(tmp_path, config):
     assert sum(backlog.batches) == 400 * per_file
     assert len(backlog.batches) <= 10  # one a file without the backlog rule
     assert backlog.batches[0] >= 100 * per_file and backlog.batches[-1] <= 2 * per_file
+
+
+def test_held_tax_files_are_written_once_due_within_a_long_run_not_at_its_end(tmp_path, config):
+    """A backlog's run is long: tax files held for their second go with the batches,
+    while the files after them are still being read."""
+    (tmp_path / "00000_CEB816.xml").write_bytes((GOLDEN / "tax" / "CEB816.xml").read_bytes())
+    one_list = (GOLDEN / "basic" / "a_CEB621.xml").read_bytes()
+    for i in range(1, 200):
+        (tmp_path / f"{i:05d}_CEB621.xml").write_bytes(one_list)
+    sink = _CountingSink(seconds=0.01)
+    ingester = Ingester("t", config.category_for_hs, batch_seconds=1e-6, figures_seconds=0.05)
+    ingester.run(list_files([tmp_path]), sink)
+    assert sink.kinds.count("tax") == 1 and not ingester.held()
+    assert sink.kinds.index("tax") < len(sink.kinds) - 3  # lists were written after it, in the same run

@@ -177,6 +177,9 @@ class Ingester:
                 if progress:
                     progress(len(group))
                 group, pending, read, started = [], 0, 0, time.monotonic()
+                # held files due go now, while the reading processes still have files ahead, not
+                # at the run's end with none (a backlog's run is some 20,000 files)
+                self.release_held(sink, report)
         if group:
             self._flush(group, sink, report)
             if progress:
