@@ -49,11 +49,15 @@ SAMPLE_SECONDS = 5
 def scrape(base: str) -> dict:
     """What this benchmark reads of /metrics: records ingested by kind, and the
     snapshot's compute-time histogram as (upper bound in seconds, cumulative count)."""
-    out: dict = {"ingested": {}, "snapshot": []}
+    out: dict = {"ingested": {}, "snapshot": [], "writing": {}, "batches": {}}
     for family in text_string_to_metric_families(httpx.get(f"{base}/metrics", timeout=10).text):
         for s in family.samples:
             if s.name == "cbec_records_ingested_total":
                 out["ingested"][s.labels["kind"]] = s.value
+            elif s.name == "cbec_store_write_seconds_sum":
+                out["writing"][s.labels["kind"]] = s.value
+            elif s.name == "cbec_store_write_seconds_count":
+                out["batches"][s.labels["kind"]] = s.value
             elif s.name == "cbec_live_compute_seconds_bucket" and s.labels.get("part") == "snapshot":
                 out["snapshot"].append((float(s.labels["le"]), s.value))
     out["snapshot"].sort()
@@ -137,14 +141,15 @@ def main() -> None:
             stream = threading.Thread(target=hold_stream, args=(app.base, stop), daemon=True)
             stream.start()
             time.sleep(5)  # the stream's first snapshot, the sink's start
-            # time, waiting, lists, receipts, CPU seconds of the app and of the processes it started
-            samples: list[tuple[float, int, float, float, tuple[float, float]]] = []
+            # time, waiting, lists, receipts, CPU seconds of the app and of the processes it started, writing
+            samples: list[tuple[float, int, float, float, tuple[float, float], float]] = []
 
             def sample() -> dict:
                 m = scrape(app.base)
                 at = time.time()
                 samples.append((at, waiting(inbox), ingested(m, "declaration"), ingested(m, "receipt"),
-                                (cpu_seconds(app.proc.pid), children_cpu_seconds(app.proc.pid))))  # fmt: skip
+                                (cpu_seconds(app.proc.pid), children_cpu_seconds(app.proc.pid)),
+                                sum(m["writing"].values())))  # fmt: skip
                 return m
 
             first = sample()
@@ -173,13 +178,16 @@ def main() -> None:
             f"{span:.0f} s = {lists / max(span, 1e-9):,.0f} lists/s"
         )
         rates = []
-        print(" second  waiting files  lists/s  receipts/s  CPU cores: app  its processes")
-        for (t1, _, l1, r1, c1), (t2, w2, l2, r2, c2) in zip(samples, samples[1:], strict=False):
+        print(" second  waiting files  lists/s  receipts/s  CPU cores: app  its processes  store writing")
+        for (t1, _, l1, r1, c1, s1), (t2, w2, l2, r2, c2, s2) in zip(samples, samples[1:], strict=False):
             dt = t2 - t1
             rates.append((l2 - l1) / dt)
             at, app_cpu, their_cpu = t2 - samples[0][0], (c2[0] - c1[0]) / dt, (c2[1] - c1[1]) / dt
             receipts = (r2 - r1) / dt
-            print(f"{at:7.0f}  {w2:13,d}  {rates[-1]:7,.0f}  {receipts:10,.0f}  {app_cpu:14.2f}  {their_cpu:13.2f}")
+            print(
+                f"{at:7.0f}  {w2:13,d}  {rates[-1]:7,.0f}  {receipts:10,.0f}  {app_cpu:14.2f}  {their_cpu:13.2f}"
+                f"  {(s2 - s1) / dt:12.0%}"
+            )
         during = [s for s in samples if s[0] <= landed[-1] + SAMPLE_SECONDS] if landed else samples
         took = (during[-1][2] - during[0][2]) / max(during[-1][0] - during[0][0], 1e-9)
         span_s = max(during[-1][0] - during[0][0], 1e-9)
@@ -201,6 +209,14 @@ def main() -> None:
         )
         if rates:
             print(f"lists/s per {SAMPLE_SECONDS} s: median {statistics.median(rates):,.0f}, min {min(rates):,.0f}")
+        for kind in sorted(last["batches"]):
+            n = last["batches"][kind] - first["batches"].get(kind, 0.0)
+            spent = last["writing"][kind] - first["writing"].get(kind, 0.0)
+            if n:
+                print(
+                    f"  {kind} batches while the files landed: {n:,.0f}, {spent:.1f} s writing, "
+                    f"mean {spent / n * 1e3:.0f} ms"
+                )
     finally:
         remove_tree(work)
 
