@@ -184,9 +184,10 @@ def release_curves(
     rows = con.execute(sql("read_release_curves"), params | {"sites": sites}).fetchnumpy()
     out = []
     for day, (start, end) in enumerate((today, last_year)):
-        mine = rows["day"] == day
+        minutes = max(0, (end - start) // timedelta(minutes=1))
+        mine = (rows["day"] == day) & (rows["at"] < minutes)  # an end within a minute leaves that minute out
         # row 0: sites not in `sites`, counted in the city only
-        grid = np.zeros((len(sites) + 1, max(0, (end - start) // timedelta(minutes=1))), dtype=np.int64)
+        grid = np.zeros((len(sites) + 1, minutes), dtype=np.int64)
         np.add.at(grid, (rows["site"][mine], rows["at"][mine]), rows["released_lists"][mine])
         out.append(Minutes(grid.sum(axis=0), {code: grid[i + 1] for i, code in enumerate(sites)}))
     return out[0], out[1]
