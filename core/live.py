@@ -214,9 +214,8 @@ class Snapshot:
 STEP = 5  # minutes per curve point
 
 
-def _cumulative(per_minute: pd.DataFrame, points: int) -> np.ndarray:
-    counts = per_minute["released_lists"].to_numpy()
-    counts = np.pad(counts, (0, max(0, points * STEP - len(counts))))[: points * STEP]
+def _cumulative(per_minute: np.ndarray, points: int) -> np.ndarray:
+    counts = np.pad(per_minute, (0, max(0, points * STEP - len(per_minute))))[: points * STEP]
     return np.cumsum(counts.reshape(points, STEP).sum(axis=1))
 
 
@@ -229,60 +228,57 @@ def _waiting(rows: dict, site: str | None, kind: str, now: datetime) -> Waiting:
 
 def _snapshot(runtime: rt.Runtime) -> Snapshot:
     cfg = runtime.config
+    sites = [s.code for s in cfg.sites]
     now = runtime.clock()
     day0 = now.replace(hour=0, minute=0, second=0, microsecond=0)
     ly0 = same_time_last_year(day0)
+    ly_now = same_time_last_year(now)
     minute = now.replace(second=0, microsecond=0)
     points_so_far = max(1, -(-int((minute - day0).total_seconds() // 60) // STEP))
     with runtime.store.reading() as con:
         latency = read.release_latency(con, now - timedelta(minutes=15), now)
         waiting = read.open_lists(con, day0 - timedelta(days=3), now)
-        status = read.receipts_by_status(con, day0, now + timedelta(minutes=1))
+        status = read.receipt_counts(con, day0, now + timedelta(minutes=1))
         warehouses = read.occupancy_latest(con, now - timedelta(hours=1), now)
         health = read.health_latest(con, now - timedelta(hours=1), now)
         sim_history = bool(read.backfill_ranges(con, ly0, now))
         gaps = read.collector_gaps(con, day0, now, cfg.stale_after_seconds)
-        measures = read.site_measures(con, minute - timedelta(minutes=59), now)
-        ly_now = same_time_last_year(now)
-        measures_ly = read.site_measures(con, ly_now - timedelta(minutes=59), ly_now)
-        curves = {}
-        for code in [CITY] + [s.code for s in cfg.sites]:
-            site = None if code == CITY else code
-            today = read.release_per_minute(con, day0, minute, site)
-            last_year = read.release_per_minute(con, ly0, ly0 + timedelta(days=1), site)
-            curves[code] = (today, last_year)
-    components = read.component_states(health, now, cfg.stale_after_seconds)
+        measures = read.site_measures_latest(
+            con, minute - timedelta(minutes=59), now, ly_now - timedelta(minutes=59), ly_now
+        )
+        today, last_year = read.release_curves(con, (day0, minute), (ly0, ly0 + timedelta(days=1)), sites)
+    components = _with_link(read.component_states(health, now, cfg.stale_after_seconds), health)
     limits = Limits.of(runtime.rules())
-    link = health[health["metric"].isin(["utilization_ratio", "throughput_bps", "queue_depth", "latency_seconds"])]
     screens = {}
-    for code, (today, last_year) in curves.items():
+    for code in [CITY, *sites]:
         site = None if code == CITY else code
-        ly_curve = _cumulative(last_year, 288)
-        st = status if site is None else status[status["site_code"] == site]
+        minutes = today.city if site is None else today.sites[site]
+        minutes_ly = last_year.city if site is None else last_year.sites[site]
+        ly_curve = _cumulative(minutes_ly, 288)
 
-        def count(codes: tuple[int, ...], st: pd.DataFrame = st) -> int:
-            return int(st[st["return_status"].isin(codes)]["receipts"].sum())
+        def count(statuses: tuple[int, ...], site: str | None = site) -> int:
+            return sum(n for (s, st), n in status.items() if st in statuses and (site is None or s == site))
 
         screens[code] = Screen(
             code=code,
             day0=day0,
-            curve_today=_cumulative(today, points_so_far),
+            curve_today=_cumulative(minutes, points_so_far),
             curve_last_year=ly_curve,
             curve_plan=ly_curve * (1 + cfg.wall.plan_yoy_growth),
-            per_minute=today["released_lists"].tolist()[-60:],
-            minutes_today=today["released_lists"].to_numpy(),
-            minutes_last_year=last_year["released_lists"].to_numpy(),
+            per_minute=minutes[-60:].tolist(),
+            minutes_today=minutes,
+            minutes_last_year=minutes_ly,
             latency=latency.get(site),
             review=_waiting(waiting, site, "review", now),
             held=_waiting(waiting, site, "hold", now),
             inspections_today=count(codes("inspection")),
             holds_today=count(codes("held")),
             rejects_today=count(codes("rejected")),
-            warehouses=warehouses if site is None else warehouses[warehouses["site_code"] == site],
-            components=_with_link(components if site is None else components[components["site_code"] == site], link),
+            warehouses=warehouses if site is None else _of_site(warehouses, site),
+            components=components.all if site is None else components.of(site),
             limits=limits,
-            sites=_site_rows(runtime, curves, latency, waiting, now) if site is None else [],
-            **_site_measures(measures, measures_ly, site),
+            sites=_site_rows(runtime, today, latency, waiting, now) if site is None else [],
+            **_site_measures(measures, site),
         )
     started = runtime.started_at if day0 < runtime.started_at and gaps_before(gaps, runtime.started_at) else None
     return Snapshot(now, screens, active_alerts(runtime), sim_history, pace.merged(gaps), started)
@@ -293,39 +289,58 @@ def gaps_before(gaps: list[tuple[datetime, datetime]], start: datetime) -> bool:
     return any(abs((until - start).total_seconds()) < 120 for _, until in gaps)
 
 
-def _site_measures(measures: pd.DataFrame, last_year: pd.DataFrame, site: str | None) -> dict:
+def _of_site(df: pd.DataFrame, site: str) -> pd.DataFrame:
+    return df[df["site_code"].to_numpy() == site]
+
+
+def _site_measures(measures: dict[str, read.SiteMeasures], site: str | None) -> dict:
     """A site screen's measures: the newest of each, the last hour's series and last year's same moment."""
     if site is None:
         return {}
-    mine = measures[measures["site_code"] == site]
-    ly = last_year[last_year["site_code"] == site]
-    series = {m: g["value"].astype(float).tolist() for m, g in mine.groupby("measure")}
+    m = measures.get(site, read.SiteMeasures({}, None, {}))
     return {
-        "measures": {m: v[-1] for m, v in series.items()},
-        "measures_at": mine["minute"].max().to_pydatetime() if len(mine) else None,
-        "measure_series": series,
-        "measures_last_year": {m: float(g["value"].iloc[-1]) for m, g in ly.groupby("measure")},
+        "measures": {name: v[-1] for name, v in m.series.items()},
+        "measures_at": m.at,
+        "measure_series": m.series,
+        "measures_last_year": m.last_year,
     }
 
 
-def _with_link(components: pd.DataFrame, link: pd.DataFrame) -> pd.DataFrame:
+LINK_METRICS = ["utilization_ratio", "throughput_bps", "queue_depth", "latency_seconds"]
+
+
+@dataclass(frozen=True)
+class _Components:
+    """Every component with its link figures, and the part of each site (as if joined site by site)."""
+
+    all: pd.DataFrame
+    bare: pd.DataFrame  # without the link figures: a site with no component shows this empty part
+
+    def of(self, site: str) -> pd.DataFrame:
+        mine = self.all["site_code"].to_numpy() == site
+        if not mine.any():
+            return _of_site(self.bare, site)
+        return self.all[mine].reset_index(drop=True)
+
+
+def _with_link(components: pd.DataFrame, health: pd.DataFrame) -> _Components:
     if components.empty:
-        return components
+        return _Components(components, components)
+    link = health[health["metric"].isin(LINK_METRICS)]
     wide = link.pivot_table(index=["site_code", "component"], columns="metric", values="value", aggfunc="last")
-    return components.merge(wide.reset_index(), on=["site_code", "component"], how="left")
+    return _Components(components.merge(wide.reset_index(), on=["site_code", "component"], how="left"), components)
 
 
-def _site_rows(runtime: rt.Runtime, curves: dict, latency: dict, waiting: dict, now: datetime) -> list[dict]:
+def _site_rows(runtime: rt.Runtime, today: read.Minutes, latency: dict, waiting: dict, now: datetime) -> list[dict]:
     rows = []
     for s in runtime.config.sites:
-        today, _ = curves[s.code]
         lat = latency.get(s.code)
         rows.append(
             {
                 "code": s.code,
                 "name_zh": s.name_zh,
                 "name_en": s.name_en,
-                "per_minute": today["released_lists"].tolist()[-60:],
+                "per_minute": today.sites[s.code][-60:].tolist(),
                 "median_s": lat.median_s if lat else None,
                 "review": _waiting(waiting, s.code, "review", now),
             }

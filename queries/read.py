@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from base.clock import same_time_last_year
@@ -163,6 +164,35 @@ def release_per_minute(
     return df.set_index("minute").reindex(index, fill_value=0).astype("int64")
 
 
+@dataclass(frozen=True)
+class Minutes:
+    """Releases in each minute of a window, from its start, zero where none: the whole city's and each site's."""
+
+    city: np.ndarray
+    sites: dict[str, np.ndarray]
+
+
+def release_curves(
+    con: duckdb.DuckDBPyConnection,
+    today: tuple[datetime, datetime],
+    last_year: tuple[datetime, datetime],
+    sites: list[str],
+) -> tuple[Minutes, Minutes]:
+    """Every minute of the windows [start, end) `today` and `last_year`, for the city and each of
+    `sites`, in one reading (what `release_per_minute` gives one window and one site at a time)."""
+    params = {"from_ts": today[0], "until_ts": today[1], "ly_from_ts": last_year[0], "ly_until_ts": last_year[1]}
+    rows = con.execute(sql("read_release_curves"), params | {"sites": sites}).fetchnumpy()
+    out = []
+    for day, (start, end) in enumerate((today, last_year)):
+        minutes = max(0, (end - start) // timedelta(minutes=1))
+        mine = (rows["day"] == day) & (rows["at"] < minutes)  # an end within a minute leaves that minute out
+        # row 0: sites not in `sites`, counted in the city only
+        grid = np.zeros((len(sites) + 1, minutes), dtype=np.int64)
+        np.add.at(grid, (rows["site"][mine], rows["at"][mine]), rows["released_lists"][mine])
+        out.append(Minutes(grid.sum(axis=0), {code: grid[i + 1] for i, code in enumerate(sites)}))
+    return out[0], out[1]
+
+
 def collector_runs(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFrame:
     return con.execute(sql("read_collector_runs"), {"limit": limit}).df()
 
@@ -202,9 +232,32 @@ def occupancy_trend(con: duckdb.DuckDBPyConnection, start: datetime, end: dateti
     return con.execute(sql("read_occupancy_trend"), {"from_ts": start, "until_ts": end}).df()
 
 
-def site_measures(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pd.DataFrame:
-    """Every site's measures per minute in [start, end]: minute, site_code, measure, value."""
-    return con.execute(sql("read_site_measures"), {"from_ts": start, "until_ts": end}).df()
+@dataclass(frozen=True)
+class SiteMeasures:
+    """A site's measures for its screen, each measure in name order."""
+
+    series: dict[str, list[float]]  # per minute of the last hour, oldest first
+    at: datetime | None  # the newest minute of any
+    last_year: dict[str, float]  # the newest value in the same hour last year
+
+
+def site_measures_latest(
+    con: duckdb.DuckDBPyConnection, start: datetime, end: datetime, ly_start: datetime, ly_end: datetime
+) -> dict[str, SiteMeasures]:
+    """Each site's measures in [start, end] beside its newest values in [ly_start, ly_end], in one reading."""
+    params = {"from_ts": start, "until_ts": end, "ly_from_ts": ly_start, "ly_until_ts": ly_end}
+    series: dict[str, dict[str, list[float]]] = {}
+    newest: dict[str, datetime] = {}
+    ly: dict[str, dict[str, float]] = {}
+    for site, measure, values, at, value_ly in con.execute(sql("read_site_measures_latest"), params).fetchall():
+        series.setdefault(site, {})
+        ly.setdefault(site, {})
+        if values is not None:
+            series[site][measure] = values
+            newest[site] = max(at, newest.get(site, at))
+        if value_ly is not None:
+            ly[site][measure] = value_ly
+    return {site: SiteMeasures(series[site], newest.get(site), ly[site]) for site in series}
 
 
 def health_latest(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pd.DataFrame:
@@ -260,6 +313,12 @@ def open_lists(
 
 def receipts_by_status(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pd.DataFrame:
     return con.execute(sql("read_receipts_by_status"), {"from_ts": start, "until_ts": end}).df()
+
+
+def receipt_counts(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> dict[tuple[str, int], int]:
+    """`receipts_by_status` as (site, status) -> receipts."""
+    rows = con.execute(sql("read_receipts_by_status"), {"from_ts": start, "until_ts": end}).fetchall()
+    return {(site, int(status)): int(n) for site, status, n in rows}
 
 
 def release_per_minute_by_site(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pd.DataFrame:

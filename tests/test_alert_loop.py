@@ -95,3 +95,8 @@ def test_the_alerts_page_shows_acknowledged_and_silenced_alerts(promo_runtime):
     assert row["已确认"].startswith("ops-wang") and "restarting the feed" in row["已确认"]
     assert row["已静默"].startswith("至")
     assert row["状态"] == "告警中" and row["说明"] == "模拟数据源 超过时限未到新数据"
+
+
+def test_nothing_active_is_annotated_without_reading_the_store():
+    # the wall's snapshot asks every refresh: no alert, no query
+    assert loop.annotate(None, [], datetime(2019, 11, 11)) == []

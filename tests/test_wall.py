@@ -110,6 +110,24 @@ def test_one_snapshot_serves_every_viewer(promo_runtime, monkeypatch):
     assert len(snaps) == 1 and len(calls) == 1
 
 
+def test_the_curves_of_every_site_and_both_days_are_one_reading_of_what_each_site_reads_alone(promo_runtime):
+    now = promo_runtime.clock()
+    day0 = now.replace(hour=0, minute=0)
+    sites = [s.code for s in promo_runtime.config.sites]
+    # two windows of the stored night stand in for today and last year; the second ends mid-way
+    first, second = (day0, now), (day0 + timedelta(minutes=1), day0 + timedelta(minutes=3, seconds=30))
+    with promo_runtime.store.reading() as con:
+        one, two = read.release_curves(con, first, second, sites[1:])
+        for got, (start, end) in ((one, first), (two, second)):
+            alone = read.release_per_minute(con, start, end)["released_lists"].to_numpy()
+            assert got.city.tolist() == alone.tolist() and alone.sum() > 0
+            assert list(got.sites) == sites[1:]  # a site not asked for counts in the city only
+            for code, minutes in got.sites.items():
+                assert minutes.tolist() == read.release_per_minute(con, start, end, code)["released_lists"].tolist()
+        _, empty = read.release_curves(con, first, (day0, day0), sites)
+    assert empty.city.tolist() == [] and all(m.tolist() == [] for m in empty.sites.values())
+
+
 def test_release_time_and_waiting_lists_match_an_independent_count(promo_runtime):
     now = promo_runtime.clock()
     with promo_runtime.store.reading() as con:

@@ -75,6 +75,8 @@ class Annotated:
 
 def annotate(con: duckdb.DuckDBPyConnection, instances: list[Instance], now: datetime) -> list[Annotated]:
     """The one reading of acknowledgements and silences for the alerts page, the wall and the notifier."""
+    if not instances:  # nothing active: no reading (the wall's snapshot asks every refresh)
+        return []
     all_acks, all_silences = acks(con), silences(con, now)
     return [
         Annotated(i, ack_of(all_acks, i), next((s for s in all_silences if s.matches(i, now)), None)) for i in instances
