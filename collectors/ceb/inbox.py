@@ -54,6 +54,8 @@ BACKLOG_SECONDS = 1.0
 # at the peak rather than with every quarter-second batch
 FIGURES_SECONDS = 1.0
 FIGURE_KINDS = frozenset({"request", "request_receipt", "tax", "tax_status"})
+# while a backlog is read, held figure files are written about this often instead
+BACKLOG_FIGURES_SECONDS = 5.0
 
 
 @dataclass
@@ -176,10 +178,12 @@ class Ingester:
                 self._flush(group, sink, report)
                 if progress:
                     progress(len(group))
+                behind = len(files) - i - 1 >= read
                 group, pending, read, started = [], 0, 0, time.monotonic()
                 # held files due go now, while the reading processes still have files ahead, not
-                # at the run's end with none (a backlog's run is some 20,000 files)
-                self.release_held(sink, report)
+                # at the run's end with none (a backlog's run is some 20,000 files); behind, they
+                # wait longer, as a tax batch costs much the same for five seconds of files as for one
+                self.release_held(sink, report, BACKLOG_FIGURES_SECONDS if behind else None)
         if group:
             self._flush(group, sink, report)
             if progress:
@@ -206,15 +210,15 @@ class Ingester:
             and FIGURE_KINDS.issuperset(o.parsed.kinds())
         )
 
-    def release_held(self, sink: Sink, report: IngestReport | None = None) -> IngestReport:
-        """Writes the held files once the first has waited `figures_seconds` (or they
-        are many)."""
+    def release_held(self, sink: Sink, report: IngestReport | None = None, hold: float | None = None) -> IngestReport:
+        """Writes the held files once the first has waited `figures_seconds` (or
+        `hold`), or they are many."""
         report = report or IngestReport()
         if not self._held:
             return report
         records = sum(o.parsed.count for o in self._held)
         waited = time.monotonic() - self._held_since
-        if records >= self.batch_records or waited >= (self.figures_seconds or 0.0):
+        if records >= self.batch_records or waited >= (hold or self.figures_seconds or 0.0):
             group, self._held = self._held, []
             self._flush(group, sink, report)
         return report
