@@ -35,8 +35,8 @@ REDACT_AHEAD_BYTES = 1024 * 1024
 # test) are read in place, with no hand-over to wait for
 BESIDE_FROM_FILES = 2000
 CHUNK_FILES = 128
-# tasks handed over ahead of the one being written: about a second of parsing, so the second
-# process keeps busy while a batch is written (4 ahead left it idle a third of the time)
+# tasks handed over ahead of the one being written: about a second of parsing, so the reading
+# processes keep busy while a batch is written (4 ahead left one idle a third of the time)
 AHEAD_CHUNKS = 32
 # parsing can wait; the writer and the screens' queries cannot: on a busy machine they go first
 WORKER_NICE = 10
