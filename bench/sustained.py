@@ -17,7 +17,9 @@ Every 5 s it notes the files waiting in the inbox, the lists and receipts the
 store took (`cbec_records_ingested_total`), and the app's CPU time; at the end,
 the snapshot's compute time while the files landed
 (`cbec_live_compute_seconds{part="snapshot"}`, a histogram: its p95 is
-interpolated within a bucket, and the share at most 100 ms is exact).
+interpolated within a bucket, and the share at most 100 ms is exact), and the
+share of each 5 s the store's batches took (`cbec_store_write_seconds`, their
+waits for the store's lock included, so a moment may count twice).
 It keeps up when the files waiting stay under a few seconds' worth.
 """
 
