@@ -257,6 +257,25 @@ def test_a_printer_that_hangs_after_printing_still_gives_the_pdf_at_once(report,
     assert time_module.monotonic() - started < 10
 
 
+HANGS_ONCE = """#!/bin/sh
+# the first time, hangs before printing anything; the second time, prints
+if [ ! -e "$0.tried" ]; then touch "$0.tried"; exec sleep 600; fi
+for a in "$@"; do
+  case "$a" in --print-to-pdf=*) printf '%%PDF-1.4\\n1 0 obj\\n%%%%EOF\\n' > "${a#--print-to-pdf=}";; esac
+done
+"""
+
+
+def test_a_printer_that_hangs_before_printing_is_asked_once_more(report, tmp_path, monkeypatch):
+    monkeypatch.setattr(export, "PDF_SECONDS", 4)
+    printer = tmp_path / "chromium"
+    printer.write_text(HANGS_ONCE)
+    printer.chmod(0o755)
+    started = time_module.monotonic()
+    assert export.to_pdf(report, "zh", chromium=str(printer)).startswith(b"%PDF-1.4")
+    assert 2 <= time_module.monotonic() - started < 10  # the first try's half of the time, then the second
+
+
 def test_cbec_report_writes_each_format(report_db, tmp_path, capsys):
     for fmt in ("xlsx", "csv", "md", "pdf"):
         out = tmp_path / f"r.{fmt}"

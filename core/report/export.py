@@ -440,6 +440,10 @@ class PdfError(RuntimeError):
     pass
 
 
+class PdfHung(PdfError):
+    """Chromium printed nothing in its time and did not exit."""
+
+
 PDF_SECONDS = 90
 
 
@@ -466,9 +470,18 @@ def to_pdf(r: Report, lang: str = "zh", chromium: str = CHROMIUM) -> bytes:
 
 
 def print_pdf(html: str, chromium: str = CHROMIUM) -> bytes:
-    """A printable page (its own CSS inline) as an A4 PDF, by headless Chromium."""
+    """A printable page (its own CSS inline) as an A4 PDF, by headless Chromium:
+    a Chromium that hangs before printing (seen on a busy machine) is killed and
+    asked once more, each try given half of PDF_SECONDS."""
     if not Path(chromium).exists():
         raise PdfError(f"a PDF needs Chromium at {chromium} (apt-get install chromium)")
+    try:
+        return _print_once(html, chromium, PDF_SECONDS / 2)
+    except PdfHung:
+        return _print_once(html, chromium, PDF_SECONDS / 2)
+
+
+def _print_once(html: str, chromium: str, seconds: float) -> bytes:
     with tempfile.TemporaryDirectory(prefix="cbec-pdf-") as tmp:
         page, out = Path(tmp) / "report.html", Path(tmp) / "report.pdf"
         page.write_text(html, encoding="utf-8")
@@ -479,13 +492,13 @@ def print_pdf(html: str, chromium: str = CHROMIUM) -> bytes:
         ]  # fmt: skip
         with open(Path(tmp) / "stderr", "w+b") as err:
             proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
-            printed = _wait_for_pdf(proc, out, PDF_SECONDS)
+            printed = _wait_for_pdf(proc, out, seconds)
             hung = proc.poll() is None
             if hung:
                 proc.kill()
                 proc.wait()
             if not printed and hung:
-                raise PdfError(f"Chromium did not print the report within {PDF_SECONDS} s")
+                raise PdfHung(f"Chromium did not print the report within {seconds:.0f} s")
             if not printed:
                 err.seek(0)
                 raise PdfError(f"Chromium printed no PDF (exit {proc.returncode}): {err.read().decode()[-300:]}")
