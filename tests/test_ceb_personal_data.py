@@ -246,11 +246,13 @@ def hostile_corpus() -> dict[str, bytes]:
         "numbers.xml": f"{utf8}<x>\n<tel>{plus86}</tel><tel>{dashed}</tel></x".encode(),
         "latin1.xml": f"<?xml version='1.0' encoding='ISO-8859-1'?>\n<x><gname>{NAME}</gname><y".encode(),
         "refs.xml": f"{utf8}<x>{refs}</x".encode(),
-        # a valid message: text after a personal element, an attribute of its own, a name as a tag
+        # a valid message: text after a personal element and before a record's first field, an
+        # attribute of its own, a name as a tag
         "planted.xml": message(
             receipt("V1")
             .replace("<guid>R</guid>", f'<guid remark="{NAME}">R</guid><{NAME}/>')
             .replace("</returnInfo>", f"</returnInfo>{NAME}{PHONE}")
+            .replace("<InventoryReturn>", f"<InventoryReturn>{NAME} {dashed}")
         ),  # fmt: skip
         f"{NAME}_{PHONE}.xml": message(receipt("N1", status="x")),
     }

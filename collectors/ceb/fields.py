@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from lxml import etree
 
@@ -214,16 +214,25 @@ class Invalid(Exception):
         self.field, self.reason, self.line = field, reason, line
 
 
-def need(f: dict, name: str, line: int | None) -> str:
+def need(f: Fields, name: str, line: int | None) -> str:
+    return _needed(f, name, line)[0]
+
+
+def _needed(f: Fields, name: str, line: int | None) -> tuple[str, int | None]:
+    """A field's text and line, looked up once (a receipt file holds a hundred records)."""
     value, at = f.get(name, ("", line))
     if not value:
         raise Invalid(name, "is missing or empty", at)
-    return value
+    return value, at
 
 
-def timestamp(f: dict, name: str, line: int | None, *, lengths: tuple[int, ...]) -> datetime:
-    text = need(f, name, line)
-    at = f[name][1]
+_WHOLE = re.compile(r"-?[0-9]{1,9}")  # ASCII only: \d takes full-width digits
+_AMOUNT = re.compile(r"[0-9]{1,12}(\.[0-9]{1,9})?")  # ASCII: Decimal takes full-width too
+_EXACT = re.compile(r"[0-9]{1,12}(\.[0-9]{0,5})?")
+
+
+def timestamp(f: Fields, name: str, line: int | None, *, lengths: tuple[int, ...]) -> datetime:
+    text, at = _needed(f, name, line)
     if not (text.isascii() and text.isdigit()) or len(text) not in lengths:  # not full-width ８
         raise Invalid(name, f"is not a time of {' or '.join(map(str, lengths))} ASCII digits", at)
     try:
@@ -237,40 +246,43 @@ def timestamp(f: dict, name: str, line: int | None, *, lengths: tuple[int, ...])
     return base
 
 
-def whole(f: dict, name: str, line: int | None, *, default: int | None = None) -> int:
-    text = f.get(name, ("", line))[0]
-    if not text and default is not None:
-        return default
-    text = need(f, name, line)
-    if not re.fullmatch(r"-?[0-9]{1,9}", text):  # ASCII only: \d takes full-width digits
-        raise Invalid(name, "is not a whole number of at most 9 ASCII digits", f[name][1])
+def whole(f: Fields, name: str, line: int | None, *, default: int | None = None) -> int:
+    text, at = f.get(name, ("", line))
+    if not text:
+        if default is not None:
+            return default
+        raise Invalid(name, "is missing or empty", at)
+    if not _WHOLE.fullmatch(text):
+        raise Invalid(name, "is not a whole number of at most 9 ASCII digits", at)
     return int(text)
 
 
-def fen(f: dict, name: str, line: int | None, *, required: bool = True) -> int:
-    text = f.get(name, ("", line))[0]
-    if not text and not required:
-        return 0
-    text = need(f, name, line)
-    try:
-        if not re.fullmatch(r"[0-9]{1,12}(\.[0-9]{1,9})?", text):  # ASCII: Decimal takes full-width too
-            raise InvalidOperation
-        value = Decimal(text)
-    except InvalidOperation:
-        raise Invalid(name, "is not an amount", f[name][1]) from None
-    if not value.is_finite() or value < 0 or value > Decimal("100000000"):
-        raise Invalid(name, "is not an amount between 0 and 100000000", f[name][1])
+def fen(f: Fields, name: str, line: int | None, *, required: bool = True) -> int:
+    text, at = f.get(name, ("", line))
+    if not text:
+        if not required:
+            return 0
+        raise Invalid(name, "is missing or empty", at)
+    if not _AMOUNT.fullmatch(text):
+        raise Invalid(name, "is not an amount", at)
+    value = Decimal(text)
+    if value > _MOST:
+        raise Invalid(name, "is not an amount between 0 and 100000000", at)
     return int((value * 100).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+_MOST = Decimal("100000000")
 
 
 def yuan(f: Fields, name: str, line: int | None, *, required: bool = True) -> Decimal:
     """An amount or quantity as sent, exactly: at most 5 decimals."""
-    text = f.get(name, ("", line))[0]
-    if not text and not required:
-        return Decimal(0)
-    text = need(f, name, line)
-    if not re.fullmatch(r"[0-9]{1,12}(\.[0-9]{0,5})?", text):  # ASCII: Decimal takes full-width too
-        raise Invalid(name, "is not an amount of at most 12 digits and 5 decimals", f[name][1])
+    text, at = f.get(name, ("", line))
+    if not text:
+        if not required:
+            return Decimal(0)
+        raise Invalid(name, "is missing or empty", at)
+    if not _EXACT.fullmatch(text):
+        raise Invalid(name, "is not an amount of at most 12 digits and 5 decimals", at)
     return Decimal(text)
 
 

@@ -122,11 +122,43 @@ def _start_worker(category_for_hs: Callable[[str], str], max_bytes: int, keep_co
     os.nice(WORKER_NICE)
 
 
-def _read_chunk(paths: list[Path]) -> list[Outcome]:
+# what a reading process hands back for a file whose records went into the chunk's tables: a
+# message's (type, spans, issues, refused), or None, then (error, redacted, identity); plain values
+# cost a third of what pickled Outcomes and Paths do to rebuild in the writing process, which
+# holds the interpreter lock meanwhile
+_Handed = tuple[tuple | None, MessageError | None, bytes | None, tuple | None]
+
+
+def _read_chunk(paths: list[Path]) -> list[Outcome] | tuple[dict | None, list[_Handed]]:
     assert _settings is not None
     outcomes = [read_file(p, *_settings) for p in paths]
-    into_tables([o.parsed for o in outcomes])  # handed over as tables, not as Python records
-    return outcomes
+    if not into_tables([o.parsed for o in outcomes]):  # records that misfit their schema go as they are
+        return outcomes
+    tables = next((o.parsed.tables for o in outcomes if o.parsed and o.parsed.tables), None)
+    return tables, [
+        (
+            (o.parsed.message_type, o.parsed.spans, o.parsed.issues, o.parsed.refused) if o.parsed else None,
+            o.error,
+            o.redacted,
+            o.identity,
+        )
+        for o in outcomes
+    ]
+
+
+def _outcomes(paths: list[Path], handed: list[Outcome] | tuple[dict | None, list[_Handed]]) -> list[Outcome]:
+    """The outcomes of a chunk read in a reading process, with the paths it was given."""
+    if isinstance(handed, list):
+        return handed
+    tables, rows = handed
+    out = []
+    for path, (message, error, redacted, ident) in zip(paths, rows, strict=True):
+        parsed = None
+        if message is not None:
+            kind, spans, issues, refused = message
+            parsed = Parsed(kind, issues=issues, refused=refused, tables=tables if spans else None, spans=spans)
+        out.append(Outcome(path, parsed, error, redacted, ident))
+    return out
 
 
 class Reader:
@@ -173,7 +205,7 @@ class Reader:
     def _take(self, chunk: list[Path], future: Future | None) -> list[Outcome]:
         if future is not None:
             try:
-                return future.result()
+                return _outcomes(chunk, future.result())
             except Exception:  # a reading process failed: these files are read here, and the rest too
                 self._beside = False
                 self.close()

@@ -52,37 +52,49 @@ def _empty(el: etree._Element, text: str = "") -> None:
 KEPT_ATTRIBUTES = frozenset({"guid", "version"})  # a message's own; any other attribute may carry anything
 
 
-def _has_content(el: etree._Element) -> bool:
-    return bool(len(el) or el.text or el.attrib)
-
-
 def _redact_tree(root: etree._Element) -> None:
+    _scrub(root)
     # one pass with the cheapest checks first: a clean message has no attribute but a message's own,
-    # no text between elements (messages have no mixed content: it is planted) and no element named
+    # no text beside an element (messages have no mixed content: it is planted) and no element named
     # in anything but ASCII (no customs element is). Only a stray is collected, never every element.
     strays = []
     for el in root.iter():
         tag = el.tag
         if type(tag) is not str:
             continue
-        if el.attrib:
-            for attr in [a for a in el.attrib if a.rpartition("}")[2] not in KEPT_ATTRIBUTES]:
+        if el.keys():
+            for attr in [a for a in el.keys() if a.rpartition("}")[2] not in KEPT_ATTRIBUTES]:
                 del el.attrib[attr]
         tail = el.tail
         if tail and not tail.isspace():
             el.tail = _lines(tail)
+        if len(el):  # text before its first child
+            text = el.text
+            if text and not text.isspace():
+                el.text = _lines(text)
         if not tag.isascii():
             strays.append(el)
     for el in strays:
         if el.getparent() is not None:
             el.getparent().remove(el)
-    names = (f"{{*}}{name}" for name in SCRUBBED)
-    for el in [el for el in root.iter(*names) if _has_content(el)]:
-        if _local(el) == FREE_TEXT:
-            _empty(el, coded_info("".join(el.itertext())) or "")
-        else:
-            _empty(el)
-        el.attrib.clear()
+
+
+_SCRUBBED_TAGS = tuple(f"{{*}}{name}" for name in sorted(SCRUBBED))
+
+
+def _scrub(root: etree._Element) -> None:
+    """Empties every personal and free-text element (a receipt file holds a hundred
+    `returnInfo`: one with text only is changed in place)."""
+    nested = []  # emptied after the walk, which their children's removal would upset
+    for el in root.iter(*_SCRUBBED_TAGS):
+        if len(el):
+            nested.append(el)
+        elif el.text:
+            el.text = coded_info(el.text) or "" if _local(el) == FREE_TEXT else ""
+        if el.keys():
+            el.attrib.clear()
+    for el in nested:
+        _empty(el, coded_info("".join(el.itertext())) or "" if _local(el) == FREE_TEXT else "")
 
 
 def _serialize(root: etree._Element) -> bytes:
