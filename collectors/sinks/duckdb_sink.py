@@ -6,7 +6,7 @@ Every write is idempotent on the record's natural key, and keeps the rollups
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 import pyarrow as pa
@@ -44,6 +44,14 @@ ADJUSTMENTS = statements("write_adjustments")
 TAX = statements("write_tax")
 REQUESTS = statements("write_requests")
 REJECTS = statements("write_format_rejects")
+
+
+# how far before a batch's earliest time its lists are looked for first, then next: a receipt, tax
+# or request mostly follows its list within minutes, and each step reads only the lists declared in
+# it (the store keeps lists in arrival order, so a time range skips the rest); the numbers still
+# missing are looked for among all the older lists
+LIST_LOOKBACK = (timedelta(minutes=10), timedelta(hours=6))
+_FAR = datetime(9999, 12, 31)
 
 
 def _count(con, statement: str, params: dict | None = None) -> int:
@@ -97,10 +105,10 @@ class DuckDBSink:
         return result
 
     # -- inventory lists and receipts ------------------------------------------
-    def _released_change(self, con, statements: dict[str, str]) -> tuple[dict, dict]:
+    def _released_change(self, con, statements: dict[str, str], earliest: datetime | None) -> tuple[dict, dict]:
         """Merges the touched lists (the batch's `merge_lists`, `insert_lists`) between two
         snapshots of what is released and of what is cancelled, returned and taxed, and
-        adds the differences to the rollups."""
+        adds the differences to the rollups. `earliest`: the batch's earliest time."""
         cop_lo, cop_hi = con.execute(RELEASES["touched_bounds"]).fetchall()[0]
         bounds = {"cop_lo": cop_lo, "cop_hi": cop_hi}
         con.execute(ADJUSTMENTS["list_invt"], bounds)
@@ -110,6 +118,7 @@ class DuckDBSink:
         if adjusting:
             con.execute(ADJUSTMENTS["touched_invt_given"], {"h": named.tolist()})
             con.execute(ADJUSTMENTS["known_all"])
+            self._find_lists(con, earliest)
             con.execute(ADJUSTMENTS["before"])
         con.execute(statements["merge_lists"], bounds)
         con.execute(statements["insert_lists"], bounds)
@@ -119,7 +128,25 @@ class DuckDBSink:
         con.execute(RELEASES["category_delta"])
         rows = con.execute(RELEASES["delta_by_site"]).fetchall()
         released = {(site, platform, mode): (int(n), int(v)) for site, platform, mode, n, v in rows}
-        return released, self._adjusted(con) if adjusting else {}
+        if not adjusting:
+            return released, {}
+        self._find_lists(con, earliest)  # the batch changed them
+        return released, self._adjusted(con)
+
+    @staticmethod
+    def _find_lists(con, earliest: datetime | None) -> None:
+        """The stored lists of the touched list numbers into `touched_lists`, the
+        recent ones first (queries/sql/write_adjustments.sql, `lists_none`)."""
+        con.execute(ADJUSTMENTS["lists_none"])
+        until = _FAR
+        if earliest is not None:
+            for back in LIST_LOOKBACK:
+                since = earliest - back
+                con.execute(ADJUSTMENTS["lists_between"], {"since": since, "until": until})
+                until = since
+                if not _count(con, ADJUSTMENTS["lists_missing"]):
+                    return
+        con.execute(ADJUSTMENTS["lists_before"], {"until": until})
 
     def _figures(self) -> HashSet:
         """The hashes of the list numbers a tax, cancellation or return names: read
@@ -160,7 +187,7 @@ class DuckDBSink:
         con.execute(q["minute"])
         statuses = [(site, int(st), int(n)) for site, st, n in con.execute(q["fresh_by_status"]).fetchall()]
         con.execute(q["touched"])
-        released, adjusted = self._released_change(con, q)
+        released, adjusted = self._released_change(con, q, lo)
         return WriteResult("receipt", len(batch), new, len(batch) - new, released, statuses, adjusted)
 
     def _declarations(self, con, batch: Batch) -> WriteResult:
@@ -170,7 +197,7 @@ class DuckDBSink:
         con.execute(q["touched"])
         touched = _count(con, q["touched_count"])
         known = _count(con, q["known"])
-        released, adjusted = self._released_change(con, q)
+        released, adjusted = self._released_change(con, q, _bounds(batch.table, "app_time")[0])
         new = touched - known
         return WriteResult("declaration", len(batch), new, len(batch) - new, released, adjusted=adjusted)
 
@@ -186,6 +213,7 @@ class DuckDBSink:
             con.execute(ADJUSTMENTS["known_given"], {"h": self._with_figures(hashes).tolist()})
         else:
             con.execute(ADJUSTMENTS["known_all"])
+        self._find_lists(con, lo)  # a tax, cancellation or return changes no list
         con.execute(ADJUSTMENTS["before"])
         params = {"lo": lo, "hi": hi, "source": batch.source, "ingested_at": now_beijing()}
         if fresh:

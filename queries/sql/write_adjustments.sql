@@ -7,7 +7,40 @@
 -- name: touched_invt_placeholder
 CREATE OR REPLACE TEMP TABLE touched_invt (invt_no VARCHAR);
 CREATE OR REPLACE TEMP TABLE touched_invt_known (invt_no VARCHAR);
-CREATE OR REPLACE TEMP TABLE fresh_tax AS FROM tax_receipt LIMIT 0
+CREATE OR REPLACE TEMP TABLE fresh_tax AS FROM tax_receipt LIMIT 0;
+CREATE OR REPLACE TEMP TABLE touched_lists AS
+SELECT invt_no, ebc_code, cop_no, released_at, goods_value_fen, site_code, platform_code, trade_mode,
+       line_gnum, line_price, line_qty
+FROM inventory_list LIMIT 0
+
+-- name: lists_none
+-- The stored lists of the touched list numbers, found once per snapshot rather
+-- than by reading every stored list number (a store of a year holds 10^8): the
+-- lists declared since a little before the batch's earliest time first, then
+-- further back only for the numbers not found yet (collectors/sinks/duckdb_sink.py,
+-- `_find_lists`). A list number names one list: a second list stored under a
+-- number already found is not looked for.
+CREATE OR REPLACE TEMP TABLE touched_lists AS FROM touched_lists LIMIT 0
+
+-- name: lists_between
+INSERT INTO touched_lists
+SELECT l.invt_no, l.ebc_code, l.cop_no, l.released_at, l.goods_value_fen, l.site_code, l.platform_code,
+       l.trade_mode, l.line_gnum, l.line_price, l.line_qty
+FROM inventory_list l
+SEMI JOIN (SELECT invt_no FROM touched_invt ANTI JOIN touched_lists USING (invt_no)) t ON l.invt_no = t.invt_no
+WHERE l.app_time >= $since AND l.app_time < $until
+
+-- name: lists_before
+-- the rest: declared before the last window, or known from a receipt alone (no time yet)
+INSERT INTO touched_lists
+SELECT l.invt_no, l.ebc_code, l.cop_no, l.released_at, l.goods_value_fen, l.site_code, l.platform_code,
+       l.trade_mode, l.line_gnum, l.line_price, l.line_qty
+FROM inventory_list l
+SEMI JOIN (SELECT invt_no FROM touched_invt ANTI JOIN touched_lists USING (invt_no)) t ON l.invt_no = t.invt_no
+WHERE l.app_time < $until OR l.app_time IS NULL
+
+-- name: lists_missing
+SELECT count(*) FROM touched_invt t ANTI JOIN touched_lists l ON l.invt_no = t.invt_no WHERE t.invt_no IS NOT NULL
 
 -- name: adjusting_hashes
 -- The hash of every list number a tax, cancellation or return names: the
@@ -118,7 +151,7 @@ lists AS (
            coalesce(l.site_code, 'unknown') AS site_code,
            coalesce(l.platform_code, 'unknown') AS platform_code,
            coalesce(l.trade_mode, 'unknown') AS trade_mode
-    FROM inventory_list l
+    FROM touched_lists l
     SEMI JOIN (SELECT invt_no FROM cancelled UNION SELECT invt_no FROM returned_lines UNION SELECT invt_no FROM taxes) t
            ON l.invt_no = t.invt_no
     QUALIFY row_number() OVER (PARTITION BY l.invt_no ORDER BY l.cop_no, l.ebc_code) = 1
@@ -131,7 +164,7 @@ declared_lines AS (
     SELECT l.invt_no, l.site_code, l.platform_code, l.trade_mode,
            unnest(d.line_gnum) AS gnum, unnest(d.line_price) AS price, unnest(d.line_qty) AS qty
     FROM lists l
-    JOIN inventory_list d ON d.ebc_code = l.ebc_code AND d.cop_no = l.cop_no
+    JOIN touched_lists d ON d.ebc_code = l.ebc_code AND d.cop_no = l.cop_no
     SEMI JOIN returned_lines r ON r.invt_no = l.invt_no
     WHERE l.released_at IS NOT NULL AND l.invt_no NOT IN (SELECT invt_no FROM cancelled_released)
 ),
