@@ -93,7 +93,7 @@ def read_file(path: Path, category_for_hs: Callable[[str], str], max_bytes: int,
     """One file's outcome; with `keep_copy`, the redacted copy of a small file too."""
     try:
         data, st = file_bytes(path, max_bytes)
-        root = read_xml(data, max_bytes)
+        root = read_xml(data, max_bytes, keep_layout=False)  # a kept copy with a problem is made anew
         outcome = Outcome(path, parsed=parse_root(root, category_for_hs), identity=identity(st))
     except MessageError as e:
         return Outcome(path, error=e)
