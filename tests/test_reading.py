@@ -11,7 +11,7 @@ from pathlib import Path
 
 from collectors.ceb.columns import into_tables, records_of
 from collectors.ceb.parse import parse_message
-from collectors.ceb.reading import BESIDE_FROM_FILES, Reader
+from collectors.ceb.reading import BESIDE_FROM_FILES, WORKER_NICE, Reader
 from collectors.ceb.writer import Tally, write_messages
 from collectors.records import make_batch
 from collectors.sinks import WriteResult
@@ -45,6 +45,8 @@ def test_a_large_run_read_beside_gives_what_reading_in_place_gives(tmp_path, con
     try:
         got = _seen(beside.outcomes(files))
         assert beside._pool is not None  # it was read in the second process
+        lowest = max(os.getpriority(os.PRIO_PROCESS, 0), WORKER_NICE)  # parsing waits for the writer and screens
+        assert {os.getpriority(os.PRIO_PROCESS, pid) for pid in beside._pool._processes} == {lowest}
         read = [o.parsed for o in beside.outcomes(files) if o.parsed and o.parsed.count]
         assert all(p.tables is not None and not p.records for p in read)  # handed over as tables
         assert got == _seen(here.outcomes(files))

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import os
 import threading
 from datetime import datetime, timedelta
 
-from collectors.runner import Runner, Schedule, backoff_delay
+from collectors.runner import COLLECT_NICE, Runner, Schedule, backoff_delay
 from collectors.source import Collected
 
 
@@ -119,3 +120,26 @@ def test_threads_run_on_their_interval_and_stop_cleanly():
     n = len(calls)
     threading.Event().wait(0.2)
     assert n >= 3 and len(calls) == n
+
+
+class PriorityOfItsThread:
+    name = "nice"
+
+    def __init__(self):
+        self.seen: list[int] = []
+
+    def collect(self, sink):
+        self.seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        return Collected(0)
+
+
+def test_collectors_run_below_the_screens_priority_and_the_rest_of_the_process_keeps_its_own():
+    """At three times the peak both cores are full: the thread computing the walls' figures goes first."""
+    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    source = PriorityOfItsThread()
+    r = Runner(sink=None, clock=FakeClock())
+    r.add(source, Schedule(1, 5, stale_after_s=10))
+    r.run_once("nice")
+    r.run_once("nice")
+    assert source.seen == [max(before, COLLECT_NICE)] * 2
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before

@@ -119,7 +119,10 @@ def _start_worker(category_for_hs: Callable[[str], str], max_bytes: int, keep_co
     except (OSError, AttributeError):
         pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the app, which stops this process
-    os.nice(WORKER_NICE)
+    try:  # WORKER_NICE whatever the thread that started it had (a collector's, itself lowered)
+        os.setpriority(os.PRIO_PROCESS, 0, max(os.getpriority(os.PRIO_PROCESS, 0), WORKER_NICE))
+    except OSError:
+        pass
 
 
 # what a reading process hands back for a file whose records went into the chunk's tables: a
