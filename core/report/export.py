@@ -445,6 +445,7 @@ class PdfHung(PdfError):
 
 
 PDF_SECONDS = 90
+PDF_TRIES = 3  # a print takes a few seconds; a hung Chromium is killed and asked again
 
 
 def _wait_for_pdf(proc: subprocess.Popen, out: Path, seconds: float) -> bool:
@@ -472,13 +473,15 @@ def to_pdf(r: Report, lang: str = "zh", chromium: str = CHROMIUM) -> bytes:
 def print_pdf(html: str, chromium: str = CHROMIUM) -> bytes:
     """A printable page (its own CSS inline) as an A4 PDF, by headless Chromium:
     a Chromium that hangs before printing (seen on a busy machine) is killed and
-    asked once more, each try given half of PDF_SECONDS."""
+    asked again, up to PDF_TRIES times in all, each try given its share of PDF_SECONDS."""
     if not Path(chromium).exists():
         raise PdfError(f"a PDF needs Chromium at {chromium} (apt-get install chromium)")
-    try:
-        return _print_once(html, chromium, PDF_SECONDS / 2)
-    except PdfHung:
-        return _print_once(html, chromium, PDF_SECONDS / 2)
+    for _ in range(PDF_TRIES - 1):
+        try:
+            return _print_once(html, chromium, PDF_SECONDS / PDF_TRIES)
+        except PdfHung:
+            continue
+    return _print_once(html, chromium, PDF_SECONDS / PDF_TRIES)
 
 
 def _print_once(html: str, chromium: str, seconds: float) -> bytes:
