@@ -134,7 +134,9 @@ class Runner:
         """One collection of `name`, with its timeout; updates health. Returns None on failure."""
         source, schedule = self._sources[name]
         health = self.health[name]
-        pool = self._pools.get(name) or self._pools.setdefault(name, _collector_pool(name))
+        pool = self._pools.get(name)
+        if pool is None:
+            pool = self._pools[name] = _collector_pool(name)
         started = self.clock()
         outcome, records, error, result = "ok", 0, None, None
         future = pool.submit(source.collect, self.sink)

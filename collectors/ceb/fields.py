@@ -222,10 +222,11 @@ def need(f: Fields, name: str, line: int | None) -> str:
     return _needed(f, name, line)[0]
 
 
-def _needed(f: Fields, name: str, line: int | None) -> tuple[str, int | None]:
-    """A field's text and line, looked up once (a receipt file holds a hundred records)."""
+def _needed(f: Fields, name: str, line: int | None, required: bool = True) -> tuple[str, int | None]:
+    """A field's text and line, looked up once (a receipt file holds a hundred
+    records); "" for an optional field that is missing or empty."""
     value, at = f.get(name, ("", line))
-    if not value:
+    if not value and required:
         raise Invalid(name, "is missing or empty", at)
     return value, at
 
@@ -233,6 +234,7 @@ def _needed(f: Fields, name: str, line: int | None) -> tuple[str, int | None]:
 _WHOLE = re.compile(r"-?[0-9]{1,9}")  # ASCII only: \d takes full-width digits
 _AMOUNT = re.compile(r"[0-9]{1,12}(\.[0-9]{1,9})?")  # ASCII: Decimal takes full-width too
 _EXACT = re.compile(r"[0-9]{1,12}(\.[0-9]{0,5})?")
+_MOST = Decimal("100000000")
 
 
 def timestamp(f: Fields, name: str, line: int | None, *, lengths: tuple[int, ...]) -> datetime:
@@ -251,22 +253,18 @@ def timestamp(f: Fields, name: str, line: int | None, *, lengths: tuple[int, ...
 
 
 def whole(f: Fields, name: str, line: int | None, *, default: int | None = None) -> int:
-    text, at = f.get(name, ("", line))
+    text, at = _needed(f, name, line, required=default is None)
     if not text:
-        if default is not None:
-            return default
-        raise Invalid(name, "is missing or empty", at)
+        return default
     if not _WHOLE.fullmatch(text):
         raise Invalid(name, "is not a whole number of at most 9 ASCII digits", at)
     return int(text)
 
 
 def fen(f: Fields, name: str, line: int | None, *, required: bool = True) -> int:
-    text, at = f.get(name, ("", line))
+    text, at = _needed(f, name, line, required)
     if not text:
-        if not required:
-            return 0
-        raise Invalid(name, "is missing or empty", at)
+        return 0
     if not _AMOUNT.fullmatch(text):
         raise Invalid(name, "is not an amount", at)
     value = Decimal(text)
@@ -275,16 +273,11 @@ def fen(f: Fields, name: str, line: int | None, *, required: bool = True) -> int
     return int((value * 100).to_integral_value(rounding=ROUND_HALF_UP))
 
 
-_MOST = Decimal("100000000")
-
-
 def yuan(f: Fields, name: str, line: int | None, *, required: bool = True) -> Decimal:
     """An amount or quantity as sent, exactly: at most 5 decimals."""
-    text, at = f.get(name, ("", line))
+    text, at = _needed(f, name, line, required)
     if not text:
-        if not required:
-            return Decimal(0)
-        raise Invalid(name, "is missing or empty", at)
+        return Decimal(0)
     if not _EXACT.fullmatch(text):
         raise Invalid(name, "is not an amount of at most 12 digits and 5 decimals", at)
     return Decimal(text)
