@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import threading
+import time
 from pathlib import Path
 
 from collectors.ceb.columns import into_tables, records_of
@@ -70,6 +72,40 @@ def test_a_second_process_that_dies_loses_no_file(tmp_path, config):
         assert len(list(reader.outcomes(files))) == len(files)
     finally:
         reader.close()
+
+
+def test_reading_processes_killed_at_any_moment_never_stall_the_inbox(tmp_path, config):
+    """Killed while parsing, while handing a chunk back or while idle, the files are
+    read in place; nothing waits for ever and nothing is left behind in memory."""
+    files = _files(tmp_path, BESIDE_FROM_FILES * 2)
+    for delay in (0.0, 0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8):
+        reader = Reader(config.category_for_hs, 50 * 1024 * 1024, True, beside=True)
+        seen: list[Path] = []
+
+        def kill(reader=reader) -> None:
+            pool = reader._pool
+            for pid in list(pool._processes) if pool else []:
+                os.kill(pid, signal.SIGKILL)
+
+        def read(reader=reader, seen=seen, delay=delay) -> None:
+            for i, outcome in enumerate(reader.outcomes(files)):
+                if i == 0:
+                    threading.Timer(delay, kill).start()
+                seen.append(outcome.path)
+
+        hand_over = None
+        try:
+            worker = threading.Thread(target=read, daemon=True)
+            worker.start()
+            while worker.is_alive() and hand_over is None:
+                hand_over = reader._hand_over
+                time.sleep(0.01)
+            worker.join(120)
+            assert not worker.is_alive(), f"reading stalled after a kill at {delay} s"
+            assert seen == files
+        finally:
+            reader.close()
+        assert hand_over is None or not Path(hand_over).exists()
 
 
 class _Kept:

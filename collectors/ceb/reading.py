@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import ctypes
 import os
+import pickle
+import shutil
 import signal
 import stat
+import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -43,6 +46,10 @@ WORKER_NICE = 10
 # two: while one waits for its next task or for its results to be taken, the other parses; one
 # alone sat idle a quarter of the time behind the writer
 READING_PROCESSES = 2
+# where a reading process leaves a chunk's results (memory, where the system has it): the pipe back
+# carries only the file's name, a message too short to be cut in half by a process killed while
+# sending it, which would leave the pool waiting for the rest of it for ever
+HAND_OVER_DIR = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
 
 @dataclass
@@ -109,11 +116,12 @@ def read_file(path: Path, category_for_hs: Callable[[str], str], max_bytes: int,
 
 # -- the reading processes -------------------------------------------------------------------
 _settings: tuple[Callable[[str], str], int, bool] | None = None
+_hand_over: str = ""
 
 
-def _start_worker(category_for_hs: Callable[[str], str], max_bytes: int, keep_copy: bool) -> None:
-    global _settings
-    _settings = (category_for_hs, max_bytes, keep_copy)
+def _start_worker(category_for_hs: Callable[[str], str], max_bytes: int, keep_copy: bool, hand_over: str) -> None:
+    global _settings, _hand_over
+    _settings, _hand_over = (category_for_hs, max_bytes, keep_copy), hand_over
     try:  # ends with the app, even one killed outright (Linux)
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
@@ -132,7 +140,16 @@ def _start_worker(category_for_hs: Callable[[str], str], max_bytes: int, keep_co
 _Handed = tuple[tuple | None, MessageError | None, bytes | None, tuple | None]
 
 
-def _read_chunk(paths: list[Path]) -> list[Outcome] | tuple[dict | None, list[_Handed]]:
+def _read_chunk(paths: list[Path]) -> str:
+    """The chunk's results, pickled into a file of the hand-over folder: that file's name."""
+    assert _settings is not None
+    fd, name = tempfile.mkstemp(dir=_hand_over)
+    with os.fdopen(fd, "wb") as f:
+        pickle.dump(_chunk_results(paths), f, protocol=pickle.HIGHEST_PROTOCOL)
+    return name
+
+
+def _chunk_results(paths: list[Path]) -> list[Outcome] | tuple[dict | None, list[_Handed]]:
     assert _settings is not None
     outcomes = [read_file(p, *_settings) for p in paths]
     if not into_tables([o.parsed for o in outcomes]):  # records that misfit their schema go as they are
@@ -147,6 +164,15 @@ def _read_chunk(paths: list[Path]) -> list[Outcome] | tuple[dict | None, list[_H
         )
         for o in outcomes
     ]
+
+
+def _taken(name: str) -> list[Outcome] | tuple[dict | None, list[_Handed]]:
+    """A chunk's results from the file a reading process left them in (gone once read)."""
+    try:
+        with open(name, "rb") as f:
+            return pickle.load(f)
+    finally:
+        os.unlink(name)
 
 
 def _outcomes(paths: list[Path], handed: list[Outcome] | tuple[dict | None, list[_Handed]]) -> list[Outcome]:
@@ -173,6 +199,7 @@ class Reader:
         self._settings = (category_for_hs, max_bytes, keep_copy)
         self._beside = beside
         self._pool: ProcessPoolExecutor | None = None
+        self._hand_over: str | None = None  # a folder of this reader's own, while its processes run
 
     def outcomes(self, paths: list[Path]) -> Iterator[Outcome]:
         if not self._beside or len(paths) < BESIDE_FROM_FILES:
@@ -193,11 +220,12 @@ class Reader:
             return None
         try:
             if self._pool is None:
+                self._hand_over = tempfile.mkdtemp(prefix="cbec-reading-", dir=HAND_OVER_DIR)
                 self._pool = ProcessPoolExecutor(
                     READING_PROCESSES,
                     mp_context=get_context("spawn"),
                     initializer=_start_worker,
-                    initargs=self._settings,
+                    initargs=(*self._settings, self._hand_over),
                 )
             return self._pool.submit(_read_chunk, chunk)
         except Exception:  # no reading process (it could not start, or it died): read here
@@ -208,7 +236,7 @@ class Reader:
     def _take(self, chunk: list[Path], future: Future | None) -> list[Outcome]:
         if future is not None:
             try:
-                return _outcomes(chunk, future.result())
+                return _outcomes(chunk, _taken(future.result()))
             except Exception:  # a reading process failed: these files are read here, and the rest too
                 self._beside = False
                 self.close()
@@ -218,3 +246,6 @@ class Reader:
         pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+        hand_over, self._hand_over = self._hand_over, None
+        if hand_over is not None:  # results never taken, or half written by a process that died
+            shutil.rmtree(hand_over, ignore_errors=True)
