@@ -8,6 +8,7 @@ import io
 import pytest
 from browser import CHROMIUM, CHROMIUM_ARGS, running_app, screenshot
 from openpyxl import load_workbook
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from core.report.export import PDF_SECONDS
 
@@ -16,15 +17,19 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def page_at(tmp_path_factory):
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
-    with running_app(tmp_path_factory.mktemp("report") / "report.duckdb") as (base, _):
+    db = tmp_path_factory.mktemp("report") / "report.duckdb"
+    with running_app(db) as (base, _):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
             def open_report(width: int, height: int):
                 page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
+                page.app_log = db.parent / "app.log"
+                page.seen = []  # what the page was told, for a download that never comes
+                page.on("console", lambda m: page.seen.append(f"console {m.type}: {m.text}"[:300]))
+                page.on("response", lambda r: "/media/" in r.url and page.seen.append(f"{r.status} {r.url}"))
                 for _ in range(18):  # the page does not refresh itself: ask again until today's history is in
                     page.goto(f"{base}/report")
                     try:
@@ -57,8 +62,13 @@ def test_the_downloads_are_what_they_say(page_at):
     wb = load_workbook(io.BytesIO(open(xlsx.value.path(), "rb").read()))
     assert wb.sheetnames[0] == "概要" and isinstance(wb["概要"]["B5"].value, int)
     assert xlsx.value.suggested_filename.endswith(".xlsx")
-    with page.expect_download(timeout=(PDF_SECONDS + 30) * 1000) as pdf:
-        page.get_by_role("button", name="PDF (A4)").click()
+    try:
+        with page.expect_download(timeout=(PDF_SECONDS + 30) * 1000) as pdf:
+            page.get_by_role("button", name="PDF (A4)").click()
+    except PlaywrightTimeout:
+        errors = page.locator('[data-testid="stDownloadButtonError"]').all_inner_texts()
+        log = page.app_log.read_text(errors="replace")[-3000:]
+        raise AssertionError(f"no PDF: button says {errors}; page saw {page.seen[-20:]}; app log: {log}") from None
     assert open(pdf.value.path(), "rb").read(5) == b"%PDF-"
     screenshot(page, "report-1400x1000")
     page.close()

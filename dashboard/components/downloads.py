@@ -1,4 +1,8 @@
-"""A report's files as download buttons, each made only when it is asked for."""
+"""A report's files as download buttons, each made only when it is asked for.
+
+A download does not run the page again: the page stays as it is read, and a
+second button clicked straight after the first still holds a file that
+exists (a rerun gives every button a new one)."""
 
 from __future__ import annotations
 
@@ -23,4 +27,6 @@ def buttons(stem: str, file: Callable[[str], bytes | str]) -> None:
     """One button a format, side by side; `file(fmt)` makes the file when it is clicked."""
     for col, (fmt, label, mime, icon) in zip(st.columns(len(FORMATS)), FORMATS):
         shown = t(label) if label.startswith("download_") else label
-        col.download_button(shown, functools.partial(file, fmt), f"{stem}.{fmt}", mime=mime, icon=icon)
+        col.download_button(
+            shown, functools.partial(file, fmt), f"{stem}.{fmt}", mime=mime, icon=icon, on_click="ignore"
+        )
