@@ -114,6 +114,7 @@ def main() -> None:
     ap.add_argument("--one-process", action="store_true", help="files parsed in the writing process too")
     args = ap.parse_args()
     config = load_config()
+    (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)  # a fresh checkout has none
     work = Path(tempfile.mkdtemp(prefix="cbec-sustained-", dir=ROOT / "var" / "bench"))
     try:
         db = work / "app.duckdb"

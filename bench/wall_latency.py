@@ -91,6 +91,7 @@ def main() -> None:
     ap.add_argument("--store", choices=("night", "empty"), default="night", help="what the store holds at the start")
     args = ap.parse_args()
     config = load_config()
+    (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)  # a fresh checkout has none
     work = Path(tempfile.mkdtemp(prefix="cbec-latency-", dir=ROOT / "var" / "bench"))
     try:
         db = work / "app.duckdb"
