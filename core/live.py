@@ -324,11 +324,19 @@ class _Components:
 
 
 def _with_link(components: pd.DataFrame, health: pd.DataFrame) -> _Components:
-    if components.empty:
+    """Each component with the newest of its link figures (a column for each figure any link has)."""
+    link: dict[tuple, dict[str, float]] = {}
+    for site, component, metric, value in zip(
+        health["site_code"], health["component"], health["metric"], health["value"], strict=True
+    ):
+        if metric in LINK_METRICS and not (pd.isna(site) or pd.isna(component) or pd.isna(value)):
+            link.setdefault((site, component), {})[metric] = value
+    figures = sorted({m for v in link.values() for m in v})
+    if components.empty or not figures:
         return _Components(components, components)
-    link = health[health["metric"].isin(LINK_METRICS)]
-    wide = link.pivot_table(index=["site_code", "component"], columns="metric", values="value", aggfunc="last")
-    return _Components(components.merge(wide.reset_index(), on=["site_code", "component"], how="left"), components)
+    keys = list(zip(components["site_code"], components["component"], strict=True))
+    joined = components.assign(**{m: [link.get(k, {}).get(m, np.nan) for k in keys] for m in figures})
+    return _Components(joined, components)
 
 
 def _site_rows(runtime: rt.Runtime, today: read.Minutes, latency: dict, waiting: dict, now: datetime) -> list[dict]:
