@@ -24,8 +24,8 @@ INDEXES = [
     ("release_minute", "ALTER TABLE release_minute ADD PRIMARY KEY (minute, site_code, platform_code, trade_mode)"),
     ("receipt_minute", "ALTER TABLE receipt_minute ADD PRIMARY KEY (minute, site_code, return_status)"),
     ("release_category_minute", "ALTER TABLE release_category_minute ADD PRIMARY KEY (minute, category_code)"),
-    # declaration to release: an index-only scan of the last minutes' releases
-    ("inventory_list", "CREATE INDEX ON inventory_list (released_at) INCLUDE (declared_at, site_code)"),
+    ("release_latency_minute",
+     "ALTER TABLE release_latency_minute ADD PRIMARY KEY (minute, site_code, latency_cs)"),
     # review and holds waiting, oldest review: only the lists still waiting on
     # customs (39 k of 12 M at day scale), their predicate spelled as the queries
     # spell it so the planner proves it; index-only

@@ -29,7 +29,7 @@ from queries.loader import sql  # noqa: E402
 
 NOW = datetime(2019, 11, 11, 14, 0)
 TABLES = ["site", "warehouse", "platform", "category", "release_minute", "receipt_minute", "release_category_minute",
-          "inventory_list", "occupancy_sample", "health_sample"]  # fmt: skip
+          "release_latency_minute", "inventory_list", "occupancy_sample", "health_sample"]  # fmt: skip
 
 
 def cases(now: datetime) -> list[tuple[str, str, str, dict]]:
@@ -53,7 +53,7 @@ def cases(now: datetime) -> list[tuple[str, str, str, dict]]:
         ("per site per minute today", "read_release_per_minute_by_site", "live", {"from_ts": day0, "until_ts": now}),
         ("by site today", "read_release_by_site", "live", {"from_ts": day0, "until_ts": now}),
         ("declaration to release, 15 min", "read_release_latency", "live",
-         {"from_ts": now - timedelta(minutes=15), "until_ts": now}),
+         {"from_ts": minute - timedelta(minutes=14), "until_ts": minute + timedelta(minutes=1)}),
         ("review and holds waiting", "read_open_lists", "live", {"from_ts": now - timedelta(days=3), "now": now}),
         ("receipts by status today", "read_receipts_by_status", "live", {"from_ts": day0, "until_ts": now}),
         ("warehouses now", "read_occupancy_latest", "live", {"from_ts": now - timedelta(minutes=10), "until_ts": now}),

@@ -236,7 +236,7 @@ def _snapshot(runtime: rt.Runtime) -> Snapshot:
     minute = now.replace(second=0, microsecond=0)
     points_so_far = max(1, -(-int((minute - day0).total_seconds() // 60) // STEP))
     with runtime.store.reading() as con:
-        latency = read.release_latency(con, now - timedelta(minutes=15), now)
+        latency = read.release_latency(con, minute - timedelta(minutes=14), minute + timedelta(minutes=1))
         waiting = read.open_lists(con, day0 - timedelta(days=3), now)
         status = read.receipt_counts(con, day0, now + timedelta(minutes=1))
         warehouses = read.occupancy_latest(con, now - timedelta(hours=1), now)

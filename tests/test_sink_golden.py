@@ -74,6 +74,16 @@ def observed(store: Store) -> dict:
         " FROM inventory_list WHERE released_at IS NOT NULL GROUP BY 1 ORDER BY 1"
     )
     assert by_category == raw_by_category, "category rollup disagrees with the facts"
+    by_latency = q(
+        "SELECT minute, site_code, latency_cs, sum(lists) FROM release_latency_minute"
+        " GROUP BY ALL HAVING sum(lists) <> 0 ORDER BY ALL"
+    )
+    raw_by_latency = q(
+        "SELECT date_trunc('minute', released_at), coalesce(site_code, 'unknown'),"
+        " round(epoch(released_at - declared_at) * 100)::BIGINT, count(*) FROM inventory_list"
+        " WHERE released_at >= declared_at GROUP BY ALL ORDER BY ALL"
+    )  # every golden list is released within a minute of its declaration: centiseconds
+    assert by_latency == raw_by_latency, "latency rollup disagrees with the facts"
     return {
         "released_lists": released,
         "goods_value_fen": value,

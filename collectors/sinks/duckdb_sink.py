@@ -1,7 +1,8 @@
 """Writes record batches to the store, one transaction per batch.
 
 Every write is idempotent on the record's natural key, and keeps the rollups
-(release_minute, receipt_minute) in step with the facts in the same transaction.
+(release_minute, release_category_minute, release_latency_minute, receipt_minute)
+in step with the facts in the same transaction.
 """
 
 from __future__ import annotations
@@ -126,6 +127,7 @@ class DuckDBSink:
         con.execute(RELEASES["delta"])
         con.execute(RELEASES["minute_delta"])
         con.execute(RELEASES["category_delta"])
+        con.execute(RELEASES["latency_delta"])
         rows = con.execute(RELEASES["delta_by_site"]).fetchall()
         released = {(site, platform, mode): (int(n), int(v)) for site, platform, mode, n, v in rows}
         if not adjusting:

@@ -1,10 +1,10 @@
--- Declaration-to-release time of the lists released in [from, until), per site and
--- for all sites (site_code NULL): median and p95 in seconds, and how many lists.
-SELECT site_code,
-       count(*) AS lists,
-       quantile_cont(epoch(released_at - declared_at), 0.5) AS median_s,
-       quantile_cont(epoch(released_at - declared_at), 0.95) AS p95_s
-FROM inventory_list
-WHERE released_at >= $from_ts AND released_at < $until_ts
-  AND declared_at IS NOT NULL AND released_at >= declared_at
-GROUP BY GROUPING SETS ((site_code), ())
+-- Declaration-to-release times of the lists released in the minutes [from, until),
+-- per site and for all sites (site_code NULL), as a histogram: each time
+-- (queries/migrations/015_release_latency_minute.sql) and how many lists took it,
+-- in ascending order; queries/read.py takes the median and p95 from it.
+SELECT site_code, latency_cs, sum(lists)::BIGINT AS lists
+FROM release_latency_minute
+WHERE minute >= $from_ts AND minute < $until_ts
+GROUP BY GROUPING SETS ((site_code, latency_cs), (latency_cs))
+HAVING sum(lists) > 0
+ORDER BY site_code NULLS FIRST, latency_cs

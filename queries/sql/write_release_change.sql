@@ -1,6 +1,7 @@
 -- How a batch's merge into inventory_list changes the releases: the released
 -- lists it touches before and after the merge, and the difference added to
--- release_minute. `before` runs ahead of the merge, the rest after it.
+-- release_minute, release_category_minute and release_latency_minute. `before`
+-- runs ahead of the merge, the rest after it.
 
 -- name: touched_placeholder
 CREATE OR REPLACE TEMP TABLE touched (ebc_code VARCHAR, cop_no VARCHAR, invt_no VARCHAR)
@@ -9,7 +10,8 @@ CREATE OR REPLACE TEMP TABLE touched (ebc_code VARCHAR, cop_no VARCHAR, invt_no 
 -- The released lists among those the batch touches, as they stand now; taken
 -- before and after the merge, their difference is the rollup change.
 CREATE OR REPLACE TEMP VIEW released_now AS
-SELECT l.released_at, l.site_code, l.platform_code, l.trade_mode, l.goods_value_fen, l.category_code
+SELECT l.released_at, l.site_code, l.platform_code, l.trade_mode, l.goods_value_fen, l.category_code,
+       l.declared_at
 FROM inventory_list l SEMI JOIN touched t ON l.ebc_code = t.ebc_code AND l.cop_no = t.cop_no
 WHERE l.released_at IS NOT NULL
 
@@ -34,7 +36,8 @@ SELECT date_trunc('minute', released_at) AS minute,
        coalesce(category_code, 'unknown') AS category_code,
        sign * 1 AS n,
        sign * (goods_value_fen IS NOT NULL)::INTEGER AS valued,
-       sign * coalesce(goods_value_fen, 0) AS value_fen
+       sign * coalesce(goods_value_fen, 0) AS value_fen,
+       CASE WHEN declared_at <= released_at THEN latency_cs(declared_at, released_at) END AS latency_cs
 FROM (SELECT *, 1 AS sign FROM released_after
       UNION ALL
       SELECT *, -1 AS sign FROM released_before)
@@ -62,6 +65,17 @@ HAVING sum(n) <> 0 OR sum(value_fen) <> 0
 ON CONFLICT DO UPDATE SET
     released_lists = release_category_minute.released_lists + excluded.released_lists,
     goods_value_fen = release_category_minute.goods_value_fen + excluded.goods_value_fen
+
+-- name: latency_delta
+-- The same difference by declaration-to-release time: a late declaration, or an
+-- earlier receipt 2, gives a released list its time or moves it.
+INSERT INTO release_latency_minute
+SELECT minute, site_code, latency_cs, sum(n)
+FROM release_delta
+WHERE latency_cs IS NOT NULL
+GROUP BY ALL
+HAVING sum(n) <> 0
+ON CONFLICT DO UPDATE SET lists = release_latency_minute.lists + excluded.lists
 
 -- name: delta_by_site
 SELECT site_code, platform_code, trade_mode, sum(n)::BIGINT AS lists, sum(value_fen)::BIGINT AS value_fen
