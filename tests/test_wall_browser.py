@@ -154,8 +154,8 @@ def test_an_alert_goes_pending_then_firing_on_the_alerts_page_and_the_wall(app, 
         screenshot(ops, "alerts-page-firing")
     finally:
         httpx.post(f"{app}/api/simulator/faults", json={"equipment_down": None}, timeout=5)
-    # resolved (keep_firing_for 0 s): gone from both within an evaluation and a redraw
-    wall.locator(".alert", has_text="xray-1").wait_for(state="detached", timeout=(15 + 5 + 5) * 1000)
+    # resolved (keep_firing_for 0 s): gone from both within a sample (5 s), an evaluation and a redraw
+    wall.locator(".alert", has_text="X光机1").wait_for(state="detached", timeout=(5 + 15 + 5 + 5) * 1000)
     row.wait_for(state="detached", timeout=15_000)
     wall.close()
     ops.close()
