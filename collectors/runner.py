@@ -16,7 +16,7 @@ import os
 import random
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import datetime
@@ -120,6 +120,8 @@ class Runner:
         self._watches: list[Closeable] = []
         self._threads: list[threading.Thread] = []
         self._pools: dict[str, ThreadPoolExecutor] = {}
+        # a run past its timeout, still going, and when it started: the next run waits for it
+        self._running: dict[str, tuple[Future, datetime]] = {}
 
     def add(self, source: Source, schedule: Schedule) -> None:
         if source.name in self._sources:
@@ -131,15 +133,18 @@ class Runner:
         return {n: s for n, (s, _) in self._sources.items()}
 
     def run_once(self, name: str) -> Collected | None:
-        """One collection of `name`, with its timeout; updates health. Returns None on failure."""
+        """One collection of `name`, with its timeout; updates health. Returns None on failure.
+        A run past its timeout is reported and waited for again, never run beside: two runs of
+        one inbox would read the same files, and one would find them gone."""
         source, schedule = self._sources[name]
         health = self.health[name]
         pool = self._pools.get(name)
         if pool is None:
             pool = self._pools[name] = _collector_pool(name)
-        started = self.clock()
         outcome, records, error, result = "ok", 0, None, None
-        future = pool.submit(source.collect, self.sink)
+        future, started = self._running.pop(name, (None, self.clock()))
+        if future is None:
+            future = pool.submit(source.collect, self.sink)
         try:
             result = future.result(timeout=schedule.timeout_s)
             records = result.records
@@ -147,8 +152,7 @@ class Runner:
             outcome = "ok" if records else "empty"
         except FutureTimeout:
             outcome, error = "timeout", f"no answer within {schedule.timeout_s:g}s"
-            # the stuck call keeps its worker; a fresh pool serves the next run
-            self._pools[name] = _collector_pool(name)
+            self._running[name] = (future, started)
         except Exception as e:  # a source's failure is recorded, never fatal
             # a URL in an error may carry a password or a token: never kept, logged or shown
             outcome, error = "error", redact.text(f"{type(e).__name__}: {e}")

@@ -89,6 +89,41 @@ def test_a_source_that_hangs_is_timed_out_and_reported():
     src.release.set()
 
 
+def test_a_run_past_its_timeout_is_waited_for_never_run_beside():
+    """An inbox run over a backlog can outlast its timeout; a second run beside it
+    would read the same files and find them gone."""
+
+    class Long:
+        name = "inbox"
+
+        def __init__(self):
+            self.running = self.most = self.runs = 0
+            self.lock = threading.Lock()
+            self.release = threading.Event()
+
+        def collect(self, sink):
+            with self.lock:
+                self.running += 1
+                self.runs += 1
+                self.most = max(self.most, self.running)
+            self.release.wait(5)
+            with self.lock:
+                self.running -= 1
+            return Collected(7)
+
+    src, runs = Long(), []
+    r = Runner(sink=None, on_run=lambda *a: runs.append(a))
+    r.add(src, Schedule(0.01, timeout_s=0.1, stale_after_s=10))
+    assert r.run_once("inbox") is None and r.run_once("inbox") is None  # timed out twice, one run
+    assert r.health["inbox"].state == "error" and "no answer within 0.1s" in r.health["inbox"].last_error
+    src.release.set()
+    assert r.run_once("inbox").records == 7  # the same run, ended: its records are counted
+    assert r.health["inbox"].state == "ok" and r.health["inbox"].records_total == 7
+    assert r.run_once("inbox").records == 7  # then a new run
+    assert src.runs == 2 and src.most == 1
+    assert [run[3] for run in runs] == ["timeout", "timeout", "ok", "ok"]
+
+
 def test_duplicate_source_names_fail_loudly():
     r = Runner(sink=None)
     r.add(ScriptedSource("a", []), Schedule(1, 1, 1))

@@ -1,9 +1,10 @@
 """One connection to the broker, owned by one thread.
 
 pika's BlockingConnection is not thread-safe. The runner calls a source from a
-one-thread pool, but after a timeout it makes a new pool while the stuck call
-may still run: a connection is used only by the thread that opened it. Another
-thread asking for it gets a new one; the old one is closed then if no call
+one-thread pool and waits for a run past its timeout rather than start another,
+and a connection is still used only by the thread that opened it (the source
+may be called from elsewhere, as `cbec` commands and tests do). Another thread
+asking for it gets a new one; the old one is closed then if no call
 uses it, else by its own thread when its call ends (`release`), and the
 broker hands its unacknowledged messages out again."""
 
