@@ -26,13 +26,19 @@ EXACT = """
 """  # independent of the product's SQL: straight from the lists
 
 
-def _declarations(lists: list[tuple]) -> dict:
+def _head(lists: list[tuple]) -> dict:
+    """What a list's declaration and its receipts both name."""
     return {
         "ebc_code": ["E1"] * len(lists),
         "cop_no": [c for c, *_ in lists],
         "invt_no": [None] * len(lists),
         "customs_code": [code for _, code, _, _ in lists],
         "ebp_code": ["SIMEBP0001"] * len(lists),
+    }
+
+
+def _declarations(lists: list[tuple]) -> dict:
+    return _head(lists) | {
         "area_code": [None] * len(lists),
         "app_time": [declared for _, _, declared, _ in lists],
         "app_type": [1] * len(lists),
@@ -47,12 +53,7 @@ def _declarations(lists: list[tuple]) -> dict:
 
 
 def _releases(lists: list[tuple]) -> dict:
-    return {
-        "ebc_code": ["E1"] * len(lists),
-        "cop_no": [c for c, *_ in lists],
-        "invt_no": [None] * len(lists),
-        "customs_code": [code for _, code, _, _ in lists],
-        "ebp_code": ["SIMEBP0001"] * len(lists),
+    return _head(lists) | {
         "return_status": [800] * len(lists),
         "return_time": [released for *_, released in lists],
         "return_info": [None] * len(lists),
