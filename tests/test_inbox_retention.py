@@ -190,23 +190,46 @@ def test_a_rename_that_must_not_replace_leaves_what_is_there(tmp_path):
     assert target.read_text() == "first"
 
 
-def test_a_file_replaced_after_it_was_read_is_archived_from_what_is_there_then(tmp_path, config, sink, monkeypatch):
-    src = inbox_source(tmp_path, config)
-    path = src.inbox / "list_CEB621.xml"
-    path.write_bytes(ceb621())
+def _replaced_once_read(src: InboxSource, monkeypatch, content: bytes) -> None:
+    """The next files read are replaced with `content` by their sender before they move."""
     read = src.ingester.reader.outcomes
 
     def read_then_replace(paths):
+        monkeypatch.setattr(src.ingester.reader, "outcomes", read)
         for outcome in read(paths):
-            outcome.path.write_bytes(ceb621().replace("面霜".encode(), "口红".encode()))
+            replacement = outcome.path.with_name(".sending")
+            replacement.write_bytes(content)
+            replacement.rename(outcome.path)
             yield outcome
 
     monkeypatch.setattr(src.ingester.reader, "outcomes", read_then_replace)
-    assert src.collect(sink).records == 1
+
+
+def test_a_file_replaced_after_it_was_read_is_read_again_and_kept_as_it_is_then(tmp_path, config, sink, monkeypatch):
+    src = inbox_source(tmp_path, config)
+    path = src.inbox / "list_CEB621.xml"
+    path.write_bytes(ceb621())
+    other = ceb621().replace(b"COPR1", b"COPR2").replace("面霜".encode(), "口红".encode())
+    _replaced_once_read(src, monkeypatch, other)
+    assert src.collect(sink).records == 1  # the list as it was read
+    assert path.read_bytes() == other and list((src.inbox / "processed").rglob("*.xml")) == []
+    assert src.collect(sink).records == 1  # the list it holds now: not lost
     kept = (src.inbox / "processed" / "2019-11-11" / "list_CEB621.xml").read_bytes()
     assert_nothing_planted(kept)
     assert [e.text for e in elements(kept, "gname")] == ["口红"]  # never the copy of what was read before
-    assert not path.exists()
+    assert [e.text for e in elements(kept, "copNo")] == ["COPR2"]
+    assert not path.exists() and sink.rows["declaration"] == 2
+
+
+def test_a_file_completed_after_it_was_read_half_written_is_read_again(tmp_path, config, sink, monkeypatch):
+    src = inbox_source(tmp_path, config)
+    path = src.inbox / "list_CEB621.xml"
+    path.write_bytes(ceb621()[:200])  # a sender writing in place, not through a temporary name
+    _replaced_once_read(src, monkeypatch, ceb621())
+    assert src.collect(sink).records == 0
+    assert path.exists() and not (src.inbox / "quarantine").exists()
+    assert src.collect(sink).records == 1
+    assert not path.exists() and not (src.inbox / "quarantine").exists()
 
 
 @pytest.mark.parametrize("prefix", ["", "ceb"])

@@ -117,6 +117,22 @@ def _wanted(p: Path | os.DirEntry) -> bool:
     return not p.name.startswith(".") and not p.name.endswith(SKIP_SUFFIXES)
 
 
+def _changed(o: Outcome) -> bool:
+    """Whether the file is no longer the one read (a sender replaced or rewrote
+    it meanwhile): it is then left in the inbox, and its records as they are
+    now are read on the next run. A file gone is not changed: its move reports it."""
+    if o.identity is None:
+        return False
+    try:
+        st = os.stat(o.path, follow_symlinks=False)
+    except OSError:
+        return False
+    if identity(st) == o.identity:
+        return False
+    log.info("%r changed after it was read: left to be read again", safe_name(o.path.name))
+    return True
+
+
 def _unique(target: Path) -> Path:
     if not target.exists():
         return target
@@ -241,6 +257,8 @@ class Ingester:
                 if day is not None:
                     self._archive(o, day)
                 continue
+            if self.quarantine_dir is not None and _changed(o):
+                continue  # not set aside for what it held when read: read again next run, as it is now
             events.append(self._quarantine(o))
             shown = str(o.path.with_name(safe_name(o.path.name)))
             report.quarantined.append({"file": shown, "reason": events[-1]["reason"]})
@@ -294,6 +312,8 @@ class Ingester:
         path = o.path
         name = safe_name(path.name)
         if o.redacted is not None and self._redact_in_place(o, day, name):
+            return
+        if _changed(o):  # replaced or rewritten since it was read: read again next run, never lost
             return
         day.mkdir(parents=True, exist_ok=True)  # it may have been removed since the batch began
         target = _unique(day / name)

@@ -100,12 +100,15 @@ def read_file(path: Path, category_for_hs: Callable[[str], str], max_bytes: int,
     """One file's outcome; with `keep_copy`, the redacted copy of a small file too."""
     try:
         data, st = file_bytes(path, max_bytes)
-        root = read_xml(data, max_bytes, keep_layout=False)  # a kept copy with a problem is made anew
-        outcome = Outcome(path, parsed=parse_root(root, category_for_hs), identity=identity(st))
     except MessageError as e:
         return Outcome(path, error=e)
     except OSError as e:
         return Outcome(path, error=MessageError("unreadable", f"cannot read the file: {e.strerror}"))
+    try:
+        root = read_xml(data, max_bytes, keep_layout=False)  # a kept copy with a problem is made anew
+        outcome = Outcome(path, parsed=parse_root(root, category_for_hs), identity=identity(st))
+    except MessageError as e:  # of these bytes: a file changed since is read again, not set aside
+        return Outcome(path, error=e, identity=identity(st))
     if keep_copy and len(data) <= REDACT_AHEAD_BYTES and not outcome.parsed.refused:
         try:
             outcome.redacted = redact_root(root)
