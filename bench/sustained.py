@@ -42,7 +42,7 @@ from base.config import load_config
 from bench.inbox_feed import drop, prepare, remove_tree
 from bench.wall_latency import ROOT, night_store
 from reliability.app import App, drill_config
-from reliability.processes import children_cpu_seconds, cpu_seconds
+from reliability.processes import TICKS, children_cpu_seconds, cpu_seconds
 
 CHUNK_SECONDS = 60  # files prepared a minute at a time, each minute's lists under its own year
 SAMPLE_SECONDS = 5
@@ -101,9 +101,19 @@ def hold_stream(base: str, stop: threading.Event) -> None:
             time.sleep(1)
 
 
+def disk_state() -> tuple[float, float]:
+    """MiB waiting to be written to disk (dirty or being written back), and the
+    machine's CPU ticks so far spent idle waiting for the disk."""
+    meminfo = dict(line.split(":", 1) for line in Path("/proc/meminfo").read_text().splitlines())
+    dirty_kib = sum(int(meminfo[k].split()[0]) for k in ("Dirty", "Writeback"))
+    cpu = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    return dirty_kib / 1024, float(cpu[5])  # user nice system idle iowait ...
+
+
 def waiting(inbox: Path) -> int:
-    with os.scandir(inbox) as it:
-        return sum(1 for e in it if e.is_file())
+    """Files in the inbox: its names less its folders (a count of a million names
+    costs a tenth of what looking at each entry's type does, beside the app)."""
+    return len(os.listdir(inbox)) - sum((inbox / d).is_dir() for d in ("processed", "quarantine"))
 
 
 def main() -> None:
@@ -136,6 +146,9 @@ def main() -> None:
             plan += [p for p in part if p.due < t0 + (i + 1) * CHUNK_SECONDS]
         plan.sort(key=lambda p: p.due)
         lists = sum(p.lists for p in plan)
+        flushing = time.time()
+        os.sync()  # the files just prepared, gigabytes of them, are not the run's own writes
+        print(f"flushed the prepared files to disk in {time.time() - flushing:.0f} s", flush=True)
         extra = "read_in_second_process = false" if args.one_process else ""
         app = App(drill_config(work, simulator=False, inbox=inbox, extra=extra), db, work / "app.log")
         stop = threading.Event()
@@ -144,15 +157,16 @@ def main() -> None:
             stream = threading.Thread(target=hold_stream, args=(app.base, stop), daemon=True)
             stream.start()
             time.sleep(5)  # the stream's first snapshot, the sink's start
-            # time, waiting, lists, receipts, CPU seconds of the app and of the processes it started, writing
-            samples: list[tuple[float, int, float, float, tuple[float, float], float]] = []
+            # time, waiting, lists, receipts, CPU seconds of the app and of the processes it started,
+            # writing, (MiB not yet on disk, iowait ticks)
+            samples: list[tuple[float, int, float, float, tuple[float, float], float, tuple[float, float]]] = []
 
             def sample() -> dict:
                 m = scrape(app.base)
                 at = time.time()
                 samples.append((at, waiting(inbox), ingested(m, "declaration"), ingested(m, "receipt"),
                                 (cpu_seconds(app.proc.pid), children_cpu_seconds(app.proc.pid)),
-                                sum(m["writing"].values())))  # fmt: skip
+                                sum(m["writing"].values()), disk_state()))  # fmt: skip
                 return m
 
             first = sample()
@@ -181,15 +195,18 @@ def main() -> None:
             f"{span:.0f} s = {lists / max(span, 1e-9):,.0f} lists/s"
         )
         rates = []
-        print(" second  waiting files  lists/s  receipts/s  CPU cores: app  its processes  store writing")
-        for (t1, _, l1, r1, c1, s1), (t2, w2, l2, r2, c2, s2) in zip(samples, samples[1:], strict=False):
+        print(
+            " second  waiting files  lists/s  receipts/s  CPU cores: app  its processes  store writing"
+            "  unwritten MiB  iowait cores"
+        )
+        for (t1, _, l1, r1, c1, s1, d1), (t2, w2, l2, r2, c2, s2, d2) in zip(samples, samples[1:], strict=False):
             dt = t2 - t1
             rates.append((l2 - l1) / dt)
             at, app_cpu, their_cpu = t2 - samples[0][0], (c2[0] - c1[0]) / dt, (c2[1] - c1[1]) / dt
             receipts = (r2 - r1) / dt
             print(
                 f"{at:7.0f}  {w2:13,d}  {rates[-1]:7,.0f}  {receipts:10,.0f}  {app_cpu:14.2f}  {their_cpu:13.2f}"
-                f"  {(s2 - s1) / dt:12.0%}"
+                f"  {(s2 - s1) / dt:12.0%}  {d2[0]:13,.0f}  {(d2[1] - d1[1]) / TICKS / dt:12.2f}"
             )
         during = [s for s in samples if s[0] <= landed[-1] + SAMPLE_SECONDS] if landed else samples
         took = (during[-1][2] - during[0][2]) / max(during[-1][0] - during[0][0], 1e-9)
