@@ -37,7 +37,10 @@ def _records(parsed) -> dict[str, list[dict]] | None:
 
 
 def _seen(outcomes) -> list[tuple]:
-    return [(o.path.name, _records(o.parsed), o.error.code if o.error else None, o.redacted) for o in outcomes]
+    """What the ingester acts on, the identity of the file read among it (a file changed since is read again)."""
+    return [
+        (o.path.name, _records(o.parsed), o.error.code if o.error else None, o.redacted, o.identity) for o in outcomes
+    ]
 
 
 def test_a_large_run_read_beside_gives_what_reading_in_place_gives(tmp_path, config):
@@ -52,7 +55,8 @@ def test_a_large_run_read_beside_gives_what_reading_in_place_gives(tmp_path, con
         read = [o.parsed for o in beside.outcomes(files) if o.parsed and o.parsed.count]
         assert all(p.tables is not None and not p.records for p in read)  # handed over as tables
         assert got == _seen(here.outcomes(files))
-        assert any(e for _, _, e, _ in got) and any(r for _, r, _, _ in got)  # refusals and records both
+        assert any(e for _, _, e, _, _ in got) and any(r for _, r, _, _, _ in got)  # refusals and records both
+        assert all(identity for _, _, e, _, identity in got if e not in ("unreadable", "too_large", "not_a_file"))
     finally:
         beside.close()
 
