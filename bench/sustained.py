@@ -161,8 +161,15 @@ def main() -> None:
             # writing, (MiB not yet on disk, iowait ticks)
             samples: list[tuple[float, int, float, float, tuple[float, float], float, tuple[float, float]]] = []
 
-            def sample() -> dict:
-                m = scrape(app.base)
+            unanswered: list[float] = []  # when /metrics did not answer: noted, not fatal
+
+            def sample() -> dict | None:
+                try:
+                    m = scrape(app.base)
+                except httpx.HTTPError:
+                    unanswered.append(time.time())
+                    print(f"/metrics did not answer within 10 s ({len(unanswered)} time(s) so far)", flush=True)
+                    return None
                 at = time.time()
                 samples.append((at, waiting(inbox), ingested(m, "declaration"), ingested(m, "receipt"),
                                 (cpu_seconds(app.proc.pid), children_cpu_seconds(app.proc.pid)),
@@ -170,13 +177,16 @@ def main() -> None:
                 return m
 
             first = sample()
+            if first is None:
+                raise RuntimeError("the app's /metrics did not answer before the files began to land")
             own_cpu = time.process_time()  # the feeder's renames and this sampling: CPU the app cannot have
             feeding = threading.Thread(target=lambda: landed.extend(drop(plan, staging, inbox)), daemon=True)
             landed: list[float] = []
             feeding.start()
+            last = first
             while feeding.is_alive():
                 feeding.join(SAMPLE_SECONDS)
-                last = sample()
+                last = sample() or last
             fed = samples[-1][0] - samples[0][0]
             own_cpu = (time.process_time() - own_cpu) / max(fed, 1e-9)
             drained_at = None
@@ -229,6 +239,8 @@ def main() -> None:
             f"snapshot while the files landed: {n} computed, p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms "
             f"(within its bucket), {within:.1%} at most 100 ms"
         )
+        if unanswered:
+            print(f"/metrics did not answer within 10 s {len(unanswered)} time(s) (those samples are missing above)")
         if rates:
             print(f"lists/s per {SAMPLE_SECONDS} s: median {statistics.median(rates):,.0f}, min {min(rates):,.0f}")
         for kind in sorted(last["batches"]):
@@ -240,6 +252,8 @@ def main() -> None:
                     f"mean {spent / n * 1e3:.0f} ms"
                 )
     finally:
+        if (work / "app.log").exists():  # kept for a look at what the app said meanwhile
+            shutil.copy(work / "app.log", ROOT / "var" / "bench" / "sustained-app.log")
         remove_tree(work)
 
 
