@@ -84,14 +84,16 @@ async def metrics(request: Request) -> Response:
     refusal = http.metrics_refusal(request, runtime.config.access)
     if refusal:
         return JSONResponse({"error": refusal}, status_code=403)
-    return Response(runtime.metrics_text(), media_type=CONTENT_TYPE_LATEST)
+    # off the event loop: a scrape reads the store, which a peak's batches keep busy, and every
+    # page, wall stream and video file waits while the loop does
+    return Response(await anyio.to_thread.run_sync(runtime.metrics_text), media_type=CONTENT_TYPE_LATEST)
 
 
 async def healthz(request: Request) -> Response:
     runtime, err = _runtime_or_503()
     if err:
         return err
-    body = runtime.health()
+    body = await anyio.to_thread.run_sync(runtime.health)
     if http.metrics_refusal(request, runtime.config.access):
         body = {"status": body["status"]}  # anonymous: whether it is up, nothing about what runs inside
     return JSONResponse(body, status_code=200)

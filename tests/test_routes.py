@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from types import SimpleNamespace
 
@@ -50,3 +51,34 @@ def test_a_wall_stream_sends_a_commit_without_waiting_for_the_second_to_turn():
     started = time.time()
     asyncio.run(routes._next_send(quiet, 7))  # nothing committed: the next second's figures, just after it turns
     assert int(time.time()) == int(started) + 1 and time.time() % 1.0 >= 0.05
+
+
+def test_a_slow_scrape_holds_up_no_other_route(monkeypatch):
+    """/metrics reads the store; while it waits on a busy one, /healthz (and every
+    page and wall stream served by the same loop) still answers."""
+    scraped = threading.Event()
+
+    def slow_metrics() -> bytes:
+        time.sleep(1.0)  # a store busy with a peak's batches
+        scraped.set()
+        return b""
+
+    runtime = SimpleNamespace(
+        config=SimpleNamespace(access=SimpleNamespace(trusted_proxies=())),
+        metrics_text=slow_metrics,
+        health=lambda: {"status": "ok"},
+    )
+    monkeypatch.setattr(routes.rt, "current", lambda: runtime)
+    monkeypatch.setattr(routes.http, "metrics_refusal", lambda request, access: None)
+
+    async def both():
+        asked = time.monotonic() + 0.1  # when /healthz is asked, the scrape under way
+        scrape = asyncio.create_task(routes.metrics(request_from("127.0.0.1")))
+        await asyncio.sleep(0.1)
+        health = await routes.healthz(request_from("127.0.0.1"))
+        answered = time.monotonic() - asked
+        await scrape
+        return health, answered
+
+    health, answered = asyncio.run(both())
+    assert health.status_code == 200 and answered < 0.5 and scraped.is_set()
