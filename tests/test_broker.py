@@ -236,9 +236,15 @@ def test_dead_letters_carry_their_reason_and_no_personal_data(broker, config, tm
 
 def test_a_broker_killed_mid_stream_loses_nothing_and_doubles_nothing(broker, config, tmp_path, traffic, reference):
     store, sink = _open(tmp_path / "a.duckdb", config)
+    broker_down = threading.Event()
 
-    class Slow:  # a write of a peak-sized batch takes its time: messages are in flight when the broker dies
+    class Slow:  # after the first batch, a write waits for the broker to die: messages are in flight when it does
+        writes = 0
+
         def write(self, batch):
+            Slow.writes += 1
+            if Slow.writes > 1:
+                broker_down.wait(20)
             time.sleep(0.02)
             return sink.write(batch)
 
@@ -256,6 +262,7 @@ def test_a_broker_killed_mid_stream_loses_nothing_and_doubles_nothing(broker, co
             time.sleep(0.05)
         waiting = broker.depth("q.kill")
         broker.kill()
+        broker_down.set()
         assert waiting > 0, "the broker went down with its queue empty: nothing was in flight"
         deadline = time.monotonic() + 20
         while runner.health["ceb_broker"].state != "error" and time.monotonic() < deadline:
@@ -273,7 +280,10 @@ def test_a_broker_killed_mid_stream_loses_nothing_and_doubles_nothing(broker, co
             time.sleep(0.2)
         assert broker.depth("q.kill") == 0
     finally:
+        broker_down.set()
         runner.stop()
+        if not broker.running():  # the tests after this one need it
+            broker.start()
     assert runner.health["ceb_broker"].last_error is None
     assert figures(store) == reference
     store.close()

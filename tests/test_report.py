@@ -378,7 +378,7 @@ def test_a_day_without_data_is_skipped_and_recorded(digest_setup):
     digest, clock, receiver, store = digest_setup
     clock["now"] = datetime(2019, 12, 25, 8, 0)
     (run,) = digest.tick()
-    assert run["outcome"] == "skipped" and "no released lists" in run["detail"]
+    assert run["outcome"] == "skipped" and run["detail"] == "2019-12-24 00:00–24:00"  # shown beside 跳过（无放行）
     assert receiver.posts == []
 
 

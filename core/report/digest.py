@@ -140,7 +140,8 @@ class Digest:
             with self.store.reading() as con:
                 report = build(con, for_date, until, self.clock(), simulated.sources(self.config))
             if not report.has_data:
-                record |= {"outcome": "skipped", "detail": f"no released lists for {export.window_text(report)}"}
+                # the outcome says why (跳过（无放行）); the detail names the window, in no one language
+                record |= {"outcome": "skipped", "detail": export.window_text(report)}
                 return self._record(record)
             files, problems = self._write_files(report, job)
             record["files"] = ",".join(files)
