@@ -119,6 +119,30 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         raise StoreError(f"{path} is not a usable cbec database: {str(e).splitlines()[0]}") from None
 
 
+class WriterLock:
+    """The lock around the writer connection. On release it runs to its end any
+    result the holder left unread (a `fetchone()`): DuckDB keeps that result on
+    the connection and refuses the next holder's `register`, `from_arrow` or
+    `sql` until it is finished, so a sign-in's account lookup would fail the
+    next collector batch."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self._lock = threading.Lock()
+        self._con = con
+
+    def __enter__(self) -> WriterLock:
+        self._lock.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self._con.complete()
+        except duckdb.Error:  # closed by the holder, or its statement failed: nothing is left pending
+            pass
+        finally:
+            self._lock.release()
+
+
 class Store:
     """The owner of one database file: a writer connection and reader cursors."""
 
@@ -126,7 +150,7 @@ class Store:
         self.path = Path(path)
         self.read_only = read_only
         self._con = connect(self.path, read_only=read_only)
-        self.write_lock = threading.Lock()
+        self.write_lock = WriterLock(self._con)
         self.commits = 0  # batches committed by this process: the screens push new figures when it moves
         try:
             if _looks_foreign(self._con):

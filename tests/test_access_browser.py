@@ -14,6 +14,8 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 from browser import ROOT, running_app, screenshot
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 PASSWORD = "night-shift-2026"
@@ -167,8 +169,11 @@ def pick(page, box, option: str) -> None:
 
 
 def change_account(admin, base: str, name: str, *, role: str = "", disable: bool = False) -> None:
-    """On the admin's page: the change form, for `name`: a new role, or disabled."""
+    """On the admin's page: the change form, for `name`: a new role, or disabled;
+    returns once the accounts table shows the change."""
     admin.get_by_role("link", name="账号与令牌").click()  # a page load would start a new session
+    # the last change's note goes with the new run: a note still shown would answer for this change
+    admin.get_by_text("已记录。").wait_for(state="detached", timeout=30_000)
     admin.get_by_role("button", name="保存角色或密码").wait_for(timeout=30_000)
     form = admin.locator('[data-testid="stForm"]').filter(has_text="修改账号")
     pick(admin, form.locator('[data-testid="stSelectbox"]').nth(0), name)
@@ -176,6 +181,9 @@ def change_account(admin, base: str, name: str, *, role: str = "", disable: bool
         pick(admin, form.locator('[data-testid="stSelectbox"]').nth(1), role)
     form.get_by_role("button", name="停用" if disable else "保存角色或密码").click()
     admin.get_by_text("已记录。").wait_for(timeout=30_000)
+    row = admin.locator('[data-testid="account-table"] tr').filter(has=admin.get_by_role("cell", name=name, exact=True))
+    column, shown = (2, "是") if disable else (1, role)
+    expect(row.locator("td").nth(column)).to_have_text(shown, timeout=10_000)
 
 
 def stream_ticket_of(page) -> str:
@@ -203,7 +211,10 @@ def test_a_demoted_then_disabled_account_loses_its_open_session_at_once(deployme
     ops.get_by_role("heading", name="采集与数据源").wait_for(state="detached", timeout=10_000)
     screenshot(ops, "session-narrowed-to-duty")
     change_account(admin, base, "sun-ops", disable=True)
-    ops.get_by_role("button", name="登录").wait_for(timeout=15_000)
+    try:
+        ops.get_by_role("button", name="登录").wait_for(timeout=15_000)
+    except PlaywrightTimeout:
+        pytest.fail(f"the disabled account's page still shows: {ops.inner_text('body')[:1500]!r}")
     ops.get_by_text("已被停用或修改", exact=False).wait_for(timeout=10_000)
     ops.get_by_text("sun-ops · 值班").wait_for(state="detached", timeout=10_000)  # gone once the run ends
     screenshot(ops, "session-ended-account-disabled")
