@@ -122,10 +122,14 @@ def main() -> None:
     ap.add_argument("--minutes", type=float, default=5)
     ap.add_argument("--store", choices=("night", "empty"), default="night")
     ap.add_argument("--one-process", action="store_true", help="files parsed in the writing process too")
+    ap.add_argument(
+        "--work-dir", type=Path, default=ROOT / "var" / "bench",
+        help="where the store's copy, the inbox and the prepared files go (/dev/shm takes the disk out)",
+    )  # fmt: skip
     args = ap.parse_args()
     config = load_config()
-    (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)  # a fresh checkout has none
-    work = Path(tempfile.mkdtemp(prefix="cbec-sustained-", dir=ROOT / "var" / "bench"))
+    args.work_dir.mkdir(parents=True, exist_ok=True)  # a fresh checkout has none
+    work = Path(tempfile.mkdtemp(prefix="cbec-sustained-", dir=args.work_dir))
     try:
         db = work / "app.duckdb"
         if args.store == "night":
