@@ -90,7 +90,7 @@ def test_the_alerts_page_shows_acknowledged_and_silenced_alerts(promo_runtime):
     at.switch_page("app_pages/alerts.py").run()
     assert not at.exception, at.exception
     html = next(h.proto.body for h in at.get("html") if 'data-testid="alerts-active"' in h.proto.body)
-    active = pd.read_html(StringIO(html))[0].fillna("")
+    active = pd.read_html(StringIO(html), keep_default_na=False)[0]  # an empty cell reads as ""
     row = active[active["规则"] == "数据源中断"].iloc[0]  # the rule's title, not its code
     assert row["已确认"].startswith("ops-wang") and "restarting the feed" in row["已确认"]
     assert row["已静默"].startswith("至")
