@@ -214,7 +214,9 @@ def test_a_demoted_then_disabled_account_loses_its_open_session_at_once(deployme
     try:
         ops.get_by_role("button", name="登录").wait_for(timeout=15_000)
     except PlaywrightTimeout:
-        pytest.fail(f"the disabled account's page still shows: {ops.inner_text('body')[:1500]!r}")
+        shown = ops.inner_text("body")[:1500]
+        markup = ops.content()[:1500]
+        pytest.fail(f"the disabled account's page at {ops.url} still shows {shown!r}; its markup: {markup!r}")
     ops.get_by_text("已被停用或修改", exact=False).wait_for(timeout=10_000)
     ops.get_by_text("sun-ops · 值班").wait_for(state="detached", timeout=10_000)  # gone once the run ends
     screenshot(ops, "session-ended-account-disabled")
