@@ -32,6 +32,9 @@ clock: Callable[[], datetime] = now_beijing  # the session's time (tests move it
 _KEY = "viewer"
 _SESSION = "ticket_session"  # the server-side session; its stream tickets name it too
 _GO = "signin_go"  # an address the browser still has to open (the cookie's hand-over)
+_HERE = "page_here"  # the page this session last ran: its name and address
+# why a session ended, as the sign-in form's address says it after a page load
+_ENDED_NOTES = {"idle": "session_expired", "account": "session_ended_account"}
 
 # sends the browser to another address of this site; no iframe, runs in the page
 _go = st.components.v2.component(
@@ -63,7 +66,7 @@ def _here() -> str:
     except Exception:  # outside a browser session
         url = None
     url = url if isinstance(url, str) else "/"
-    query = {k: v for k, v in st.query_params.to_dict().items() if k not in ("token", "ticket")}
+    query = {k: v for k, v in st.query_params.to_dict().items() if k not in ("token", "ticket", sessions.ENDED)}
     return sessions.safe_next((urlsplit(url).path or "/") + (f"?{urlencode(query)}" if query else ""))
 
 
@@ -208,6 +211,9 @@ def _sign_in_form(runtime: rt.Runtime) -> None:
                 st.error(t("no_admin_yet"))
                 return
         note = st.session_state.pop("signin_note", "")
+        why = _ENDED_NOTES.get(st.query_params.get(sessions.ENDED, ""))
+        if why and not note:
+            note = t(why)
         if note:
             st.info(note)
         with st.form("signin"):
@@ -266,6 +272,52 @@ def still_valid(runtime: rt.Runtime) -> bool:
     return True
 
 
+def remember_page(name: str, url_path: str) -> None:
+    """The page this session runs, for its fragments to come back to."""
+    st.session_state[_HERE] = (name, url_path)
+
+
+def _moved_to(runtime: rt.Runtime) -> str:
+    """Where a password session's page goes once the session changed under it:
+    "" while it stands as the page last ran it; this page again, or the root
+    page, once its role narrowed; the sign-in form, through the route that
+    drops the cookie, once the session has ended."""
+    viewer = current()
+    if viewer is None or viewer.via != "password":
+        return ""
+    now = clock()
+    state = sessions.status(st.session_state.get(_SESSION, ""), now, _idle(runtime))
+    if state == "idle":
+        sign_out(runtime, "idle")
+        return _ended("idle")
+    if state != "live":  # ended in another page of this browser, which recorded why
+        _forget()
+        return _ended("")
+    fresh = _standing(runtime, viewer)
+    if fresh is None:
+        return _ended("account")
+    if fresh == viewer:
+        return ""
+    name, url = st.session_state.get(_HERE, ("", ""))
+    return f"/{url}" if may_open(fresh.role, name) else "/"
+
+
+def _ended(why: str) -> str:
+    back = "/" + (f"?{urlencode({sessions.ENDED: why})}" if why else "")
+    return "/auth/session/end?" + urlencode({"next": back})
+
+
+def leave_if_changed(runtime: rt.Runtime) -> None:
+    """For a page's live fragments: once the session narrowed or ended since the
+    page ran, the browser loads the page it may still see, or the sign-in form,
+    afresh. A new page load rather than a rerun in place: the old page set and
+    the old page's elements cannot outlive the change."""
+    target = _moved_to(runtime)
+    if target:
+        _go(data={"url": target}, key="session_moved")
+        st.stop()
+
+
 def require_page(page: str) -> Viewer:
     """Stops the page, with a clear message, unless the session may open it."""
     viewer = current()
@@ -310,4 +362,15 @@ def stream_ticket(runtime: rt.Runtime) -> str:
     return tickets.issue(viewer, clock(), st.session_state[_SESSION])
 
 
-__all__ = ["Forbidden", "act", "allowed", "current", "gate", "require_page", "stream_ticket", "who_box"]
+__all__ = [
+    "Forbidden",
+    "act",
+    "allowed",
+    "current",
+    "gate",
+    "leave_if_changed",
+    "remember_page",
+    "require_page",
+    "stream_ticket",
+    "who_box",
+]

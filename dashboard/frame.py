@@ -96,11 +96,12 @@ if viewer is not None and viewer.via == "password" and not kiosk:
     def still_signed_in() -> None:
         # an idle session ends, and a changed account narrows or ends it, even
         # while only its live fragments rerun
-        if not access.still_valid(runtime):
-            st.rerun(scope="app")
+        access.leave_if_changed(runtime)
 
     with st.sidebar:
         still_signed_in()
 
 navigation = st.navigation(sections, position="hidden" if kiosk else "sidebar")
+by_url = {url: name for pages in SECTIONS.values() for name, _, _, url in pages}
+access.remember_page(by_url.get(navigation.url_path, ROOT_PAGE), navigation.url_path)
 navigation.run()

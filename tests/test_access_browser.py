@@ -201,10 +201,11 @@ def test_a_demoted_then_disabled_account_loses_its_open_session_at_once(deployme
     assert "采集与数据源" in nav(ops) and "告警" in nav(ops)
     admin = sign_in(browser, base, "li-admin")
     change_account(admin, base, "sun-ops", role="值班")
-    # the open session narrows to duty without a reload: the ops pages go
+    # the open page narrows to duty without a sign-in: the ops pages go, and it loads the overview
     ops.wait_for_function(
-        "() => ![...document.querySelectorAll('[data-testid=stSidebarNav] a')]"
-        ".some(a => a.innerText.includes('采集与数据源'))",
+        "() => { const links = [...document.querySelectorAll('[data-testid=stSidebarNav] a')];"
+        " return links.some(a => a.innerText.includes('全市总览'))"
+        " && !links.some(a => a.innerText.includes('采集与数据源')); }",
         timeout=15_000,
     )
     assert nav(ops) == sorted(["全市总览", "大屏", "现场视频", "仓库库容", "系统运行状态"])
@@ -218,6 +219,7 @@ def test_a_demoted_then_disabled_account_loses_its_open_session_at_once(deployme
         markup = ops.content()[:1500]
         pytest.fail(f"the disabled account's page at {ops.url} still shows {shown!r}; its markup: {markup!r}")
     ops.get_by_text("已被停用或修改", exact=False).wait_for(timeout=10_000)
+    assert not [c for c in ops.context.cookies() if c["name"] == "cbec_session"], "the ended session's cookie stayed"
     ops.get_by_text("sun-ops · 值班").wait_for(state="detached", timeout=10_000)  # gone once the run ends
     screenshot(ops, "session-ended-account-disabled")
     ops.close()

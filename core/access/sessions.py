@@ -31,6 +31,7 @@ _ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 # a page's address: "/" or one segment such as /alerts or /system-health
 _PAGE = re.compile(r"^/(?:[A-Za-z0-9][A-Za-z0-9_-]{0,63})?$")
 _ROUTES = {"/metrics", "/healthz"}  # one segment, but not pages
+ENDED = "ended"  # the sign-in form's address says why the last session ended
 # query keys never carried on: a kiosk token has its own way in
 _DROPPED = {"token", "ticket"}
 

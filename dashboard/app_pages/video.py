@@ -23,7 +23,8 @@ st.caption(t("video_click"))
 
 @st.fragment(run_every=cfg.wall.resync_seconds)
 def pictures() -> None:
-    if not access.still_valid(runtime):
+    access.leave_if_changed(runtime)  # a signed-in session
+    if not access.still_valid(runtime):  # a kiosk token revoked
         st.rerun(scope="app")
     sites = [
         {"code": s.code, "name": runtime.names.site(s.code, lang()), "cameras": by_site[s.code]}

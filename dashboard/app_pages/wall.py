@@ -79,7 +79,8 @@ except (playlist.PlaylistError, ConfigError) as e:
 
 @st.fragment(run_every=cfg.wall.resync_seconds)
 def settings() -> None:
-    if not access.still_valid(runtime):  # a revoked kiosk token, an idle session
+    access.leave_if_changed(runtime)  # a signed-in session narrowed or ended
+    if not access.still_valid(runtime):  # a revoked kiosk token
         st.rerun(scope="app")
     language = lang()
     wall(
