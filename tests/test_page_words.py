@@ -117,7 +117,8 @@ def open_page(browser, base: str, path: str):
     last, deadline = "", time.monotonic() + 30
     while time.monotonic() < deadline:  # fragments fill in after the first paint
         time.sleep(1.5)
-        now = page.evaluate(VISIBLE_TEXT)
+        # its words, not its digits: a wall's clock and live figures change every second
+        now = re.sub(r"[0-9]", "", page.evaluate(VISIBLE_TEXT))
         if now == last and not page.locator('[data-testid="stSkeleton"]').count():
             break
         last = now
