@@ -23,7 +23,7 @@ import os
 import stat
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +32,7 @@ from base.clock import now_beijing
 from base.renames import rename_new
 from collectors.ceb import arrivals
 from collectors.ceb.arrivals import Arrivals
+from collectors.ceb.listing import Waiting, waiting_names
 from collectors.ceb.parse import DEFAULT_MAX_BYTES, MessageError
 from collectors.ceb.reading import Outcome, Reader, file_bytes, identity
 from collectors.ceb.redact import for_quarantine, redact, safe_name
@@ -41,7 +42,6 @@ from collectors.sinks import Sink
 from collectors.source import Collected
 
 log = logging.getLogger("cbec.ceb")
-SKIP_SUFFIXES = (".tmp", ".part", ".partial", ".reason.json")
 # the inbox commits what it has read at least this often: with the pickup on arrival and the walls'
 # push on commit, a file's figures are on the screens well within a second at the peak
 BATCH_SECONDS = 0.25
@@ -87,7 +87,7 @@ def list_files(paths: Iterable[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(waiting_files(p))
+            out.extend(p / name for name in waiting_names(p))
         elif _regular(p):
             out.append(p)
         elif p.is_symlink() or p.exists():
@@ -95,26 +95,6 @@ def list_files(paths: Iterable[Path]) -> list[Path]:
         else:
             raise FileNotFoundError(f"no such file or folder: {p}")
     return out
-
-
-def waiting_files(folder: Path, skip: Collection[Path] = (), limit: int | None = None) -> list[Path]:
-    """The regular files in `folder` in name order, but those in `skip`, at most
-    `limit`. A backlog may hold 10^5 files: each entry's type comes from the
-    listing itself (no stat), and only the files taken become paths."""
-    with os.scandir(folder) as entries:
-        names = sorted(e.name for e in entries if e.is_file(follow_symlinks=False) and _wanted(e))
-    out: list[Path] = []
-    for name in names:
-        if limit is not None and len(out) >= limit:
-            break
-        path = folder / name
-        if path not in skip:
-            out.append(path)
-    return out
-
-
-def _wanted(p: Path | os.DirEntry) -> bool:
-    return not p.name.startswith(".") and not p.name.endswith(SKIP_SUFFIXES)
 
 
 def _changed(o: Outcome) -> bool:
@@ -423,6 +403,7 @@ class InboxSource:
         self._wake: Callable[[], None] | None = None
         self._timer: threading.Timer | None = None  # wakes the runner when held files are due
         self.inbox.mkdir(parents=True, exist_ok=True)
+        self.waiting = Waiting(self.inbox)
         self.ingester = Ingester(
             self.name,
             self.category_for_hs,
@@ -468,7 +449,7 @@ class InboxSource:
         except OSError as e:  # a folder that cannot be listed stops no ingest
             log.error("could not purge the inbox's old files: %s", e.strerror)
         held = self.ingester.held()
-        files = waiting_files(self.inbox, held, self.max_files_per_run)
+        files = self.waiting.take(held, self.max_files_per_run)
         if not files:
             report = self.ingester.release_held(sink)
             self._come_back_for_held()

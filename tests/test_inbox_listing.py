@@ -1,0 +1,35 @@
+"""The inbox's waiting files: listed once for a backlog's runs, in name order,
+with nothing lost and nothing that landed meanwhile left waiting for long."""
+
+from __future__ import annotations
+
+from collectors.ceb.listing import Waiting
+
+
+def _land(folder, *names: str) -> None:
+    for name in names:
+        (folder / name).write_bytes(b"<x/>")
+
+
+def test_a_backlog_is_taken_in_name_order_from_one_listing_and_relisted_in_time(tmp_path):
+    now = {"t": 0.0}
+    waiting = Waiting(tmp_path, relist_seconds=30, clock=lambda: now["t"])
+    _land(tmp_path, "b.xml", "c.xml", "d.xml", "e.xml", "f.xml", ".hidden.xml", "g.xml.part")
+    assert [p.name for p in waiting.take((), 2)] == ["b.xml", "c.xml"]
+    _land(tmp_path, "a.xml")  # lands behind the backlog, its name first
+    (tmp_path / "e.xml").unlink()  # taken back by its sender
+    now["t"] = 10
+    assert [p.name for p in waiting.take((), 2)] == ["d.xml", "f.xml"]  # the listing's next; e.xml is gone
+    for name in ("b.xml", "c.xml", "d.xml"):  # moved by the runs that took them
+        (tmp_path / name).unlink()
+    now["t"] = 31  # the listing is old: the folder is listed again, and a.xml is seen
+    assert [p.name for p in waiting.take((), 10)] == ["a.xml", "f.xml"]
+
+
+def test_caught_up_every_take_sees_what_landed_and_skips_what_is_held(tmp_path):
+    waiting = Waiting(tmp_path, relist_seconds=30, clock=lambda: 0.0)
+    _land(tmp_path, "1.xml", "2.xml")
+    assert [p.name for p in waiting.take((), 10)] == ["1.xml", "2.xml"]
+    _land(tmp_path, "3.xml")  # 1 and 2 are still there: read, not moved yet (held, or to be read again)
+    assert [p.name for p in waiting.take({tmp_path / "1.xml"}, 10)] == ["2.xml", "3.xml"]
+    assert waiting.take({tmp_path / "1.xml", tmp_path / "2.xml", tmp_path / "3.xml"}, 10) == []
