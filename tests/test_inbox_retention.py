@@ -221,6 +221,18 @@ def test_a_file_replaced_after_it_was_read_is_read_again_and_kept_as_it_is_then(
     assert not path.exists() and sink.rows["declaration"] == 2
 
 
+def test_a_file_its_sender_takes_back_after_the_listing_is_passed_over_not_set_aside(tmp_path, config, sink, caplog):
+    src = inbox_source(tmp_path, config, max_files_per_run=1)
+    for name in ("a_CEB621.xml", "b_CEB621.xml"):
+        (src.inbox / name).write_bytes(ceb621().replace(b"COPR1", name[:1].encode()))
+    assert src.collect(sink).records == 1  # a; b waits in the listing
+    (src.inbox / "b_CEB621.xml").unlink()
+    with caplog.at_level(logging.INFO, logger="cbec.ceb"):
+        assert src.collect(sink).records == 0
+    assert "'b_CEB621.xml' was removed before it was read" in caplog.text
+    assert not (src.inbox / "quarantine").exists() and sink.rows["declaration"] == 1
+
+
 def test_a_file_completed_after_it_was_read_half_written_is_read_again(tmp_path, config, sink, monkeypatch):
     src = inbox_source(tmp_path, config)
     path = src.inbox / "list_CEB621.xml"

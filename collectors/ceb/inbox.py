@@ -34,7 +34,7 @@ from collectors.ceb import arrivals
 from collectors.ceb.arrivals import Arrivals
 from collectors.ceb.listing import Waiting, waiting_names
 from collectors.ceb.parse import DEFAULT_MAX_BYTES, MessageError
-from collectors.ceb.reading import Outcome, Reader, file_bytes, identity
+from collectors.ceb.reading import GONE, Outcome, Reader, file_bytes, identity
 from collectors.ceb.redact import for_quarantine, redact, safe_name
 from collectors.ceb.retention import Purge, Retention
 from collectors.ceb.writer import Fault, Tally, write_messages, write_quarantined
@@ -164,6 +164,9 @@ class Ingester:
         started = time.monotonic()
         for i, outcome in enumerate(self.reader.outcomes(files)):
             read += 1
+            if outcome.error is not None and outcome.error.code == GONE:
+                log.info("%r was removed before it was read", safe_name(outcome.path.name))
+                continue
             if self._holds(outcome):
                 if not self._held:
                     self._held_since = time.monotonic()

@@ -54,7 +54,6 @@ class Waiting:
         out: list[Path] = []
         while self._names and len(out) < limit:
             path = self.folder / self._names.popleft()
-            # listed a while ago: gone means moved by a run since, or removed by its sender
-            if path not in skip and os.path.lexists(path):
+            if path not in skip:  # one its sender removed since is passed over when read (reading.GONE)
                 out.append(path)
         return out

@@ -50,6 +50,7 @@ READING_PROCESSES = 2
 # carries only the file's name, a message too short to be cut in half by a process killed while
 # sending it, which would leave the pool waiting for the rest of it for ever
 HAND_OVER_DIR = "/dev/shm" if os.path.isdir("/dev/shm") else None
+GONE = "gone"  # the error of a file removed between its listing and its reading
 
 
 @dataclass
@@ -102,6 +103,8 @@ def read_file(path: Path, category_for_hs: Callable[[str], str], max_bytes: int,
         data, st = file_bytes(path, max_bytes)
     except MessageError as e:
         return Outcome(path, error=e)
+    except FileNotFoundError:  # taken away since it was listed: nothing to read, nothing to set aside
+        return Outcome(path, error=MessageError(GONE, "the file is gone"))
     except OSError as e:
         return Outcome(path, error=MessageError("unreadable", f"cannot read the file: {e.strerror}"))
     try:
