@@ -4,6 +4,7 @@ with nothing lost and nothing that landed meanwhile left waiting for long."""
 from __future__ import annotations
 
 from collectors.ceb.listing import Waiting
+from collectors.ceb.reading import GONE, read_file
 
 
 def _land(folder, *names: str) -> None:
@@ -32,3 +33,20 @@ def test_caught_up_every_take_sees_what_landed_and_skips_what_is_held(tmp_path):
     _land(tmp_path, "3.xml")  # 1 and 2 are still there: read, not moved yet (held, or to be read again)
     assert [p.name for p in waiting.take({tmp_path / "1.xml"}, 10)] == ["2.xml", "3.xml"]
     assert waiting.take({tmp_path / "1.xml", tmp_path / "2.xml", tmp_path / "3.xml"}, 10) == []
+
+
+def test_a_listing_left_with_held_files_only_is_listed_again_for_what_landed(tmp_path):
+    waiting = Waiting(tmp_path, relist_seconds=30, clock=lambda: 0.0)
+    _land(tmp_path, "1.xml", "2.xml")
+    assert [p.name for p in waiting.take((), 1)] == ["1.xml"]
+    (tmp_path / "1.xml").unlink()  # written and moved
+    _land(tmp_path, "3.xml")
+    assert [p.name for p in waiting.take({tmp_path / "2.xml"}, 5)] == ["3.xml"]  # 2 is held: not a wait of 30 s
+
+
+def test_a_file_gone_is_passed_over_but_a_folder_gone_is_a_fault(tmp_path):
+    def code(path):
+        return read_file(path, lambda hs: "other", 1 << 20, False).error.code
+
+    assert code(tmp_path / "taken-back.xml") == GONE
+    assert code(tmp_path / "unmounted" / "a.xml") == "unreadable"

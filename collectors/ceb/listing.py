@@ -48,9 +48,20 @@ class Waiting:
 
     def take(self, skip: Collection[Path], limit: int) -> list[Path]:
         """At most `limit` waiting files, but those in `skip` (read already, held)."""
-        if not self._names or self.clock() - self._listed_at >= self.relist_seconds:
-            self._names = deque(waiting_names(self.folder))
-            self._listed_at = self.clock()
+        listed = not self._names or self.clock() - self._listed_at >= self.relist_seconds
+        if listed:
+            self._list()
+        out = self._next(skip, limit)
+        if not out and not listed:  # the rest of the listing was all held: what landed since
+            self._list()
+            out = self._next(skip, limit)
+        return out
+
+    def _list(self) -> None:
+        self._names = deque(waiting_names(self.folder))
+        self._listed_at = self.clock()
+
+    def _next(self, skip: Collection[Path], limit: int) -> list[Path]:
         out: list[Path] = []
         while self._names and len(out) < limit:
             path = self.folder / self._names.popleft()

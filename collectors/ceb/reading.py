@@ -104,6 +104,8 @@ def read_file(path: Path, category_for_hs: Callable[[str], str], max_bytes: int,
     except MessageError as e:
         return Outcome(path, error=e)
     except FileNotFoundError:  # taken away since it was listed: nothing to read, nothing to set aside
+        if not path.parent.is_dir():  # not the file but its folder: that is a fault, not a sender's choice
+            return Outcome(path, error=MessageError("unreadable", "cannot read the file: its folder is gone"))
         return Outcome(path, error=MessageError(GONE, "the file is gone"))
     except OSError as e:
         return Outcome(path, error=MessageError("unreadable", f"cannot read the file: {e.strerror}"))

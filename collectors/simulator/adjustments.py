@@ -1,7 +1,14 @@
 """Minute rollups of what follows a simulated list's release in back-filled
 history: tax assessed and voided, cancellations and returns, by the same rules
 the store applies to stored records (queries/sql/write_adjustments.sql), so a
-history day's net figures and tax agree with its releases as a live day's do."""
+history day's net figures and tax belong with its releases.
+
+Two things are left out, as in the batch simulation (`cbec simulate`): what
+follows the previous day's lists (their returns and cancellations that fall on
+this day), and, at a live start, the voiding after the start of a tax that
+history assessed before it (the live store holds no tax receipt to void).
+Both are small beside a day's tax: cancellations are a few in a hundred lists,
+and only those within about an hour of midnight or of the start."""
 
 from __future__ import annotations
 
