@@ -33,7 +33,6 @@ _KEY = "viewer"
 _SESSION = "ticket_session"  # the server-side session; its stream tickets name it too
 _GO = "signin_go"  # an address the browser still has to open (the cookie's hand-over)
 _HERE = "page_here"  # the page this session last ran: its name and address
-_MOVING, _MOVES = "session_moving", "session_moves"  # where a changed session's page must go; times asked
 # why a session ended, as the sign-in form's address says it after a page load
 _ENDED_NOTES = {"idle": "session_expired", "account": "session_ended_account"}
 
@@ -235,7 +234,6 @@ def _sign_in_form(runtime: rt.Runtime) -> None:
                 st.error(t("signin_failed"))
                 return
             sid = sessions.start(viewer, now, _idle(runtime))
-            st.session_state.pop(_MOVING, None)  # a sign-in here, in place of a page that was to go
             st.session_state[_KEY] = viewer
             st.session_state[_SESSION] = sid
             ticket = sessions.hand_over(sid, now)
@@ -320,12 +318,9 @@ def leave_if_changed(runtime: rt.Runtime) -> None:
     page ran, the browser loads the page it may still see, or the sign-in form,
     afresh. A new page load rather than a rerun in place: the old page set and
     the old page's elements cannot outlive the change."""
-    target = st.session_state.get(_MOVING) or _moved_to(runtime)
+    target = _moved_to(runtime)
     if target:
-        # asked again at every run until the browser has gone: the change is recorded once
-        st.session_state[_MOVING] = target
-        st.session_state[_MOVES] = st.session_state.get(_MOVES, 0) + 1
-        _go(data={"url": target, "ask": st.session_state[_MOVES]}, key="session_moved")
+        _go(data={"url": target}, key="session_moved")
         st.stop()
 
 

@@ -210,7 +210,8 @@ def test_a_demoted_then_disabled_account_loses_its_open_session_at_once(deployme
         timeout=15_000,
     )
     assert nav(ops) == sorted(["全市总览", "大屏", "现场视频", "仓库库容", "系统运行状态"])
-    assert ops.evaluate("() => window.before_the_change") is None and ops.url == f"{base}/"
+    ops.wait_for_function("() => window.before_the_change === undefined", timeout=15_000)
+    assert ops.url == f"{base}/"
     ops.get_by_role("heading", name="采集与数据源").wait_for(state="detached", timeout=10_000)
     screenshot(ops, "session-narrowed-to-duty")
     change_account(admin, base, "sun-ops", disable=True)
