@@ -29,6 +29,7 @@ Kind = Literal[
     "release_minute",
     "release_category_minute",
     "receipt_minute",
+    "adjustment_minute",
 ]
 
 TS = pa.timestamp("us")
@@ -185,6 +186,19 @@ SCHEMAS: dict[str, pa.Schema] = {
             pa.field("site_code", pa.string(), nullable=False),
             pa.field("return_status", pa.int32(), nullable=False),
             pa.field("receipts", pa.int64(), nullable=False),
+        ]
+    ),
+    "adjustment_minute": pa.schema(
+        [
+            pa.field("minute", TS, nullable=False),
+            pa.field("site_code", pa.string(), nullable=False),
+            pa.field("platform_code", pa.string(), nullable=False),
+            pa.field("trade_mode", pa.string(), nullable=False),
+            pa.field("cancelled_lists", pa.int64(), nullable=False),
+            pa.field("cancelled_value_fen", pa.int64(), nullable=False),
+            pa.field("returned_value", pa.decimal128(38, 10), nullable=False),
+            pa.field("tax_assessed", pa.decimal128(38, 5), nullable=False),
+            pa.field("tax_voided", pa.decimal128(38, 5), nullable=False),
         ]
     ),
     "occupancy": pa.schema(

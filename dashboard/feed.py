@@ -76,7 +76,8 @@ def message(h: Headlines, screen: str, lang: str, s: Screen | None = None, plan_
         "value_text": count_en(one.goods_value_fen / 100) if lang == "en" else yuan_zh(one.goods_value_fen),
         "value_exact": f"CNY {exact_value}" if lang == "en" else f"{exact_value} 元",
         "net_lists": net["lists"],  # net of cancellations: may go down, unlike the totals
-        "net_value": f"{net['value']} · {net['tax']}",
+        "net_value": net["value"],
+        "tax": net["tax"],
         "per_minute": f"{one.last_minute:,}",
         "spark": one.per_minute,
         "yoy": signed_percent(yoy),

@@ -83,7 +83,7 @@ def expected_lines(tmp_path: Path, night: Path, config_path: Path, now: datetime
     a = net.adjustments
     assert net.released_lists >= 3 and a.cancelled_lists >= 1 and a.returned_value > 0 and a.tax_voided > 0
     parts = netline.parts(net, "zh")
-    return {"line": netline.line(net, "zh"), "lists": parts["lists"], "value": f"{parts['value']} · {parts['tax']}"}
+    return {"line": netline.line(net, "zh"), "lists": parts["lists"], "value": parts["value"], "tax": parts["tax"]}
 
 
 def test_files_dropped_into_the_inbox_show_net_and_tax_on_the_overview_and_the_wall(tmp_path, browser):
@@ -112,6 +112,7 @@ def test_files_dropped_into_the_inbox_show_net_and_tax_on_the_overview_and_the_w
         net_lists.filter(has_text=expected["lists"]).wait_for(timeout=60_000)
         assert net_lists.inner_text() == expected["lists"]
         assert wall.locator('[data-testid="wall-net-value"]').inner_text() == expected["value"]
+        assert wall.locator('[data-testid="wall-tax"]').inner_text() == expected["tax"]
         wall.wait_for_selector(".wall .panel", timeout=60_000)
         screenshot(wall, "wall-city-inbox-net-1920x1080")
         page.close()

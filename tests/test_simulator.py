@@ -229,6 +229,15 @@ def test_live_start_with_history_equals_the_batch_night_minute_by_minute(config,
     )
     got, want = live.store.cursor().execute(q).fetchall(), batch.store.cursor().execute(q).fetchall()
     assert len(want) > 100 and got == want
+    # tax, cancellations and returns before the start: history's rollup, by the store's rules on the batch's records
+    q = (
+        "SELECT minute, site_code, platform_code, trade_mode, cancelled_lists, cancelled_value_fen, "
+        "returned_value, tax_assessed, tax_voided FROM adjustment_minute "
+        "WHERE minute >= '2019-11-12' AND minute < '2019-11-12 02:40' ORDER BY ALL"
+    )
+    got, want = live.store.cursor().execute(q).fetchall(), batch.store.cursor().execute(q).fetchall()
+    assert sum(r[4] for r in want) > 10 and all(sum(r[i] for r in want) > 0 for i in (6, 7, 8))
+    assert got == want
     live.stop()
     batch.stop()
 

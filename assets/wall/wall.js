@@ -11,7 +11,7 @@ const SKELETON = `
 </header>
 <section class="kpis">
   <div class="kpi" data-testid="wall-released"><div class="l"></div><div class="v"></div><div class="s"></div><div class="n" data-testid="wall-net-lists"></div></div>
-  <div class="kpi" data-testid="wall-value"><div class="l"></div><div class="v"></div><div class="s"></div><div class="n" data-testid="wall-net-value"></div></div>
+  <div class="kpi" data-testid="wall-value"><div class="l"></div><div class="v"></div><div class="s"></div><div class="n" data-testid="wall-net-value"></div><div class="n" data-testid="wall-tax"></div></div>
   <div class="kpi" data-testid="wall-pace"><div class="l"></div><div class="v"></div><div class="s"></div><div class="n" data-testid="wall-peak"></div><svg class="spark" viewBox="0 0 600 100" preserveAspectRatio="none"></svg></div>
   <div class="kpi" data-testid="wall-yoy"><div class="l"></div><div class="v"></div><div class="s" data-testid="wall-ghost"></div><div class="n" data-testid="wall-projection"></div></div>
 </section>
@@ -179,6 +179,7 @@ function show(s, m) {
   // net of cancellations and returns, and tax: small, beside the gross figures, and free to go down
   q(s, '[data-testid="wall-net-lists"]').textContent = m.net_lists;
   q(s, '[data-testid="wall-net-value"]').textContent = m.net_value;
+  q(s, '[data-testid="wall-tax"]').textContent = m.tax;
   setKpi(q(s, '[data-testid="wall-pace"]'), L.per_minute, m.per_minute, L.last_full_minute);
   q(s, '[data-testid="wall-peak"]').textContent = m.peak || "";
   sparkline(q(s, ".spark"), m.spark);

@@ -24,6 +24,7 @@ from base.clock import now_beijing, same_time_last_year
 from base.config import Config
 from collectors.records import make_batch
 from collectors.simulator import families, samples
+from collectors.simulator.adjustments import aggregate_adjustments
 from collectors.simulator.columns import site_trade_modes
 from collectors.simulator.families import Events
 from collectors.simulator.family_tables import render
@@ -318,12 +319,15 @@ class SimulatorSource:
         plan = self._plan(d)
         day0 = datetime.combine(d, datetime.min.time())
         last = int((until - day0).total_seconds() // 60)
-        releases, categories, receipts_ = [], [], []
+        releases, categories, receipts_, adjusted = [], [], [], []
         carried: list[_Pending] = []
         for first in range(0, last, HISTORY_PIECE_MINUTES):
             lists, receipts = self._gen.minutes(plan, first, min(first + HISTORY_PIECE_MINUTES, last))
             if carry:
                 lists, receipts = self._carry(lists, receipts, to_us(until), carried)
+            # their tax, cancellations and returns up to `until` (those later go on live)
+            events = families.draw(self.config, self.seed, lists, receipts)
+            adjusted.append(aggregate_adjustments(self.config, lists, events, to_us(day0), to_us(until)))
             # releases of these lists that fall inside the back-filled part of the day
             release, receipt = aggregate(self.config, lists, receipts, to_us(day0), to_us(until))
             releases.append(release)
@@ -337,6 +341,7 @@ class SimulatorSource:
             yield "release_minute", _summed(releases, ["minute", "site_code", "platform_code", "trade_mode"]), span
             yield "release_category_minute", _summed(categories, ["minute", "category_code"]), span
             yield "receipt_minute", _summed(receipts_, ["minute", "site_code", "return_status"]), span
+            yield "adjustment_minute", _summed(adjusted, ["minute", "site_code", "platform_code", "trade_mode"]), span
         # only now: their earlier receipts add to minutes the history has filled
         self._pending.extend(carried)
         times = np.arange(to_us(day0), to_us(until), 60 * US, dtype=np.int64)

@@ -1,7 +1,8 @@
 """Writes record batches to the store, one transaction per batch.
 
 Every write is idempotent on the record's natural key, and keeps the rollups
-(release_minute, release_category_minute, release_latency_minute, receipt_minute)
+(release_minute, release_category_minute, release_latency_minute, receipt_minute,
+adjustment_minute)
 in step with the facts in the same transaction.
 """
 
@@ -84,6 +85,7 @@ class DuckDBSink:
             "release_minute": self._aggregates,
             "release_category_minute": self._aggregates,
             "receipt_minute": self._aggregates,
+            "adjustment_minute": self._aggregates,
             "tax": self._tax,
             "tax_status": self._tax_status,
             "request": self._requests,

@@ -15,7 +15,7 @@ from base.status import RECEIPT_CLASS_NAMES, receipt_class
 from collectors.records import REJECTED_TYPES, SCHEMAS, TRADE_MODES, Batch
 from collectors.sinks import WriteResult
 
-HISTORY_KINDS = ("release_minute", "release_category_minute", "receipt_minute")
+HISTORY_KINDS = ("release_minute", "release_category_minute", "receipt_minute", "adjustment_minute")
 INGESTED_KINDS = tuple(k for k in SCHEMAS if k not in (*HISTORY_KINDS, "quarantine"))
 
 
