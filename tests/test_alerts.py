@@ -147,14 +147,19 @@ def test_a_stale_source_fires_at_once(store):
 
 
 def test_no_data_and_errors_are_states_of_their_own(store):
-    ev = Evaluator((RULES["warehouse_occupancy_high"],))
+    rule = RULES["warehouse_occupancy_high"]
+    wait = rule.for_.total_seconds() / 60
+    assert wait > 0
+    ev = Evaluator((rule,))
     with store.reading() as con:
-        ev.evaluate(con, at(0), {})
+        assert ev.evaluate(con, at(0), {}) == []  # a start-up's empty first minutes are not news
+        assert ev.active() == []
+        ev.evaluate(con, at(wait), {})
     (only,) = ev.instances.values()
     assert only.state == "nodata"
     store.writer.execute("DROP TABLE occupancy_sample")
     with store.reading() as con:
-        ev.evaluate(con, at(1), {})
+        ev.evaluate(con, at(wait + 1), {})
     (only,) = ev.instances.values()
     assert only.state == "error" and "occupancy_sample" in only.message
 

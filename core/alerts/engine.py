@@ -4,7 +4,8 @@
 
 pending turns firing after the rule's `for`; a firing alert whose value is back
 within its thresholds recovers, and is resolved after `keep_firing_for` unless
-it breaches again. A rule whose signal gives nothing is `nodata`; one whose
+it breaches again. A rule whose signal has given nothing for its `for` is
+`nodata` (a start-up's catch-up or one slow minute is not news); one whose
 evaluation fails is `error`. Every change of state is a transition, stored."""
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ class Evaluator:
         self.rules = {r.name: r for r in rules}
         self.names = names  # stored messages name things as the pages do
         self.instances: dict[tuple[str, str], Instance] = {(i.rule, i.labels): i for i in states or []}
+        self.empty_since: dict[str, datetime] = {}  # rule -> when its signal last began to give nothing
 
     def evaluate(self, con: duckdb.DuckDBPyConnection, now: datetime, health: dict) -> list[tuple[Instance, Instance]]:
         """Evaluates every rule; returns the transitions (before, after)."""
@@ -91,11 +93,15 @@ class Evaluator:
                 values = SIGNALS[rule.signal].read(con, now, rule.lookback, health)
             except Exception as e:  # one rule's failure must not stop the others
                 log.warning("alert rule %s failed: %s", rule.name, e)
+                self.empty_since.pop(rule.name, None)
                 changes += self._rule_level(rule, "error", now, f"{type(e).__name__}: {e}")
                 continue
             if not values:
-                changes += self._rule_level(rule, "nodata", now, "")
+                since = self.empty_since.setdefault(rule.name, now)
+                if now - since >= rule.for_:
+                    changes += self._rule_level(rule, "nodata", now, "")
                 continue
+            self.empty_since.pop(rule.name, None)
             try:
                 changes += self._rule_level(rule, "normal", now, "")
                 seen = set()
