@@ -29,6 +29,7 @@ import argparse
 import os
 import shutil
 import statistics
+import sys
 import tempfile
 import threading
 import time
@@ -38,11 +39,13 @@ from pathlib import Path
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from base.config import load_config
-from bench.inbox_feed import drop, prepare, remove_tree
-from bench.wall_latency import ROOT, night_store
-from reliability.app import App, drill_config
-from reliability.processes import TICKS, children_cpu_seconds, cpu_seconds
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from a checkout
+
+from base.config import load_config  # noqa: E402
+from bench.inbox_feed import drop, prepare, remove_tree  # noqa: E402
+from bench.wall_latency import ROOT, night_store  # noqa: E402
+from reliability.app import App, drill_config  # noqa: E402
+from reliability.processes import TICKS, children_cpu_seconds, cpu_seconds  # noqa: E402
 
 CHUNK_SECONDS = 60  # files prepared a minute at a time, each minute's lists under its own year
 SAMPLE_SECONDS = 5

@@ -18,6 +18,7 @@ import re
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from datetime import datetime
@@ -25,10 +26,12 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from base.config import load_config
-from bench.inbox_feed import drop, prepare, remove_tree
-from queries.store import Store
-from reliability.app import App, drill_config
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from a checkout
+
+from base.config import load_config  # noqa: E402
+from bench.inbox_feed import drop, prepare, remove_tree  # noqa: E402
+from queries.store import Store  # noqa: E402
+from reliability.app import App, drill_config  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NIGHT = ROOT / "var" / "bench" / "night.duckdb"

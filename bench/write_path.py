@@ -11,19 +11,22 @@ import argparse
 import collections
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
 
-from base.config import load_config
-from bench.inbox_feed import prepare, remove_tree
-from bench.wall_latency import ROOT, night_store
-from collectors.ceb.inbox import BATCH_SECONDS, Ingester
-from collectors.sinks.duckdb_sink import DuckDBSink
-from queries.loader import statements
-from queries.reference import load_reference
-from queries.store import Store
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from a checkout
+
+from base.config import load_config  # noqa: E402
+from bench.inbox_feed import prepare, remove_tree  # noqa: E402
+from bench.wall_latency import ROOT, night_store  # noqa: E402
+from collectors.ceb.inbox import BATCH_SECONDS, Ingester  # noqa: E402
+from collectors.sinks.duckdb_sink import DuckDBSink  # noqa: E402
+from queries.loader import statements  # noqa: E402
+from queries.reference import load_reference  # noqa: E402
+from queries.store import Store  # noqa: E402
 
 SQL_FILES = ("write_receipts", "write_declarations", "write_release_change", "write_adjustments", "write_tax")
 
