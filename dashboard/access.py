@@ -259,22 +259,9 @@ def who_box(runtime: rt.Runtime, viewer: Viewer) -> None:
         st.rerun()
 
 
-def still_valid(runtime: rt.Runtime) -> bool:
-    """False once a signed-in session has been idle too long or signed out in
-    another page, its account has changed (role, disabled, password) or a kiosk
-    token was revoked."""
-    viewer = current()
-    if viewer is None:
-        return False
-    if viewer.via == "password":
-        if sessions.status(st.session_state.get(_SESSION, ""), clock(), _idle(runtime)) != "live":
-            return False
-        with runtime.store.reading() as con:
-            return standing.refreshed(con, viewer) == viewer
-    if viewer.via == "kiosk":
-        with runtime.store.reading() as con:
-            return tokens.viewer_for(con, st.query_params.get("token", ""), viewer.source) is not None
-    return True
+def _kiosk_stands(runtime: rt.Runtime, viewer: Viewer) -> bool:
+    with runtime.store.reading() as con:
+        return tokens.viewer_for(con, st.query_params.get("token", ""), viewer.source) is not None
 
 
 def remember_page(name: str, url_path: str) -> None:
@@ -317,7 +304,12 @@ def leave_if_changed(runtime: rt.Runtime) -> None:
     """For a page's live fragments: once the session narrowed or ended since the
     page ran, the browser loads the page it may still see, or the sign-in form,
     afresh. A new page load rather than a rerun in place: the old page set and
-    the old page's elements cannot outlive the change."""
+    the old page's elements cannot outlive the change. A kiosk whose token was
+    revoked, or a page whose viewer is gone, runs the app again, which asks who
+    is there."""
+    viewer = current()
+    if viewer is None or (viewer.via == "kiosk" and not _kiosk_stands(runtime, viewer)):
+        st.rerun(scope="app")
     target = _moved_to(runtime)
     if target:
         _go(data={"url": target}, key="session_moved")

@@ -22,7 +22,7 @@ SKIP_SUFFIXES = (".tmp", ".part", ".partial", ".reason.json")
 RELIST_SECONDS = 30.0
 
 
-def wanted(name: str) -> bool:
+def _wanted(name: str) -> bool:
     """A message file's name: not hidden, not a sender's temporary, not a sidecar."""
     return not name.startswith(".") and not name.endswith(SKIP_SUFFIXES)
 
@@ -31,7 +31,7 @@ def waiting_names(folder: Path) -> list[str]:
     """The names of the regular files in `folder`, sorted. Each entry's type comes
     from the listing itself (no stat per file)."""
     with os.scandir(folder) as entries:
-        return sorted(e.name for e in entries if e.is_file(follow_symlinks=False) and wanted(e.name))
+        return sorted(e.name for e in entries if e.is_file(follow_symlinks=False) and _wanted(e.name))
 
 
 class Waiting:

@@ -23,9 +23,7 @@ st.caption(t("video_click"))
 
 @st.fragment(run_every=cfg.wall.resync_seconds)
 def pictures() -> None:
-    access.leave_if_changed(runtime)  # a signed-in session
-    if not access.still_valid(runtime):  # a kiosk token revoked
-        st.rerun(scope="app")
+    access.leave_if_changed(runtime)  # a session narrowed or ended, a kiosk token revoked
     sites = [
         {"code": s.code, "name": runtime.names.site(s.code, lang()), "cameras": by_site[s.code]}
         for s in cfg.sites

@@ -79,9 +79,7 @@ except (playlist.PlaylistError, ConfigError) as e:
 
 @st.fragment(run_every=cfg.wall.resync_seconds)
 def settings() -> None:
-    access.leave_if_changed(runtime)  # a signed-in session narrowed or ended
-    if not access.still_valid(runtime):  # a revoked kiosk token
-        st.rerun(scope="app")
+    access.leave_if_changed(runtime)  # a session narrowed or ended, a kiosk token revoked
     language = lang()
     wall(
         {
