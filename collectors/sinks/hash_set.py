@@ -10,39 +10,53 @@ from __future__ import annotations
 
 import numpy as np
 
-MERGE_AT = 200_000  # additions held apart before they join the sorted array
+MERGE_AT = 200_000  # recent additions kept apart before they join the large sorted array
+_EMPTY = np.empty(0, dtype=np.uint64)
+
+
+def _merged(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Two sorted arrays of distinct hashes as one."""
+    merged = np.concatenate([a, b])
+    merged.sort(kind="stable")  # two sorted runs: Timsort merges them in one pass
+    keep = np.ones(len(merged), dtype=bool)
+    keep[1:] = merged[1:] != merged[:-1]
+    return merged[keep]
+
+
+def _within(sorted_hashes: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    found = np.zeros(len(hashes), dtype=bool)
+    if not len(sorted_hashes) or not len(hashes):
+        return found
+    order = np.argsort(hashes)
+    asked = hashes[order]  # bisection of ordered keys walks the large array in one direction
+    at = np.minimum(np.searchsorted(sorted_hashes, asked), len(sorted_hashes) - 1)
+    found[order] = sorted_hashes[at] == asked
+    return found
 
 
 class HashSet:
+    """Two sorted arrays, both searched by bisection: the large one of millions,
+    rebuilt once every MERGE_AT additions, and the recent additions, merged in
+    at each addition (a batch asks about thousands of hashes several times a
+    second; a sort of both against each other cost a core's tenth)."""
+
     def __init__(self, hashes: np.ndarray) -> None:
         self._sorted = np.unique(np.asarray(hashes, dtype=np.uint64))
-        self._recent: list[np.ndarray] = []
-        self._recent_count = 0
+        self._recent = _EMPTY
 
     def __len__(self) -> int:
-        return len(self._sorted) + self._recent_count
+        return len(self._sorted) + len(self._recent)
 
     def add(self, hashes: np.ndarray) -> None:
-        hashes = np.asarray(hashes, dtype=np.uint64)
+        hashes = np.unique(np.asarray(hashes, dtype=np.uint64))
+        hashes = hashes[~_within(self._sorted, hashes)]
         if not len(hashes):
             return
-        self._recent.append(hashes)
-        self._recent_count += len(hashes)
-        if self._recent_count >= MERGE_AT:
-            merged = np.concatenate([self._sorted, np.unique(np.concatenate(self._recent))])
-            merged.sort(kind="stable")  # two sorted runs: Timsort merges them in one pass
-            keep = np.ones(len(merged), dtype=bool)
-            keep[1:] = merged[1:] != merged[:-1]
-            self._sorted = merged[keep]
-            self._recent, self._recent_count = [], 0
+        self._recent = _merged(self._recent, hashes)
+        if len(self._recent) >= MERGE_AT:
+            self._sorted, self._recent = _merged(self._sorted, self._recent), _EMPTY
 
     def contains(self, hashes: np.ndarray) -> np.ndarray:
         """One bool per hash: whether it is in the set."""
         hashes = np.asarray(hashes, dtype=np.uint64)
-        found = np.zeros(len(hashes), dtype=bool)
-        if len(self._sorted):
-            at = np.minimum(np.searchsorted(self._sorted, hashes), len(self._sorted) - 1)
-            found = self._sorted[at] == hashes
-        if self._recent:
-            found |= np.isin(hashes, np.concatenate(self._recent))
-        return found
+        return _within(self._sorted, hashes) | _within(self._recent, hashes)
