@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import faulthandler
+import gc
 import logging
 import os
 import signal
@@ -47,6 +48,9 @@ async def lifespan(app: st.App):
         logging.getLogger("cbec").critical("cannot start: %s", e)
         sys.stderr.flush()
         os._exit(2)
+    # what start-up made lives as long as the process: the collector never looks at it
+    # again, and a full collection under ingest takes a tenth of a second less
+    gc.freeze()
     end_streams_on_signal()
     # the `cbec` command finds the app that holds this database here, and asks it instead
     local_api.announce(runtime.store.path, st.config.get_option("server.port"), st.config.get_option("server.address"))
