@@ -26,14 +26,14 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from a checkout
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script from a checkout
 
 from base.config import load_config  # noqa: E402
 from bench.inbox_feed import drop, prepare, remove_tree  # noqa: E402
 from queries.store import Store  # noqa: E402
 from reliability.app import App, drill_config  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 NIGHT = ROOT / "var" / "bench" / "night.duckdb"
 # a MutationObserver logs every value the wall's exact released count shows, with the time
 OBSERVE = """() => {

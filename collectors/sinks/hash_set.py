@@ -23,15 +23,12 @@ def _merged(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return merged[keep]
 
 
-def _within(sorted_hashes: np.ndarray, hashes: np.ndarray) -> np.ndarray:
-    found = np.zeros(len(hashes), dtype=bool)
-    if not len(sorted_hashes) or not len(hashes):
-        return found
-    order = np.argsort(hashes)
-    asked = hashes[order]  # bisection of ordered keys walks the large array in one direction
+def _within(sorted_hashes: np.ndarray, asked: np.ndarray) -> np.ndarray:
+    """Whether each of `asked` (sorted: the bisection walks the large array one way) is in `sorted_hashes`."""
+    if not len(sorted_hashes) or not len(asked):
+        return np.zeros(len(asked), dtype=bool)
     at = np.minimum(np.searchsorted(sorted_hashes, asked), len(sorted_hashes) - 1)
-    found[order] = sorted_hashes[at] == asked
-    return found
+    return sorted_hashes[at] == asked
 
 
 class HashSet:
@@ -59,4 +56,8 @@ class HashSet:
     def contains(self, hashes: np.ndarray) -> np.ndarray:
         """One bool per hash: whether it is in the set."""
         hashes = np.asarray(hashes, dtype=np.uint64)
-        return _within(self._sorted, hashes) | _within(self._recent, hashes)
+        order = np.argsort(hashes)
+        asked = hashes[order]
+        found = np.empty(len(hashes), dtype=bool)
+        found[order] = _within(self._sorted, asked) | _within(self._recent, asked)
+        return found
