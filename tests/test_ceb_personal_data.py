@@ -15,7 +15,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from collectors.ceb import fields
 from collectors.ceb.inbox import Ingester, list_files
 from collectors.ceb.parse import ISSUES_KEPT, MessageError, coded_info, parse_message
 
@@ -185,6 +188,29 @@ def test_a_doctype_is_refused_in_any_encoding(encoding):
     with pytest.raises(MessageError) as e:
         parse_message(text.encode(encoding), lambda hs: "other")
     assert e.value.code == "unsafe_xml"
+
+
+ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "latin-1", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-be"]
+DECLARED = ["", "UTF-8", "GB2312", "GBK", "ISO-8859-1", "UTF-16", "EBCDIC-US", "SHIFT_JIS"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(ENCODINGS),
+    st.sampled_from(DECLARED),
+    st.sampled_from(["<!DOCTYPE r>", "<!doctype r>", "<! DOCTYPE r>", '<!ENTITY e "x">', "<!--x-->", ""]),
+    st.text(alphabet="<>!?&;x买家 \n", max_size=12),
+)
+def test_the_doctype_check_reads_as_text_every_file_that_may_declare_one(encoding, declared, markup, noise):
+    """The check skips reading a file as text only when no DOCTYPE can be in it:
+    whatever the encoding and what the file declares, a file with one is refused."""
+    head = f'<?xml version="1.0" encoding="{declared}"?>' if declared else ""
+    data = f"{head}{noise}{markup}<CEB622Message>{noise}</CEB622Message>".encode(encoding, errors="replace")
+    if fields._declares(data, fields._declared(data)[0]):
+        assert fields._may_declare(data, fields._declared(data)[0])
+    if "DOCTYPE" in markup.upper():
+        with pytest.raises(MessageError):
+            parse_message(data, lambda hs: "other")
 
 
 class _NullSink:
