@@ -41,11 +41,17 @@ KEYS = ("cop_no", "invt_no", "tax_no")  # re-keyed: the drawn lists are new to a
 
 @dataclass(frozen=True)
 class Planned:
-    name: str  # in staging, and the name it lands under: sorted by due time
+    name: str  # the name it lands under: sorted by due time
     due: float  # epoch seconds: when it lands
     lists: int  # CEB621 lists in it
     records: int
     releases: int  # release receipts in it (each releases one list)
+
+    @property
+    def staged(self) -> str:
+        """Where it waits in staging: a folder per second of the plan, so that a
+        rename looks it up among a second's files, not among minutes of them."""
+        return f"{int(self.due)}/{self.name}"
 
 
 class _Collect:
@@ -73,9 +79,9 @@ def _epoch(local_us: np.ndarray) -> np.ndarray:
 
 
 def _render(job: tuple[str, str, list[dict], str]) -> int:
-    family, name, rows, folder = job
+    family, staged, rows, folder = job
     data = {"CEB621": ceb621, "CEB622": ceb622, "CEB816": ceb816}[family](rows)
-    path = Path(folder) / name
+    path = Path(folder) / staged
     path.write_bytes(data)
     return len(data)
 
@@ -147,11 +153,13 @@ def prepare(
             due = float(_epoch(np.array([new_us[i + len(part) - 1]]))[0])
             name = f"{int(due * 1e6):017d}_{len(jobs):08d}_{family}.xml"
             releases = sum(1 for r in part if r.get("return_status") in RELEASED) if kind == "receipt" else 0
-            jobs.append((family, name, part, str(staging)))
-            plan.append(Planned(name, due, len(part) if kind == "declaration" else 0, len(part), releases))
+            planned = Planned(name, due, len(part) if kind == "declaration" else 0, len(part), releases)
+            jobs.append((family, planned.staged, part, str(staging)))
+            plan.append(planned)
             i += n
         del rows
-    staging.mkdir(parents=True, exist_ok=True)
+    for second in {int(p.due) for p in plan}:
+        (staging / str(second)).mkdir(parents=True, exist_ok=True)
     progress(f"drawn {len(plan):,} files in {time.perf_counter() - t0:.0f} s; writing them")
     size = 0
     with ProcessPoolExecutor(os.cpu_count() or 2) as pool:
@@ -179,32 +187,36 @@ def drop(plan: list[Planned], staging: Path, inbox: Path) -> list[float]:
     stamped, never before); returns when each landed."""
     landed = []
     late = max(0.0, time.time() - plan[0].due + 0.2) if plan else 0.0
+    # the paths as plain strings, made before the first lands: the feeder stands in for senders
+    # on other machines, so its own work on the app's two cores is kept to the renames
+    moves = [(p.due + late, f"{staging}/{p.staged}", f"{inbox}/{p.name}") for p in plan]
     done = threading.Event()
-    warming = threading.Thread(target=_warm, args=(plan, staging, late, done), daemon=True)
+    warming = threading.Thread(target=_warm, args=(moves, done), daemon=True)
     warming.start()
+    clock, rename, sleep = time.time, os.rename, time.sleep
     try:
-        for p in plan:
-            wait = p.due + late - time.time()
+        for due, source, target in moves:
+            wait = due - clock()
             if wait > 0.0005:
-                time.sleep(wait)
-            os.rename(staging / p.name, inbox / p.name)
-            landed.append(time.time())
+                sleep(wait)
+            rename(source, target)
+            landed.append(clock())
     finally:
         done.set()
         warming.join()
     return landed
 
 
-def _warm(plan: list[Planned], staging: Path, late: float, done: threading.Event) -> None:
+def _warm(moves: list[tuple[float, str, str]], done: threading.Event) -> None:
     """Has the kernel read each file into memory WARM_AHEAD_SECONDS before it lands."""
-    for p in plan:
-        wait = p.due + late - WARM_AHEAD_SECONDS - time.time()
+    for due, source, _ in moves:
+        wait = due - WARM_AHEAD_SECONDS - time.time()
         if wait > 0.01 and done.wait(wait):
             return
         if done.is_set():
             return
         try:
-            fd = os.open(staging / p.name, os.O_RDONLY)
+            fd = os.open(source, os.O_RDONLY)
         except OSError:  # landed already: it was late
             continue
         try:

@@ -70,7 +70,7 @@ def main() -> None:
         lists = sum(p.lists for p in plan)
         by_family: dict[str, list[Path]] = collections.defaultdict(list)
         for p in plan:
-            by_family[family(p.name)].append(work / p.name)
+            by_family[family(p.name)].append(work / p.staged)
         for paths in by_family.values():  # into the page cache, and the code warmed
             one_round(paths[:200], config.category_for_hs)
         print(f"{len(plan):,} files, {lists:,} lists, {sum(p.records for p in plan):,} records; "

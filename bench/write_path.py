@@ -96,7 +96,7 @@ def main() -> None:
 
         groups: dict[int, list[Path]] = collections.defaultdict(list)
         for p in plan:
-            groups[int((p.due - plan[0].due) / args.group_seconds)].append(work / "staging" / p.name)
+            groups[int((p.due - plan[0].due) / args.group_seconds)].append(work / "staging" / p.staged)
         ingester = Ingester("bench", config.category_for_hs)
         started = time.perf_counter()
         for k in sorted(groups):
