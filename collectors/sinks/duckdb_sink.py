@@ -213,12 +213,13 @@ class DuckDBSink:
         lo, hi = _bounds(batch.table, _TIME_COLUMN[batch.kind])
         con.execute(touched)
         hashes = con.execute(ADJUSTMENTS["touched_invt_hashes"]).fetchnumpy()["h"]
-        if fresh:
-            con.execute(ADJUSTMENTS["known_given"], {"h": self._with_figures(hashes).tolist()})
+        named = self._with_figures(hashes) if fresh else None
+        if named is not None:
+            con.execute(ADJUSTMENTS["known_given"], {"h": named.tolist()})
         else:
             con.execute(ADJUSTMENTS["known_all"])
         self._find_lists(con, lo)  # a tax, cancellation or return changes no list
-        con.execute(ADJUSTMENTS["before"])
+        con.execute(ADJUSTMENTS["before_none" if named is not None and not len(named) else "before"])
         params = {"lo": lo, "hi": hi, "source": batch.source, "ingested_at": now_beijing()}
         if fresh:
             con.execute(fresh, params)
