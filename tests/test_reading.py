@@ -62,7 +62,7 @@ def test_a_large_run_read_beside_gives_what_reading_in_place_gives(tmp_path, con
 
 
 def test_a_second_process_that_dies_loses_no_file(tmp_path, config):
-    files = _files(tmp_path, BESIDE_FROM_FILES * 4)
+    files = _files(tmp_path, 8000)  # long enough for the kill to come mid-run
     reader = Reader(config.category_for_hs, 50 * 1024 * 1024, True, beside=True)
     try:
         seen = []
@@ -81,7 +81,7 @@ def test_a_second_process_that_dies_loses_no_file(tmp_path, config):
 def test_reading_processes_killed_at_any_moment_never_stall_the_inbox(tmp_path, config):
     """Killed while parsing, while handing a chunk back or while idle, the files are
     read in place; nothing waits for ever and nothing is left behind in memory."""
-    files = _files(tmp_path, BESIDE_FROM_FILES * 2)
+    files = _files(tmp_path, 4000)  # long enough for each kill to come mid-run
     for delay in (0.0, 0.1, 0.3, 0.6):
         reader = Reader(config.category_for_hs, 50 * 1024 * 1024, True, beside=True)
         seen: list[Path] = []

@@ -33,10 +33,11 @@ from collectors.ceb.redact import redact_root
 
 # a file this small has its kept copy made from the tree it was read into, while it waits for its batch
 REDACT_AHEAD_BYTES = 1024 * 1024
-# a run of at least this many files (a backlog: more than a second of files at the peak) is read in
-# the reading processes, this many files a task; smaller runs (the peak as it comes, a quiet night, a
-# test) are read in place, with no hand-over to wait for
-BESIDE_FROM_FILES = 2000
+# a run of at least this many files is read in the reading processes, CHUNK_FILES a task: the peak
+# as it comes (a quarter second of it is about 300 files) and a backlog. Smaller runs (a quiet
+# night, a test) are read in place, with no hand-over to wait for. From 2,000 files instead, the
+# peak's parsing shared the writer's thread and the wall fell behind (docs/PERFORMANCE.md)
+BESIDE_FROM_FILES = 200
 CHUNK_FILES = 128
 # tasks handed over ahead of the one being written: about a second of parsing, so the reading
 # processes keep busy while a batch is written (4 ahead left one idle a third of the time)
