@@ -13,7 +13,7 @@ from pathlib import Path
 
 from collectors.ceb.columns import into_tables, records_of
 from collectors.ceb.parse import parse_message
-from collectors.ceb.reading import BESIDE_FROM_FILES, WORKER_NICE, Reader
+from collectors.ceb.reading import BESIDE_FROM_FILES, READING_PROCESSES, WORKER_NICE, Reader
 from collectors.ceb.writer import Tally, write_messages
 from collectors.records import make_batch
 from collectors.sinks import WriteResult
@@ -138,3 +138,29 @@ def test_records_that_do_not_fit_their_schema_stay_with_their_message(config):
     assert "not a number" not in refused[1].reason  # the value is never quoted back
     assert tally.by_kind == {"declaration": good.count, "receipt": receipts.count}
     assert {b.kind for b in kept.batches} == {"declaration", "receipt"}
+
+
+def test_the_reading_processes_start_with_the_first_files_not_with_the_first_large_run(tmp_path, config):
+    """The first second of a peak finds them ready: they start while a quiet evening's
+    files are read in place, and the first large run is read in them."""
+    files = _files(tmp_path, BESIDE_FROM_FILES + 10)
+    reader = Reader(config.category_for_hs, 50 * 1024 * 1024, True, beside=True)
+    try:
+        assert reader._pool is None
+        assert [o.path for o in reader.outcomes(files[:3])] == files[:3]  # read in place
+        pool = reader._pool
+        assert pool is not None and len(pool._processes) == READING_PROCESSES
+        pids = set(pool._processes)
+        assert len(list(reader.outcomes(files))) == len(files)
+        assert reader._pool is pool and set(pool._processes) == pids  # the same processes read it
+    finally:
+        reader.close()
+    assert not any(_alive(pid) for pid in pids)  # they end with it
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process runs (a zombie, ended but not yet reaped by its parent, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except (OSError, IndexError):
+        return False

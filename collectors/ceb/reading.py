@@ -199,10 +199,15 @@ def _outcomes(paths: list[Path], handed: list[Outcome] | tuple[dict | None, list
     return out
 
 
+def _ready() -> None:
+    """A reading process's first task: nothing but its start (`Reader` warms them)."""
+
+
 class Reader:
-    """Reads files in order, a large run in reading processes started when first
-    needed; reading processes that fail are not started again, and their files are
-    read in place."""
+    """Reads files in order, a large run in reading processes. They start with the
+    first files read, so the first large run (the first second of a peak) finds
+    them ready rather than waiting a second or two for them to start; reading
+    processes that fail are not started again, and their files are read in place."""
 
     def __init__(self, category_for_hs: Callable[[str], str], max_bytes: int, keep_copy: bool, beside: bool):
         self._settings = (category_for_hs, max_bytes, keep_copy)
@@ -212,6 +217,8 @@ class Reader:
 
     def outcomes(self, paths: list[Path]) -> Iterator[Outcome]:
         if not self._beside or len(paths) < BESIDE_FROM_FILES:
+            if paths and self._pool is None:
+                self._warm()
             for p in paths:
                 yield read_file(p, *self._settings)
             return
@@ -224,7 +231,16 @@ class Reader:
         while pending:
             yield from self._take(*pending.popleft())
 
+    def _warm(self) -> None:
+        """Starts the reading processes without waiting for them (a task each)."""
+        for _ in range(READING_PROCESSES):
+            if self._call(_ready) is None:
+                return
+
     def _submit(self, chunk: list[Path]) -> Future | None:
+        return self._call(_read_chunk, chunk)
+
+    def _call(self, task: Callable, *args) -> Future | None:
         if not self._beside:
             return None
         try:
@@ -236,7 +252,7 @@ class Reader:
                     initializer=_start_worker,
                     initargs=(*self._settings, self._hand_over),
                 )
-            return self._pool.submit(_read_chunk, chunk)
+            return self._pool.submit(task, *args)
         except Exception:  # no reading process (it could not start, or it died): read here
             self._beside = False
             self.close()
